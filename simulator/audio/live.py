@@ -1,0 +1,154 @@
+"""Live rounds: decide when a round is over, using the very analysis that measures it.
+
+The app feeds 16 kHz blocks as they arrive. Every ``check_every_s`` of audio the whole buffer is
+analysed with ``analyze_samples`` (the same function ``coach-sim analyze`` uses); the round is over
+once the pattern is complete and followed by ``end_silence_s`` of silence, or after ``max_s``.
+Nothing here reads a clock: time is the count of samples fed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
+from simulator.audio.pattern import Pattern, Shape
+from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement
+
+GIVE_UP_SILENCE_S = 8.0
+"""After speech, this much silence ends the round even if the pattern is incomplete."""
+TURN_END_SILENCE_S = 1.5
+"""A timed turn (a direction) may hold short pauses; it ends after this much silence."""
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStatus:
+    elapsed_samples: int
+    level_dbfs: float
+    heard_speech: bool
+    done: bool
+    timed_out: bool
+
+    @property
+    def elapsed_s(self) -> float:
+        return self.elapsed_samples / ANALYSIS_RATE_HZ
+
+
+def block_level_dbfs(block: npt.NDArray[np.float32]) -> float:
+    if block.size == 0:
+        return -100.0
+    rms = float(np.sqrt(np.mean(np.square(block, dtype=np.float64))))
+    return max(20.0 * float(np.log10(rms + 1e-12)), -100.0)
+
+
+class LiveRound:
+    def __init__(
+        self,
+        pattern: Pattern,
+        *,
+        cue_end_sample: int = 0,
+        end_silence_s: float = 0.8,
+        max_s: float = 45.0,
+        min_question_s: float = 0.0,
+        check_every_s: float = 0.2,
+        config: DetectorConfig = DEFAULT_CONFIG,
+    ) -> None:
+        self.pattern = pattern
+        self.cue_end_sample = cue_end_sample
+        self._end_silence = int(end_silence_s * ANALYSIS_RATE_HZ)
+        self._max = int(max_s * ANALYSIS_RATE_HZ)
+        self._min_question = int(min_question_s * ANALYSIS_RATE_HZ)
+        self._check_every = int(check_every_s * ANALYSIS_RATE_HZ)
+        self._config = config
+        self._blocks: list[npt.NDArray[np.float32]] = []
+        self._n = 0
+        self._next_check = self._check_every
+        self._heard = False
+        self._done = False
+        self._timed_out = False
+        self._last: RoundMeasurement | None = None
+
+    @property
+    def samples(self) -> npt.NDArray[np.float32]:
+        if not self._blocks:
+            return np.zeros(0, dtype=np.float32)
+        if len(self._blocks) > 1:
+            self._blocks = [np.concatenate(self._blocks)]
+        return self._blocks[0]
+
+    def feed(self, block: npt.NDArray[np.float32]) -> LiveStatus:
+        block = np.asarray(block, dtype=np.float32).reshape(-1)
+        if not self._done and block.size:
+            self._blocks.append(block)
+            self._n += block.size
+            if self._n >= self._max:
+                self._done = self._timed_out = True
+            elif self._n >= self._next_check:
+                self._next_check = self._n + self._check_every
+                self._check()
+        return LiveStatus(
+            self._n, block_level_dbfs(block), self._heard, self._done, self._timed_out
+        )
+
+    def _check(self) -> None:
+        m = analyze_samples(
+            self.samples,
+            ANALYSIS_RATE_HZ,
+            self.pattern,
+            cue_end_sample=self.cue_end_sample,
+            config=self._config,
+        )
+        self._last = m
+        if not m.segments:
+            return
+        self._heard = True
+        silence = self._n - m.segments[-1].end
+        shape = self.pattern.shape
+        if shape is Shape.TIMED_TURN:
+            self._done = silence >= int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ)
+        elif m.span is not None:
+            question = m.span[0] - m.segments[0].start
+            long_enough = shape is not Shape.SPEECH_PAUSE_SPEECH or question >= self._min_question
+            self._done = long_enough and silence >= self._end_silence
+        elif m.reason is Reason.NAME_FIRST:
+            self._done = silence >= 2 * self._end_silence
+        if not self._done and silence >= int(GIVE_UP_SILENCE_S * ANALYSIS_RATE_HZ):
+            self._done = True
+
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    @property
+    def timed_out(self) -> bool:
+        return self._timed_out
+
+    def finish(self) -> RoundMeasurement:
+        """The round's measurement over everything fed (also when ended early by a key)."""
+        return analyze_samples(
+            self.samples,
+            ANALYSIS_RATE_HZ,
+            self.pattern,
+            cue_end_sample=self.cue_end_sample,
+            config=self._config,
+        )
+
+
+def expected_speech_s(text: str, language: str) -> float:
+    """A rough spoken length of ``text`` (vowel groups ≈ syllables at ~5 per second).
+
+    Used only to avoid ending a round on a hesitation inside a long question: the question must
+    have lasted at least about half this long before a short last stretch is taken as the name.
+    """
+    vowels = set("aeiouyáéíóúäëïöüàèìòù")
+    groups = 0
+    previous = False
+    for ch in text.lower():
+        is_vowel = ch in vowels
+        if is_vowel and not previous:
+            groups += 1
+        previous = is_vowel
+    rate = 5.5 if language == "nl" else 5.0
+    return groups / rate

@@ -1,0 +1,169 @@
+"""Reading WAV files of any common PCM form into float32 samples.
+
+The standard library's ``wave`` module reads integer PCM only; rehearsal recordings also come as
+32-bit float and as WAVE_FORMAT_EXTENSIBLE, so the RIFF chunks are parsed here directly.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+FORMAT_PCM = 0x0001
+FORMAT_FLOAT = 0x0003
+FORMAT_EXTENSIBLE = 0xFFFE
+_STREAMING_SIZES = (0, 0xFFFFFFFF)
+MIN_RATE_HZ = 8_000
+MAX_RATE_HZ = 192_000
+
+
+class WavError(ValueError):
+    """A file that cannot be read as audio; the message says why in words a user understands."""
+
+
+@dataclass(frozen=True, slots=True)
+class WavAudio:
+    samples: npt.NDArray[np.float32]
+    """Shape ``(frames, channels)``, values in [-1, 1]."""
+    sample_rate_hz: int
+    bits: int
+    is_float: bool
+
+    @property
+    def channels(self) -> int:
+        return int(self.samples.shape[1])
+
+    @property
+    def duration_s(self) -> float:
+        return int(self.samples.shape[0]) / self.sample_rate_hz
+
+
+def read_wav(path: Path) -> WavAudio:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise WavError("file not found") from None
+    except IsADirectoryError:
+        raise WavError("is a folder, not a WAV file") from None
+    except OSError as exc:
+        raise WavError(f"cannot read the file: {exc.strerror or exc}") from None
+    return parse_wav(data)
+
+
+def parse_wav(data: bytes) -> WavAudio:
+    if len(data) == 0:
+        raise WavError("the file is empty")
+    if len(data) < 12 or data[0:4] != b"RIFF" or data[8:12] != b"WAVE":
+        if data[0:4] == b"RIFX":
+            raise WavError("big-endian WAV (RIFX) is not supported; save it as a standard WAV")
+        raise WavError("not a WAV file (no RIFF/WAVE header)")
+    fmt: bytes | None = None
+    pcm: bytes | None = None
+    pos = 12
+    while pos + 8 <= len(data):
+        chunk_id = data[pos : pos + 4]
+        (size,) = struct.unpack_from("<I", data, pos + 4)
+        body_start = pos + 8
+        if chunk_id == b"data":
+            available = len(data) - body_start
+            if size in _STREAMING_SIZES:
+                size = available  # written by a recorder that never finalised the header
+            elif size > available:
+                raise WavError(
+                    "the file is truncated: its header announces "
+                    f"{size} bytes of audio but only {available} are there"
+                )
+            pcm = data[body_start : body_start + size]
+            break
+        if body_start + size > len(data):
+            raise WavError(f"the file is truncated inside its '{_chunk_name(chunk_id)}' chunk")
+        if chunk_id == b"fmt ":
+            fmt = data[body_start : body_start + size]
+        pos = body_start + size + (size & 1)
+    if fmt is None:
+        raise WavError("the WAV file has no format ('fmt ') chunk")
+    if pcm is None:
+        raise WavError("the WAV file has no audio ('data') chunk")
+    return _decode(fmt, pcm)
+
+
+def _chunk_name(chunk_id: bytes) -> str:
+    return chunk_id.decode("latin-1").strip()
+
+
+def _decode(fmt: bytes, pcm: bytes) -> WavAudio:
+    if len(fmt) < 16:
+        raise WavError("the WAV format chunk is too short")
+    tag, channels, rate, _byte_rate, block_align, bits = struct.unpack_from("<HHIIHH", fmt)
+    if tag == FORMAT_EXTENSIBLE:
+        if len(fmt) < 40:
+            raise WavError("the extensible WAV format chunk is too short")
+        (tag,) = struct.unpack_from("<H", fmt, 24)  # first two bytes of the sub-format GUID
+    if tag not in (FORMAT_PCM, FORMAT_FLOAT):
+        raise WavError(
+            f"unsupported WAV encoding (format tag {tag:#06x}); use PCM or 32-bit float WAV"
+        )
+    if channels < 1:
+        raise WavError("the WAV file says it has no channels")
+    if not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
+        raise WavError(f"unsupported sample rate {rate} Hz (supported: 8 kHz to 192 kHz)")
+    is_float = tag == FORMAT_FLOAT
+    valid = {True: (32, 64), False: (8, 16, 24, 32)}[is_float]
+    if bits not in valid:
+        kind = "float" if is_float else "integer"
+        raise WavError(f"unsupported {bits}-bit {kind} samples")
+    frame_bytes = channels * bits // 8
+    if block_align != frame_bytes:
+        raise WavError(
+            f"inconsistent WAV header (block align {block_align}, expected {frame_bytes})"
+        )
+    frames = len(pcm) // frame_bytes
+    if frames == 0:
+        raise WavError("the WAV file holds no audio")
+    raw = pcm[: frames * frame_bytes]
+    samples = _to_float(raw, bits, is_float).reshape(frames, channels)
+    if is_float and not np.all(np.isfinite(samples)):
+        raise WavError("the WAV file holds invalid (NaN or infinite) samples")
+    return WavAudio(samples=samples, sample_rate_hz=rate, bits=bits, is_float=is_float)
+
+
+def _to_float(raw: bytes, bits: int, is_float: bool) -> npt.NDArray[np.float32]:
+    if is_float:
+        dtype = "<f4" if bits == 32 else "<f8"
+        return np.frombuffer(raw, dtype=dtype).astype(np.float32)
+    if bits == 8:
+        return (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
+    if bits == 16:
+        return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+    if bits == 24:
+        b = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+        value = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+        value = np.where(value & 0x800000, value - 0x1000000, value)
+        return value.astype(np.float32) / 8388608.0
+    return (np.frombuffer(raw, dtype="<i4").astype(np.float64) / 2147483648.0).astype(np.float32)
+
+
+def write_wav_pcm16(path: Path, samples: npt.NDArray[np.floating], sample_rate_hz: int) -> None:
+    """Write mono or ``(frames, channels)`` float samples as 16-bit PCM (for kept round audio)."""
+    arr = np.asarray(samples, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    channels = arr.shape[1]
+    pcm = (np.clip(arr, -1.0, 32767 / 32768) * 32768.0).round().astype("<i2").tobytes()
+    header = b"RIFF" + struct.pack("<I", 36 + len(pcm)) + b"WAVE"
+    header += b"fmt " + struct.pack(
+        "<IHHIIHH",
+        16,
+        FORMAT_PCM,
+        channels,
+        sample_rate_hz,
+        sample_rate_hz * channels * 2,
+        channels * 2,
+        16,
+    )
+    header += b"data" + struct.pack("<I", len(pcm))
+    path.write_bytes(header + pcm)

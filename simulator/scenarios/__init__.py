@@ -1,0 +1,28 @@
+"""Scenarios: what a teacher rehearses, read from TOML files and validated strictly."""
+
+from simulator.scenarios.library import (
+    Library,
+    builtin_dir,
+    load_file,
+    load_folder,
+    load_library,
+    user_dir,
+)
+from simulator.scenarios.loader import Problem, ScenarioError, parse_scenario
+from simulator.scenarios.model import Material, Origin, RoundPrompt, Scenario
+
+__all__ = [
+    "Library",
+    "Material",
+    "Origin",
+    "Problem",
+    "RoundPrompt",
+    "Scenario",
+    "ScenarioError",
+    "builtin_dir",
+    "load_file",
+    "load_folder",
+    "load_library",
+    "parse_scenario",
+    "user_dir",
+]
