@@ -1,0 +1,205 @@
+"""The round analysis on synthetic signals and on real speech made with espeak-ng."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from simulator.audio.analysis import analyze_samples
+from simulator.audio.live import LiveRound, expected_speech_s
+from simulator.audio.pattern import Band, Pattern, Phase, PhaseKind, Shape, question_pause_name
+from simulator.audio.result import LevelWarning, Reason, Verdict
+from tests.speech import RATE, clip, make_round, silence
+
+FRAME_S = 0.010
+QUESTION_NL = "Welke twee voorbeelden heb ik net gegeven van economische marktwerking?"
+QUESTION_EN = "Which two examples of market forces did I just give you?"
+
+
+@pytest.fixture(scope="module")
+def question(espeak: str) -> np.ndarray:
+    return clip(QUESTION_NL, "nl")
+
+
+@pytest.fixture(scope="module")
+def name(espeak: str) -> np.ndarray:
+    return clip("Kay?", "nl")
+
+
+def test_pure_core_loads_no_ui_or_hardware_library() -> None:
+    code = (
+        "import sys, simulator.audio.analysis, simulator.audio.live, simulator.audio.wav, "
+        "simulator.scenarios.model, simulator.commands.analyze; "
+        "print(sorted(m for m in ('textual', 'sounddevice') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_synthetic_bursts_measure_the_gap_within_half_an_envelope_window() -> None:
+    rng = np.random.default_rng(3)
+
+    def burst(seconds: float) -> np.ndarray:
+        # Noise shaped like a syllable train: 4 Hz amplitude modulation, never fully silent.
+        t = np.arange(int(seconds * RATE)) / RATE
+        return (0.3 * rng.standard_normal(t.size) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))).astype(
+            np.float32
+        )
+
+    x = np.concatenate([silence(0.5), burst(2.0), silence(2.75), burst(0.4), silence(1.0)])
+    m = analyze_samples(x, RATE)
+    assert m.span is not None
+    assert m.span_start_s == pytest.approx(2.5, abs=0.003)
+    assert m.span_end_s == pytest.approx(5.25, abs=0.003)
+    assert m.verdict is Verdict.ON_TARGET
+
+
+@pytest.mark.parametrize("pause_s", [0.6, 1.2, 2.0, 3.0, 3.6, 5.0])
+def test_espeak_round_pause_is_measured(
+    question: np.ndarray, name: np.ndarray, pause_s: float
+) -> None:
+    r = make_round(question, name, pause_s)
+    m = analyze_samples(r.samples, RATE)
+    assert m.reason is None
+    assert m.span is not None
+    assert m.span[0] / RATE == pytest.approx(r.question_end / RATE, abs=FRAME_S)
+    assert m.span[1] / RATE == pytest.approx(r.name_start / RATE, abs=FRAME_S)
+    expected = (
+        Verdict.TOO_SHORT
+        if pause_s < 2.5
+        else Verdict.TOO_LONG
+        if pause_s > 4
+        else Verdict.ON_TARGET
+    )
+    assert m.verdict is expected
+
+
+def test_english_round_at_44k_stereo(espeak: str) -> None:
+    from simulator.audio.resample import resample
+
+    r = make_round(clip(QUESTION_EN, "en"), clip("Sanne?", "en"), 2.8)
+    stereo = np.stack([resample(r.samples, RATE, 44100)] * 2, axis=1)
+    m = analyze_samples(stereo, 44100)
+    assert m.pause_s == pytest.approx(r.pause_s, abs=FRAME_S)
+
+
+def test_hesitation_inside_the_question_is_not_the_thinking_pause(espeak: str) -> None:
+    part1 = clip("Welke twee voorbeelden heb ik net gegeven", "nl")
+    part2 = clip("van economische marktwerking?", "nl")
+    q = np.concatenate([part1, silence(0.6), part2])
+    r = make_round(q, clip("Fleur?", "nl"), 1.4)
+    m = analyze_samples(r.samples, RATE)
+    assert m.pause_s == pytest.approx(1.4, abs=FRAME_S)
+
+
+def test_noise_floor_and_dc_offset(question: np.ndarray, name: np.ndarray) -> None:
+    r = make_round(question, name, 3.2)
+    rng = np.random.default_rng(7)
+    noisy = r.samples + 0.004 * rng.standard_normal(r.samples.size) + 0.2  # ~30 dB SNR + DC
+    m = analyze_samples(noisy.astype(np.float32), RATE)
+    assert m.pause_s == pytest.approx(3.2, abs=0.03)
+
+
+def test_quiet_recording_is_still_measured_and_flagged(
+    question: np.ndarray, name: np.ndarray
+) -> None:
+    r = make_round(question, name, 2.6)
+    m = analyze_samples(r.samples * 0.003, RATE)  # peak about -56 dBFS
+    assert m.pause_s == pytest.approx(2.6, abs=FRAME_S)
+    assert LevelWarning.TOO_QUIET in m.warnings
+
+
+def test_silence_is_no_speech() -> None:
+    m = analyze_samples(silence(3.0), RATE)
+    assert (m.span, m.reason, m.verdict) == (None, Reason.NO_SPEECH, Verdict.NO_MEASUREMENT)
+
+
+def test_only_one_utterance(question: np.ndarray) -> None:
+    m = analyze_samples(np.concatenate([silence(0.5), question, silence(2.0)]), RATE)
+    assert m.reason is Reason.ONE_UTTERANCE
+
+
+def test_name_first(question: np.ndarray, name: np.ndarray) -> None:
+    x = np.concatenate([silence(0.5), name, silence(0.7), question, silence(1.5)])
+    assert analyze_samples(x, RATE).reason is Reason.NAME_FIRST
+
+
+def test_no_pause_between_question_and_name(question: np.ndarray, name: np.ndarray) -> None:
+    x = np.concatenate([silence(0.5), question, silence(0.15), name, silence(1.0)])
+    assert analyze_samples(x, RATE).reason is Reason.NO_PAUSE
+
+
+def test_heavily_clipped_input_without_a_pause_says_clipped(question: np.ndarray) -> None:
+    x = np.clip(np.concatenate([silence(0.5), question, silence(1.0)]) * 40, -1, 1)
+    m = analyze_samples(x, RATE)
+    assert m.reason is Reason.CLIPPED
+    assert LevelWarning.CLIPPED in m.warnings
+
+
+def test_target_and_band_are_configurable(question: np.ndarray, name: np.ndarray) -> None:
+    r = make_round(question, name, 3.0)
+    pattern = question_pause_name(Band(target_s=5.0, min_s=4.0, max_s=7.0))
+    assert analyze_samples(r.samples, RATE, pattern).verdict is Verdict.TOO_SHORT
+
+
+def test_cue_pause_response_pattern(espeak: str) -> None:
+    pattern = Pattern(
+        (
+            Phase(PhaseKind.CUE, "student answer"),
+            Phase(PhaseKind.PAUSE, "wait", Band(3.0, 2.5, 4.0)),
+            Phase(PhaseKind.SPEECH, "response"),
+        )
+    )
+    reply = clip("Dank je. Wie kan daar iets aan toevoegen?", "nl")
+    x = np.concatenate([silence(2.2), reply, silence(1.0)])
+    m = analyze_samples(x, RATE, pattern, cue_end_sample=int(0.5 * RATE))
+    assert m.shape is Shape.CUE_PAUSE_SPEECH
+    assert m.measured_s == pytest.approx(1.7, abs=FRAME_S)
+    assert m.verdict is Verdict.TOO_SHORT
+    assert analyze_samples(silence(4.0), RATE, pattern).reason is Reason.NO_SPEECH
+
+
+def test_timed_turn_pattern(espeak: str) -> None:
+    pattern = Pattern((Phase(PhaseKind.SPEECH, "direction", Band(4.0, 0.5, 6.0)),))
+    part1 = clip("Pennen neer.", "nl")
+    part2 = clip("Ogen naar mij.", "nl")
+    x = np.concatenate([silence(0.4), part1, silence(0.5), part2, silence(1.0)])
+    m = analyze_samples(x, RATE, pattern)
+    assert m.pause_s is None
+    assert m.measured_s == pytest.approx((part1.size + part2.size) / RATE + 0.5, abs=FRAME_S)
+    assert m.verdict is Verdict.ON_TARGET
+
+
+def test_live_round_ends_after_the_name_and_matches_offline(
+    question: np.ndarray, name: np.ndarray
+) -> None:
+    r = make_round(question, name, 3.0, tail_s=3.0)
+    live = LiveRound(
+        question_pause_name(), min_question_s=0.5 * expected_speech_s(QUESTION_NL, "nl")
+    )
+    ended_at = None
+    for i in range(0, r.samples.size, 1600):
+        if live.feed(r.samples[i : i + 1600]).done:
+            ended_at = i + 1600
+            break
+    assert ended_at is not None
+    # It ends about 0.8 s after the name, long before the recording's end.
+    name_end = r.name_start + name.size
+    assert 0.7 <= (ended_at - name_end) / RATE <= 1.2
+    assert live.finish().pause_s == pytest.approx(3.0, abs=FRAME_S)
+
+
+def test_live_round_does_not_end_in_the_thinking_pause(question: np.ndarray) -> None:
+    live = LiveRound(question_pause_name())
+    x = np.concatenate([silence(0.5), question, silence(4.0)])
+    statuses = [live.feed(x[i : i + 1600]) for i in range(0, x.size, 1600)]
+    assert statuses[-1].heard_speech and not statuses[-1].done
+
+
+def test_live_round_times_out() -> None:
+    live = LiveRound(question_pause_name(), max_s=2.0)
+    status = None
+    for _ in range(25):
+        status = live.feed(silence(0.1))
+    assert status is not None and status.done and status.timed_out
