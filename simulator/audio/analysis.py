@@ -46,7 +46,15 @@ class DetectorConfig:
     min_segment_ms: int = 50
     noise_margin_db: float = 6.0
     speaker_gate_db: float = 22.0
+    background_split_db: float = 12.0
+    """Frames this far below the speaker's level count towards the background estimate."""
+    background_margin_db: float = 8.0
+    """The speaker's frames must be this far above the background."""
     segment_peak_db: float = 9.0
+    prominence_db: float = 15.0
+    """At most this far above the background must a segment's loudest frame be ..."""
+    spread_factor: float = 1.5
+    """... and at least this many times the background's spread (p90 - p10)."""
     """A segment must come within this of the speaker's level somewhere (not a distant voice)."""
     boundary_drop_db: float = 38.0
     """Boundaries sit where the envelope falls this far below the speaker's level (or the noise)."""
@@ -181,18 +189,51 @@ def detect_segments(
     if candidates.size == 0:
         return [], Levels(peak_dbfs, None, noise_level, clipped_fraction)
     speaker = float(np.percentile(candidates, 95))
-    active = vad & above_noise & (energy >= speaker - config.speaker_gate_db)
+    # The background: what the quieter frames hold. Digital silence in a quiet room; other
+    # voices or steady noise in a training room. The speaker must stand out above it.
+    quieter = energy[energy < speaker - config.background_split_db]
+    background = float(np.median(quieter)) if quieter.size else FLOOR_DB
+    # How much the background moves: steady noise hardly, other voices by 10 dB or more.
+    spread = float(np.subtract(*np.percentile(quieter, [90, 10]))) if quieter.size > 10 else 0.0
+    prominence = min(
+        config.prominence_db, max(config.noise_margin_db, config.spread_factor * spread)
+    )
+    gate = max(speaker - config.speaker_gate_db, background + config.background_margin_db)
+    active = vad & above_noise & (energy >= gate)
     frames = segment(
         active.tolist(),
         max_gap=max(1, config.bridge_ms // 10),
         min_len=max(1, config.min_segment_ms // 10),
     )
-    frames = [(a, b) for a, b in frames if energy[a:b].max() >= speaker - config.segment_peak_db]
+    # A segment must reach near the speaker's level, and stand well clear of the background:
+    # other people's voices make short stretches that are loud enough to be speech but not
+    # as loud as the person at the microphone.
+    need = max(speaker - config.segment_peak_db, background + prominence)
+    frames = [(a, b) for a, b in frames if energy[a:b].max() >= need]
     levels = Levels(peak_dbfs, speaker, noise_level, clipped_fraction)
     if not frames:
         return [], levels
     env = envelope_db(x)
-    refined = [_refine(a * FRAME, b * FRAME, env, noise, speaker, config) for a, b in frames]
+    bounds = [(a * FRAME, b * FRAME) for a, b in frames]
+    refined = []
+    for i, (a, b) in enumerate(bounds):
+        prev_end = bounds[i - 1][1] if i > 0 else 0
+        next_start = bounds[i + 1][0] if i + 1 < len(bounds) else x.size
+        before = _gap_level(env, prev_end, a, background)
+        after = _gap_level(env, b, next_start, background)
+        floor = speaker - config.boundary_drop_db
+        refined.append(
+            _refine(
+                a,
+                b,
+                env,
+                max(floor, before + config.noise_margin_db),
+                max(floor, after + config.noise_margin_db),
+                (prev_end + a) // 2,
+                (b + next_start) // 2,
+                config,
+            )
+        )
     merged: list[tuple[int, int]] = []
     for a, b in refined:
         if merged and a <= merged[-1][1]:
@@ -202,48 +243,50 @@ def detect_segments(
     return merged, levels
 
 
+def _gap_level(env: npt.NDArray[np.float64], start: int, end: int, fallback: float) -> float:
+    """The typical envelope level inside a gap between segments (its middle part)."""
+    lo, hi = start // HOP + 40, end // HOP - 40
+    if hi - lo < 60:
+        return fallback
+    return float(np.median(env[lo:hi]))
+
+
 def _refine(
     start: int,
     end: int,
     env: npt.NDArray[np.float64],
-    noise: npt.NDArray[np.float64],
-    speaker: float,
+    onset_thr: float,
+    offset_thr: float,
+    earliest: int,
+    latest: int,
     config: DetectorConfig,
 ) -> tuple[int, int]:
-    """Move a frame-accurate segment's edges to where the 1 ms envelope crosses the threshold."""
+    """Move a frame-accurate segment's edges to where the 1 ms envelope crosses the threshold of
+    the silence next to it, never past the middle of the neighbouring gap."""
     reach = config.refine_ms
     n = env.size
-
-    def threshold(hop: int) -> float:
-        frame = min(max(hop // 10, 0), noise.size - 1)
-        return max(float(noise[frame]) + config.noise_margin_db, speaker - config.boundary_drop_db)
-
     dip = config.max_dip_ms
     # Onset: from the loudest point of the segment's first 50 ms, walk back while the envelope is
     # above threshold, across dips shorter than `dip` (the closure before a burst, as in "K").
-    h0 = start // HOP
-    first = h0 + int(np.argmax(env[h0 : min(n, h0 + 50)])) if h0 < n else n - 1
-    thr = threshold(first)
-    edge = first
-    h = first
-    limit = max(0, h0 - reach)
+    h0 = min(start // HOP, n - 1)
+    first = h0 + int(np.argmax(env[h0 : min(n, h0 + 50)]))
+    edge = h = first
+    limit = max(0, h0 - reach, earliest // HOP)
     while h > limit and edge - h <= dip:
         h -= 1
-        if env[h] >= thr:
+        if env[h] >= onset_thr:
             edge = h
-    onset = _crossing(env, edge - 1, edge, thr) if edge > 0 else 0.0
+    onset = _crossing(env, edge - 1, edge, onset_thr) if edge > 0 else 0.0
     # Offset: the same forward from the loudest point of the last 50 ms.
-    h1 = min(n, end // HOP)
-    last = max(0, h1 - 50) + int(np.argmax(env[max(0, h1 - 50) : h1])) if h1 > 0 else 0
-    thr = threshold(last)
-    edge = last
-    h = last
-    limit = min(n - 1, h1 + reach)
+    h1 = max(1, min(n, end // HOP))
+    last = max(0, h1 - 50) + int(np.argmax(env[max(0, h1 - 50) : h1]))
+    edge = h = last
+    limit = min(n - 1, h1 + reach, latest // HOP)
     while h < limit and h - edge <= dip:
         h += 1
-        if env[h] >= thr:
+        if env[h] >= offset_thr:
             edge = h
-    offset = _crossing(env, edge, edge + 1, thr) if edge + 1 < n else float(n)
+    offset = _crossing(env, edge, edge + 1, offset_thr) if edge + 1 < n else float(n)
     return int(round(onset * HOP)), int(round(offset * HOP))
 
 
