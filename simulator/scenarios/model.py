@@ -60,6 +60,25 @@ FEEDBACK_KEYS = (
 )
 """Feedback texts a scenario may override (placeholders as in the app's catalog)."""
 
+FEEDBACK_PLACEHOLDERS = (
+    "value",
+    "target",
+    "band",
+    "min",
+    "max",
+    "round",
+    "ref_round",
+    "ref_value",
+    "delta",
+    "ratio",
+    "missing",
+    "excess",
+    "speech",
+    "duration",
+    "level",
+)
+"""Placeholders a feedback override may use, e.g. ``{value}`` (see ``coaching.feedback``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Scenario:

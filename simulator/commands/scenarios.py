@@ -1,0 +1,321 @@
+"""``coach-sim scenarios``: list, check and show scenarios.
+
+* ``coach-sim scenarios`` — a table of every scenario in use (id, language, title, where it came
+  from); files that were skipped are listed on stderr with the reason.
+* ``coach-sim scenarios --json`` — the same as a JSON array.
+* ``coach-sim scenarios check FILE...`` — validate files (or folders); exit 0 only if all are valid.
+* ``coach-sim scenarios show ID [--lang L]`` — print one scenario in full.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from simulator.audio.pattern import PhaseKind, Shape
+from simulator.scenarios.library import Library, load_file, load_folder, load_library
+from simulator.scenarios.loader import Problem, ScenarioError
+from simulator.scenarios.model import LANGUAGES, Origin, Scenario
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print the list as a JSON array (for scripts)"
+    )
+    actions = parser.add_subparsers(dest="scenarios_action", metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="validate scenario files; exit 0 only if all are valid",
+        description="Validate scenario files (or every .toml file in a folder). Each problem "
+        "is printed with the file and the key; the exit status is 0 only if all are valid.",
+    )
+    check.add_argument("check_files", nargs="+", metavar="FILE", type=Path)
+    show = actions.add_parser(
+        "show",
+        help="print one scenario in full",
+        description="Print one scenario: the action step, why it works, the story, the "
+        "rounds and the follow-up materials. Without --lang every language is shown.",
+    )
+    show.add_argument("scenario_id", metavar="ID", help="the scenario id, e.g. check-question")
+    show.add_argument("--lang", dest="show_lang", choices=LANGUAGES, help="only this language")
+
+
+def run(args: argparse.Namespace) -> int:
+    action: str | None = getattr(args, "scenarios_action", None)
+    if action == "check":
+        paths: list[Path] = args.check_files
+        return check_files(paths)
+    extra = [Path(d) for d in (getattr(args, "scenarios", None) or [])]
+    library = load_library(extra)
+    global_lang: str | None = getattr(args, "lang", None)
+    if action == "show":
+        return show(library, args.scenario_id, args.show_lang or global_lang)
+    return list_scenarios(library, as_json=bool(getattr(args, "json", False)), lang=global_lang)
+
+
+# -- listing ------------------------------------------------------------------------------------
+
+
+def _origin_text(library: Library, scenario: Scenario) -> str:
+    hidden = library.overrides_of(scenario)
+    if not hidden:
+        return scenario.origin.value
+    return f"{scenario.origin.value}, overrides " + ", ".join(s.origin.value for s in hidden)
+
+
+def scenario_summary(library: Library, scenario: Scenario) -> dict[str, Any]:
+    """One scenario as a JSON object."""
+    return {
+        "id": scenario.id,
+        "language": scenario.language,
+        "title": scenario.title,
+        "path": str(scenario.path),
+        "origin": scenario.origin.value,
+        "overrides": [
+            {"path": str(s.path), "origin": s.origin.value} for s in library.overrides_of(scenario)
+        ],
+        "action_step": scenario.action_step,
+        "pattern": scenario.pattern.shape.value,
+        "rounds": scenario.rounds,
+    }
+
+
+def _report_skipped(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(f"coach-sim: skipped {problem}", file=sys.stderr)
+
+
+def list_scenarios(library: Library, *, as_json: bool, lang: str | None = None) -> int:
+    scenarios = library.scenarios if lang is None else library.in_language(lang)
+    if as_json:
+        rows = [scenario_summary(library, s) for s in scenarios]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        _report_skipped(library.problems)
+        return 0
+    if not scenarios:
+        print("No scenarios found." if lang is None else f"No scenarios in language '{lang}'.")
+    else:
+        header = ("ID", "LANG", "TITLE", "ORIGIN", "FILE")
+        rows_text = [
+            (s.id, s.language, s.title, _origin_text(library, s), str(s.path)) for s in scenarios
+        ]
+        widths = [max(len(r[i]) for r in [header, *rows_text]) for i in range(4)]
+        for row in [header, *rows_text]:
+            cells = [row[i].ljust(widths[i]) for i in range(4)]
+            print("  ".join([*cells, row[4]]))
+    _report_skipped(library.problems)
+    return 0
+
+
+# -- check --------------------------------------------------------------------------------------
+
+
+def check_files(paths: Sequence[Path]) -> int:
+    """Validate each file (or folder); print what is wrong; 0 only if everything is valid."""
+    valid: list[Scenario] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found, folder_problems = load_folder(path, Origin.PACK)
+            if not found and not folder_problems:
+                problems.append(Problem(path, "no .toml scenario files in this folder"))
+            valid.extend(found)
+            problems.extend(folder_problems)
+            continue
+        try:
+            valid.append(load_file(path, Origin.PACK))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    seen: dict[tuple[Path, str, str], Path] = {}
+    for scenario in valid:
+        key = (scenario.path.resolve().parent, scenario.id, scenario.language)
+        if key in seen and seen[key] != scenario.path:
+            problems.append(
+                Problem(
+                    scenario.path,
+                    f"id '{scenario.id}' in language '{scenario.language}' is also defined in "
+                    f"{seen[key]} (same folder); only one of them would be loaded",
+                    key="id",
+                )
+            )
+        seen.setdefault(key, scenario.path)
+    bad_paths = {p.path for p in problems}
+    for scenario in valid:
+        if scenario.path not in bad_paths:
+            print(f"ok  {scenario.path}  ({scenario.id}, {scenario.language})")
+    for problem in problems:
+        print(f"error  {problem}")
+    count = len({s.path for s in valid} | bad_paths)
+    print(
+        f"{count} file(s) checked: {count - len(bad_paths)} valid, {len(bad_paths)} with problems"
+    )
+    return 0 if not problems else 1
+
+
+# -- show ---------------------------------------------------------------------------------------
+
+_LABELS = {
+    "en": {
+        "action_step": "Action step",
+        "why": "Why it works",
+        "research": "Research",
+        "story": "Story",
+        "model_line": "Done well",
+        "pattern": "Measured",
+        "rounds": "Rounds",
+        "round": "Round",
+        "situation": "Situation",
+        "line": "Say",
+        "name": "Name",
+        "cue": "Student says",
+        "feedback": "Feedback texts",
+        "materials": "Follow-up materials",
+        "from_app": "from the app",
+        "at_most": "at most",
+    },
+    "nl": {
+        "action_step": "Actiestap",
+        "why": "Waarom het werkt",
+        "research": "Onderzoek",
+        "story": "Verhaal",
+        "model_line": "Zo klinkt het",
+        "pattern": "Gemeten",
+        "rounds": "Rondes",
+        "round": "Ronde",
+        "situation": "Situatie",
+        "line": "Zeg",
+        "name": "Naam",
+        "cue": "Leerling zegt",
+        "feedback": "Feedbackteksten",
+        "materials": "Materialen om verder te lezen",
+        "from_app": "door de app",
+        "at_most": "hooguit",
+    },
+}
+
+
+_KIND_NAMES = {"nl": {"article": "artikel", "book": "boek"}}
+
+
+def _number(value: float, language: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if language == "nl" else text
+
+
+def describe_pattern(scenario: Scenario) -> str:
+    """The measured pattern in one line, e.g. ``question → thinking pause 3 s (2.5–4 s) → name``."""
+    labels = _LABELS.get(scenario.language, _LABELS["en"])
+    parts = []
+    for phase in scenario.pattern.phases:
+        text = phase.label
+        if phase.kind is PhaseKind.CUE:
+            text += f" ({labels['from_app']})"
+        if phase.band is not None:
+            band = phase.band
+            target, low, high = (
+                _number(v, scenario.language) for v in (band.target_s, band.min_s, band.max_s)
+            )
+            if scenario.pattern.shape is Shape.TIMED_TURN:
+                text += f" ~{target} s, {labels['at_most']} {high} s"
+            else:
+                text += f" {target} s ({low}–{high} s)"
+        parts.append(text)
+    return " → ".join(parts)
+
+
+def render_scenario(library: Library, scenario: Scenario, width: int = 80) -> str:
+    labels = _LABELS.get(scenario.language, _LABELS["en"])
+    out: list[str] = []
+
+    def block(label: str, text: str) -> None:
+        out.append("")
+        out.append(f"{label}:")
+        for paragraph in text.split("\n\n"):
+            out.append(textwrap.fill(paragraph, width, initial_indent="  ", subsequent_indent="  "))
+
+    out.append(f"{scenario.title}  [{scenario.id}, {scenario.language}]")
+    out.append(f"{_origin_text(library, scenario)}: {scenario.path}")
+    for hidden in library.overrides_of(scenario):
+        out.append(f"  (overrides {hidden.origin.value}: {hidden.path})")
+    block(labels["action_step"], scenario.action_step)
+    block(labels["why"], scenario.why)
+    if scenario.research:
+        block(labels["research"], scenario.research)
+    block(labels["story"], scenario.story)
+    block(labels["model_line"], scenario.model_line)
+    block(labels["pattern"], describe_pattern(scenario))
+    for number in range(1, scenario.rounds + 1):
+        prompt = scenario.prompt_for(number)
+        out.append("")
+        out.append(f"{labels['round']} {number}/{scenario.rounds}")
+        fields = [("situation", prompt.situation)]
+        if prompt.cue is not None:
+            fields.append(("cue", prompt.cue))
+        fields.append(("line", prompt.line))
+        if prompt.name is not None:
+            fields.append(("name", prompt.name))
+        for key, value in fields:
+            prefix = f"  {labels[key]}: "
+            out.append(
+                textwrap.fill(
+                    value, width, initial_indent=prefix, subsequent_indent=" " * len(prefix)
+                )
+            )
+    if scenario.feedback:
+        out.append("")
+        out.append(f"{labels['feedback']}:")
+        for key, text in scenario.feedback:
+            out.append(
+                textwrap.fill(text, width, initial_indent=f"  {key}: ", subsequent_indent="    ")
+            )
+    if scenario.materials:
+        out.append("")
+        out.append(f"{labels['materials']}:")
+        kind_names = _KIND_NAMES.get(scenario.language, {})
+        for material in scenario.materials:
+            out.append(
+                textwrap.fill(
+                    f"[{kind_names.get(material.kind, material.kind)}] {material.title}"
+                    f" — {material.reference}",
+                    width,
+                    initial_indent="  - ",
+                    subsequent_indent="    ",
+                )
+            )
+    return "\n".join(out)
+
+
+def show(library: Library, scenario_id: str, lang: str | None) -> int:
+    languages = library.languages_of(scenario_id)
+    if not languages:
+        message = f"coach-sim: no scenario with id '{scenario_id}'"
+        close = difflib.get_close_matches(scenario_id, library.ids(), n=1, cutoff=0.5)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        print(message, file=sys.stderr)
+        print("Run 'coach-sim scenarios' to see every scenario.", file=sys.stderr)
+        _report_skipped(library.problems)
+        return 1
+    if lang is not None and lang not in languages:
+        print(
+            f"coach-sim: scenario '{scenario_id}' has no '{lang}' version; "
+            f"available: {', '.join(languages)}",
+            file=sys.stderr,
+        )
+        return 1
+    width = min(100, max(40, shutil.get_terminal_size((80, 24)).columns - 2))
+    chosen = [lang] if lang is not None else list(languages)
+    texts = []
+    for language in chosen:
+        scenario = library.find(scenario_id, language)
+        assert scenario is not None
+        texts.append(render_scenario(library, scenario, width))
+    print(("\n\n" + "─" * width + "\n\n").join(texts))
+    return 0

@@ -1,0 +1,179 @@
+"""The scenario library: built-in scenarios, a trainer's packs and the user's own folder.
+
+This is the edge that touches the disk; the parsing itself is in :mod:`simulator.scenarios.loader`.
+A file that cannot be used never stops the others: it becomes a :class:`Problem` in the library.
+
+When the same id and language appear in more than one place the later source wins:
+built-in, then each ``--scenarios`` pack in the order given, then the user's own folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from simulator.paths import user_scenarios_dir
+from simulator.scenarios.loader import Problem, ScenarioError, parse_scenario
+from simulator.scenarios.model import LANGUAGES, Origin, Scenario
+
+SUFFIX = ".toml"
+
+
+def builtin_dir() -> Path:
+    """The folder of the scenarios that ship with coach-sim.
+
+    In an installed wheel they sit inside the package (``simulator/_builtin_scenarios``); in a
+    source checkout or an editable install they are the repository's ``scenarios/`` folder.
+    """
+    packaged = Path(str(resources.files("simulator").joinpath("_builtin_scenarios")))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+def user_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The user's own scenario folder: ``$COACH_SIM_HOME/scenarios`` or the platform data dir."""
+    return user_scenarios_dir(environ)
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    """The ``*.toml`` files in a folder and its subfolders, skipping hidden ones, sorted."""
+    found = []
+    for path in folder.rglob("*" + SUFFIX):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def load_file(path: Path, origin: Origin) -> Scenario:
+    """Read and validate one file; every failure is a :class:`ScenarioError`."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem(path, "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(path, "this is a folder, not a scenario file")]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ScenarioError([Problem(path, f"cannot be read: {reason}")]) from None
+    return parse_scenario(data, path, origin)
+
+
+def load_folder(
+    folder: Path, origin: Origin, *, missing_ok: bool = False
+) -> tuple[tuple[Scenario, ...], tuple[Problem, ...]]:
+    """Every valid scenario in ``folder`` and a problem for each file that was skipped.
+
+    ``folder`` may also be a single ``.toml`` file. Two files in one folder with the same id and
+    language are a mistake: the first (by path) is kept and the second reported.
+    """
+    if folder.is_file():
+        files = [folder]
+    elif folder.is_dir():
+        try:
+            files = scenario_files(folder)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            return (), (Problem(folder, f"the scenario folder cannot be read: {reason}"),)
+    elif missing_ok:
+        return (), ()
+    else:
+        return (), (Problem(folder, "scenario folder not found"),)
+    scenarios: list[Scenario] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], Path] = {}
+    for path in files:
+        try:
+            scenario = load_file(path, origin)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        key = (scenario.id, scenario.language)
+        if key in seen:
+            problems.append(
+                Problem(
+                    path,
+                    f"skipped: id '{scenario.id}' in language '{scenario.language}' is already "
+                    f"defined in {seen[key]} (same folder); give one of them another id",
+                    key="id",
+                )
+            )
+            continue
+        seen[key] = path
+        scenarios.append(scenario)
+    return tuple(scenarios), tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """The scenarios in use, the ones they override, and the files that were skipped."""
+
+    scenarios: tuple[Scenario, ...]
+    """The scenario in use for each (id, language), sorted by id then language."""
+    problems: tuple[Problem, ...]
+    overridden: tuple[Scenario, ...] = ()
+    """Scenarios hidden by one with the same id and language from a later source."""
+
+    def find(self, scenario_id: str, language: str) -> Scenario | None:
+        for scenario in self.scenarios:
+            if scenario.id == scenario_id and scenario.language == language:
+                return scenario
+        return None
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(sorted({s.id for s in self.scenarios}))
+
+    def languages_of(self, scenario_id: str) -> tuple[str, ...]:
+        """The languages the scenario exists in, in the order of ``LANGUAGES``."""
+        have = {s.language for s in self.scenarios if s.id == scenario_id}
+        return tuple(lang for lang in LANGUAGES if lang in have)
+
+    def in_language(self, language: str) -> tuple[Scenario, ...]:
+        return tuple(s for s in self.scenarios if s.language == language)
+
+    def overrides_of(self, scenario: Scenario) -> tuple[Scenario, ...]:
+        """The scenarios that ``scenario`` hides (same id and language, earlier source)."""
+        return tuple(
+            s for s in self.overridden if s.id == scenario.id and s.language == scenario.language
+        )
+
+
+def merge(sources: Iterable[tuple[Sequence[Scenario], Sequence[Problem]]]) -> Library:
+    """Combine sources in increasing priority: a later scenario replaces an earlier one."""
+    chosen: dict[tuple[str, str], Scenario] = {}
+    overridden: list[Scenario] = []
+    problems: list[Problem] = []
+    for scenarios, source_problems in sources:
+        problems.extend(source_problems)
+        for scenario in scenarios:
+            key = (scenario.id, scenario.language)
+            if key in chosen:
+                overridden.append(chosen[key])
+            chosen[key] = scenario
+    ordered = tuple(chosen[k] for k in sorted(chosen, key=lambda k: (k[0], _lang_rank(k[1]))))
+    return Library(ordered, tuple(problems), tuple(overridden))
+
+
+def _lang_rank(language: str) -> int:
+    return LANGUAGES.index(language) if language in LANGUAGES else len(LANGUAGES)
+
+
+def load_library(
+    extra_dirs: Sequence[Path | str] = (),
+    *,
+    builtin: Path | None = None,
+    user: Path | None = None,
+) -> Library:
+    """Load the built-in scenarios, each pack in ``extra_dirs`` and the user's own folder.
+
+    ``builtin`` and ``user`` replace the default folders (for tests and tools).
+    """
+    sources = [load_folder(builtin or builtin_dir(), Origin.BUILT_IN)]
+    sources.extend(load_folder(Path(d), Origin.PACK) for d in extra_dirs)
+    sources.append(load_folder(user or user_dir(), Origin.USER, missing_ok=True))
+    return merge(sources)

@@ -1,0 +1,531 @@
+"""Read and validate one scenario file (TOML) into a :class:`Scenario`.
+
+Pure: :func:`parse_scenario` takes the file's bytes and its path (for messages) and either returns
+a scenario or raises :class:`ScenarioError` listing every problem found, each with the key path
+(``prompts[2].name``) or, for TOML syntax errors, the line and column. Nothing else escapes it:
+coaches write these files by hand, so a mistake must read as a message, never as a traceback.
+
+Lists in key paths are numbered from 1 in the order they appear in the file, so ``prompts[2]`` is
+the second ``[[prompts]]`` block (the prompt of round 2).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import math
+import re
+import string
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.audio.pattern import Band, Pattern, Phase, PhaseKind, Shape
+from simulator.scenarios.model import (
+    FEEDBACK_KEYS,
+    FEEDBACK_PLACEHOLDERS,
+    LANGUAGES,
+    MATERIAL_KINDS,
+    Material,
+    Origin,
+    RoundPrompt,
+    Scenario,
+)
+
+MAX_FILE_BYTES = 256 * 1024
+"""A scenario is a page of text; anything far larger is not a scenario file."""
+MAX_ROUNDS = 10
+MAX_DURATION_S = 120.0
+DEFAULT_ROUNDS = 3
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID_CHARS = 64
+
+TOP_KEYS = (
+    "id",
+    "language",
+    "title",
+    "action_step",
+    "why",
+    "research",
+    "story",
+    "model_line",
+    "rounds",
+    "prompts",
+    "pattern",
+    "feedback",
+    "materials",
+)
+PROMPT_KEYS = ("situation", "line", "name", "cue")
+PHASE_KEYS = ("kind", "label", "target_s", "min_s", "max_s")
+BAND_KEYS = ("target_s", "min_s", "max_s")
+MATERIAL_KEYS = ("title", "kind", "reference")
+PHASE_KINDS = tuple(k.value for k in PhaseKind)
+
+_TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$", re.S)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_TOML_AT_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one scenario file (or folder)."""
+
+    path: Path
+    message: str
+    key: str | None = None
+    """Key path inside the file, e.g. ``prompts[2].name``; ``None`` for whole-file problems."""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        if self.key is not None:
+            return f"{where}: {self.key}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("ScenarioError needs at least one problem")
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def path(self) -> Path:
+        return self.problems[0].path
+
+
+def decode_scenario_bytes(data: bytes, path: Path) -> str:
+    """The file's text, or a :class:`ScenarioError` for empty, binary, huge or non-UTF-8 files."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [
+                Problem(
+                    path,
+                    f"the file is {len(data) // 1024} KiB; a scenario file is at most "
+                    f"{MAX_FILE_BYTES // 1024} KiB of text — is this the right file?",
+                )
+            ]
+        )
+    if b"\x00" in data:
+        raise ScenarioError([Problem(path, "this looks like a binary file, not a TOML text file")])
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as some editors write
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(
+            [
+                Problem(
+                    path,
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read); "
+                    "save it as UTF-8 in your editor",
+                    line=line,
+                    column=column,
+                )
+            ]
+        ) from None
+    if not text.strip():
+        raise ScenarioError([Problem(path, "the file is empty")])
+    return text
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """Parse TOML text; syntax errors become a :class:`ScenarioError` with line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line: int | None = None
+        column: int | None = None
+        if m := _TOML_POSITION.match(message):
+            message, line, column = m["msg"], int(m["line"]), int(m["col"])
+        elif m := _TOML_AT_END.match(message):
+            message, line = m["msg"] + " at the end of the file", text.count("\n") + 1
+        raise ScenarioError(
+            [Problem(path, f"TOML syntax error: {message}", line=line, column=column)]
+        ) from None
+    except RecursionError:
+        raise ScenarioError(
+            [Problem(path, "TOML syntax error: lists or tables are nested too deeply")]
+        ) from None
+
+
+def parse_scenario(data: bytes, path: Path, origin: Origin = Origin.BUILT_IN) -> Scenario:
+    """Validate the bytes of one scenario file; raise :class:`ScenarioError` if it is unusable."""
+    text = decode_scenario_bytes(data, path)
+    document = parse_toml(text, path)
+    if not document:
+        raise ScenarioError(
+            [Problem(path, "the file has no scenario in it (only comments or blank lines)")]
+        )
+    return _Validator(path, origin).scenario(document)
+
+
+def _reflow(text: str) -> str:
+    """Join the lines of each paragraph; a blank line separates paragraphs.
+
+    Authors wrap long texts in ``\"\"\"`` strings to keep the file readable; the app wraps them
+    again to the width of the screen.
+    """
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, datetime.date | datetime.time):
+        return f"a date or time ({value})"
+    return type(value).__name__
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "valid keys: " + ", ".join(choices)
+
+
+class _Validator:
+    """Collects every problem in one document instead of stopping at the first."""
+
+    def __init__(self, path: Path, origin: Origin) -> None:
+        self.path = path
+        self.origin = origin
+        self.problems: list[Problem] = []
+
+    def error(self, key: str | None, message: str) -> None:
+        self.problems.append(Problem(self.path, message, key=key))
+
+    # -- small checkers; each returns None after recording a problem -------------------------
+
+    def unknown_keys(self, table: dict[str, Any], allowed: Sequence[str], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.error(prefix + key, f"unknown key; {_suggest(key, allowed)}")
+
+    def text(
+        self,
+        table: dict[str, Any],
+        key: str,
+        prefix: str = "",
+        *,
+        required: bool = True,
+        missing: str = "missing (required)",
+    ) -> str | None:
+        if key not in table:
+            if required:
+                self.error(prefix + key, missing)
+            return None
+        value = table[key]
+        if not isinstance(value, str):
+            self.error(prefix + key, f"must be text in quotes, not {_describe(value)}")
+            return None
+        text = _reflow(value)
+        if not text:
+            self.error(prefix + key, "must not be empty")
+            return None
+        return text
+
+    def duration(self, table: dict[str, Any], key: str, prefix: str) -> float | None:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error(prefix + key, f"must be a number of seconds, not {_describe(value)}")
+            return None
+        seconds = float(value)
+        if not math.isfinite(seconds):
+            self.error(prefix + key, "must be a finite number of seconds")
+            return None
+        if seconds < 0:
+            self.error(prefix + key, f"must not be negative ({value} s)")
+            return None
+        if seconds > MAX_DURATION_S:
+            self.error(prefix + key, f"{value} s is too long; at most {MAX_DURATION_S:g} s")
+            return None
+        return seconds
+
+    def tables(self, document: dict[str, Any], key: str) -> list[dict[str, Any]] | None:
+        """An array of tables (``[[key]]``); ``None`` if missing or malformed."""
+        if key not in document:
+            self.error(key, f"missing (required): add at least one [[{key}]] block")
+            return None
+        value = document[key]
+        if isinstance(value, dict):
+            self.error(key, f"write each entry as [[{key}]] (double brackets), not [{key}]")
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.error(key, f"must be a list of [[{key}]] blocks, not {_describe(value)}")
+            return None
+        if not value:
+            self.error(key, f"must not be empty: add at least one [[{key}]] block")
+            return None
+        return value
+
+    # -- sections ----------------------------------------------------------------------------
+
+    def scenario(self, doc: dict[str, Any]) -> Scenario:
+        self.unknown_keys(doc, TOP_KEYS, "")
+        scenario_id = self.text(doc, "id")
+        if scenario_id is not None and not (
+            ID_PATTERN.fullmatch(scenario_id) and len(scenario_id) <= MAX_ID_CHARS
+        ):
+            self.error(
+                "id",
+                f"'{scenario_id}' is not a valid id; use lowercase letters, digits and hyphens "
+                "(e.g. 'check-question'), at most 64 characters",
+            )
+            scenario_id = None
+        language = self.text(doc, "language")
+        if language is not None and language not in LANGUAGES:
+            hint = f" (did you mean '{language.lower()}'?)" if language.lower() in LANGUAGES else ""
+            self.error("language", f"'{language}' is not supported; use 'nl' or 'en'{hint}")
+            language = None
+        title = self.text(doc, "title")
+        action_step = self.text(doc, "action_step")
+        why = self.text(doc, "why")
+        research = self.text(doc, "research", required=False)
+        story = self.text(doc, "story")
+        model_line = self.text(doc, "model_line")
+        rounds = self.rounds(doc)
+        pattern = self.pattern(doc)
+        prompts = self.prompts(doc, pattern, rounds)
+        feedback = self.feedback(doc)
+        materials = self.materials(doc)
+        if self.problems:
+            raise ScenarioError(self.problems)
+        assert scenario_id and language and title and action_step and why and story
+        assert model_line and rounds and pattern and prompts is not None
+        return Scenario(
+            id=scenario_id,
+            language=language,
+            title=title,
+            action_step=action_step,
+            why=why,
+            research=research,
+            story=story,
+            model_line=model_line,
+            prompts=prompts,
+            pattern=pattern,
+            rounds=rounds,
+            feedback=feedback,
+            materials=materials,
+            path=self.path,
+            origin=self.origin,
+        )
+
+    def rounds(self, doc: dict[str, Any]) -> int | None:
+        value = doc.get("rounds", DEFAULT_ROUNDS)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error("rounds", f"must be a whole number, not {_describe(value)}")
+            return None
+        if value < 1:
+            self.error("rounds", f"must be at least 1 (found {value})")
+            return None
+        if value > MAX_ROUNDS:
+            self.error("rounds", f"at most {MAX_ROUNDS} rounds (found {value})")
+            return None
+        return value
+
+    def pattern(self, doc: dict[str, Any]) -> Pattern | None:
+        entries = self.tables(doc, "pattern")
+        if entries is None:
+            return None
+        before = len(self.problems)
+        phases: list[Phase] = []
+        measured: list[str] = []
+        for i, entry in enumerate(entries, start=1):
+            prefix = f"pattern[{i}]."
+            self.unknown_keys(entry, PHASE_KEYS, prefix)
+            kind_text = self.text(entry, "kind", prefix)
+            kind: PhaseKind | None = None
+            if kind_text is not None:
+                try:
+                    kind = PhaseKind(kind_text)
+                except ValueError:
+                    self.error(
+                        prefix + "kind",
+                        f"'{kind_text}' is not a phase kind; use " + ", ".join(PHASE_KINDS),
+                    )
+            label = self.text(entry, "label", prefix)
+            band = self.band(entry, prefix)
+            if any(k in entry for k in BAND_KEYS):
+                measured.append(f"pattern[{i}]")
+            if kind is not None and label is not None:
+                phases.append(Phase(kind, label, band))
+        if len(measured) != 1:
+            found = ", ".join(measured) if measured else "none"
+            self.error(
+                "pattern",
+                "exactly one phase must carry target_s, min_s and max_s (the measured phase); "
+                f"found {found}",
+            )
+        if len(self.problems) > before:
+            return None
+        try:
+            return Pattern(tuple(phases))
+        except ValueError as exc:
+            self.error("pattern", str(exc))
+            return None
+
+    def band(self, entry: dict[str, Any], prefix: str) -> Band | None:
+        present = [k for k in BAND_KEYS if k in entry]
+        if not present:
+            return None
+        missing = [k for k in BAND_KEYS if k not in entry]
+        for key in missing:
+            self.error(
+                prefix + key,
+                "missing: a measured phase needs all of target_s, min_s and max_s",
+            )
+        values = {k: self.duration(entry, k, prefix) for k in present}
+        target_s, min_s, max_s = (values.get(k) for k in BAND_KEYS)
+        if target_s is None or min_s is None or max_s is None:
+            return None
+        if max_s <= 0:
+            self.error(prefix + "max_s", "must be above 0 seconds")
+            return None
+        if min_s > max_s:
+            self.error(prefix + "min_s", f"min_s ({min_s:g} s) is above max_s ({max_s:g} s)")
+            return None
+        if not min_s <= target_s <= max_s:
+            self.error(
+                prefix + "target_s",
+                f"target_s ({target_s:g} s) lies outside min_s–max_s ({min_s:g}–{max_s:g} s)",
+            )
+            return None
+        try:
+            return Band(target_s=target_s, min_s=min_s, max_s=max_s)
+        except ValueError as exc:  # pragma: no cover - the checks above mirror Band's own
+            self.error(prefix.rstrip("."), str(exc))
+            return None
+
+    def prompts(
+        self, doc: dict[str, Any], pattern: Pattern | None, rounds: int | None
+    ) -> tuple[RoundPrompt, ...] | None:
+        entries = self.tables(doc, "prompts")
+        if entries is None:
+            return None
+        shape = pattern.shape if pattern is not None else None
+        before = len(self.problems)
+        prompts: list[RoundPrompt] = []
+        for i, entry in enumerate(entries, start=1):
+            prefix = f"prompts[{i}]."
+            self.unknown_keys(entry, PROMPT_KEYS, prefix)
+            situation = self.text(entry, "situation", prefix)
+            line = self.text(entry, "line", prefix)
+            name = self.text(
+                entry,
+                "name",
+                prefix,
+                required=shape is Shape.SPEECH_PAUSE_SPEECH,
+                missing="missing: this pattern ends with naming a student "
+                "(speech → pause → speech), so every round needs a name",
+            )
+            cue = self.text(
+                entry,
+                "cue",
+                prefix,
+                required=shape is Shape.CUE_PAUSE_SPEECH,
+                missing="missing: this pattern starts with a cue (cue → pause → speech), so "
+                "every round needs the words the student says",
+            )
+            if shape is Shape.TIMED_TURN and "name" in entry:
+                self.error(
+                    prefix + "name",
+                    "only used when the pattern ends with naming a student "
+                    "(speech → pause → speech); remove it",
+                )
+            if shape is not None and shape is not Shape.CUE_PAUSE_SPEECH and "cue" in entry:
+                self.error(
+                    prefix + "cue",
+                    "only used when the pattern starts with a cue (cue → pause → speech); "
+                    "remove it",
+                )
+            if situation is not None and line is not None:
+                prompts.append(RoundPrompt(situation, line, name, cue))
+        if len(self.problems) > before:
+            return None
+        distinct = len({" ".join(p.line.casefold().split()) for p in prompts})
+        if rounds is not None and distinct < rounds:
+            self.error(
+                "prompts",
+                f"{distinct} different prompt line(s) for {rounds} rounds; give every round "
+                "its own line, so the teacher practises the move rather than one sentence",
+            )
+            return None
+        return tuple(prompts)
+
+    def feedback(self, doc: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        if "feedback" not in doc:
+            return ()
+        table = doc["feedback"]
+        if not isinstance(table, dict):
+            self.error("feedback", f"must be a [feedback] table, not {_describe(table)}")
+            return ()
+        self.unknown_keys(table, FEEDBACK_KEYS, "feedback.")
+        pairs: list[tuple[str, str]] = []
+        for key in FEEDBACK_KEYS:
+            text = self.text(table, key, "feedback.", required=False)
+            if text is not None and self.placeholders(text, "feedback." + key):
+                pairs.append((key, text))
+        return tuple(pairs)
+
+    def placeholders(self, text: str, key: str) -> bool:
+        """Check ``{value}``-style placeholders; write ``{{`` and ``}}`` for a literal brace."""
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        except ValueError as exc:
+            self.error(key, f"broken placeholder ({exc}); write {{{{ and }}}} for a brace")
+            return False
+        unknown = [f for f in fields if f not in FEEDBACK_PLACEHOLDERS]
+        if unknown:
+            self.error(
+                key,
+                f"unknown placeholder {{{unknown[0]}}}; use "
+                + ", ".join(f"{{{p}}}" for p in FEEDBACK_PLACEHOLDERS),
+            )
+            return False
+        return True
+
+    def materials(self, doc: dict[str, Any]) -> tuple[Material, ...]:
+        if "materials" not in doc or doc["materials"] == []:
+            return ()
+        entries = self.tables(doc, "materials")
+        if entries is None:
+            return ()
+        materials: list[Material] = []
+        for i, entry in enumerate(entries, start=1):
+            prefix = f"materials[{i}]."
+            self.unknown_keys(entry, MATERIAL_KEYS, prefix)
+            title = self.text(entry, "title", prefix)
+            kind = self.text(entry, "kind", prefix)
+            if kind is not None and kind not in MATERIAL_KINDS:
+                self.error(
+                    prefix + "kind",
+                    f"'{kind}' is not a material kind; use " + ", ".join(MATERIAL_KINDS),
+                )
+                kind = None
+            reference = self.text(entry, "reference", prefix)
+            if title is not None and kind is not None and reference is not None:
+                materials.append(Material(title, kind, reference))
+        return tuple(materials)
