@@ -15,7 +15,7 @@ The steps, each a plain function of arrays:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +59,15 @@ class DetectorConfig:
     boundary_drop_db: float = 38.0
     """Boundaries sit where the envelope falls this far below the speaker's level (or the noise)."""
     refine_ms: int = 200
+    spectral_window: int = 256
+    """STFT window (samples) of the second, spectral refinement of the pause's two edges."""
+    spectral_oversubtract: float = 2.0
+    spectral_false_alarm: float = 0.995
+    """The excess-energy threshold is this quantile of what the pause itself produces."""
+    spectral_reach_ms: int = 250
+    spectral_anchor_ms: int = 60
+    spectral_below_db: float = 40.0
+    """Only refine spectrally when the pause's background is within this of the speech level."""
     max_dip_ms: int = 40
     utterance_gap_s: float = 0.25
     """Gaps shorter than this are hesitations between words, not a pause."""
@@ -105,9 +114,24 @@ def analyze_samples(
     )
     x = speech_band(x)
     seg_samples, levels = detect_segments(x, clipped_fraction, config)
-    return interpret(
+    m = interpret(
         seg_samples, pattern, levels, x.size, cue_end_sample=cue_end_sample, config=config
     )
+    if m.span is not None and m.shape is Shape.SPEECH_PAUSE_SPEECH:
+        q_last = next(seg for seg in m.segments if seg.end == m.span[0])
+        name = next(seg for seg in m.segments if seg.start == m.span[1])
+        end, start = refine_pause_edges(x, q_last, name, m.levels, config)
+        if (end, start) != m.span:
+            segments = tuple(
+                Segment(s.start, end)
+                if s.end == m.span[0]
+                else Segment(start, s.end)
+                if s.start == m.span[1]
+                else s
+                for s in m.segments
+            )
+            m = replace(m, span=(end, start), segments=segments)
+    return m
 
 
 HIGHPASS_TAPS = 33
@@ -381,3 +405,82 @@ def _read_pattern(
     # (A long last stretch after a long first one: the name came with more words; the pause
     # before it still counts.)
     return (groups[-2][-1].end, name[0].start), None
+
+
+def _stft_power(
+    x: npt.NDArray[np.float32], centres: npt.NDArray[np.int64], window: int
+) -> npt.NDArray[np.float64]:
+    """Power spectra of Hann-windowed frames centred on ``centres`` (zero outside the signal)."""
+    half = window // 2
+    padded = np.concatenate((np.zeros(half, np.float32), x, np.zeros(half, np.float32)))
+    idx = centres[:, None] + np.arange(window)[None, :]
+    frames = padded[idx] * np.hanning(window).astype(np.float32)
+    spec = np.fft.rfft(frames, axis=1)
+    power: npt.NDArray[np.float64] = np.square(np.abs(spec), dtype=np.float64)
+    return power
+
+
+def refine_pause_edges(
+    x: npt.NDArray[np.float32],
+    question_last: Segment,
+    name_first: Segment,
+    levels: Levels,
+    config: DetectorConfig = DEFAULT_CONFIG,
+) -> tuple[int, int]:
+    """Refine the question's end and the name's start against the background heard in the pause.
+
+    The pause's interior is a sample of exactly what the room sounds like. Speech is where the
+    spectrum exceeds that background (spectral subtraction) by more than the pause itself ever
+    does (a constant false-alarm threshold), or more than 38 dB below the speech's own peak.
+    Weak word endings that drown in broadband noise stand out in the bands where they live.
+    """
+    end, start = question_last.end, name_first.start
+    w = config.spectral_window
+    margin = ANALYSIS_RATE_HZ // 10
+    lo, hi = end + margin, start - margin
+    if hi - lo < 3 * w:
+        return end, start
+    mid = (lo + hi) // 2
+    span = min(hi - lo, ANALYSIS_RATE_HZ * 2) // 2
+    pause_db = float(np.median(frame_energy_db(x[mid - span : mid + span], FRAME)))
+    if levels.speech_dbfs is None or pause_db < levels.speech_dbfs - config.spectral_below_db:
+        return end, start  # a quiet pause: the envelope's edges are already exact
+    noise_centres = np.arange(mid - span, mid + span, w // 4, dtype=np.int64)
+    noise = _stft_power(x, noise_centres, w)
+    floor = noise.mean(axis=0) * config.spectral_oversubtract
+
+    # Bins below 400 Hz are left out: that is where mains hum and rumble live.
+    first_bin = int(400 * w / ANALYSIS_RATE_HZ)
+
+    def excess(power: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        out: npt.NDArray[np.float64] = np.maximum(
+            power[:, first_bin:] - floor[first_bin:], 0.0
+        ).sum(axis=1)
+        return out
+
+    false_alarm = float(np.quantile(excess(noise), config.spectral_false_alarm))
+    reach = config.spectral_reach_ms * HOP
+    dip = config.max_dip_ms
+
+    def walk(anchor: int, direction: int, limit: int) -> int:
+        """From ``anchor`` (inside speech) towards the pause; the last hop still speech."""
+        n_hops = max(1, abs(limit - anchor) // HOP)
+        centres = anchor + direction * HOP * np.arange(n_hops, dtype=np.int64)
+        centres = np.clip(centres, 0, x.size - 1)
+        e = excess(_stft_power(x, centres, w))
+        peak_side = e[: min(e.size, 80)].max(initial=0.0)
+        thr = max(false_alarm, peak_side * 10 ** (-config.boundary_drop_db / 10))
+        edge = 0
+        for i in range(1, e.size):
+            if e[i] > thr:
+                edge = i
+            elif i - edge > dip:
+                break
+        return int(centres[edge])
+
+    inside = config.spectral_anchor_ms * HOP
+    new_end = walk(max(question_last.start, end - inside), +1, min(mid, end + reach))
+    new_start = walk(min(name_first.end - 1, start + inside), -1, max(mid, start - reach))
+    if not (end - reach <= new_end < new_start <= start + reach):
+        return end, start
+    return new_end, new_start
