@@ -1,0 +1,105 @@
+"""``coach-sim history``: your practice sessions as a table, or as JSON with ``--json``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from simulator.history import HistoryError, HistoryStore, StoredRound, StoredSession
+from simulator.i18n import format_seconds, resolve_language, t
+from simulator.paths import history_db_path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON array of sessions, oldest first, each with its rounds",
+    )
+    parser.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
+
+
+def session_record(session: StoredSession) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "scenario": session.scenario,
+        "language": session.language,
+        "started_at": session.started_at,
+        "participant": session.participant,
+        "notes": session.notes,
+        "rounds": [
+            {
+                "round": r.round,
+                "pause_s": r.pause_s,
+                "measured_s": r.measured_s,
+                "verdict": r.verdict,
+                "reason": r.reason,
+            }
+            for r in session.rounds
+        ],
+    }
+
+
+def _local_date(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def _round_cell(r: StoredRound, lang: str) -> str:
+    if r.measured_s is None:
+        reason = t(f"reason.{r.reason}", lang) if r.reason else t("verdict.no_measurement", lang)
+        return t("history.round_none", lang, round=r.round, reason=reason)
+    return t(
+        "history.round_cell",
+        lang,
+        round=r.round,
+        value=format_seconds(r.measured_s, lang),
+        verdict=t(f"verdict.{r.verdict}", lang),
+    )
+
+
+def render_table(sessions: tuple[StoredSession, ...], lang: str) -> str:
+    header = [
+        t("history.col_date", lang),
+        t("history.col_scenario", lang),
+        t("history.col_language", lang),
+        t("history.col_rounds", lang),
+    ]
+    rows = [
+        [
+            _local_date(s.started_at),
+            s.scenario,
+            s.language,
+            "; ".join(_round_cell(r, lang) for r in s.rounds) or t("history.no_rounds", lang),
+        ]
+        for s in sessions
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)) + "  " + cells[3]
+
+    rule = "  ".join("─" * w for w in widths) + "  " + "─" * len(header[3])
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = resolve_language(args.lang)
+    store = HistoryStore(history_db_path())
+    try:
+        sessions = store.sessions(scenario=args.scenario)
+    except HistoryError as exc:
+        print(f"coach-sim history: {exc.message(lang)}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps([session_record(s) for s in sessions], ensure_ascii=False, indent=2))
+    elif not sessions:
+        print(t("history.empty", lang))
+    else:
+        print(render_table(sessions, lang))
+    return 0

@@ -1,0 +1,91 @@
+"""The catalogs: same keys and placeholders in both languages; language resolution; formatting."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.i18n import (
+    LANGUAGES,
+    catalog,
+    fill,
+    format_band,
+    format_seconds,
+    placeholders,
+    resolve_language,
+    t,
+)
+
+
+def test_both_catalogs_have_the_same_keys() -> None:
+    nl, en = catalog("nl"), catalog("en")
+    assert sorted(set(nl) - set(en)) == []
+    assert sorted(set(en) - set(nl)) == []
+    assert len(en) > 200
+
+
+@pytest.mark.parametrize("key", sorted(catalog("en")))
+def test_same_placeholders_per_key(key: str) -> None:
+    assert placeholders(catalog("nl")[key]) == placeholders(catalog("en")[key]), key
+
+
+def test_texts_are_non_empty_and_actually_translated() -> None:
+    nl, en = catalog("nl"), catalog("en")
+    for lang in LANGUAGES:
+        assert all(v.strip() for v in catalog(lang).values())
+    same = [k for k in en if en[k] == nl[k]]
+    # Only names, symbols and pure-placeholder texts may be identical.
+    assert len(same) < 0.1 * len(en), same
+
+
+def test_placeholders_parses_format_fields() -> None:
+    assert placeholders("Round {round} of {rounds}: {value:>5}") == {"round", "rounds", "value"}
+    assert placeholders("no fields {{literal}}") == frozenset()
+
+
+def test_t_fills_placeholders_in_each_language() -> None:
+    assert t("round.title", "en", round=2, rounds=3) == "Round 2 of 3"
+    assert t("round.title", "nl", round=2, rounds=3) == "Ronde 2 van 3"
+    assert t("verdict.on_target", "nl") == "op doel"
+
+
+def test_t_unknown_key_and_missing_parameter_raise() -> None:
+    with pytest.raises(KeyError, match="no.such.key"):
+        t("no.such.key", "en")
+    with pytest.raises(KeyError):
+        t("round.title", "en", round=1)
+    with pytest.raises(ValueError, match="unknown language"):
+        t("round.title", "de", round=1, rounds=3)
+
+
+def test_fill_keeps_a_text_with_a_broken_placeholder() -> None:
+    assert fill("wait {target}", target="3.0 s") == "wait 3.0 s"
+    assert fill("wait {unknown} {", target="3.0 s") == "wait {unknown} {"
+
+
+@pytest.mark.parametrize(
+    ("explicit", "environ", "expected"),
+    [
+        ("nl", {"LANG": "en_US.UTF-8"}, "nl"),
+        ("en", {"LANG": "nl_NL.UTF-8"}, "en"),
+        ("nl_BE", {}, "nl"),
+        (None, {"LANG": "nl_NL.UTF-8"}, "nl"),
+        (None, {"LANG": "nl_BE"}, "nl"),
+        (None, {"LANG": "en_GB.UTF-8"}, "en"),
+        (None, {"LANG": "de_DE.UTF-8"}, "en"),
+        (None, {"LC_ALL": "en_US.UTF-8", "LANG": "nl_NL.UTF-8"}, "en"),
+        (None, {"LC_MESSAGES": "nl_NL.UTF-8", "LANG": "en_US.UTF-8"}, "nl"),
+        (None, {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "nl_NL.UTF-8"}, "nl"),
+        (None, {"LC_ALL": "C", "LANG": "nl_NL.UTF-8"}, "nl"),
+        (None, {"LANG": "C.UTF-8"}, "en"),
+        (None, {}, "en"),
+        ("xx", {"LANG": "nl_NL.UTF-8"}, "nl"),
+    ],
+)
+def test_resolve_language(explicit: str | None, environ: dict[str, str], expected: str) -> None:
+    assert resolve_language(explicit, environ) == expected
+
+
+def test_numbers_use_the_language_s_decimal_mark() -> None:
+    assert format_seconds(2.1, "en") == "2.1\u00a0s"
+    assert format_seconds(2.06, "nl") == "2,1\u00a0s"
+    assert format_band(2.5, 4.0, "nl") == "2,5–4,0\u00a0s"
