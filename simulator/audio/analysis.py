@@ -367,11 +367,8 @@ def interpret(
     if span is None and reason is not Reason.NAME_FIRST:
         if levels.clipped_fraction >= config.clip_fail_fraction:
             reason = Reason.CLIPPED
-        elif LevelWarning.TOO_QUIET in warnings or (
-            not segments
-            and levels.peak_dbfs < config.quiet_speech_dbfs
-            and levels.peak_dbfs > levels.noise_floor_dbfs + 10
-        ):
+        elif LevelWarning.TOO_QUIET in warnings:
+            # Speech-like sound was there, only too faint to measure; silence stays "no speech".
             reason = Reason.TOO_QUIET
     return RoundMeasurement(
         shape=pattern.shape,
@@ -423,6 +420,18 @@ def _read_pattern(
         return (group[-1].end - group[0].start) / ANALYSIS_RATE_HZ
 
     name = groups[-1]
+    # Name first: a short call-out, then the longest silence, then the (long) question — even
+    # when a hesitation inside that question leaves a short last stretch that looks like a name.
+    gaps = [groups[i + 1][0].start - groups[i][-1].end for i in range(len(groups) - 1)]
+    longest = int(np.argmax(gaps))
+    after_s = sum(length_s(g) for g in groups[longest + 1 :])
+    if (
+        longest < len(groups) - 2
+        and length_s(groups[longest]) <= config.name_first_max_s
+        and longest == 0
+        and after_s > config.name_max_s
+    ):
+        return None, Reason.NAME_FIRST
     if length_s(name) > config.name_max_s and length_s(groups[0]) <= config.name_first_max_s:
         return None, Reason.NAME_FIRST
     # (A long last stretch after a long first one: the name came with more words; the pause
