@@ -68,6 +68,9 @@ class DetectorConfig:
     """The excess-energy threshold is this quantile of what the pause itself produces."""
     spectral_reach_ms: int = 250
     spectral_anchor_ms: int = 60
+    extrapolate_fit_ms: int = 15
+    extrapolate_min_slope_db: float = 0.1
+    extrapolate_max_ms: int = 60
     spectral_below_db: float = 40.0
     """Only refine spectrally when the pause's background is within this of the speech level."""
     max_dip_ms: int = 40
@@ -122,7 +125,8 @@ def analyze_samples(
     if m.span is not None and m.shape is Shape.SPEECH_PAUSE_SPEECH:
         q_last = next(seg for seg in m.segments if seg.end == m.span[0])
         name = next(seg for seg in m.segments if seg.start == m.span[1])
-        end, start = refine_pause_edges(x, q_last, name, m.levels, config)
+        question = Segment(m.segments[0].start, q_last.end)
+        end, start = refine_pause_edges(x, q_last, name, m.levels, config, question=question)
         if (end, start) != m.span:
             segments = tuple(
                 Segment(s.start, end)
@@ -458,6 +462,8 @@ def refine_pause_edges(
     name_first: Segment,
     levels: Levels,
     config: DetectorConfig = DEFAULT_CONFIG,
+    *,
+    question: Segment | None = None,
 ) -> tuple[int, int]:
     """Refine the question's end and the name's start against the background heard in the pause.
 
@@ -481,8 +487,8 @@ def refine_pause_edges(
     noise = _stft_power(x, noise_centres, w)
     floor = noise.mean(axis=0) * config.spectral_oversubtract
 
-    # Bins below 400 Hz are left out: that is where mains hum and rumble live.
-    first_bin = int(400 * w / ANALYSIS_RATE_HZ)
+    # Bins below 500 Hz are left out: that is where mains hum and rumble live.
+    first_bin = int(500 * w / ANALYSIS_RATE_HZ)
 
     def excess(power: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         out: npt.NDArray[np.float64] = np.maximum(
@@ -494,13 +500,22 @@ def refine_pause_edges(
     reach = config.spectral_reach_ms * HOP
     dip = config.max_dip_ms
 
-    def walk(anchor: int, direction: int, limit: int) -> int:
+    def loudest(seg: Segment) -> float:
+        """The excess at the loudest moment of an utterance: boundaries are relative to it."""
+        hops = np.arange(seg.start, seg.end, HOP * 5, dtype=np.int64)
+        if hops.size == 0:
+            return 0.0
+        env = _block_power(x[seg.start : seg.end])[::5]
+        best = hops[np.argsort(env[: hops.size])[-3:]]
+        return float(excess(_stft_power(x, best, w)).max(initial=0.0))
+
+    def walk(anchor: int, direction: int, limit: int, peak_side: float) -> int:
         """From ``anchor`` (inside speech) towards the pause; the last hop still speech."""
         n_hops = max(1, abs(limit - anchor) // HOP)
         centres = anchor + direction * HOP * np.arange(n_hops, dtype=np.int64)
         centres = np.clip(centres, 0, x.size - 1)
         e = excess(_stft_power(x, centres, w))
-        peak_side = e[: min(e.size, 80)].max(initial=0.0)
+        peak_side = max(peak_side, e[: min(e.size, 80)].max(initial=0.0))
         thr = max(false_alarm, peak_side * 10 ** (-config.boundary_drop_db / 10))
         edge = 0
         for i in range(1, e.size):
@@ -508,11 +523,25 @@ def refine_pause_edges(
                 edge = i
             elif i - edge > dip:
                 break
+        # Where the background hid the last of the decay (or the first of the rise), follow
+        # the slope the edge itself shows down to the level a boundary is defined at.
+        fit = config.extrapolate_fit_ms
+        if edge >= fit and e[edge] > 0:
+            seg = 10.0 * np.log10(e[edge - fit : edge + 1] + 1e-30)
+            slope = float(np.polyfit(np.arange(fit + 1), seg, 1)[0])  # dB per hop, < 0
+            target = 10.0 * np.log10(peak_side + 1e-30) - config.boundary_drop_db
+            if slope < -config.extrapolate_min_slope_db:
+                # Only the stretch between the detection threshold and the boundary level was
+                # hidden; with no background above that level there is nothing to follow.
+                extra = (10.0 * np.log10(thr) - target) / -slope
+                edge += int(min(max(extra, 0.0), config.extrapolate_max_ms, e.size - 1 - edge))
         return int(centres[edge])
 
     inside = config.spectral_anchor_ms * HOP
-    new_end = walk(max(question_last.start, end - inside), +1, min(mid, end + reach))
-    new_start = walk(min(name_first.end - 1, start + inside), -1, max(mid, start - reach))
+    q_peak = loudest(question or question_last)
+    n_peak = loudest(name_first)
+    new_end = walk(max(question_last.start, end - inside), +1, min(mid, end + reach), q_peak)
+    new_start = walk(min(name_first.end - 1, start + inside), -1, max(mid, start - reach), n_peak)
     if not (end - reach <= new_end < new_start <= start + reach):
         return end, start
     return new_end, new_start
