@@ -1,0 +1,580 @@
+"""The one door to the hardware: the live microphone through sounddevice (PortAudio).
+
+Only this module imports sounddevice, and only inside functions (``load_sounddevice``), so that
+everything else — the analysis, ``coach-sim analyze``, the app without a microphone — works on a
+machine without PortAudio.
+
+``MicrophoneSource`` opens an input stream whose callback only copies each block into a bounded
+queue (counting overflows); mixing to mono and resampling to 16 kHz happen in ``read``, in the
+reader's thread. Device choice, sample-rate fallback and error mapping are plain functions over
+``DeviceInfo`` values, testable without a sound card.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.audio.resample import Resampler
+from simulator.audio.result import ANALYSIS_RATE_HZ
+from simulator.audio.sources import (
+    DeviceLostError,
+    DeviceNotFoundError,
+    DeviceUnusableError,
+    MicrophoneError,
+    NoInputDeviceError,
+    NoPortAudioError,
+    Samples,
+    device_lost,
+    to_mono_float32,
+)
+
+__all__ = [
+    "DeviceInfo",
+    "DeviceLostError",
+    "DeviceNotFoundError",
+    "DeviceUnusableError",
+    "MicrophoneError",
+    "MicrophoneSource",
+    "NoInputDeviceError",
+    "NoPortAudioError",
+    "choose_format",
+    "devices_from_portaudio",
+    "list_input_devices",
+    "load_sounddevice",
+    "portaudio_error",
+    "rescan_devices",
+    "resolve_device",
+]
+
+PREFERRED_RATES_HZ: tuple[int, ...] = (ANALYSIS_RATE_HZ, 48_000)
+"""Tried in this order, then the device's own default rate; anything but 16 kHz is resampled."""
+FIRST_BLOCK_TIMEOUT_S = 3.0
+"""A PulseAudio monitor source was seen to deliver its first block ~1.9 s late."""
+BLOCK_TIMEOUT_S = 1.0
+"""After the first block, this long without audio means the device is gone."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """One input device as PortAudio reports it."""
+
+    index: int
+    name: str
+    host_api: str
+    max_input_channels: int
+    default_samplerate_hz: int
+    is_default: bool
+
+    @property
+    def label(self) -> str:
+        return f"[{self.index}] {self.name} ({self.host_api})"
+
+
+# -- user-facing advice -------------------------------------------------------------------------
+
+
+def _permission_hint(platform: str) -> str:
+    if platform == "darwin":
+        return (
+            " On macOS, allow your terminal to use the microphone in System Settings › "
+            "Privacy & Security › Microphone, then restart the terminal."
+        )
+    if platform.startswith("win"):
+        return (
+            " On Windows, check Settings › Privacy & security › Microphone "
+            "(allow desktop apps to access your microphone)."
+        )
+    if platform.startswith("linux"):
+        return (
+            " On Linux, check that the sound server (PulseAudio or PipeWire) is running and "
+            "that its ALSA plugin is installed: 'sudo apt install libasound2-plugins' "
+            "(PulseAudio) or 'sudo apt install pipewire-alsa' (PipeWire)."
+        )
+    return ""
+
+
+def _device_list_text(devices: Sequence[DeviceInfo]) -> str:
+    if not devices:
+        return "No microphones were found."
+    return "Microphones you can choose:\n" + "\n".join(
+        f"  {d.label}{'  (default)' if d.is_default else ''}" for d in devices
+    )
+
+
+def no_portaudio_error(detail: str, platform: str = sys.platform) -> NoPortAudioError:
+    if platform.startswith("linux"):
+        how = (
+            "Install it with your package manager, e.g. 'sudo apt install libportaudio2' on "
+            "Debian or Ubuntu, or 'sudo dnf install portaudio' on Fedora, then start "
+            "coach-sim again."
+        )
+    elif platform == "darwin":
+        how = "Install it with 'brew install portaudio', or reinstall coach-sim."
+    else:
+        how = "Reinstall coach-sim (the sounddevice package ships PortAudio for this system)."
+    return NoPortAudioError(
+        "coach-sim cannot use a microphone because the PortAudio sound library is missing. "
+        f"{how} Everything that does not need a microphone still works.",
+        detail=detail,
+    )
+
+
+def no_input_device_error(
+    platform: str = sys.platform, *, mention_devices_command: bool = True
+) -> NoInputDeviceError:
+    text = (
+        "No microphone found. Plug in a microphone or a headset (or switch it on), then try again"
+    )
+    if mention_devices_command:
+        text += "; 'coach-sim devices' lists the microphones coach-sim can use"
+    return NoInputDeviceError(text + "." + _permission_hint(platform))
+
+
+# -- loading sounddevice ------------------------------------------------------------------------
+
+
+def load_sounddevice() -> Any:
+    """Import sounddevice, turning a missing PortAudio library into ``NoPortAudioError``."""
+    try:
+        import sounddevice
+    except OSError as exc:  # sounddevice raises OSError when libportaudio cannot be loaded
+        raise no_portaudio_error(str(exc)) from exc
+    except ImportError as exc:
+        if exc.name == "_sounddevice_data":  # macOS/Windows: the bundled PortAudio is missing
+            raise no_portaudio_error(str(exc)) from exc
+        raise MicrophoneError(
+            "The sounddevice package is missing, so coach-sim cannot use a microphone. "
+            "Reinstall coach-sim (pip install --force-reinstall coach-sim).",
+            detail=str(exc),
+        ) from exc
+    return sounddevice
+
+
+def rescan_devices() -> None:
+    """Make PortAudio look for devices again (it lists them once, when it starts).
+
+    Call it only while no stream is open, e.g. before retrying after a device was plugged in or
+    after the sound server changed. Does nothing if sounddevice was never loaded.
+    """
+    sd = sys.modules.get("sounddevice")
+    if sd is None:
+        return
+    sd._terminate()
+    sd._initialize()
+
+
+# -- devices: pure functions over plain values --------------------------------------------------
+
+
+def devices_from_portaudio(
+    devices: Sequence[Mapping[str, Any]],
+    host_apis: Sequence[Mapping[str, Any]],
+    default_input: int,
+) -> list[DeviceInfo]:
+    """The input devices among PortAudio's device dicts (``sd.query_devices()``)."""
+    out: list[DeviceInfo] = []
+    for index, dev in enumerate(devices):
+        channels = int(dev.get("max_input_channels", 0))
+        if channels <= 0:
+            continue
+        api_index = int(dev.get("hostapi", -1))
+        api = str(host_apis[api_index].get("name", "?")) if 0 <= api_index < len(host_apis) else "?"
+        out.append(
+            DeviceInfo(
+                index=int(dev.get("index", index)),
+                name=str(dev.get("name", f"device {index}")),
+                host_api=api,
+                max_input_channels=channels,
+                default_samplerate_hz=int(round(float(dev.get("default_samplerate", 0.0)))),
+                is_default=int(dev.get("index", index)) == default_input,
+            )
+        )
+    return out
+
+
+def _parse_index(spec: str | int) -> int | None:
+    if isinstance(spec, int):
+        return spec
+    text = spec.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    return None
+
+
+def _words_in_order(words: Sequence[str], text: str) -> bool:
+    pos = 0
+    for word in words:
+        pos = text.find(word, pos)
+        if pos < 0:
+            return False
+        pos += len(word)
+    return True
+
+
+def resolve_device(spec: str | int | None, devices: Sequence[DeviceInfo]) -> DeviceInfo:
+    """The input device ``spec`` means: ``None`` (the default), an index, or (part of) a name.
+
+    A name matches case-insensitively; several words must appear in order in
+    "name, host API" (as in sounddevice). An exact name wins over partial matches; when the only
+    difference between matches is the host API (Windows lists one microphone under MME,
+    DirectSound and WASAPI) the one on the default device's host API is taken.
+    """
+    if not devices:
+        raise no_input_device_error()
+    if spec is None or (isinstance(spec, str) and not spec.strip()):
+        for dev in devices:
+            if dev.is_default:
+                return dev
+        return devices[0]
+    index = _parse_index(spec)
+    if index is not None:
+        for dev in devices:
+            if dev.index == index:
+                return dev
+        raise DeviceNotFoundError(
+            f"There is no microphone with number {index}. {_device_list_text(devices)}\n"
+            "Use --device with one of these numbers or (part of) a name.",
+            device=str(spec),
+        )
+    assert isinstance(spec, str)
+    query = spec.strip().casefold()
+    exact = [
+        d for d in devices if query in (d.name.casefold(), f"{d.name}, {d.host_api}".casefold())
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    words = query.split()
+    matches = exact or [
+        d for d in devices if _words_in_order(words, f"{d.name}, {d.host_api}".casefold())
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if matches and len({d.name for d in matches}) == 1:
+        default_api = next((d.host_api for d in devices if d.is_default), None)
+        for dev in matches:
+            if dev.host_api == default_api:
+                return dev
+        return matches[0]
+    if not matches:
+        raise DeviceNotFoundError(
+            f"No microphone matches '{spec.strip()}'. {_device_list_text(devices)}\n"
+            "Use --device with a number or (part of) a name from this list.",
+            device=str(spec),
+        )
+    raise DeviceNotFoundError(
+        f"More than one microphone matches '{spec.strip()}': "
+        + ", ".join(d.label for d in matches)
+        + ". Use --device with the number of the one you mean.",
+        device=str(spec),
+    )
+
+
+def choose_format(
+    device: DeviceInfo,
+    supports: Callable[[int, int], bool],
+    preferred_rates_hz: Sequence[int] = PREFERRED_RATES_HZ,
+) -> tuple[int, int]:
+    """The (sample rate, channels) to open ``device`` with.
+
+    Rates: the preferred ones in order, then the device default. Mono first; a device that only
+    records in stereo is opened with two channels (mixed down when read).
+    """
+    rates: list[int] = []
+    for rate in (*preferred_rates_hz, device.default_samplerate_hz):
+        if rate > 0 and rate not in rates:
+            rates.append(rate)
+    channel_options = [1] if device.max_input_channels < 2 else [1, 2]
+    for channels in channel_options:
+        for rate in rates:
+            if supports(rate, channels):
+                return rate, channels
+    raise DeviceUnusableError(
+        f"The microphone '{device.name}' offers none of the sample rates coach-sim can use "
+        f"({', '.join(str(r) for r in rates)} Hz). Choose another microphone with --device "
+        "(see 'coach-sim devices').",
+        device=device.name,
+    )
+
+
+def portaudio_error(message: str, device_name: str | None = None) -> MicrophoneError:
+    """The user-facing error for a ``PortAudioError`` message."""
+    text = message.casefold()
+    name = f"'{device_name}'" if device_name else "the microphone"
+    if "querying device -1" in text or "no default input device" in text:
+        return no_input_device_error()
+    if "device unavailable" in text or "-9985" in text or "device busy" in text:
+        return DeviceUnusableError(
+            f"The microphone {name} is busy or unavailable. Close other programs that use it "
+            "(video calls, recorders) or choose another one with --device, then try again."
+            + _permission_hint(sys.platform),
+            device=device_name or "",
+            detail=message,
+        )
+    if "invalid sample rate" in text or "invalid number of channels" in text:
+        return DeviceUnusableError(
+            f"The microphone {name} refused the recording format ({message}). Choose another "
+            "microphone with --device (see 'coach-sim devices').",
+            device=device_name or "",
+            detail=message,
+        )
+    return DeviceUnusableError(
+        f"The microphone {name} could not be opened ({message}). Check that it is plugged in, "
+        "or choose another one with --device (see 'coach-sim devices').",
+        device=device_name or "",
+        detail=message,
+    )
+
+
+# -- talking to PortAudio -----------------------------------------------------------------------
+
+
+def _query_input_devices(sd: Any) -> list[DeviceInfo]:
+    try:
+        devices = list(sd.query_devices())
+        host_apis = list(sd.query_hostapis())
+    except sd.PortAudioError as exc:
+        raise portaudio_error(str(exc)) from exc
+    try:
+        default_input = int(sd.default.device[0])  # an input/output pair; -1 when none
+    except (TypeError, ValueError, IndexError, sd.PortAudioError):
+        default_input = -1
+    return devices_from_portaudio(devices, host_apis, default_input)
+
+
+def list_input_devices() -> list[DeviceInfo]:
+    """Every input device PortAudio knows of (raises ``NoPortAudioError`` without PortAudio)."""
+    return _query_input_devices(load_sounddevice())
+
+
+def _extra_settings(sd: Any, device: DeviceInfo) -> Any:
+    if "WASAPI" in device.host_api and hasattr(sd, "WasapiSettings"):
+        return sd.WasapiSettings(auto_convert=True)  # let Windows convert to the asked rate
+    return None
+
+
+# -- the live source ----------------------------------------------------------------------------
+
+
+class MicrophoneSource:
+    """The live microphone as an ``AudioSource``: 16 kHz float32 mono blocks.
+
+    ``device``: ``None`` for the system default, an index (int or numeric string), or (part of)
+    a name. ``read`` doubles as the watchdog: no audio for ``first_block_timeout_s`` after start,
+    or ``block_timeout_s`` later on, or a stream that ends by itself, raises ``DeviceLostError``.
+    Every way out closes the stream with ``abort()`` + ``close()`` (``stop()`` can hang when the
+    callbacks have stopped).
+    """
+
+    def __init__(
+        self,
+        device: str | int | None = None,
+        *,
+        block_ms: float = 20.0,
+        queue_s: float = 10.0,
+        first_block_timeout_s: float = FIRST_BLOCK_TIMEOUT_S,
+        block_timeout_s: float = BLOCK_TIMEOUT_S,
+        preferred_rates_hz: Sequence[int] = PREFERRED_RATES_HZ,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if block_ms <= 0 or queue_s <= 0:
+            raise ValueError("block_ms and queue_s must be positive")
+        self._spec = device
+        self._block_ms = block_ms
+        self._queue_blocks = max(4, math.ceil(queue_s * 1000 / block_ms))
+        self._first_timeout_s = first_block_timeout_s
+        self._block_timeout_s = block_timeout_s
+        self._preferred_rates = tuple(preferred_rates_hz)
+        self._clock = clock
+        self._stream: Any = None
+        self._queue: queue.Queue[npt.NDArray[np.float32]] = queue.Queue(self._queue_blocks)
+        self._finished = threading.Event()
+        self._resampler = Resampler(ANALYSIS_RATE_HZ, ANALYSIS_RATE_HZ)
+        self._info: DeviceInfo | None = None
+        self._rate_hz = 0
+        self._channels = 0
+        self._overflows = 0
+        self._dropped = 0
+        self._blocks_in = 0
+        self._samples_out = 0
+        self._last_audio_at = 0.0
+
+    # -- AudioSource properties
+
+    @property
+    def device(self) -> DeviceInfo | None:
+        """The device in use (known once started)."""
+        return self._info
+
+    @property
+    def device_name(self) -> str:
+        if self._info is not None:
+            return self._info.name
+        return "default microphone" if self._spec is None else str(self._spec)
+
+    @property
+    def native_rate_hz(self) -> int:
+        """The rate the stream was opened with (0 before ``start``)."""
+        return self._rate_hz
+
+    @property
+    def channels(self) -> int:
+        return self._channels
+
+    @property
+    def overflow_count(self) -> int:
+        return self._overflows
+
+    @property
+    def dropped_blocks(self) -> int:
+        return self._dropped
+
+    @property
+    def samples_read(self) -> int:
+        return self._samples_out
+
+    @property
+    def running(self) -> bool:
+        return self._stream is not None
+
+    # -- the audio callback: copy, queue, count. Nothing else runs here.
+
+    def _callback(
+        self, indata: npt.NDArray[np.float32], frames: int, time_info: Any, status: Any
+    ) -> None:
+        if status.input_overflow:
+            self._overflows += 1
+        try:
+            self._queue.put_nowait(indata.copy())
+        except queue.Full:
+            self._dropped += 1
+
+    def _on_finished(self) -> None:
+        self._finished.set()
+
+    # -- lifecycle
+
+    def start(self) -> None:
+        if self._stream is not None:
+            return
+        sd = load_sounddevice()
+        info: DeviceInfo | None = None
+        stream: Any = None
+        try:
+            info = dev = resolve_device(self._spec, _query_input_devices(sd))
+
+            def supports(rate: int, channels: int) -> bool:
+                try:
+                    sd.check_input_settings(
+                        device=dev.index,
+                        channels=channels,
+                        dtype="float32",
+                        samplerate=rate,
+                        extra_settings=_extra_settings(sd, dev),
+                    )
+                except (sd.PortAudioError, ValueError):
+                    return False
+                return True
+
+            rate, channels = choose_format(info, supports, self._preferred_rates)
+            self._reset(info, rate, channels)
+            stream = sd.InputStream(
+                device=info.index,
+                samplerate=rate,
+                channels=channels,
+                dtype="float32",
+                blocksize=max(1, round(rate * self._block_ms / 1000)),
+                callback=self._callback,
+                finished_callback=self._on_finished,
+                extra_settings=_extra_settings(sd, info),
+            )
+            stream.start()
+        except sd.PortAudioError as exc:
+            _close_quietly(stream)
+            raise portaudio_error(str(exc), info.name if info else None) from exc
+        except MicrophoneError:
+            _close_quietly(stream)
+            raise
+        except ValueError as exc:  # sounddevice's own checks (e.g. a device that vanished)
+            _close_quietly(stream)
+            raise portaudio_error(str(exc), info.name if info else None) from exc
+        self._stream = stream
+        self._last_audio_at = self._clock()
+
+    def _reset(self, info: DeviceInfo, rate: int, channels: int) -> None:
+        self._info = info
+        self._rate_hz = rate
+        self._channels = channels
+        self._queue = queue.Queue(self._queue_blocks)
+        self._finished = threading.Event()
+        self._resampler = Resampler(rate, ANALYSIS_RATE_HZ)
+        self._overflows = 0
+        self._dropped = 0
+        self._blocks_in = 0
+        self._samples_out = 0
+
+    def stop(self) -> None:
+        stream, self._stream = self._stream, None
+        _close_quietly(stream)
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- reading
+
+    def read(self, timeout_s: float = 0.5) -> Samples | None:
+        if self._stream is None:
+            return None
+        limit_s = self._first_timeout_s if self._blocks_in == 0 else self._block_timeout_s
+        now = self._clock()
+        lost_at = self._last_audio_at + limit_s
+        wait = max(0.0, min(timeout_s, lost_at - now))
+        try:
+            raw = self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
+        except queue.Empty:
+            if self._finished.is_set():
+                self._fail("the audio stream ended")
+            if self._clock() >= lost_at:
+                self._fail(f"no audio for {limit_s:g} s")
+            return np.zeros(0, dtype=np.float32)
+        self._blocks_in += 1
+        self._last_audio_at = self._clock()
+        out = self._resampler.process(to_mono_float32(raw))
+        self._samples_out += int(out.size)
+        return out
+
+    def _fail(self, detail: str) -> None:
+        name = self.device_name
+        self.stop()
+        raise device_lost(name, detail)
+
+
+def _close_quietly(stream: Any) -> None:
+    """``abort()`` + ``close()``, never ``stop()``: it returns at once even if the device died."""
+    if stream is None:
+        return
+    # Closing a dead stream must not hide the error that brought us here.
+    with contextlib.suppress(Exception):
+        stream.abort()
+    with contextlib.suppress(Exception):
+        stream.close()

@@ -1,0 +1,273 @@
+"""Where a round's audio comes from: one protocol for the microphone, tests and recordings.
+
+Every source hands out blocks of float32 mono samples at ``ANALYSIS_RATE_HZ`` (16 kHz), so the
+app's live loop, the tests and offline analysis run the same pipeline whatever the origin.
+``MicrophoneSource`` (in ``capture.py``) is the live implementation; ``ArraySource`` here feeds a
+given array, unpaced (tests) or paced like a real device (demos), and can play a device that is
+lost mid-round.
+
+The errors a source can raise form one family, ``MicrophoneError``; each carries a message for the
+user (what is wrong and what to do), a stable ``code`` and ``params`` so the app can show the same
+message from its own language catalog.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType, TracebackType
+from typing import Protocol, Self, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.audio.resample import Resampler
+from simulator.audio.result import ANALYSIS_RATE_HZ
+
+Samples = npt.NDArray[np.float32]
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+class MicrophoneError(Exception):
+    """Something stops coach-sim from hearing the microphone; ``str(err)`` tells the user why."""
+
+    code = "microphone_error"
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params: Mapping[str, object] = MappingProxyType(dict(params))
+
+
+class NoPortAudioError(MicrophoneError):
+    """The PortAudio library (which sounddevice needs) is not installed."""
+
+    code = "no_portaudio"
+
+
+class NoInputDeviceError(MicrophoneError):
+    """The system has no microphone (or none coach-sim may use)."""
+
+    code = "no_input_device"
+
+
+class DeviceNotFoundError(MicrophoneError):
+    """``--device`` (a name or an index) matches no microphone, or more than one."""
+
+    code = "device_not_found"
+
+
+class DeviceUnusableError(MicrophoneError):
+    """The microphone exists but cannot be opened (busy, or no usable format)."""
+
+    code = "device_unusable"
+
+
+class DeviceLostError(MicrophoneError):
+    """The microphone stopped delivering audio mid-round (unplugged, or taken by the system)."""
+
+    code = "device_lost"
+
+
+def device_lost(device_name: str, detail: str) -> DeviceLostError:
+    return DeviceLostError(
+        f"The microphone '{device_name}' stopped sending audio ({detail}). Check that it is "
+        "still plugged in and not used by another program, then try the round again.",
+        device=device_name,
+        detail=detail,
+    )
+
+
+# -- the protocol -------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class AudioSource(Protocol):
+    """A start/stop stream of 16 kHz float32 mono blocks.
+
+    ``read`` waits up to ``timeout_s`` for audio and returns what arrived: a block (possibly
+    empty when nothing came in time), or ``None`` once the source has nothing more (a recording
+    ended, or the source was stopped). A source that should be delivering but is not raises
+    ``DeviceLostError``.
+    """
+
+    @property
+    def device_name(self) -> str: ...
+
+    @property
+    def native_rate_hz(self) -> int:
+        """The rate the device (or recording) really runs at, before resampling to 16 kHz."""
+        ...
+
+    @property
+    def overflow_count(self) -> int:
+        """Times the device reported lost input (it produced audio faster than it was taken)."""
+        ...
+
+    @property
+    def dropped_blocks(self) -> int:
+        """Blocks thrown away because the reader fell too far behind."""
+        ...
+
+    @property
+    def samples_read(self) -> int:
+        """16 kHz samples handed out by ``read`` since ``start``."""
+        ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def read(self, timeout_s: float = 0.5) -> Samples | None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+def to_mono_float32(block: npt.NDArray[np.generic]) -> Samples:
+    """A 1-D float32 copy of a (frames,) or (frames, channels) block, channels averaged."""
+    x = np.asarray(block)
+    if x.ndim == 2:
+        x = x[:, 0] if x.shape[1] == 1 else x.mean(axis=1)
+    elif x.ndim != 1:
+        raise ValueError(f"audio must be 1-D or (frames, channels), not shape {x.shape}")
+    return np.array(x, dtype=np.float32, copy=True)
+
+
+# -- an array played as if it were a microphone -------------------------------------------------
+
+
+class ArraySource:
+    """Feeds a given signal in blocks: the audio source for tests, demos and recordings.
+
+    ``realtime=False`` (tests) hands out a block per ``read`` as fast as asked; ``realtime=True``
+    releases each block only once its last sample would have been recorded by a real device.
+    ``lose_device_after_s`` plays a microphone unplugged mid-round: audio up to that point is
+    delivered, then ``read`` raises ``DeviceLostError`` (until the source is started again).
+    """
+
+    def __init__(
+        self,
+        samples: npt.NDArray[np.generic],
+        sample_rate_hz: int = ANALYSIS_RATE_HZ,
+        *,
+        block_ms: float = 20.0,
+        realtime: bool = False,
+        lose_device_after_s: float | None = None,
+        device_name: str = "recording",
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if sample_rate_hz <= 0:
+            raise ValueError("sample_rate_hz must be positive")
+        if block_ms <= 0:
+            raise ValueError("block_ms must be positive")
+        if lose_device_after_s is not None and lose_device_after_s < 0:
+            raise ValueError("lose_device_after_s must not be negative")
+        mono = to_mono_float32(samples)
+        if sample_rate_hz != ANALYSIS_RATE_HZ:
+            resampler = Resampler(sample_rate_hz, ANALYSIS_RATE_HZ)
+            mono = np.concatenate((resampler.process(mono), resampler.flush()))
+        self._samples = mono
+        self._native_rate_hz = sample_rate_hz
+        self._block = max(1, round(block_ms * ANALYSIS_RATE_HZ / 1000))
+        self._realtime = realtime
+        self._lost_at = (
+            None if lose_device_after_s is None else round(lose_device_after_s * ANALYSIS_RATE_HZ)
+        )
+        self._device_name = device_name
+        self._clock = clock
+        self._sleep = sleep
+        self._pos = 0
+        self._started_at = 0.0
+        self._running = False
+
+    @classmethod
+    def silent(cls, duration_s: float, **kwargs: object) -> ArraySource:
+        """Bit-exact zeros, as a Mac delivers them when the microphone permission is missing."""
+        n = round(duration_s * ANALYSIS_RATE_HZ)
+        return cls(np.zeros(n, dtype=np.float32), ANALYSIS_RATE_HZ, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_wav(cls, path: Path, **kwargs: object) -> ArraySource:
+        """A recording as a source (raises ``WavError`` with a clear message if unreadable)."""
+        from simulator.audio.wav import read_wav
+
+        audio = read_wav(path)
+        kwargs.setdefault("device_name", path.name)
+        return cls(audio.samples, audio.sample_rate_hz, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def device_name(self) -> str:
+        return self._device_name
+
+    @property
+    def native_rate_hz(self) -> int:
+        return self._native_rate_hz
+
+    @property
+    def overflow_count(self) -> int:
+        return 0
+
+    @property
+    def dropped_blocks(self) -> int:
+        return 0
+
+    @property
+    def samples_read(self) -> int:
+        return self._pos
+
+    @property
+    def duration_samples(self) -> int:
+        return int(self._samples.size)
+
+    def start(self) -> None:
+        self._pos = 0
+        self._started_at = self._clock()
+        self._running = True
+
+    def stop(self) -> None:
+        self._running = False
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def read(self, timeout_s: float = 0.5) -> Samples | None:
+        if not self._running:
+            return None
+        end = self._samples.size
+        if self._lost_at is not None:
+            if self._pos >= self._lost_at:
+                raise device_lost(self._device_name, "the test source was unplugged")
+            end = min(end, self._lost_at)
+        if self._pos >= end:
+            return None
+        stop = min(self._pos + self._block, end)
+        if self._realtime:
+            due = self._started_at + stop / ANALYSIS_RATE_HZ
+            wait = due - self._clock()
+            if wait > timeout_s:
+                self._sleep(max(timeout_s, 0.0))
+                return np.zeros(0, dtype=np.float32)
+            if wait > 0:
+                self._sleep(wait)
+        block = self._samples[self._pos : stop].copy()
+        self._pos = stop
+        return block

@@ -1,0 +1,336 @@
+"""Microphone logic that needs no sound card: devices, formats, error messages, the watchdog."""
+
+from __future__ import annotations
+
+import queue
+import sys
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from simulator.audio.capture import (
+    DeviceInfo,
+    DeviceLostError,
+    DeviceNotFoundError,
+    DeviceUnusableError,
+    MicrophoneError,
+    MicrophoneSource,
+    NoInputDeviceError,
+    NoPortAudioError,
+    choose_format,
+    devices_from_portaudio,
+    no_portaudio_error,
+    portaudio_error,
+    resolve_device,
+)
+
+# What PortAudio reports on a Windows laptop: one microphone under three host APIs, a USB
+# headset, and outputs that must never be offered.
+HOST_APIS = [{"name": "MME"}, {"name": "Windows DirectSound"}, {"name": "Windows WASAPI"}]
+PA_DEVICES = [
+    {"name": "Microfoon (Realtek Audio)", "hostapi": 0, "max_input_channels": 2,
+     "max_output_channels": 0, "default_samplerate": 44100.0},
+    {"name": "Luidsprekers (Realtek Audio)", "hostapi": 0, "max_input_channels": 0,
+     "max_output_channels": 2, "default_samplerate": 44100.0},
+    {"name": "Microfoon (Realtek Audio)", "hostapi": 1, "max_input_channels": 2,
+     "max_output_channels": 0, "default_samplerate": 44100.0},
+    {"name": "Microfoon (Realtek Audio)", "hostapi": 2, "max_input_channels": 2,
+     "max_output_channels": 0, "default_samplerate": 48000.0},
+    {"name": "Headset Microphone (Jabra EVOLVE 20)", "hostapi": 2, "max_input_channels": 1,
+     "max_output_channels": 0, "default_samplerate": 16000.0},
+    {"name": "Headset Microphone (Jabra EVOLVE 20) 2", "hostapi": 2, "max_input_channels": 1,
+     "max_output_channels": 0, "default_samplerate": 16000.0},
+]  # fmt: skip
+
+
+@pytest.fixture
+def devices() -> list[DeviceInfo]:
+    return devices_from_portaudio(PA_DEVICES, HOST_APIS, default_input=3)
+
+
+def test_devices_from_portaudio_keeps_inputs_with_host_api_and_default(
+    devices: list[DeviceInfo],
+) -> None:
+    assert [d.index for d in devices] == [0, 2, 3, 4, 5]
+    wasapi = devices[2]
+    assert wasapi == DeviceInfo(
+        index=3,
+        name="Microfoon (Realtek Audio)",
+        host_api="Windows WASAPI",
+        max_input_channels=2,
+        default_samplerate_hz=48000,
+        is_default=True,
+    )
+    assert [d.is_default for d in devices] == [False, False, True, False, False]
+    assert wasapi.label == "[3] Microfoon (Realtek Audio) (Windows WASAPI)"
+
+
+def test_no_device_means_the_default(devices: list[DeviceInfo]) -> None:
+    assert resolve_device(None, devices).index == 3
+    assert resolve_device("  ", devices).index == 3
+    without_default = [d for d in devices if not d.is_default]
+    assert resolve_device(None, without_default).index == 0
+
+
+def test_no_input_devices_at_all_is_a_clear_error() -> None:
+    with pytest.raises(NoInputDeviceError) as caught:
+        resolve_device(None, [])
+    assert "No microphone found" in str(caught.value)
+    assert caught.value.code == "no_input_device"
+    assert isinstance(caught.value, MicrophoneError)
+
+
+@pytest.mark.parametrize("spec", [4, "4", " 4 "])
+def test_index_as_int_or_text(devices: list[DeviceInfo], spec: int | str) -> None:
+    assert resolve_device(spec, devices).name == "Headset Microphone (Jabra EVOLVE 20)"
+
+
+def test_index_of_an_output_is_refused_with_the_list_of_microphones(
+    devices: list[DeviceInfo],
+) -> None:
+    with pytest.raises(DeviceNotFoundError) as caught:
+        resolve_device("1", devices)
+    message = str(caught.value)
+    assert "no microphone with number 1" in message
+    for d in devices:
+        assert d.label in message
+    assert "Luidsprekers" not in message
+    assert "(default)" in message
+
+
+def test_name_parts_match_case_insensitively(devices: list[DeviceInfo]) -> None:
+    # The exact name wins over the longer "... 2".
+    assert resolve_device("headset microphone (jabra evolve 20)", devices).index == 4
+    assert resolve_device("jabra 20) 2", devices).index == 5
+    # Several words must appear in order in "name, host API".
+    assert resolve_device("microfoon directsound", devices).index == 2
+
+
+def test_one_microphone_under_several_host_apis_takes_the_default_host_api(
+    devices: list[DeviceInfo],
+) -> None:
+    assert resolve_device("realtek", devices).index == 3
+
+
+def test_a_name_matching_nothing_lists_the_microphones(devices: list[DeviceInfo]) -> None:
+    with pytest.raises(DeviceNotFoundError) as caught:
+        resolve_device("Blue Yeti", devices)
+    message = str(caught.value)
+    assert "No microphone matches 'Blue Yeti'" in message
+    assert "[4] Headset Microphone (Jabra EVOLVE 20) (Windows WASAPI)" in message
+
+
+def test_an_ambiguous_name_asks_for_the_number(devices: list[DeviceInfo]) -> None:
+    with pytest.raises(DeviceNotFoundError) as caught:
+        resolve_device("microphone", devices)
+    message = str(caught.value)
+    assert "More than one microphone matches 'microphone'" in message
+    assert "[4]" in message and "[5]" in message and "[3]" not in message
+
+
+def test_format_prefers_16k_mono(devices: list[DeviceInfo]) -> None:
+    tried: list[tuple[int, int]] = []
+
+    def supports(rate: int, channels: int) -> bool:
+        tried.append((rate, channels))
+        return True
+
+    assert choose_format(devices[2], supports) == (16000, 1)
+    assert tried == [(16000, 1)]
+
+
+def test_format_falls_back_to_48k_then_the_device_default(devices: list[DeviceInfo]) -> None:
+    realtek_mme = devices[0]  # default rate 44.1 kHz
+    tried: list[tuple[int, int]] = []
+
+    def only(rate_ok: int, channels_ok: int) -> Any:
+        def supports(rate: int, channels: int) -> bool:
+            tried.append((rate, channels))
+            return rate == rate_ok and channels == channels_ok
+
+        return supports
+
+    assert choose_format(realtek_mme, only(48000, 1)) == (48000, 1)
+    tried.clear()
+    assert choose_format(realtek_mme, only(44100, 1)) == (44100, 1)
+    assert tried == [(16000, 1), (48000, 1), (44100, 1)]
+    tried.clear()
+    assert choose_format(realtek_mme, only(48000, 2)) == (48000, 2)
+    assert tried[-1] == (48000, 2) and (44100, 1) in tried
+
+
+def test_no_usable_format_names_the_rates_tried(devices: list[DeviceInfo]) -> None:
+    with pytest.raises(DeviceUnusableError) as caught:
+        choose_format(devices[0], lambda rate, channels: False)
+    assert "16000, 48000, 44100 Hz" in str(caught.value)
+    assert "--device" in str(caught.value)
+
+
+def test_portaudio_messages_become_user_errors() -> None:
+    assert isinstance(portaudio_error("Error querying device -1"), NoInputDeviceError)
+    busy = portaudio_error(
+        "Error opening InputStream: Device unavailable [PaErrorCode -9985]", "USB mic"
+    )
+    assert isinstance(busy, DeviceUnusableError)
+    assert "'USB mic' is busy" in str(busy) and "Close other programs" in str(busy)
+    rate = portaudio_error("Error opening InputStream: Invalid sample rate [PaErrorCode -9997]")
+    assert isinstance(rate, DeviceUnusableError) and "refused the recording format" in str(rate)
+    other = portaudio_error("Error starting stream: Unanticipated host error [PaErrorCode -9999]")
+    assert type(other) is DeviceUnusableError
+    assert "Unanticipated host error" in str(other)
+
+
+def test_platform_advice() -> None:
+    assert "sudo apt install libportaudio2" in str(no_portaudio_error("x", "linux"))
+    assert "brew install portaudio" in str(no_portaudio_error("x", "darwin"))
+    assert isinstance(no_portaudio_error("x"), NoPortAudioError)
+    from simulator.audio.capture import no_input_device_error
+
+    assert "Privacy & Security › Microphone" in str(no_input_device_error("darwin"))
+    assert "libasound2-plugins" in str(no_input_device_error("linux"))
+
+
+# -- the stream side, with PortAudio's stream replaced by a recorder of abort/close calls ------
+
+
+class RecordingStream:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def abort(self) -> None:
+        self.calls.append("abort")
+
+    def close(self) -> None:
+        self.calls.append("close")
+
+    def stop(self) -> None:  # must never be used: it can hang on a dead device
+        raise AssertionError("stop() called")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def flags(overflow: bool = False) -> Any:
+    return SimpleNamespace(input_overflow=overflow)
+
+
+def opened(
+    rate: int = 48000, channels: int = 2, **kwargs: Any
+) -> tuple[MicrophoneSource, RecordingStream, Clock]:
+    clock = Clock()
+    source = MicrophoneSource("usb", clock=clock, **kwargs)
+    info = DeviceInfo(7, "USB mic", "ALSA", channels, rate, False)
+    source._reset(info, rate, channels)
+    stream = RecordingStream()
+    source._stream = stream
+    source._last_audio_at = clock.now
+    return source, stream, clock
+
+
+def test_callback_queues_copies_and_counts_overflows_and_drops() -> None:
+    source, _, _ = opened(queue_s=0.08, block_ms=20)  # room for 4 blocks
+    block = np.ones((960, 2), np.float32)
+    source._callback(block, 960, None, flags(overflow=True))
+    block[:] = 0.0  # PortAudio reuses its buffer: the queued block must be a copy
+    for _ in range(5):
+        source._callback(block, 960, None, flags())
+    assert source.overflow_count == 1
+    assert source.dropped_blocks == 2
+    first = source.read(timeout_s=0.01)
+    assert first is not None and first.dtype == np.float32 and first.ndim == 1
+    assert first.size > 0 and float(first[first.size // 2]) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_read_mixes_to_mono_and_resamples_48k_to_16k() -> None:
+    source, _, _ = opened(queue_s=2.0)
+    t = np.arange(48000) / 48000
+    tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    stereo = np.stack([tone, tone], axis=1)
+    out = []
+    for start in range(0, 48000, 960):
+        source._callback(stereo[start : start + 960], 960, None, flags())
+        block = source.read(timeout_s=0.01)
+        assert block is not None
+        out.append(block)
+    samples = np.concatenate(out)
+    assert 15900 <= samples.size <= 16000  # the resampler holds back only its filter tail
+    assert source.samples_read == samples.size
+    assert float(np.max(np.abs(samples[1000:]))) == pytest.approx(0.5, abs=0.01)
+
+
+def test_watchdog_allows_a_late_first_block_then_a_short_gap() -> None:
+    source, stream, clock = opened()
+    clock.now += 2.9  # PulseAudio's first block can come ~1.9 s late: still fine
+    empty = source.read(timeout_s=0.01)
+    assert empty is not None and empty.size == 0
+    source._callback(np.zeros((960, 2), np.float32), 960, None, flags())
+    assert source.read(timeout_s=0.01) is not None
+    clock.now += 0.9
+    assert source.read(timeout_s=0.01) is not None  # a quiet moment, not a loss
+    clock.now += 0.2  # 1.1 s without audio after the first block
+    with pytest.raises(DeviceLostError) as caught:
+        source.read(timeout_s=0.01)
+    assert "USB mic" in str(caught.value) and "no audio for 1 s" in str(caught.value)
+    assert stream.calls == ["abort", "close"]
+    assert not source.running
+    assert source.read() is None
+
+
+def test_watchdog_gives_up_when_the_first_block_never_comes() -> None:
+    source, stream, clock = opened()
+    clock.now += 3.01
+    with pytest.raises(DeviceLostError, match="no audio for 3 s"):
+        source.read(timeout_s=0.01)
+    assert stream.calls == ["abort", "close"]
+
+
+def test_a_stream_that_finishes_by_itself_is_a_lost_device_after_its_last_block() -> None:
+    source, stream, _ = opened()
+    source._callback(np.zeros((960, 2), np.float32), 960, None, flags())
+    source._on_finished()
+    block = source.read(timeout_s=0.01)
+    assert block is not None and block.size > 0  # what came before the end is kept
+    with pytest.raises(DeviceLostError, match="the audio stream ended"):
+        source.read(timeout_s=0.01)
+    assert stream.calls == ["abort", "close"]
+
+
+def test_stop_aborts_and_closes_and_is_idempotent() -> None:
+    source, stream, _ = opened()
+    with source:
+        pass  # already "open": start() leaves a running stream alone
+    assert stream.calls == ["abort", "close"]
+    source.stop()
+    assert stream.calls == ["abort", "close"]
+
+
+def test_missing_portaudio_library_is_reported_not_raised(tmp_path: Any) -> None:
+    """The real sounddevice import, with the library lookup finding nothing."""
+    import subprocess
+
+    code = (
+        "import ctypes.util, sys\n"
+        "ctypes.util.find_library = lambda name: None\n"
+        "from simulator.audio.capture import MicrophoneSource, NoPortAudioError\n"
+        "try:\n"
+        "    MicrophoneSource().start()\n"
+        "except NoPortAudioError as exc:\n"
+        "    print('CODE', exc.code)\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "CODE no_portaudio" in done.stdout
+    assert "PortAudio sound library is missing" in done.stdout
+
+
+def test_queue_is_bounded() -> None:
+    source = MicrophoneSource(queue_s=1.0, block_ms=20)
+    assert isinstance(source._queue, queue.Queue) and source._queue.maxsize == 50
