@@ -82,7 +82,7 @@ class DetectorConfig:
     clip_level: float = 0.99
     clip_warn_fraction: float = 0.001
     clip_fail_fraction: float = 0.01
-    quiet_speech_dbfs: float = -45.0
+    quiet_speech_dbfs: float = -55.0
 
 
 DEFAULT_CONFIG = DetectorConfig()
