@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -46,8 +47,33 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS:
         module = importlib.import_module(f"simulator.commands.{name}")
-        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        _add_shared_options(command)
     return parser
+
+
+def _add_shared_options(command: argparse.ArgumentParser) -> None:
+    """Let ``--lang``, ``--device`` and ``--scenarios`` also follow the subcommand
+    (``coach-sim practice check-question --lang en``). SUPPRESS keeps an option that is not
+    given after the subcommand from overwriting the same option given before it."""
+    taken = command._option_string_actions  # noqa: SLF001 - argparse has no public query
+    if "--lang" not in taken:
+        command.add_argument(
+            "--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="language"
+        )
+    if "--device" not in taken:
+        command.add_argument(
+            "--device", default=argparse.SUPPRESS, help="microphone: a name or an index"
+        )
+    if "--scenarios" not in taken:
+        command.add_argument(
+            "--scenarios",
+            metavar="DIR",
+            action="append",
+            default=argparse.SUPPRESS,
+            help="also load scenarios from this folder; may repeat",
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,9 +83,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"simulator.commands.{name}")
     try:
         code: int = module.run(args)
+        sys.stdout.flush()
     except KeyboardInterrupt:
         print("coach-sim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`coach-sim scenarios | head`): not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return code
 
 

@@ -1,0 +1,205 @@
+"""The rehearsal app: home → briefing → microphone check → three rounds with feedback → summary.
+
+Build it with :func:`make_app` so tests can inject an audio source, a temporary history store and
+settings. The app holds what every screen shares (language, settings, library, store, the way to
+open a microphone); each screen owns its own flow.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from simulator.audio.sources import AudioSource, MicrophoneError
+from simulator.history import HistoryStore
+from simulator.i18n import resolve_language, t
+from simulator.scenarios.library import Library
+from simulator.scenarios.model import Scenario
+from simulator.settings import Settings, save_settings
+
+SourceFactory = Callable[[str | None], AudioSource]
+"""Opens the microphone (or a test source) for a device name/index, ``None`` = the default."""
+DeviceLister = Callable[[], Sequence[tuple[str, str]]]
+"""The input devices as ``(value for --device, label)`` pairs; raises ``MicrophoneError``."""
+CuePlayer = Callable[[str, str], "CuePlayback | None"]
+"""Starts speaking a student's line (text, language); ``None`` when it cannot be played."""
+
+
+class CuePlayback:
+    """A student's line being spoken by espeak-ng in the background."""
+
+    def __init__(self, args: list[str]) -> None:
+        import subprocess
+
+        self._process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def finished(self) -> bool:
+        return self._process.poll() is not None
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+
+def espeak_cue_player() -> CuePlayer | None:
+    """Plays cues with espeak-ng when it is installed; otherwise the round shows the cue."""
+    espeak = shutil.which("espeak-ng") or shutil.which("espeak")
+    if espeak is None:
+        return None
+    found: str = espeak
+
+    def play(text: str, lang: str) -> CuePlayback | None:
+        try:
+            return CuePlayback([found, "-v", lang, text])
+        except OSError:
+            return None
+
+    return play
+
+
+def microphone_message(error: MicrophoneError, lang: str) -> tuple[str, str]:
+    """``(title, message)`` for a microphone problem, from the app's catalog."""
+    code = error.code
+    if code == "no_portaudio":
+        return t("mic.no_portaudio_title", lang), t("mic.no_portaudio", lang)
+    if code == "no_input_device":
+        return t("mic.no_device_title", lang), t("mic.no_device", lang)
+    if code == "device_not_found":
+        device = str(error.params.get("device", ""))
+        return t("mic.no_device_title", lang), t("mic.device_not_found", lang, device=device)
+    if code == "device_lost":
+        return t("mic.device_lost_title", lang), t("mic.device_lost", lang)
+    return t("mic.title", lang), t("mic.open_failed", lang, message=error.message)
+
+
+class CoachApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "coach-sim"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(
+        self,
+        *,
+        library: Library,
+        source_factory: SourceFactory,
+        device_lister: DeviceLister | None,
+        store: HistoryStore | None,
+        settings: Settings,
+        settings_path: Path | None,
+        lang: str,
+        scenario: Scenario | None,
+        device: str | None,
+        cue_player: CuePlayer | None,
+        settings_problem: str | None = None,
+        round_limit_s: float = 45.0,
+    ) -> None:
+        super().__init__()
+        self.round_limit_s = round_limit_s
+        """A round that has not ended by itself after this long stops with a message."""
+        self.library = library
+        self.source_factory = source_factory
+        self.device_lister = device_lister
+        self.store = store
+        self.settings = settings
+        self.settings_path = settings_path
+        self.lang = lang
+        self.start_scenario = scenario
+        self.device_override = device
+        self.cue_player = cue_player
+        self.settings_problem = settings_problem
+        self.mic_problem: tuple[str, str] | None = None
+        """``(title, message)`` when no microphone can be used; set by the home screen's probe."""
+
+    @property
+    def device(self) -> str | None:
+        """The microphone to use: ``--device`` first, then the setting, else the default."""
+        return self.device_override or self.settings.microphone
+
+    def t(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def on_mount(self) -> None:
+        self.title = self.t("app.name")
+        if self.settings_problem:
+            self.notify(self.settings_problem, severity="warning", timeout=8)
+        from simulator.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.start_scenario is not None:
+            from simulator.screens.practice import PracticeScreen
+
+            self.push_screen(PracticeScreen(self.start_scenario))
+
+    def scenario_in_language(self, scenario: Scenario) -> Scenario:
+        return self.library.find(scenario.id, self.lang) or scenario
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use and save new settings; a language change rebuilds the home screen."""
+        language_changed = settings.language != self.settings.language
+        self.settings = settings
+        if self.settings_path is not None:
+            try:
+                save_settings(settings, self.settings_path)
+            except OSError as exc:
+                self.notify(
+                    self.t("settings.save_failed", message=exc.strerror or str(exc)),
+                    severity="warning",
+                    timeout=8,
+                )
+            else:
+                self.notify(self.t("settings.saved"), timeout=3)
+        if language_changed:
+            self.lang = resolve_language(settings.language)
+            from simulator.screens.home import HomeScreen
+
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.switch_screen(HomeScreen())
+
+
+def make_app(
+    *,
+    source_factory: SourceFactory,
+    library: Library,
+    store: HistoryStore | None = None,
+    settings: Settings | None = None,
+    settings_path: Path | None = None,
+    lang: str | None = None,
+    scenario: Scenario | None = None,
+    device: str | None = None,
+    device_lister: DeviceLister | None = None,
+    cue_player: CuePlayer | None = None,
+    settings_problem: str | None = None,
+    round_limit_s: float = 45.0,
+) -> CoachApp:
+    """The app, with everything that touches the world passed in.
+
+    ``lang`` (``--lang``) wins over the language setting, which wins over the system locale.
+    ``scenario`` goes straight to that scenario's first round (``coach-sim practice``).
+    """
+    settings = settings or Settings()
+    language = resolve_language(lang or settings.language)
+    if scenario is not None and scenario.language != language:
+        scenario = library.find(scenario.id, language) or scenario
+    return CoachApp(
+        library=library,
+        source_factory=source_factory,
+        device_lister=device_lister,
+        store=store,
+        settings=settings,
+        settings_path=settings_path,
+        lang=language,
+        scenario=scenario,
+        device=device,
+        cue_player=cue_player,
+        settings_problem=settings_problem,
+        round_limit_s=round_limit_s,
+    )

@@ -1,0 +1,89 @@
+"""``coach-sim`` without a subcommand: the rehearsal app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.app import CoachApp
+    from simulator.scenarios.library import Library
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The app takes only the global options (``--lang``, ``--device``, ``--scenarios``)."""
+
+
+def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> CoachApp:
+    """The app on the real world: the microphone, the history and settings in the data folder.
+
+    Raises ``SystemExit`` with a clear message for an unknown scenario id.
+    """
+    from simulator.app import espeak_cue_player, make_app
+    from simulator.audio.capture import MicrophoneSource, list_input_devices
+    from simulator.audio.sources import AudioSource
+    from simulator.history import HistoryStore
+    from simulator.i18n import resolve_language
+    from simulator.paths import history_db_path, settings_path
+    from simulator.scenarios.library import load_library
+    from simulator.settings import load_settings
+
+    loaded = load_settings(settings_path())
+    library = load_library(getattr(args, "scenarios", []) or [])
+    lang = getattr(args, "lang", None)
+    scenario = None
+    if scenario_id is not None:
+        language = resolve_language(lang or loaded.settings.language)
+        scenario = library.find(scenario_id, language) or next(
+            (s for s in library.scenarios if s.id == scenario_id), None
+        )
+        if scenario is None:
+            raise SystemExit(_unknown_scenario(scenario_id, library))
+
+    def open_microphone(device: str | None) -> AudioSource:
+        return MicrophoneSource(device)
+
+    def devices() -> list[tuple[str, str]]:
+        return [(str(d.index), d.label) for d in list_input_devices()]
+
+    return make_app(
+        source_factory=open_microphone,
+        device_lister=devices,
+        library=library,
+        store=HistoryStore(history_db_path()),
+        settings=loaded.settings,
+        settings_path=settings_path(),
+        lang=lang,
+        scenario=scenario,
+        device=getattr(args, "device", None),
+        cue_player=espeak_cue_player(),
+        settings_problem=loaded.problem,
+    )
+
+
+def _unknown_scenario(scenario_id: str, library: Library) -> str:
+    known = ", ".join(library.ids()) or "none"
+    return (
+        f"coach-sim practice: no scenario with id '{scenario_id}'. Known scenarios: {known}. "
+        "See `coach-sim scenarios` for their titles."
+    )
+
+
+def run_app(app: CoachApp) -> int:
+    from simulator.termguard import stderr_to_log
+
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print(
+            "coach-sim: the app needs an interactive terminal. For recordings, use "
+            "`coach-sim analyze FILE.wav`.",
+            file=sys.stderr,
+        )
+        return 2
+    with stderr_to_log():
+        app.run()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_app(build_app(args))

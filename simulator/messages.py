@@ -1,0 +1,82 @@
+"""App-wide messages. Audio workers post these (``post_message`` is thread-safe); they never
+touch widgets themselves."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from simulator.audio.result import RoundMeasurement
+
+
+class AudioLevel(Message):
+    """The input level of the latest block (many per second; a newer one replaces an older one
+    still waiting in the queue)."""
+
+    def __init__(self, level_dbfs: float, elapsed_s: float, heard_speech: bool) -> None:
+        super().__init__()
+        self.level_dbfs = level_dbfs
+        self.elapsed_s = elapsed_s
+        self.heard_speech = heard_speech
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, AudioLevel)
+
+
+class MicCheckUpdate(Message):
+    """The microphone check's running picture: level, noise floor and any warnings."""
+
+    def __init__(
+        self,
+        level_dbfs: float,
+        noise_floor_dbfs: float | None,
+        warnings: tuple[str, ...],
+        sample_rate_hz: int | None,
+        ok: bool,
+    ) -> None:
+        super().__init__()
+        self.ok = ok
+        self.level_dbfs = level_dbfs
+        self.noise_floor_dbfs = noise_floor_dbfs
+        self.warnings = warnings
+        self.sample_rate_hz = sample_rate_hz
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, MicCheckUpdate)
+
+
+class ListeningStarted(Message):
+    """The microphone delivered its first block: the round is really listening now."""
+
+
+class CueStarted(Message):
+    """The simulated student starts speaking (cue scenarios)."""
+
+
+class CueEnded(Message):
+    """The simulated student has finished; the measured wait starts here."""
+
+
+class RoundFinished(Message):
+    """A round ended: by itself, by the end key, or at the maximum length."""
+
+    def __init__(
+        self, measurement: RoundMeasurement, *, timed_out: bool, ended_by_key: bool
+    ) -> None:
+        super().__init__()
+        self.measurement = measurement
+        self.timed_out = timed_out
+        self.ended_by_key = ended_by_key
+
+
+class AudioFailed(Message):
+    """The microphone could not be opened or stopped delivering sound.
+
+    ``message`` is already written for the teacher; ``device_lost`` is True when it happened
+    mid-round (the round can be retried).
+    """
+
+    def __init__(self, message: str, *, title: str, device_lost: bool) -> None:
+        super().__init__()
+        self.message = message
+        self.title = title
+        self.device_lost = device_lost

@@ -1,0 +1,1 @@
+"""The screens of the rehearsal app (one per file)."""

@@ -1,0 +1,229 @@
+"""Home: the scenarios (searchable, in the chosen language), recent practice and settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from simulator.audio.sources import MicrophoneError
+from simulator.history import HistoryError, StoredSession
+from simulator.i18n import format_seconds, t
+from simulator.scenarios.model import Scenario
+from simulator.screens.base import CoachScreen
+
+RECENT_SESSIONS = 5
+
+
+def visible_scenarios(scenarios: tuple[Scenario, ...], lang: str, query: str) -> list[Scenario]:
+    """One entry per scenario id, in ``lang`` where it exists, filtered by ``query`` (title,
+    action step or id, case-insensitive; every word must match)."""
+    chosen: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        if scenario.id not in chosen or scenario.language == lang:
+            chosen[scenario.id] = scenario
+    words = query.lower().split()
+    found = []
+    for scenario in chosen.values():
+        haystack = f"{scenario.title} {scenario.action_step} {scenario.id}".lower()
+        if all(word in haystack for word in words):
+            found.append(scenario)
+    return sorted(found, key=lambda s: s.title.lower())
+
+
+def session_line(session: StoredSession, titles: dict[str, str], lang: str) -> str:
+    try:
+        date = datetime.fromisoformat(session.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        date = session.started_at
+    parts = []
+    for r in session.rounds:
+        if r.measured_s is not None:
+            parts.append(format_seconds(r.measured_s, lang))
+        else:
+            parts.append("–")
+    summary = " · ".join(parts) if parts else t("history.no_rounds", lang)
+    return t(
+        "home.recent_item",
+        lang,
+        date=date,
+        scenario=titles.get(session.scenario, session.scenario),
+        summary=summary,
+    )
+
+
+class HomeScreen(CoachScreen[None]):
+    BINDINGS = [
+        Binding("slash", "search", "keys.search", key_display="/"),
+        Binding("s", "settings", "keys.settings"),
+        Binding("q", "app.quit", "keys.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        lang = self.coach.lang
+        yield Header(show_clock=False)
+        with Vertical(id="home"):
+            yield Static(t("home.subtitle", lang), id="subtitle")
+            yield Static("", id="mic-banner", classes="banner hidden")
+            with Horizontal(id="home-columns"):
+                with Vertical(id="scenario-column"):
+                    yield Static(t("home.scenarios_heading", lang), classes="heading")
+                    yield Input(placeholder=t("home.search_placeholder", lang), id="search")
+                    yield OptionList(id="scenarios")
+                    yield Static("", id="no-match", classes="hint")
+                with Vertical(id="recent-column"):
+                    yield Static(t("home.recent_heading", lang), classes="heading")
+                    yield Static("", id="recent")
+                    yield Static(t("home.settings_heading", lang), classes="heading")
+                    yield Static("", id="settings-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = t("app.tagline", self.coach.lang)
+        self._fill_scenarios("")
+        self.refresh_recent()
+        self._show_settings()
+        self.query_one("#scenarios", OptionList).focus()
+        if self.coach.mic_problem is not None:
+            self._show_mic_problem()
+        elif self.coach.device_lister is not None:
+            self._probe_microphone()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_recent()
+        self._show_settings()
+
+    # -- scenarios ------------------------------------------------------------------------------
+
+    def _fill_scenarios(self, query: str) -> None:
+        lang = self.coach.lang
+        shown = visible_scenarios(self.coach.library.scenarios, lang, query)
+        self._shown = shown
+        options = self.query_one("#scenarios", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(f"{s.title}\n[dim]{s.action_step}[/dim]", id=f"{s.id}:{s.language}")
+            for s in shown
+        )
+        if shown:
+            options.highlighted = 0
+        note = self.query_one("#no-match", Static)
+        if not self.coach.library.scenarios:
+            from simulator.paths import user_scenarios_dir
+
+            note.update(t("home.no_scenarios", lang, folder=str(user_scenarios_dir())))
+        elif not shown:
+            note.update(t("home.no_match", lang, query=query))
+        else:
+            note.update("")
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._fill_scenarios(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one("#scenarios", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#scenarios")
+    def _scenario_chosen(self, event: OptionList.OptionSelected) -> None:
+        scenario = self._shown[event.option_index]
+        from simulator.screens.briefing import BriefingScreen
+
+        self.app.push_screen(BriefingScreen(scenario))
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_settings(self) -> None:
+        from simulator.screens.settings import SettingsScreen
+
+        def done(result: object) -> None:
+            from simulator.settings import Settings
+
+            if isinstance(result, Settings):
+                self.coach.apply_settings(result)
+                self._show_settings()
+
+        self.app.push_screen(SettingsScreen(), done)
+
+    # -- recent practice ------------------------------------------------------------------------
+
+    def refresh_recent(self) -> None:
+        lang = self.coach.lang
+        recent = self.query_one("#recent", Static)
+        store = self.coach.store
+        if store is None:
+            recent.update(t("home.recent_empty", lang))
+            return
+        try:
+            sessions = store.sessions()
+        except HistoryError as exc:
+            recent.update(t("home.recent_unavailable", lang, message=exc.message(lang)))
+            return
+        if not sessions:
+            recent.update(t("home.recent_empty", lang))
+            return
+        titles = {s.id: s.title for s in self.coach.library.scenarios if s.language == lang}
+        titles.update({s.id: s.title for s in self.coach.library.scenarios if s.id not in titles})
+        lines = [session_line(s, titles, lang) for s in reversed(sessions[-RECENT_SESSIONS:])]
+        recent.update("\n".join(lines))
+
+    def _show_settings(self) -> None:
+        lang = self.coach.lang
+        settings = self.coach.settings
+        language = (
+            t(f"settings.language_{settings.language}", lang)
+            if settings.language
+            else t("settings.language_system", lang, language=t("app.language_name", lang))
+        )
+        microphone = self.coach.device or t("settings.microphone_default", lang)
+        timer = t(
+            "settings.live_timer_on" if settings.live_timer else "settings.live_timer_off", lang
+        )
+        self.query_one("#settings-summary", Static).update(
+            f"{t('settings.language', lang)}: {language}\n"
+            f"{t('settings.microphone', lang)}: {microphone}\n"
+            f"{t('settings.live_timer', lang)}: {timer}"
+        )
+
+    # -- microphone availability ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="probe")
+    def _probe_microphone(self) -> None:
+        lister = self.coach.device_lister
+        if lister is None:
+            return
+        try:
+            devices = lister()
+        except MicrophoneError as exc:
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._microphone_unavailable, exc)
+            return
+        if not devices and not get_current_worker().is_cancelled:
+            from simulator.audio.sources import NoInputDeviceError
+
+            self.app.call_from_thread(
+                self._microphone_unavailable, NoInputDeviceError("no input device")
+            )
+
+    def _microphone_unavailable(self, error: MicrophoneError) -> None:
+        from simulator.app import microphone_message
+
+        self.coach.mic_problem = microphone_message(error, self.coach.lang)
+        self._show_mic_problem()
+
+    def _show_mic_problem(self) -> None:
+        problem = self.coach.mic_problem
+        if problem is None:
+            return
+        title, message = problem
+        banner = self.query_one("#mic-banner", Static)
+        banner.update(f"[b]{title}[/b]\n{message}")
+        banner.remove_class("hidden")

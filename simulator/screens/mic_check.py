@@ -1,0 +1,271 @@
+"""Microphone check: choose the device, watch the level, hear about noise and level problems."""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Select, Static
+from textual.worker import get_current_worker
+
+from simulator.audio.live import block_level_dbfs
+from simulator.audio.result import ANALYSIS_RATE_HZ
+from simulator.audio.sources import MicrophoneError
+from simulator.i18n import format_number
+from simulator.messages import AudioFailed, MicCheckUpdate
+from simulator.scenarios.model import Scenario
+from simulator.screens.base import CoachScreen
+from simulator.widgets.level_meter import LevelMeter
+
+BLOCK = ANALYSIS_RATE_HZ // 10
+"""The meter works on 100 ms blocks."""
+WINDOW_BLOCKS = 30
+"""Noise floor and warnings look at the last 3 s."""
+ZERO_BLOCKS = 10
+"""About 1 s of bit-exact zeros: the microphone delivers nothing (macOS: no permission)."""
+QUIET_DBFS = -40.0
+"""If even the loudest 100 ms of the last 3 s stays below this, the voice is too quiet."""
+NOISY_DBFS = -50.0
+CLIP_LEVEL = 0.99
+
+
+@dataclass(frozen=True, slots=True)
+class MicCheckState:
+    level_dbfs: float
+    noise_floor_dbfs: float | None
+    warnings: tuple[str, ...]
+    """Any of ``all_zero``, ``clipping``, ``too_quiet``, ``noisy``; empty and ``ok`` = ready."""
+    ok: bool
+
+
+class MicCheckMeter:
+    """The pure part of the check: 16 kHz samples in, level, noise floor and warnings out."""
+
+    def __init__(self) -> None:
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._levels: deque[float] = deque(maxlen=WINDOW_BLOCKS)
+        self._zero: deque[bool] = deque(maxlen=WINDOW_BLOCKS)
+        self._clipped: deque[bool] = deque(maxlen=WINDOW_BLOCKS)
+        self.blocks = 0
+        self.state = MicCheckState(-100.0, None, (), False)
+
+    def feed(self, samples: npt.NDArray[np.float32]) -> MicCheckState:
+        data = np.concatenate((self._pending, np.asarray(samples, dtype=np.float32)))
+        whole = data.size - data.size % BLOCK
+        for start in range(0, whole, BLOCK):
+            block = data[start : start + BLOCK]
+            self._levels.append(block_level_dbfs(block))
+            self._zero.append(not np.any(block))
+            self._clipped.append(bool(np.any(np.abs(block) >= CLIP_LEVEL)))
+            self.blocks += 1
+        self._pending = data[whole:]
+        if whole:
+            self.state = self._evaluate()
+        return self.state
+
+    def _evaluate(self) -> MicCheckState:
+        levels = list(self._levels)
+        warnings: list[str] = []
+        recent_zero = list(self._zero)[-ZERO_BLOCKS:]
+        all_zero = len(recent_zero) >= ZERO_BLOCKS and all(recent_zero)
+        floor: float | None = None
+        if all_zero:
+            warnings.append("all_zero")
+        else:
+            if len(levels) >= 5:
+                floor = float(np.percentile(levels, 10))
+            if any(self._clipped):
+                warnings.append("clipping")
+            if len(levels) >= WINDOW_BLOCKS and max(levels) < QUIET_DBFS:
+                warnings.append("too_quiet")
+            if floor is not None and floor > NOISY_DBFS:
+                warnings.append("noisy")
+        ok = not all_zero and bool(levels) and max(levels) >= QUIET_DBFS and not any(self._clipped)
+        return MicCheckState(levels[-1] if levels else -100.0, floor, tuple(warnings), ok)
+
+
+class MicCheckScreen(CoachScreen[None]):
+    AUTO_FOCUS = "#mic-check"
+    """The page, not the device list, has focus: Enter starts the rounds; D opens the list."""
+    BINDINGS = [
+        Binding("enter", "ready", "keys.start_round"),
+        Binding("d", "choose_device", "keys.choose_microphone"),
+        Binding("r", "retry", "keys.retry"),
+        Binding("escape", "app.pop_screen", "keys.back"),
+    ]
+
+    def __init__(self, scenario: Scenario | None) -> None:
+        super().__init__()
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="mic-check"):
+            yield Static(self.t("mic.title"), classes="title")
+            yield Static(self.t("mic.intro"), id="mic-intro")
+            yield Static(self.t("mic.device"), classes="heading")
+            yield Select[str](
+                [], prompt=self.t("settings.microphone_default"), id="device", allow_blank=True
+            )
+            yield Static(self.t("mic.level"), classes="heading")
+            yield LevelMeter(id="mic-level")
+            yield Static("", id="mic-level-value", classes="hint")
+            yield Static(self.t("mic.noise_floor"), classes="heading")
+            yield Static(self.t("mic.listening"), id="noise-floor")
+            yield Static("", id="mic-status")
+            yield Static("", id="mic-warnings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load_devices()  # listening starts on ScreenResume, which also comes first time
+
+    def action_ready(self) -> None:
+        if self.scenario is None:
+            self.app.pop_screen()
+            return
+        from simulator.screens.practice import PracticeScreen
+
+        self.workers.cancel_group(self, "audio")
+        self.app.push_screen(PracticeScreen(self.scenario))
+
+    def on_screen_resume(self) -> None:
+        self._listen(self.coach.device)
+
+    def on_screen_suspend(self) -> None:
+        self.workers.cancel_group(self, "audio")
+
+    def action_retry(self) -> None:
+        self._listen(self.coach.device)
+
+    def action_choose_device(self) -> None:
+        select = self.query_one("#device", Select)
+        select.focus()
+        select.expanded = True
+
+    # -- devices --------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="devices")
+    def _load_devices(self) -> None:
+        lister = self.coach.device_lister
+        if lister is None:
+            return
+        try:
+            devices = list(lister())
+        except MicrophoneError:
+            return  # the listening worker reports the problem
+        self.app.call_from_thread(self._show_devices, devices)
+
+    def _show_devices(self, devices: list[tuple[str, str]]) -> None:
+        select = self.query_one("#device", Select)
+        select.set_options((label, value) for value, label in devices)
+        current = self.coach.device
+        if current is not None and any(value == current for value, _ in devices):
+            select.value = current
+
+    @on(Select.Changed, "#device")
+    def _device_changed(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else str(event.value)
+        if value == self.coach.device:
+            return  # filling the list, not a choice
+        from dataclasses import replace
+
+        self.coach.device_override = None
+        self.coach.apply_settings(replace(self.coach.settings, microphone=value))
+        self.query_one("#mic-check").focus()
+        self._listen(value)
+
+    # -- listening ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="audio")
+    def _listen(self, device: str | None) -> None:
+        worker = get_current_worker()
+        meter = MicCheckMeter()
+        try:
+            source = self.coach.source_factory(device)
+            with source:
+                rate = source.native_rate_hz
+                while not worker.is_cancelled:
+                    block = source.read(0.5)
+                    if block is None:
+                        break
+                    if block.size == 0:
+                        continue
+                    before = meter.blocks
+                    state = meter.feed(block)
+                    if meter.blocks != before:
+                        self.post_message(
+                            MicCheckUpdate(
+                                state.level_dbfs,
+                                state.noise_floor_dbfs,
+                                state.warnings,
+                                rate,
+                                state.ok,
+                            )
+                        )
+        except MicrophoneError as exc:
+            if not worker.is_cancelled:
+                from simulator.app import microphone_message
+
+                title, message = microphone_message(exc, self.lang)
+                self.post_message(
+                    AudioFailed(message, title=title, device_lost=exc.code == "device_lost")
+                )
+
+    def on_mic_check_update(self, message: MicCheckUpdate) -> None:
+        self.query_one("#mic-level", LevelMeter).level_dbfs = message.level_dbfs
+        self.query_one("#mic-level-value", Static).update(
+            self.t("mic.level_value", dbfs=format_number(message.level_dbfs, self.lang, 0))
+            + (
+                "  ·  " + self.t("mic.sample_rate", rate=message.sample_rate_hz)
+                if message.sample_rate_hz
+                else ""
+            )
+        )
+        floor = self.query_one("#noise-floor", Static)
+        if message.noise_floor_dbfs is None:
+            floor.update(self.t("mic.listening"))
+        else:
+            dbfs = format_number(message.noise_floor_dbfs, self.lang, 0)
+            text = self.t("mic.noise_floor_value", dbfs=dbfs) + " — "
+            if "noisy" in message.warnings:
+                text += self.t("mic.noise_floor_noisy", dbfs=dbfs)
+            else:
+                text += self.t("mic.noise_floor_quiet")
+            floor.update(text)
+        self._show_warnings(message.warnings, ok=message.ok)
+
+    def _show_warnings(self, warnings: tuple[str, ...], *, ok: bool) -> None:
+        parts = []
+        for w in warnings:
+            if w == "all_zero":
+                text = f"[b]{self.t('mic.warn_all_zero_title')}[/b]\n{self.t('mic.warn_all_zero')}"
+                if sys.platform == "darwin":
+                    text += "\n" + self.t("mic.warn_all_zero_macos")
+                parts.append(text)
+            elif w == "clipping":
+                parts.append(
+                    f"[b]{self.t('mic.warn_clipping_title')}[/b]\n{self.t('mic.warn_clipping')}"
+                )
+            elif w == "too_quiet":
+                parts.append(
+                    f"[b]{self.t('mic.warn_too_quiet_title')}[/b]\n{self.t('mic.warn_too_quiet')}"
+                )
+        warnings_widget = self.query_one("#mic-warnings", Static)
+        warnings_widget.update("\n\n".join(parts))
+        warnings_widget.set_class(bool(parts), "warning")
+        status = self.query_one("#mic-status", Static)
+        status.update(self.t("mic.ok") if ok and not parts else "")
+
+    def on_audio_failed(self, message: AudioFailed) -> None:
+        widget = self.query_one("#mic-warnings", Static)
+        widget.update(f"[b]{message.title}[/b]\n{message.message}")
+        widget.add_class("warning")
+        self.query_one("#mic-status", Static).update("")
+        self.query_one("#noise-floor", Static).update("–")

@@ -1,0 +1,392 @@
+"""The rounds: the prompt, a calm listening state, and the round's audio in a thread worker.
+
+The worker reads the audio source, feeds ``LiveRound`` and posts messages; it never touches a
+widget. The screen keeps the session: the measured rounds so far, saved to the history the moment
+each round ends (``SessionRecorder``). Feedback and the summary are pushed on top.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from simulator.app import microphone_message
+from simulator.audio.live import LiveRound, expected_speech_s
+from simulator.audio.pattern import Shape
+from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
+from simulator.audio.sources import MicrophoneError, Samples
+from simulator.coaching.feedback import round_feedback
+from simulator.history import SessionRecorder
+from simulator.i18n import format_seconds
+from simulator.messages import (
+    AudioFailed,
+    AudioLevel,
+    CueEnded,
+    CueStarted,
+    ListeningStarted,
+    RoundFinished,
+)
+from simulator.scenarios.model import Scenario
+from simulator.screens.base import CoachScreen
+from simulator.widgets.level_meter import LevelMeter
+
+PHASES = ("ready", "starting", "cue", "listening", "analysing", "stopped")
+"""``ready``: the prompt, waiting for Space · ``starting``: opening the microphone ·
+``cue``: the simulated student speaks · ``listening`` · ``analysing``: the last measurement ·
+``stopped``: the round could not finish (maximum length, microphone lost); Space retries."""
+
+END_SILENCE_S = 0.8
+LEVEL_EVERY_SAMPLES = ANALYSIS_RATE_HZ // 20
+"""Level updates at most every 50 ms of audio (and replaceable in the queue)."""
+CHECK_EVERY_S = 0.1
+"""How often the live round re-reads its audio for the end of the round (~10 ms of work each):
+the feedback appears within this much of the end silence."""
+SILENT_CUE_MIN_S = 2.0
+"""Without a voice to play the student's answer, the cue is shown for at least this long."""
+
+
+class PracticeScreen(CoachScreen[None]):
+    BINDINGS = [
+        Binding("space", "start", "keys.start_round"),
+        Binding("enter", "start", "keys.start_round", show=False),
+        Binding("e", "end_round", "keys.end_round"),
+        Binding("b", "briefing", "keys.briefing"),
+        Binding("m", "mic_check", "keys.mic_check"),
+        Binding("escape", "leave", "keys.back"),
+    ]
+
+    phase: reactive[str] = reactive("ready", init=False)
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.round_number = 1
+        self.results: list[RoundMeasurement] = []
+        """The measured rounds of this session, in order (a redone round replaces its entry)."""
+        self.recorder = self._new_recorder()
+        self.save_problem: str | None = None
+        self._end_requested = threading.Event()
+
+    def _new_recorder(self) -> SessionRecorder | None:
+        store = self.coach.store
+        if store is None:
+            return None
+        return SessionRecorder(store, self.scenario.id, self.scenario.language)
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="round"):
+            yield Static("", id="round-title", classes="title")
+            yield Static(self.t("round.situation"), classes="heading")
+            yield Static("", id="situation")
+            yield Static("", id="cue", classes="callout")
+            yield Static("", id="say-heading", classes="heading")
+            yield Static("", id="line", classes="callout")
+            yield Static("", id="name")
+            yield Static("", id="round-status")
+            yield LevelMeter(id="round-level")
+            yield Static("", id="live-timer")
+            yield Static("", id="round-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.scenario.title
+        self._show_prompt()
+        self.watch_phase("ready")
+
+    def _show_prompt(self) -> None:
+        s = self.scenario
+        prompt = s.prompt_for(self.round_number)
+        shape = s.pattern.shape
+        self.query_one("#round-title", Static).update(
+            self.t("round.title", round=self.round_number, rounds=s.rounds)
+        )
+        self.query_one("#situation", Static).update(escape(prompt.situation))
+        cue = self.query_one("#cue", Static)
+        if shape is Shape.CUE_PAUSE_SPEECH and prompt.cue:
+            cue.update(f"[b]{self.t('round.cue_heading')}[/b]\n“{escape(prompt.cue)}”")
+            cue.display = True
+        else:
+            cue.display = False
+        heading = {
+            Shape.SPEECH_PAUSE_SPEECH: "round.say_this",
+            Shape.CUE_PAUSE_SPEECH: "round.respond",
+            Shape.TIMED_TURN: "round.turn_heading",
+        }[shape]
+        self.query_one("#say-heading", Static).update(self.t(heading))
+        self.query_one("#line", Static).update(f"“{escape(prompt.line)}”")
+        name = self.query_one("#name", Static)
+        if prompt.name and shape is Shape.SPEECH_PAUSE_SPEECH:
+            name.update(self.t("round.then_name", name=escape(prompt.name)))
+            name.display = True
+        else:
+            name.display = False
+        self.query_one("#round-message", Static).update("")
+
+    def watch_phase(self, phase: str) -> None:
+        for p in PHASES:
+            self.set_class(p == phase, f"-{p}")
+        status = self.query_one("#round-status", Static)
+        text = {
+            "ready": self.t("round.press_start"),
+            "starting": self.t("round.get_ready"),
+            "cue": self.t("round.cue_playing"),
+            "listening": self.t("round.listening") + "\n" + self.t("round.end_hint"),
+            "analysing": self.t("round.analysing"),
+            "stopped": "",
+        }[phase]
+        status.update(text)
+        meter = self.query_one("#round-level", LevelMeter)
+        meter.display = phase in ("cue", "listening")
+        if phase != "listening":
+            meter.level_dbfs = -100.0
+        timer = self.query_one("#live-timer", Static)
+        timer.display = self.coach.settings.live_timer and phase == "listening"
+        timer.update("")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start":
+            return self.phase in ("ready", "stopped")
+        if action == "end_round":
+            return self.phase in ("listening", "cue")
+        if action in ("briefing", "mic_check", "leave"):
+            return self.phase in ("ready", "stopped")
+        return True
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def action_start(self) -> None:
+        if self.phase not in ("ready", "stopped"):
+            return
+        self._show_prompt()
+        self._end_requested.clear()
+        self.phase = "starting"
+        prompt = self.scenario.prompt_for(self.round_number)
+        self._run_round(prompt.line, prompt.cue, self.coach.device)
+
+    def action_end_round(self) -> None:
+        self._end_requested.set()
+
+    def action_briefing(self) -> None:
+        from simulator.screens.briefing import BriefingScreen
+
+        self.app.push_screen(BriefingScreen(self.scenario))
+
+    def action_mic_check(self) -> None:
+        from simulator.screens.mic_check import MicCheckScreen
+
+        self.app.push_screen(MicCheckScreen(None))
+
+    def action_leave(self) -> None:
+        self.workers.cancel_group(self, "audio")
+        self.app.pop_screen()
+
+    # -- the audio worker -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="audio")
+    def _run_round(self, line: str, cue: str | None, device: str | None) -> None:
+        worker = get_current_worker()
+        pattern = self.scenario.pattern
+        lang = self.scenario.language
+        cue_text = cue if pattern.shape is Shape.CUE_PAUSE_SPEECH else None
+        live: LiveRound | None = None
+        if cue_text is None:
+            live = self._live_round(0, line)
+        buffered: list[Samples] = []
+        n = 0
+        next_level = 0
+        playback = None
+        silent_cue_end = 0
+        try:
+            source = self.coach.source_factory(device)
+            with source:
+                started = False
+                while not worker.is_cancelled:
+                    block = source.read(0.5)
+                    if block is None:
+                        break  # a recording (test source) has ended
+                    if block.size == 0:
+                        continue
+                    block = np.asarray(block, dtype=np.float32)
+                    if not started:
+                        started = True
+                        if cue_text is not None:
+                            self.post_message(CueStarted())
+                            player = self.coach.cue_player
+                            playback = player(cue_text, lang) if player else None
+                            if playback is None:
+                                duration = max(SILENT_CUE_MIN_S, expected_speech_s(cue_text, lang))
+                                silent_cue_end = int(duration * ANALYSIS_RATE_HZ)
+                        else:
+                            self.post_message(ListeningStarted())
+                    n += block.size
+                    if live is None:
+                        buffered.append(block)
+                        cue_over = (
+                            playback.finished() if playback is not None else n >= silent_cue_end
+                        )
+                        if cue_over or self._end_requested.is_set():
+                            live = self._live_round(n, line)
+                            for b in buffered:
+                                status = live.feed(b)
+                            buffered = []
+                            self.post_message(CueEnded())
+                        continue
+                    status = live.feed(block)
+                    if n >= next_level:
+                        next_level = n + LEVEL_EVERY_SAMPLES
+                        self.post_message(
+                            AudioLevel(status.level_dbfs, status.elapsed_s, status.heard_speech)
+                        )
+                    if status.done or self._end_requested.is_set():
+                        break
+        except MicrophoneError as exc:
+            if playback is not None:
+                playback.stop()
+            if not worker.is_cancelled:
+                title, message = microphone_message(exc, self.lang)
+                lost = exc.code == "device_lost" and n > 0
+                if lost:
+                    message = self.t("round.device_lost")
+                self.post_message(AudioFailed(message, title=title, device_lost=lost))
+            return
+        if playback is not None:
+            playback.stop()
+        if worker.is_cancelled:
+            return
+        if live is None:
+            live = self._live_round(n, line)
+            for b in buffered:
+                live.feed(b)
+        measurement = live.finish()
+        self.post_message(
+            RoundFinished(
+                measurement,
+                timed_out=live.timed_out,
+                ended_by_key=self._end_requested.is_set(),
+            )
+        )
+
+    def _live_round(self, cue_end_sample: int, line: str) -> LiveRound:
+        pattern = self.scenario.pattern
+        min_question_s = 0.0
+        if pattern.shape is Shape.SPEECH_PAUSE_SPEECH:
+            min_question_s = 0.5 * expected_speech_s(line, self.scenario.language)
+        return LiveRound(
+            pattern,
+            cue_end_sample=cue_end_sample,
+            end_silence_s=END_SILENCE_S,
+            max_s=self.coach.round_limit_s,
+            min_question_s=min_question_s,
+            check_every_s=CHECK_EVERY_S,
+        )
+
+    # -- messages from the worker ---------------------------------------------------------------
+
+    def on_listening_started(self, _: ListeningStarted) -> None:
+        if self.phase == "starting":
+            self.phase = "listening"
+
+    def on_cue_started(self, _: CueStarted) -> None:
+        if self.phase == "starting":
+            self.phase = "cue"
+
+    def on_cue_ended(self, _: CueEnded) -> None:
+        if self.phase == "cue":
+            self.phase = "listening"
+
+    def on_audio_level(self, message: AudioLevel) -> None:
+        if self.phase not in ("listening", "cue"):
+            return
+        self.query_one("#round-level", LevelMeter).level_dbfs = message.level_dbfs
+        if self.coach.settings.live_timer:
+            self.query_one("#live-timer", Static).update(
+                self.t("round.live_timer", pause=format_seconds(message.elapsed_s, self.lang))
+            )
+
+    def on_audio_failed(self, message: AudioFailed) -> None:
+        self.phase = "stopped"
+        self.query_one("#round-message", Static).update(
+            f"[b]{escape(message.title)}[/b]\n{escape(message.message)}"
+        )
+
+    def on_round_finished(self, message: RoundFinished) -> None:
+        if message.timed_out:
+            self.phase = "stopped"
+            self.query_one("#round-message", Static).update(
+                self.t(
+                    "round.max_length",
+                    limit=format_seconds(self.coach.round_limit_s, self.lang, 0),
+                )
+            )
+            return
+        self.phase = "analysing"
+        self.record_round(message.measurement)
+
+    # -- the session ----------------------------------------------------------------------------
+
+    def record_round(self, measurement: RoundMeasurement) -> None:
+        """Keep and save the round at once, then show its feedback."""
+        del self.results[self.round_number - 1 :]
+        self.results.append(measurement)
+        if self.recorder is not None:
+            problem = self.recorder.record(self.round_number, measurement)
+            if problem is not None:
+                self.save_problem = problem.message(self.lang)
+                self.notify(
+                    self.t("round.save_failed", message=self.save_problem),
+                    severity="warning",
+                    timeout=8,
+                )
+            else:
+                self.save_problem = None
+        feedback = round_feedback(self.scenario.pattern, self.results, self.lang, self.scenario)
+        from simulator.screens.feedback import FeedbackScreen
+
+        last = self.round_number >= self.scenario.rounds
+        self.app.push_screen(
+            FeedbackScreen(self.scenario, feedback, self.round_number, last=last),
+            self._after_feedback,
+        )
+
+    def _after_feedback(self, choice: str | None) -> None:
+        self.phase = "ready"
+        if choice == "redo":
+            self._show_prompt()
+            return
+        if self.round_number < self.scenario.rounds:
+            self.round_number += 1
+            self._show_prompt()
+            return
+        from simulator.screens.summary import SummaryScreen
+
+        self.app.push_screen(
+            SummaryScreen(self.scenario, tuple(self.results), self.save_problem),
+            self._after_summary,
+        )
+
+    def _after_summary(self, choice: str | None) -> None:
+        if choice == "again":
+            self.round_number = 1
+            self.results = []
+            self.recorder = self._new_recorder()
+            self._show_prompt()
+        elif choice == "another":
+            from simulator.screens.home import HomeScreen
+
+            while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, HomeScreen):
+                self.app.pop_screen()
+        elif choice == "quit":
+            self.app.exit()

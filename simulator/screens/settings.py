@@ -1,0 +1,108 @@
+"""Settings: language, microphone, live pause timer. Returns the new ``Settings`` or ``None``."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Select, Static, Switch
+
+from simulator.audio.sources import MicrophoneError
+from simulator.i18n import resolve_language, t
+from simulator.screens.base import CoachModal
+from simulator.settings import Settings
+
+SYSTEM = "system"
+
+
+class SettingsScreen(CoachModal[Settings | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "keys.back"),
+        Binding("ctrl+s", "save", "keys.save"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        settings = self.coach.settings
+        system_lang = resolve_language(None)
+        with Vertical(id="settings-dialog"):
+            yield Static(self.t("settings.title"), classes="title")
+            yield Label(self.t("settings.language"))
+            yield Select[str](
+                [
+                    (
+                        self.t(
+                            "settings.language_system",
+                            language=t("app.language_name", system_lang),
+                        ),
+                        SYSTEM,
+                    ),
+                    (self.t("settings.language_nl"), "nl"),
+                    (self.t("settings.language_en"), "en"),
+                ],
+                value=settings.language or SYSTEM,
+                allow_blank=False,
+                id="language",
+            )
+            yield Label(self.t("settings.microphone"))
+            options = [(self.t("settings.microphone_default"), SYSTEM)]
+            if settings.microphone:
+                options.append((settings.microphone, settings.microphone))
+            yield Select[str](
+                options, value=settings.microphone or SYSTEM, allow_blank=False, id="microphone"
+            )
+            with Horizontal(id="timer-row"):
+                yield Switch(value=settings.live_timer, id="live-timer")
+                yield Label(self.t("settings.live_timer"))
+            yield Static(self.t("settings.live_timer_help"), classes="hint")
+            from simulator.paths import data_dir
+
+            yield Static(self.t("settings.data_folder", folder=str(data_dir())), classes="hint")
+            with Horizontal(id="settings-buttons"):
+                yield Button(self.t("keys.save"), variant="primary", id="save")
+                yield Button(self.t("keys.back"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#language", Select).focus()
+        self._load_devices()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load_devices(self) -> None:
+        lister = self.coach.device_lister
+        if lister is None:
+            return
+        try:
+            devices = list(lister())
+        except MicrophoneError:
+            return
+        self.app.call_from_thread(self._show_devices, devices)
+
+    def _show_devices(self, devices: list[tuple[str, str]]) -> None:
+        select = self.query_one("#microphone", Select)
+        current = self.coach.settings.microphone
+        options = [(self.t("settings.microphone_default"), SYSTEM)]
+        options.extend((label, value) for value, label in devices)
+        if current and all(value != current for value, _ in devices):
+            options.append((current, current))
+        select.set_options(options)
+        select.value = current or SYSTEM
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        language = self.query_one("#language", Select).value
+        microphone = self.query_one("#microphone", Select).value
+        self.dismiss(
+            Settings(
+                language=None if language in (SYSTEM, Select.NULL) else str(language),
+                microphone=None if microphone in (SYSTEM, Select.NULL) else str(microphone),
+                live_timer=self.query_one("#live-timer", Switch).value,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

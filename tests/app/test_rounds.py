@@ -1,0 +1,362 @@
+"""The rounds with real espeak-ng speech through an injected source: every feedback state."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from textual.widgets import Static
+
+from simulator.app import CoachApp
+from simulator.audio.live import expected_speech_s
+from simulator.audio.result import Reason, Verdict
+from simulator.audio.sources import ArraySource
+from simulator.history import HistoryStore
+from simulator.screens.feedback import FeedbackScreen
+from simulator.screens.practice import SILENT_CUE_MIN_S, PracticeScreen
+from simulator.screens.summary import SummaryScreen
+from simulator.settings import Settings
+from tests.app.conftest import QUESTION_EN, AppMaker, speech_round
+from tests.speech import clip, make_round, silence
+
+pytestmark = pytest.mark.espeak
+SIZE = (100, 30)
+
+
+def text(app: CoachApp, selector: str) -> str:
+    """A widget's text, with the non-breaking spaces before units made plain."""
+    return str(app.screen.query_one(selector, Static).render()).replace("\xa0", " ")
+
+
+async def play_round(app: CoachApp, pilot: object) -> None:
+    """Space, then wait for the round's worker to finish and its messages to be handled."""
+    await pilot.press("space")  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def feedback(app: CoachApp) -> FeedbackScreen:
+    assert isinstance(app.screen, FeedbackScreen), type(app.screen).__name__
+    return app.screen
+
+
+@pytest.mark.parametrize(
+    ("pause_s", "verdict", "praise_has"),
+    [
+        (3.0, Verdict.ON_TARGET, "right inside the band"),
+        (1.2, Verdict.TOO_SHORT, "real pause of 1.2"),
+        (5.0, Verdict.TOO_LONG, "held the silence for 5.0"),
+    ],
+)
+async def test_a_measured_round_gives_praise_timeline_and_one_next_step(
+    app_for: AppMaker, store: HistoryStore, pause_s: float, verdict: Verdict, praise_has: str
+) -> None:
+    app = app_for([speech_round(pause_s)], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, PracticeScreen)
+        assert "Which two examples of market forces" in text(app, "#line")
+        assert "Kay" in text(app, "#name")
+        await play_round(app, pilot)
+        fb = feedback(app)
+        assert fb.feedback.verdict is verdict
+        assert fb.feedback.measured_s == pytest.approx(pause_s, abs=0.05)
+        assert praise_has in text(app, "#praise")
+        assert text(app, "#next-step")
+        assert fb.query_one("#timeline").timeline is fb.feedback.timeline  # type: ignore[attr-defined]
+        assert "thinking pause" in str(fb.query_one("#timeline").render())
+    # Saved the moment the round ended.
+    (session,) = store.sessions()
+    assert session.scenario == "check-question" and session.language == "en"
+    assert [r.round for r in session.rounds] == [1]
+    assert session.rounds[0].pause_s == pytest.approx(pause_s, abs=0.05)
+    assert session.rounds[0].verdict == verdict.value
+
+
+def _name_first() -> np.ndarray:
+    name, question = clip("Kay", "en"), clip(QUESTION_EN, "en")
+    return np.concatenate([silence(0.5), name, silence(0.4), question, silence(3.0)])
+
+
+def _no_pause() -> np.ndarray:
+    return make_round(clip(QUESTION_EN, "en"), clip("Kay", "en"), 0.05).samples
+
+
+def _question_only() -> np.ndarray:
+    return np.concatenate([silence(0.5), clip(QUESTION_EN, "en"), silence(2.0)])
+
+
+def _quiet() -> np.ndarray:
+    """Faint speech that does not show the pattern: too quiet to tell why."""
+    return (_question_only() * 0.002).astype(np.float32)
+
+
+def _clipped() -> np.ndarray:
+    return np.clip(_question_only() * 8.0, -1.0, 1.0).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason", "next_has"),
+    [
+        (_name_first, Reason.NAME_FIRST, "question first"),
+        (_no_pause, Reason.NO_PAUSE, None),
+        (lambda: silence(3.0), Reason.NO_SPEECH, "level meter"),
+        (_quiet, Reason.TOO_QUIET, "closer to the microphone"),
+        (_clipped, Reason.CLIPPED, "further from the microphone"),
+    ],
+)
+async def test_each_problem_gets_its_own_feedback(
+    app_for: AppMaker, store: HistoryStore, make, reason: Reason, next_has: str | None
+) -> None:
+    app = app_for([make()], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        fb = feedback(app)
+        assert fb.feedback.verdict is Verdict.NO_MEASUREMENT
+        problems = {fb.feedback.problem}
+        if reason is Reason.NO_PAUSE:
+            problems.discard(Reason.ONE_UTTERANCE)  # one fluent stretch is the same mistake
+            problems.add(Reason.NO_PAUSE)
+        assert reason in problems
+        assert "no measurement" in text(app, "#verdict")
+        assert "No timeline" in str(fb.query_one("#timeline").render())
+        if next_has:
+            assert next_has in text(app, "#next-step")
+    assert store.sessions()[0].rounds[0].verdict == "no_measurement"
+
+
+@pytest.mark.parametrize(
+    ("gain", "note_has"), [(0.002, "on the quiet side"), (4.0, "so loud that it sometimes")]
+)
+async def test_a_measured_round_with_a_level_warning_gets_a_note(
+    app_for: AppMaker, gain: float, note_has: str
+) -> None:
+    recording = np.clip(speech_round(3.0) * gain, -1.0, 1.0).astype(np.float32)
+    app = app_for([recording], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        fb = feedback(app)
+        assert fb.feedback.verdict is Verdict.ON_TARGET
+        assert note_has in text(app, "#level-note")
+
+
+async def test_device_lost_mid_round_can_be_retried(app_for: AppMaker, store: HistoryStore) -> None:
+    lost = ArraySource(speech_round(3.0), lose_device_after_s=1.5)
+    app = app_for([lost, speech_round(3.0)], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert screen.phase == "stopped" and screen.has_class("-stopped")
+        assert "Microphone lost" in text(app, "#round-message")
+        assert "press Space to redo the round" in text(app, "#round-message")
+        assert store.sessions() == ()  # nothing half-measured was saved
+        await play_round(app, pilot)  # the retry
+        assert feedback(app).feedback.verdict is Verdict.ON_TARGET
+    assert [r.round for r in store.sessions()[0].rounds] == [1]
+
+
+async def test_a_round_that_never_ends_stops_at_the_maximum_length(
+    app_for: AppMaker, store: HistoryStore
+) -> None:
+    talking = np.concatenate([clip(QUESTION_EN, "en")] * 4)
+    app = app_for([talking, speech_round(3.0)], scenario="check-question", round_limit_s=9.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen) and screen.phase == "stopped"
+        assert "No end was heard after 9 s" in text(app, "#round-message")
+        await play_round(app, pilot)
+        assert feedback(app).feedback.verdict is Verdict.ON_TARGET
+
+
+async def test_the_end_key_ends_a_round_early(app_for: AppMaker) -> None:
+    paced = ArraySource(silence(20.0), realtime=True)
+    app = app_for([paced], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.screen.phase == "listening":  # type: ignore[attr-defined]
+                break
+        assert app.screen.has_class("-listening")
+        assert "Listening" in text(app, "#round-status")
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        fb = feedback(app)
+        assert fb.feedback.problem is Reason.NO_SPEECH
+        assert fb.feedback.timeline.total_s < 5.0
+
+
+async def test_three_rounds_refer_back_then_summary_and_every_round_saved(
+    app_for: AppMaker, store: HistoryStore
+) -> None:
+    app = app_for(
+        [speech_round(1.5), speech_round(3.0, "Amira"), speech_round(3.2, "Tom")],
+        scenario="check-question",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        assert feedback(app).feedback.verdict is Verdict.TOO_SHORT
+        assert "Space: round 2" in str(app.screen.query(".hint").last().render())
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Round 2 of 3" in text(app, "#round-title")
+        assert "Amira" in text(app, "#name")
+        # Killing the app now would keep round 1: it is already stored.
+        assert [r.round for r in store.sessions()[0].rounds] == [1]
+        await play_round(app, pilot)
+        fb = feedback(app)
+        assert fb.feedback.reference_round == 1
+        assert "round 1" in text(app, "#praise")
+        await pilot.press("space")
+        await play_round(app, pilot)
+        assert feedback(app).last
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        rounds = text(app, "#summary-rounds")
+        assert "Round 1: 1.5 s — too short" in rounds
+        assert "Round 2: 3.0 s — on target" in rounds
+        assert "Round 3: 3.2 s — on target" in rounds
+        assert "1.5 s → 3.0 s → 3.2 s" in text(app, "#trend")
+        assert text(app, "#went-well") and text(app, "#summary-next")
+        assert "saved" in text(app, "#saved")
+    (session,) = store.sessions()
+    assert [(r.round, round(r.pause_s or 0, 1)) for r in session.rounds] == [
+        (1, 1.5),
+        (2, 3.0),
+        (3, 3.2),
+    ]
+
+
+async def test_redo_replaces_the_round(app_for: AppMaker, store: HistoryStore) -> None:
+    app = app_for([speech_round(1.0), speech_round(3.0)], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        assert feedback(app).feedback.verdict is Verdict.TOO_SHORT
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        assert "Round 1 of 3" in text(app, "#round-title")
+        await play_round(app, pilot)
+        assert feedback(app).feedback.verdict is Verdict.ON_TARGET
+    rounds = store.sessions()[0].rounds
+    assert [(r.round, r.verdict) for r in rounds] == [(1, "on_target")]
+
+
+async def _finish_session(app: CoachApp, pilot: object) -> None:
+    for _ in range(3):
+        await play_round(app, pilot)
+        await pilot.press("space")  # type: ignore[attr-defined]
+        await pilot.pause()  # type: ignore[attr-defined]
+    assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_summary_offers_three_more_rounds(app_for: AppMaker, store: HistoryStore) -> None:
+    app = app_for([speech_round(3.0)] * 4, scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await _finish_session(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        assert "Round 1 of 3" in text(app, "#round-title")
+        await play_round(app, pilot)
+    sessions = store.sessions()
+    assert [len(s.rounds) for s in sessions] == [3, 1]  # a new session for the new rounds
+
+
+async def test_summary_another_scenario_and_quit(app_for: AppMaker) -> None:
+    from simulator.audio.analysis import analyze_samples
+    from simulator.screens.home import HomeScreen
+
+    app = app_for([], scenario="check-question")
+    scenario = app.start_scenario
+    assert scenario is not None
+    results = tuple(analyze_samples(speech_round(p), 16_000, scenario.pattern) for p in (2.0, 3.0))
+    async with app.run_test(size=SIZE) as pilot:
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        app.push_screen(SummaryScreen(scenario, results, None), practice._after_summary)
+        await pilot.pause()
+        assert "Round 2: 3.0 s — on target" in text(app, "#summary-rounds")
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.push_screen(SummaryScreen(scenario, results, None), practice._after_summary)
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_cue_scenario_measures_from_the_end_of_the_cue(
+    app_for: AppMaker, store: HistoryStore
+) -> None:
+    app = app_for([], scenario="wait-time-after-answer")
+    cue = app.start_scenario.prompt_for(1).cue  # type: ignore[union-attr]
+    assert cue is not None
+    cue_s = max(SILENT_CUE_MIN_S, expected_speech_s(cue, "en"))
+    wait_s = 3.2
+    response = clip("Can you tell us more about that?", "en")
+    recording = np.concatenate([silence(cue_s + wait_s), response, silence(1.5)])
+    app.source_factory.recordings.append(recording)  # type: ignore[attr-defined]
+    async with app.run_test(size=SIZE) as pilot:
+        assert "The student says" in text(app, "#cue")
+        await play_round(app, pilot)
+        fb = feedback(app)
+        assert fb.feedback.measured_s == pytest.approx(wait_s, abs=0.05)
+    assert store.sessions()[0].rounds[0].shape == "cue-pause-speech"
+
+
+async def test_live_timer_only_when_the_setting_is_on(app_for: AppMaker) -> None:
+    for on in (False, True):
+        paced = ArraySource(silence(20.0), realtime=True)
+        app = app_for([paced], scenario="check-question", settings=Settings(live_timer=on))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("space")
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app.screen.phase == "listening":  # type: ignore[attr-defined]
+                    break
+            await pilot.pause(0.3)
+            timer = app.screen.query_one("#live-timer")
+            assert timer.display is on
+            assert ("Pause:" in text(app, "#live-timer")) is on
+            await pilot.press("e")
+            await app.workers.wait_for_complete()
+
+
+async def test_rounds_in_dutch(app_for: AppMaker, store: HistoryStore) -> None:
+    question = "Welke twee voorbeelden van marktwerking heb ik net gegeven?"
+    recording = make_round(clip(question, "nl"), clip("Kay", "nl"), 2.8).samples
+    app = app_for([recording], scenario="check-question", lang="nl")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Ronde 1 van 3" in text(app, "#round-title")
+        await play_round(app, pilot)
+        fb = feedback(app)
+        assert fb.feedback.verdict is Verdict.ON_TARGET
+        assert "2,8" in text(app, "#praise")
+    assert store.sessions()[0].language == "nl"
+
+
+async def test_without_portaudio_a_round_says_exactly_what_to_do(library, store) -> None:
+    from simulator.app import make_app
+    from simulator.audio.sources import NoPortAudioError
+
+    def no_library(device: str | None) -> ArraySource:
+        raise NoPortAudioError("PortAudio library not found")
+
+    app = make_app(
+        source_factory=no_library,
+        library=library,
+        store=store,
+        lang="en",
+        scenario=library.find("check-question", "en"),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        assert app.screen.has_class("-stopped")
+        message = text(app, "#round-message")
+        assert "Audio library missing" in message
+        assert "sudo apt install libportaudio2" in message
+    assert store.sessions() == ()

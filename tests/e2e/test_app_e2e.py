@@ -1,0 +1,69 @@
+"""The whole product on the real path: the real ``coach-sim practice`` in tmux, the real
+microphone path (paplay → PulseAudio null sink → its monitor → PortAudio → sounddevice), driven
+by the Space key, three espeak-ng rounds with known pauses; the saved pauses must match."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import PulseServer
+from tests.e2e.tmux_app import TmuxApp, coach_sim_command, name_end_s, round_wav
+
+pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
+
+PAUSES_S = (1.5, 3.0, 4.5)
+TOLERANCE_S = 0.15
+
+
+def test_three_rounds_in_the_real_app_are_measured_and_saved(
+    pulse_server: PulseServer, tmp_path: Path, espeak: str
+) -> None:
+    home = tmp_path / "home"
+    env_vars = {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)}
+    rounds = [round_wav(tmp_path / f"round{i}.wav", i, p) for i, p in enumerate(PAUSES_S, 1)]
+    app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
+    launched = time.monotonic()
+    app.start([*coach_sim_command(), "practice", "check-question", "--lang", "en"], env_vars)
+    latencies: list[float] = []
+    try:
+        ready = app.wait_for("Press Space or Enter to start", timeout_s=30)
+        print(f"\nstart-up to the first round on screen: {ready - launched:.2f} s")
+        for number, r in enumerate(rounds, 1):
+            app.wait_for(f"Round {number} of 3")
+            app.keys("Space")
+            app.wait_for("Listening", timeout_s=15)
+            played_at = time.monotonic()
+            pulse_server.play(tmp_path / f"round{number}.wav", wait=False)
+            seen = app.wait_for(f"Round {number} of 3: feedback", timeout_s=30)
+            latency = seen - (played_at + name_end_s(r))
+            latencies.append(latency)
+            print(f"round {number}: feedback on screen {latency:.2f} s after the end of the name")
+            app.keys("Space")
+        app.wait_for("Summary:")
+        app.keys("q")
+        app.wait_for(lambda text: "Summary:" not in text, timeout_s=10)
+    finally:
+        app.stop()
+    print(f"latency end of name → feedback: max {max(latencies):.2f} s")
+
+    done = subprocess.run(
+        [*coach_sim_command(), "history", "--json"],
+        env={**pulse_server.env, "COACH_SIM_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    sessions = json.loads(done.stdout)
+    assert len(sessions) == 1
+    session = sessions[0]
+    assert session["scenario"] == "check-question" and session["language"] == "en"
+    saved = [(r["round"], r["pause_s"]) for r in session["rounds"]]
+    assert [n for n, _ in saved] == [1, 2, 3]
+    for (_, pause_s), truth in zip(saved, (r.pause_s for r in rounds), strict=True):
+        assert pause_s == pytest.approx(truth, abs=TOLERANCE_S)
