@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("scenarios", "list, check or show scenarios"),
     ("history", "show your practice history"),
     ("devices", "list the microphones coach-sim can use"),
+    ("export", "export a practice session for the debrief (Markdown, HTML or CSV)"),
 )
 
 

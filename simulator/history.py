@@ -25,7 +25,7 @@ from simulator.audio.pattern import Shape
 from simulator.audio.result import RoundMeasurement
 from simulator.i18n import DEFAULT_LANGUAGE, t
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 2.0
 LOW_SPACE_BYTES = 256 * 1024
 
@@ -78,6 +78,11 @@ class StoredRound:
     warnings: tuple[str, ...]
     audio_s: float
     created_at: str
+    peak_dbfs: float | None = None
+    """Input levels (dBFS) and clipped fraction; ``None`` for rounds saved before version 2."""
+    speech_dbfs: float | None = None
+    noise_floor_dbfs: float | None = None
+    clipped_fraction: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +161,13 @@ def _v1(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+def _v2(conn: sqlite3.Connection) -> None:
+    """Version 2: the round's input levels, so a debrief can quote them."""
+    for column in ("peak_dbfs", "speech_dbfs", "noise_floor_dbfs", "clipped_fraction"):
+        conn.execute(f"ALTER TABLE rounds ADD COLUMN {column} REAL")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
 """``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``."""
 
 
@@ -259,8 +270,9 @@ class HistoryStore:
             conn.execute(
                 """INSERT OR REPLACE INTO rounds (session_id, round, pause_s, measured_s, verdict,
                     reason, question_end_s, name_start_s, span_start_s, span_end_s, shape,
-                    target_s, min_s, max_s, segments_json, warnings_json, audio_s, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    target_s, min_s, max_s, segments_json, warnings_json, audio_s, created_at,
+                    peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     session_id,
                     round_number,
@@ -280,6 +292,10 @@ class HistoryStore:
                     json.dumps([w.value for w in m.warnings]),
                     round(m.audio_s, 4),
                     created_at or utc_now_iso(),
+                    _opt(float(m.levels.peak_dbfs)),
+                    _opt(None if m.levels.speech_dbfs is None else float(m.levels.speech_dbfs)),
+                    _opt(float(m.levels.noise_floor_dbfs)),
+                    float(m.levels.clipped_fraction),
                 ),
             )
 
@@ -310,7 +326,8 @@ class HistoryStore:
             round_rows = conn.execute(
                 "SELECT session_id, round, pause_s, measured_s, verdict, reason, question_end_s,"
                 " name_start_s, span_start_s, span_end_s, shape, target_s, min_s, max_s,"
-                " segments_json, warnings_json, audio_s, created_at"
+                " segments_json, warnings_json, audio_s, created_at,"
+                " peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction"
                 " FROM rounds ORDER BY session_id, round"
             ).fetchall()
         by_session: dict[int, list[StoredRound]] = {}
@@ -334,6 +351,10 @@ class HistoryStore:
                     warnings=tuple(json.loads(r[15])),
                     audio_s=r[16],
                     created_at=r[17],
+                    peak_dbfs=r[18],
+                    speech_dbfs=r[19],
+                    noise_floor_dbfs=r[20],
+                    clipped_fraction=r[21],
                 )
             )
         return tuple(

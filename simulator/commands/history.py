@@ -65,6 +65,7 @@ def _round_cell(r: StoredRound, lang: str) -> str:
 
 def render_table(sessions: tuple[StoredSession, ...], lang: str) -> str:
     header = [
+        "id",
         t("history.col_date", lang),
         t("history.col_scenario", lang),
         t("history.col_language", lang),
@@ -72,6 +73,7 @@ def render_table(sessions: tuple[StoredSession, ...], lang: str) -> str:
     ]
     rows = [
         [
+            str(s.id),
             _local_date(s.started_at),
             s.scenario,
             s.language,
@@ -79,12 +81,12 @@ def render_table(sessions: tuple[StoredSession, ...], lang: str) -> str:
         ]
         for s in sessions
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)) + "  " + cells[3]
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)) + "  " + cells[4]
 
-    rule = "  ".join("─" * w for w in widths) + "  " + "─" * len(header[3])
+    rule = "  ".join("─" * w for w in widths) + "  " + "─" * len(header[4])
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
 
 

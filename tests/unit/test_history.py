@@ -123,7 +123,7 @@ def test_round_trip_schema_and_wal(tmp_path: Path) -> None:
     assert store.sessions(scenario="wait-time")[0].id == later
 
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
     assert integrity(db) == "ok"
@@ -387,7 +387,7 @@ def test_history_command_json_and_table(
 
     code, out, _ = _run(tmp_path, capsys, monkeypatch)
     lines = out.splitlines()
-    assert lines[0].split() == ["Date", "Scenario", "Language", "Rounds"]
+    assert lines[0].split() == ["id", "Date", "Scenario", "Language", "Rounds"]
     assert "check-question" in lines[2] and "1: 1.0\u00a0s too short" in lines[2]
     assert "2: the name came before the question" in lines[2]
     assert "no rounds" in lines[3]
@@ -402,3 +402,35 @@ def test_history_command_reports_a_broken_store(
     code, out, err = _run(tmp_path, capsys, monkeypatch, json=True)
     assert code == 1 and out == ""
     assert err.startswith("coach-sim history: The file ") and "Traceback" not in err
+
+
+def test_a_version_1_history_is_migrated_and_keeps_its_rounds(tmp_path: Path) -> None:
+    """A database written by version 1 (no level columns) opens, migrates, and keeps its rounds."""
+    import sqlite3
+
+    from simulator.history import MIGRATIONS
+
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as conn:
+        MIGRATIONS[0](conn)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO sessions (scenario, language, started_at) VALUES"
+            " ('check-question', 'nl', '2025-01-02T10:00:00+00:00')"
+        )
+        conn.execute(
+            "INSERT INTO rounds (session_id, round, pause_s, measured_s, verdict, reason,"
+            " question_end_s, name_start_s, span_start_s, span_end_s, shape, target_s, min_s,"
+            " max_s, segments_json, warnings_json, audio_s, created_at) VALUES (1, 1, 2.1, 2.1,"
+            " 'too_short', NULL, 3.0, 5.1, 3.0, 5.1, 'speech-pause-speech', 3.0, 2.5, 4.0,"
+            " '[[0.5, 3.0], [5.1, 5.5]]', '[]', 6.5, '2025-01-02T10:00:09+00:00')"
+        )
+    store = HistoryStore(path)
+    (old,) = store.sessions()
+    assert [(r.round, r.pause_s, r.peak_dbfs) for r in old.rounds] == [(1, 2.1, None)]
+    store.save_round(old.id, 2, sps(3.0))
+    (after,) = store.sessions()
+    assert after.rounds[1].peak_dbfs is not None
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

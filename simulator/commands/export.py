@@ -1,0 +1,190 @@
+"""``coach-sim export SESSION_ID``: a practice session for the debrief, as Markdown, HTML or CSV.
+
+The text goes to standard output, or with ``--output FILE`` into a file that is written in full
+or not at all (a temporary file in the same folder, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from simulator.export import Format, build_debrief, render
+from simulator.history import HistoryError, HistoryStore, StoredSession
+from simulator.i18n import LANGUAGES, resolve_language, t
+from simulator.paths import history_db_path
+from simulator.scenarios.library import load_library
+from simulator.scenarios.model import Scenario
+
+RECENT_SHOWN = 5
+
+
+class WriteError(Exception):
+    """The export file could not be written; nothing was left behind."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def message(self, lang: str) -> str:
+        return t(f"export.error.{self.key}", lang, **self.params)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "session_id", metavar="SESSION_ID", help="the session's id (see `coach-sim history --json`)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in Format],
+        default=Format.MARKDOWN.value,
+        help="md (default), html (one self-contained file that prints well) or csv",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to this file instead of the terminal (replaced as a whole, never half)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help="language of the export (default: the language the session was practised in)",
+    )
+
+
+def _local(iso: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return None
+
+
+def _date_text(iso: str) -> str:
+    when = _local(iso)
+    return when.strftime("%Y-%m-%d %H:%M") if when is not None else iso
+
+
+def unknown_session_message(session_id: int, sessions: tuple[StoredSession, ...], lang: str) -> str:
+    parts = [t("export.error.no_session", lang, id=session_id)]
+    if not sessions:
+        parts.append(t("export.error.no_history", lang))
+    else:
+        recent = sorted(sessions, key=lambda s: (s.started_at, s.id))[-RECENT_SHOWN:]
+        items = ", ".join(
+            t(
+                "export.error.recent_item",
+                lang,
+                id=s.id,
+                date=_date_text(s.started_at),
+                scenario=s.scenario,
+            )
+            for s in reversed(recent)
+        )
+        parts.append(t("export.error.recent", lang, items=items))
+        parts.append(t("export.error.how_to_find", lang))
+    return " ".join(parts)
+
+
+def find_scenario(session: StoredSession, lang: str, extra_dirs: list[str]) -> Scenario | None:
+    """The session's scenario in the export's language, else in the session's own language."""
+    library = load_library(extra_dirs)
+    return library.find(session.scenario, lang) or library.find(session.scenario, session.language)
+
+
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` completely or not at all.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and only then
+    replace ``path``; on any failure the temporary file is removed and ``WriteError`` says why.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    shown = str(path)
+    if path.is_dir():
+        raise WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
+    if not folder.is_dir():
+        raise WriteError("folder_missing", path=shown, folder=str(folder))
+    mode = path.stat().st_mode & 0o777 if path.is_file() else _file_mode()
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise _write_error(exc, path, folder) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _write_error(exc: OSError, path: Path, folder: Path) -> WriteError:
+    shown = str(path)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return WriteError("disk_full", path=shown)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return WriteError("read_only", path=shown, folder=str(folder))
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return WriteError("folder_missing", path=shown, folder=str(folder))
+    if exc.errno == errno.EISDIR:
+        return WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
+    return WriteError("io", path=shown, detail=exc.strerror or str(exc))
+
+
+def _fail(message: str) -> int:
+    print(f"coach-sim export: {message}", file=sys.stderr)
+    return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    chosen: str | None = getattr(args, "lang", None)
+    ui_lang = resolve_language(chosen)
+    raw_id = str(args.session_id).strip()
+    if not raw_id.isdigit() or int(raw_id) < 1:
+        return _fail(t("export.error.bad_id", ui_lang, value=raw_id))
+    session_id = int(raw_id)
+    store = HistoryStore(history_db_path())
+    try:
+        sessions = store.sessions()
+    except HistoryError as exc:
+        return _fail(exc.message(ui_lang))
+    session = next((s for s in sessions if s.id == session_id), None)
+    if session is None:
+        return _fail(unknown_session_message(session_id, sessions, ui_lang))
+
+    lang = chosen if chosen in LANGUAGES else session.language
+    if lang not in LANGUAGES:
+        lang = ui_lang
+    scenario = find_scenario(session, lang, list(getattr(args, "scenarios", None) or []))
+    debrief = build_debrief(session, scenario, lang, _local(session.started_at))
+    text = render(Format(args.format), debrief)
+
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    path = Path(args.output).expanduser()
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    except WriteError as exc:
+        return _fail(exc.message(lang))
+    print(t("export.written", lang, path=str(path)))
+    return 0
