@@ -7,7 +7,10 @@ open a microphone); each screen owns its own flow.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
+import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -126,8 +129,16 @@ class CoachApp(App[None]):
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say in the user's language how to quit, and that nothing finished is lost."""
+        self.notify(self.t("app.quit_hint"), title=self.t("app.quit_hint_title"))
+
     def on_mount(self) -> None:
         self.title = self.t("app.name")
+        # SIGTERM (a closed terminal, `kill`) ends the app the normal way: the audio stream is
+        # closed and the terminal restored. Finished rounds are saved already.
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # e.g. Windows
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         if self.settings_problem:
             self.notify(self.settings_problem, severity="warning", timeout=8)
         from simulator.screens.home import HomeScreen

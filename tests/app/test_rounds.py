@@ -360,3 +360,21 @@ async def test_without_portaudio_a_round_says_exactly_what_to_do(library, store)
         assert "Audio library missing" in message
         assert "sudo apt install libportaudio2" in message
     assert store.sessions() == ()
+
+
+async def test_ctrl_c_after_a_round_says_how_to_quit_in_the_users_language(
+    app_for: AppMaker, store: HistoryStore
+) -> None:
+    app = app_for([speech_round(2.8, voice="nl")], scenario="check-question", lang="nl")
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        await pilot.press("space")  # into round 2
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running
+        (note,) = list(app._notifications)  # noqa: SLF001 - the toast a user sees
+        assert note.title == "Wil je stoppen?" and "Ctrl+Q" in note.message
+        assert "bewaard" in note.message
+    # The finished round was saved before anything else happened.
+    (session,) = store.sessions()
+    assert [r.round for r in session.rounds] == [1]
