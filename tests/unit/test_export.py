@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from simulator import cli
 from simulator.audio.pattern import Band, Shape, question_pause_name
 from simulator.audio.result import (
     ANALYSIS_RATE_HZ,
@@ -548,9 +547,6 @@ def test_simulated_full_disk_removes_the_temporary_file(
 # --- through the real command line -------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    "export" not in [name for name, _ in cli.COMMANDS], reason="export not yet registered"
-)
 def test_coach_sim_export_command(session_id: int, home: Path, tmp_path: Path) -> None:
     env = {**os.environ, "COACH_SIM_HOME": str(home)}
     target = tmp_path / "via-cli.html"
