@@ -79,6 +79,8 @@ class DetectorConfig:
     name_max_s: float = 1.5
     """A name (or a short call-out) is at most this long."""
     name_first_max_s: float = 1.0
+    cue_echo_s: float = 0.3
+    """How late a loudspeaker cue may still reach the microphone after its recorded end."""
     clip_level: float = 0.99
     clip_warn_fraction: float = 0.001
     clip_fail_fraction: float = 0.01
@@ -118,7 +120,17 @@ def analyze_samples(
         else mono
     )
     x = speech_band(x)
-    seg_samples, levels = detect_segments(x, clipped_fraction, config)
+    if pattern.shape is Shape.CUE_PAUSE_SPEECH and cue_end_sample > 0:
+        # Only what follows the cue is the teacher's: the student's voice from a loudspeaker
+        # must set neither the speaker's level nor the background.
+        echo = int(config.cue_echo_s * ANALYSIS_RATE_HZ)
+        start = max(0, min(x.size, cue_end_sample - echo))
+        seg_samples, levels = detect_segments(
+            x[start:], clipped_fraction, config, reference_from=(2 * echo) // FRAME
+        )
+        seg_samples = [(a + start, b + start) for a, b in seg_samples]
+    else:
+        seg_samples, levels = detect_segments(x, clipped_fraction, config)
     m = interpret(
         seg_samples, pattern, levels, x.size, cue_end_sample=cue_end_sample, config=config
     )
@@ -216,7 +228,11 @@ def noise_floor_db(
 
 
 def detect_segments(
-    x: npt.NDArray[np.float32], clipped_fraction: float, config: DetectorConfig = DEFAULT_CONFIG
+    x: npt.NDArray[np.float32],
+    clipped_fraction: float,
+    config: DetectorConfig = DEFAULT_CONFIG,
+    *,
+    reference_from: int = 0,
 ) -> tuple[list[tuple[int, int]], Levels]:
     """The speaker's speech segments (sample indices at 16 kHz) and the round's levels."""
     peak = float(np.max(np.abs(x))) if x.size else 0.0
@@ -235,14 +251,16 @@ def detect_segments(
     n = min(vad.size, energy.size)
     vad, energy, noise = vad[:n], energy[:n], noise[:n]
     above_noise = energy >= noise + config.noise_margin_db
-    candidates = energy[vad & above_noise]
-    noise_level = float(np.median(noise))
+    # Levels are learnt from `reference_from` (a frame index) on: after a cue, only the teacher.
+    ref = slice(min(reference_from, max(0, n - 1)), n)
+    candidates = energy[ref][(vad & above_noise)[ref]]
+    noise_level = float(np.median(noise[ref]))
     if candidates.size == 0:
         return [], Levels(peak_dbfs, None, noise_level, clipped_fraction)
     speaker = float(np.percentile(candidates, 95))
     # The background: what the quieter frames hold. Digital silence in a quiet room; other
     # voices or steady noise in a training room. The speaker must stand out above it.
-    quieter = energy[energy < speaker - config.background_split_db]
+    quieter = energy[ref][energy[ref] < speaker - config.background_split_db]
     background = float(np.median(quieter)) if quieter.size else FLOOR_DB
     # How much the background moves: steady noise hardly, other voices by 10 dB or more.
     spread = float(np.subtract(*np.percentile(quieter, [90, 10]))) if quieter.size > 10 else 0.0
@@ -406,7 +424,14 @@ def _read_pattern(
     if shape is Shape.TIMED_TURN:
         return (segments[0].start, segments[-1].end), None
     if shape is Shape.CUE_PAUSE_SPEECH:
-        after = [s for s in segments if s.end > cue_end]
+        # A stretch that began before the cue's end and stops soon after it is the cue's own
+        # tail reaching the microphone late (loudspeaker latency), not the teacher.
+        echo = int(config.cue_echo_s * ANALYSIS_RATE_HZ)
+        after = [
+            s
+            for s in segments
+            if s.end > cue_end and not (s.start <= cue_end < s.end <= cue_end + echo)
+        ]
         if not after:
             return None, Reason.NO_RESPONSE
         first = after[0]

@@ -160,6 +160,28 @@ def test_cue_pause_response_pattern(espeak: str) -> None:
     assert analyze_samples(silence(4.0), RATE, pattern).reason is Reason.NO_SPEECH
 
 
+def test_a_loud_loudspeaker_cue_with_a_late_tail_is_not_the_teacher(espeak: str) -> None:
+    pattern = Pattern(
+        (
+            Phase(PhaseKind.CUE, "student answer"),
+            Phase(PhaseKind.PAUSE, "wait", Band(3.0, 2.5, 4.0)),
+            Phase(PhaseKind.SPEECH, "response"),
+        )
+    )
+    student = clip("Omdat de vraag groter is dan het aanbod.", "nl+f3") * 1.8  # loud speaker
+    teacher = clip("Wie kan daar iets aan toevoegen?", "nl") * 0.35  # further from the mic
+    # The app marks the cue's end when playback finishes; its last 150 ms reach the
+    # microphone after that (output latency).
+    late = int(0.15 * RATE)
+    cue_end = int(0.3 * RATE) + student.size - late
+    x = np.concatenate([silence(0.3), student, silence(2.6), teacher, silence(1.0)])
+    m = analyze_samples(x, RATE, pattern, cue_end_sample=cue_end)
+    assert m.reason is None
+    assert m.span is not None
+    assert (m.span[1] - cue_end) / RATE == pytest.approx(2.6 + 0.15, abs=FRAME_S)
+    assert m.verdict is Verdict.ON_TARGET
+
+
 def test_timed_turn_pattern(espeak: str) -> None:
     pattern = Pattern((Phase(PhaseKind.SPEECH, "direction", Band(4.0, 0.5, 6.0)),))
     part1 = clip("Pennen neer.", "nl")
