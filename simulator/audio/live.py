@@ -20,7 +20,8 @@ from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement
 GIVE_UP_SILENCE_S = 8.0
 """After speech, this much silence ends the round even if the pattern is incomplete."""
 TURN_END_SILENCE_S = 1.5
-"""A timed turn (a direction) may hold short pauses; it ends after this much silence."""
+"""A timed turn (a direction) or a response after a cue may hold short pauses between
+sentences; it ends after this much silence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,8 @@ class LiveRound:
         self._heard = True
         silence = self._n - m.segments[-1].end
         shape = self.pattern.shape
-        if shape is Shape.TIMED_TURN:
+        if shape is Shape.TIMED_TURN or (shape is Shape.CUE_PAUSE_SPEECH and m.span is not None):
+            # A direction, or a response to a student, may hold pauses between sentences.
             self._done = silence >= int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ)
         elif m.span is not None:
             question = m.span[0] - m.segments[0].start

@@ -22,6 +22,8 @@ from simulator.coaching.timeline import Timeline
 from simulator.i18n import format_band, format_number, format_seconds, t
 
 LABEL_WIDTH = 18
+"""The narrowest label column; it grows to fit longer phase labels, up to ``MAX_LABEL_WIDTH``."""
+MAX_LABEL_WIDTH = 28
 VALUE_WIDTH = 8
 PHASE_STYLE = {PhaseKind.SPEECH: "bold cyan", PhaseKind.CUE: "bold magenta"}
 
@@ -40,7 +42,9 @@ def _scale(timeline: Timeline) -> tuple[float, float]:
 
 def timeline_lines(timeline: Timeline, lang: str, width: int) -> list[Text]:
     """One text line per row; pure so tests can read the picture."""
-    cells = max(width - LABEL_WIDTH - VALUE_WIDTH, 10)
+    labels = [p.label for p in timeline.phases]
+    label_width = min(MAX_LABEL_WIDTH, max([LABEL_WIDTH, *(len(x) + 1 for x in labels)]))
+    cells = max(width - label_width - VALUE_WIDTH, 10)
     start, end = _scale(timeline)
     per_cell = (end - start) / cells
 
@@ -48,7 +52,7 @@ def timeline_lines(timeline: Timeline, lang: str, width: int) -> list[Text]:
         return min(max(int(round((seconds - start) / per_cell)), 0), cells)
 
     def row(label: str) -> tuple[Text, list[tuple[str, str]]]:
-        return Text(label[: LABEL_WIDTH - 1].ljust(LABEL_WIDTH), style="dim"), [(" ", "")] * cells
+        return Text(label[: label_width - 1].ljust(label_width), style="dim"), [(" ", "")] * cells
 
     lines: list[Text] = []
     for phase in timeline.phases:
@@ -81,7 +85,7 @@ def timeline_lines(timeline: Timeline, lang: str, width: int) -> list[Text]:
         for ch, style in body:
             text.append(ch, style=style)
         lines.append(text)
-    axis = Text(t("feedback.axis_seconds", lang)[: LABEL_WIDTH - 1].ljust(LABEL_WIDTH), style="dim")
+    axis = Text(t("feedback.axis_seconds", lang)[: label_width - 1].ljust(label_width), style="dim")
     ticks = [" "] * cells
     step = 1 if (end - start) <= cells / 4 else 2
     second = math.ceil(start)

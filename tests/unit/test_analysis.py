@@ -225,3 +225,25 @@ def test_live_round_times_out() -> None:
     for _ in range(25):
         status = live.feed(silence(0.1))
     assert status is not None and status.done and status.timed_out
+
+
+def test_live_cue_round_lets_the_teacher_finish_a_two_sentence_response(espeak: str) -> None:
+    pattern = Pattern(
+        (
+            Phase(PhaseKind.CUE, "student answer"),
+            Phase(PhaseKind.PAUSE, "wait", Band(3.0, 2.5, 4.0)),
+            Phase(PhaseKind.SPEECH, "response"),
+        )
+    )
+    first, second = clip("Dank je.", "nl"), clip("Wie kan daar iets aan toevoegen?", "nl")
+    x = np.concatenate([silence(2.8), first, silence(0.9), second, silence(3.0)])
+    live = LiveRound(pattern)
+    ended_at = None
+    for i in range(0, x.size, 1600):
+        if live.feed(x[i : i + 1600]).done:
+            ended_at = i + 1600
+            break
+    assert ended_at is not None
+    second_end = int(2.8 * RATE) + first.size + int(0.9 * RATE) + second.size
+    assert ended_at > second_end  # not cut off in the pause between the two sentences
+    assert live.finish().measured_s == pytest.approx(2.8, abs=FRAME_S)
