@@ -5,6 +5,8 @@ by the Space key, three espeak-ng rounds with known pauses; the saved pauses mus
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -67,3 +69,55 @@ def test_three_rounds_in_the_real_app_are_measured_and_saved(
     assert [n for n, _ in saved] == [1, 2, 3]
     for (_, pause_s), truth in zip(saved, (r.pause_s for r in rounds), strict=True):
         assert pause_s == pytest.approx(truth, abs=TOLERANCE_S)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A killed child of the tmux server lingers as a zombie until tmux reaps it.
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split(")")[-1].split()[0] != "Z"
+
+
+def test_killing_the_app_after_round_two_keeps_rounds_one_and_two(
+    pulse_server: PulseServer, tmp_path: Path, espeak: str
+) -> None:
+    home = tmp_path / "home"
+    env_vars = {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)}
+    pauses = (2.0, 3.2)
+    for i, p in enumerate(pauses, 1):
+        round_wav(tmp_path / f"round{i}.wav", i, p)
+    app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
+    app.start([*coach_sim_command(), "practice", "check-question", "--lang", "en"], env_vars)
+    try:
+        app.wait_for("Press Space or Enter to start", timeout_s=30)
+        for number in (1, 2):
+            app.wait_for(f"Round {number} of 3")
+            app.keys("Space")
+            app.wait_for("Listening", timeout_s=15)
+            pulse_server.play(tmp_path / f"round{number}.wav", wait=False)
+            app.wait_for(f"Round {number} of 3: feedback", timeout_s=30)
+            if number == 1:
+                app.keys("Space")
+        pid = app.pid()
+        os.kill(pid, signal.SIGKILL)  # no chance to clean up or save anything more
+        deadline = time.monotonic() + 10
+        while _alive(pid):
+            assert time.monotonic() < deadline, "the app survived SIGKILL"
+            time.sleep(0.05)
+    finally:
+        app.stop()
+    done = subprocess.run(
+        [*coach_sim_command(), "history", "--json"],
+        env={**pulse_server.env, "COACH_SIM_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    (session,) = json.loads(done.stdout)
+    assert [r["round"] for r in session["rounds"]] == [1, 2]
+    for r, truth in zip(session["rounds"], pauses, strict=True):
+        assert r["pause_s"] == pytest.approx(truth, abs=TOLERANCE_S)

@@ -90,6 +90,10 @@ class TmuxApp:
     def keys(self, *keys: str) -> None:
         self._run("send-keys", "-t", self.session, *keys)
 
+    def pid(self) -> int:
+        """The app's process (``env`` execs it, so it is the pane's own process)."""
+        return int(self._run("display-message", "-p", "-t", self.session, "#{pane_pid}").stdout)
+
     def screen(self) -> str:
         return self._run("capture-pane", "-p", "-t", self.session).stdout
 
