@@ -449,16 +449,14 @@ def _read_pattern(
         return (group[-1].end - group[0].start) / ANALYSIS_RATE_HZ
 
     name = groups[-1]
-    # Name first: a short call-out, then the longest silence, then the (long) question — even
-    # when a hesitation inside that question leaves a short last stretch that looks like a name.
+    # Name first: a short call-out, then the round's longest silence, then the (long) question —
+    # even when a hesitation inside that question leaves a short last stretch like a name.
     gaps = [groups[i + 1][0].start - groups[i][-1].end for i in range(len(groups) - 1)]
-    longest = int(np.argmax(gaps))
-    after_s = sum(length_s(g) for g in groups[longest + 1 :])
     if (
-        longest < len(groups) - 2
-        and length_s(groups[longest]) <= config.name_first_max_s
-        and longest == 0
-        and after_s > config.name_max_s
+        len(groups) >= 3
+        and int(np.argmax(gaps)) == 0
+        and length_s(groups[0]) <= config.name_first_max_s
+        and sum(length_s(g) for g in groups[1:]) > config.name_max_s
     ):
         return None, Reason.NAME_FIRST
     if length_s(name) > config.name_max_s and length_s(groups[0]) <= config.name_first_max_s:
