@@ -17,7 +17,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from simulator.audio.sources import AudioSource, MicrophoneError
+from simulator.audio.sources import AudioPlayer, AudioSource, MicrophoneError, Playback, Samples
 from simulator.history import HistoryStore
 from simulator.i18n import resolve_language, t
 from simulator.scenarios.library import Library
@@ -49,6 +49,13 @@ class CuePlayback:
         if self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+
+
+def default_audio_player(samples: Samples, sample_rate_hz: int) -> Playback:
+    """Plays through the system's default output device (sounddevice, loaded on first use)."""
+    from simulator.audio.capture import play
+
+    return play(samples, sample_rate_hz)
 
 
 def espeak_cue_player() -> CuePlayer | None:
@@ -103,8 +110,21 @@ class CoachApp(App[None]):
         cue_player: CuePlayer | None,
         settings_problem: str | None = None,
         round_limit_s: float = 45.0,
+        coach_mode: bool = False,
+        export_dir: Path | None = None,
+        keep_audio: bool = False,
+        recordings_root: Path | None = None,
+        audio_player: AudioPlayer | None = None,
     ) -> None:
         super().__init__()
+        self.keep_audio_override = keep_audio
+        """``--keep-audio``: keep each round's audio even when the setting is off."""
+        self._recordings_root = recordings_root
+        self.audio_player: AudioPlayer = audio_player or default_audio_player
+        """Plays a round back on the default output device (a fake one in tests)."""
+        self.coach_mode = coach_mode
+        """``--coach``: ask how long the pause felt before showing it; notes and marks per round."""
+        self._export_dir = export_dir
         self.round_limit_s = round_limit_s
         """A round that has not ended by itself after this long stops with a message."""
         self.library = library
@@ -125,6 +145,29 @@ class CoachApp(App[None]):
     def device(self) -> str | None:
         """The microphone to use: ``--device`` first, then the setting, else the default."""
         return self.device_override or self.settings.microphone
+
+    @property
+    def keep_audio(self) -> bool:
+        """Keep round audio for listening back: ``--keep-audio`` or the setting (off by default)."""
+        return self.keep_audio_override or self.settings.keep_audio
+
+    @property
+    def recordings_root(self) -> Path:
+        """Where kept round audio goes: ``recordings/`` in the user data folder."""
+        if self._recordings_root is not None:
+            return self._recordings_root
+        from simulator.paths import recordings_dir
+
+        return recordings_dir()
+
+    @property
+    def export_dir(self) -> Path:
+        """Where the summary saves debriefs: ``exports/`` in the user data folder."""
+        if self._export_dir is not None:
+            return self._export_dir
+        from simulator.paths import data_dir
+
+        return data_dir() / "exports"
 
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -190,6 +233,11 @@ def make_app(
     cue_player: CuePlayer | None = None,
     settings_problem: str | None = None,
     round_limit_s: float = 45.0,
+    coach_mode: bool = False,
+    export_dir: Path | None = None,
+    keep_audio: bool = False,
+    recordings_root: Path | None = None,
+    audio_player: AudioPlayer | None = None,
 ) -> CoachApp:
     """The app, with everything that touches the world passed in.
 
@@ -213,4 +261,9 @@ def make_app(
         cue_player=cue_player,
         settings_problem=settings_problem,
         round_limit_s=round_limit_s,
+        coach_mode=coach_mode,
+        export_dir=export_dir,
+        keep_audio=keep_audio,
+        recordings_root=recordings_root,
+        audio_player=audio_player,
     )

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="also load scenarios from this folder (e.g. a masterclass pack); may repeat",
     )
     parser.add_argument("--device", help="microphone: a name (or part of one) or an index")
+    # The app's own options (--coach, --keep-audio) for `coach-sim` without a subcommand.
+    importlib.import_module("simulator.commands.app").add_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS:
         module = importlib.import_module(f"simulator.commands.{name}")

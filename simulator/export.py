@@ -33,7 +33,7 @@ from simulator.coaching.feedback import RoundFeedback, round_feedback
 from simulator.coaching.summary import SessionSummary, summarize
 from simulator.coaching.timeline import Timeline
 from simulator.history import StoredRound, StoredSession
-from simulator.i18n import format_band, format_number, format_seconds, t
+from simulator.i18n import format_band, format_number, format_seconds, has, t
 from simulator.scenarios.model import Scenario
 
 
@@ -59,12 +59,18 @@ CSV_COLUMNS = (
     "reason",
     "question_end_s",
     "name_start_s",
+    "perceived_s",
+    "coach_note",
+    "marks",
 )
 
 UNKNOWN_LEVELS = Levels(
     peak_dbfs=math.nan, speech_dbfs=None, noise_floor_dbfs=math.nan, clipped_fraction=0.0
 )
 """For rounds saved before the history kept levels; see the module docstring."""
+
+FEEL_TOLERANCE_S = 0.3
+"""A felt pause this close to the measured one counts as a good sense of the pause."""
 
 BAR_CHARS_PER_S = 4
 BAR_MAX_CHARS = 48
@@ -245,6 +251,55 @@ def measurement_line(r: StoredRound, lang: str) -> str:
     return t("export.measured", lang, value=value, target=target, band=band)
 
 
+def perception_text(perceived_s: float, measured_s: float | None, lang: str) -> str:
+    """Coach mode: "You felt 3.0 s; it was 1.6 s." and what that difference means."""
+    felt = format_seconds(perceived_s, lang)
+    if measured_s is None:
+        return t("coach_mode.perceived_unmeasured", lang, perceived=felt)
+    line = t(
+        "coach_mode.perceived_line",
+        lang,
+        perceived=felt,
+        measured=format_seconds(measured_s, lang),
+    )
+    difference_s = perceived_s - measured_s
+    if abs(difference_s) <= FEEL_TOLERANCE_S:
+        key = "felt_right"
+    else:
+        key = "felt_longer" if difference_s > 0 else "felt_shorter"
+    return f"{line} {t(f'coach_mode.{key}', lang)}"
+
+
+def marks_text(marks: tuple[str, ...], lang: str) -> str:
+    """The coach's marks in words ("name came first, narrated the wait")."""
+    return ", ".join(
+        t(f"coach_mode.mark.{m}", lang) if has(f"coach_mode.mark.{m}", lang) else m for m in marks
+    )
+
+
+def coach_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
+    """``(label, text)`` for what a coach added to a round: felt pause, note, marks."""
+    items: list[tuple[str, str]] = []
+    if r.perceived_s is not None:
+        felt = format_seconds(r.perceived_s, lang)
+        value = (
+            t("export.perceived_unmeasured", lang, perceived=felt)
+            if r.measured_s is None
+            else t(
+                "export.perceived_value",
+                lang,
+                perceived=felt,
+                measured=format_seconds(r.measured_s, lang),
+            )
+        )
+        items.append((t("export.perceived", lang), value))
+    if r.coach_note and r.coach_note.strip():
+        items.append((t("export.coach_note", lang), r.coach_note.strip()))
+    if r.marks:
+        items.append((t("export.marks", lang), marks_text(r.marks, lang)))
+    return items
+
+
 def _bar(duration_s: float, char: str) -> str:
     if duration_s <= 0:
         return ""
@@ -311,6 +366,10 @@ def render_markdown(d: Debrief) -> str:
         out += [f"## {t('export.round', lang, round=r.round)}", ""]
         verdict = "" if r.measured_s is None else f" — **{_verdict_text(r, lang)}**"
         out += [md_escape(measurement_line(r, lang)) + verdict, ""]
+        coached = coach_items(r, lang)
+        if coached:
+            out += [f"- **{label}:** {md_escape(text)}" for label, text in coached]
+            out.append("")
         if dr.feedback is None:
             out += [t("export.unreadable", lang), ""]
             continue
@@ -517,6 +576,11 @@ def render_html(d: Debrief) -> str:
             verdict = r.verdict if r.verdict in {v.value for v in Verdict} else "no_measurement"
             badge = f' <span class="verdict verdict-{verdict}">{_e(_verdict_text(r, lang))}</span>'
         body.append(f'<p class="measure">{_e(measurement_line(r, lang))}{badge}</p>')
+        coached = coach_items(r, lang)
+        if coached:
+            body.append('<dl class="fb coach">')
+            body += [f"<dt>{_e(label)}</dt><dd>{_e(text)}</dd>" for label, text in coached]
+            body.append("</dl>")
         if dr.feedback is None:
             body += [f"<p>{_e(t('export.unreadable', lang))}</p>", "</section>"]
             continue
@@ -593,6 +657,9 @@ def render_csv(session: StoredSession) -> str:
                     r.reason,
                     r.question_end_s,
                     r.name_start_s,
+                    r.perceived_s,
+                    r.coach_note,
+                    ";".join(r.marks) or None,
                 )
             ]
         )

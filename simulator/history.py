@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +25,7 @@ from simulator.audio.pattern import Shape
 from simulator.audio.result import RoundMeasurement
 from simulator.i18n import DEFAULT_LANGUAGE, t
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 2.0
 LOW_SPACE_BYTES = 256 * 1024
 
@@ -83,6 +83,34 @@ class StoredRound:
     speech_dbfs: float | None = None
     noise_floor_dbfs: float | None = None
     clipped_fraction: float | None = None
+    perceived_s: float | None = None
+    """Coach mode (version 3): how long the teacher felt the pause was, in seconds."""
+    coach_note: str | None = None
+    marks: tuple[str, ...] = ()
+    """What the coach ticked as heard, as codes (see ``COACH_MARKS``)."""
+
+
+COACH_MARKS: tuple[str, ...] = (
+    "name_first",
+    "narrated_wait",
+    "repeated_question",
+    "looked_around",
+    "other",
+)
+"""The marks a coach can tick after a round; texts in the catalogs under ``coach_mode.mark``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoundCoaching:
+    """What a coach adds to a round in coach mode; kept beside the measurement."""
+
+    perceived_s: float | None = None
+    note: str | None = None
+    marks: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.perceived_s is None and not self.note and not self.marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +195,14 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE rounds ADD COLUMN {column} REAL")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+def _v3(conn: sqlite3.Connection) -> None:
+    """Version 3: coach mode's perceived pause, note and marks beside each measurement."""
+    conn.execute("ALTER TABLE rounds ADD COLUMN perceived_s REAL")
+    conn.execute("ALTER TABLE rounds ADD COLUMN coach_note TEXT")
+    conn.execute("ALTER TABLE rounds ADD COLUMN marks_json TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 """``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``."""
 
 
@@ -184,6 +219,89 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 def _opt(v: float | None) -> float | None:
     return None if v is None else round(v, 4)
+
+
+def _marks_json(marks: tuple[str, ...]) -> str | None:
+    return json.dumps(list(marks)) if marks else None
+
+
+def _marks(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def stored_round(
+    round_number: int,
+    m: RoundMeasurement,
+    *,
+    created_at: str,
+    coaching: RoundCoaching | None = None,
+) -> StoredRound:
+    """A measured round as the history keeps it (values rounded as stored)."""
+    sps = m.shape is Shape.SPEECH_PAUSE_SPEECH
+    c = coaching or RoundCoaching()
+    return StoredRound(
+        round=round_number,
+        pause_s=_opt(m.pause_s),
+        measured_s=_opt(m.measured_s),
+        verdict=m.verdict.value,
+        reason=None if m.reason is None else m.reason.value,
+        question_end_s=_opt(m.span_start_s) if sps else None,
+        name_start_s=_opt(m.span_end_s) if sps else None,
+        span_start_s=_opt(m.span_start_s),
+        span_end_s=_opt(m.span_end_s),
+        shape=m.shape.value,
+        target_s=m.band.target_s,
+        min_s=m.band.min_s,
+        max_s=m.band.max_s,
+        segments_s=tuple((round(s.start_s, 4), round(s.end_s, 4)) for s in m.segments),
+        warnings=tuple(w.value for w in m.warnings),
+        audio_s=round(m.audio_s, 4),
+        created_at=created_at,
+        peak_dbfs=_opt(float(m.levels.peak_dbfs)),
+        speech_dbfs=_opt(None if m.levels.speech_dbfs is None else float(m.levels.speech_dbfs)),
+        noise_floor_dbfs=_opt(float(m.levels.noise_floor_dbfs)),
+        clipped_fraction=float(m.levels.clipped_fraction),
+        perceived_s=_opt(c.perceived_s),
+        coach_note=c.note or None,
+        marks=c.marks,
+    )
+
+
+def session_snapshot(
+    *,
+    session_id: int,
+    scenario: str,
+    language: str,
+    started_at: str,
+    results: Sequence[RoundMeasurement],
+    coaching: Mapping[int, RoundCoaching] | None = None,
+    participant: str | None = None,
+    notes: str | None = None,
+) -> StoredSession:
+    """A session as the history would return it, built from the rounds held in memory.
+
+    The app's summary exports from this, so a debrief can be saved even while the history
+    cannot be written.
+    """
+    coaching = coaching or {}
+    return StoredSession(
+        session_id,
+        scenario,
+        language,
+        started_at,
+        participant,
+        notes,
+        tuple(
+            stored_round(i, m, created_at=started_at, coaching=coaching.get(i))
+            for i, m in enumerate(results, start=1)
+        ),
+    )
 
 
 class HistoryStore:
@@ -263,41 +381,68 @@ class HistoryStore:
         m: RoundMeasurement,
         *,
         created_at: str | None = None,
+        coaching: RoundCoaching | None = None,
     ) -> None:
         """Write one round in its own transaction; a redone round replaces the earlier one."""
-        sps = m.shape is Shape.SPEECH_PAUSE_SPEECH
+        r = stored_round(round_number, m, created_at=created_at or utc_now_iso(), coaching=coaching)
         with self._transaction(write=True) as conn:
             conn.execute(
                 """INSERT OR REPLACE INTO rounds (session_id, round, pause_s, measured_s, verdict,
                     reason, question_end_s, name_start_s, span_start_s, span_end_s, shape,
                     target_s, min_s, max_s, segments_json, warnings_json, audio_s, created_at,
-                    peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction,
+                    perceived_s, coach_note, marks_json)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    ?, ?, ?)""",
                 (
                     session_id,
-                    round_number,
-                    _opt(m.pause_s),
-                    _opt(m.measured_s),
-                    m.verdict.value,
-                    None if m.reason is None else m.reason.value,
-                    _opt(m.span_start_s) if sps else None,
-                    _opt(m.span_end_s) if sps else None,
-                    _opt(m.span_start_s),
-                    _opt(m.span_end_s),
-                    m.shape.value,
-                    m.band.target_s,
-                    m.band.min_s,
-                    m.band.max_s,
-                    json.dumps([[round(s.start_s, 4), round(s.end_s, 4)] for s in m.segments]),
-                    json.dumps([w.value for w in m.warnings]),
-                    round(m.audio_s, 4),
-                    created_at or utc_now_iso(),
-                    _opt(float(m.levels.peak_dbfs)),
-                    _opt(None if m.levels.speech_dbfs is None else float(m.levels.speech_dbfs)),
-                    _opt(float(m.levels.noise_floor_dbfs)),
-                    float(m.levels.clipped_fraction),
+                    r.round,
+                    r.pause_s,
+                    r.measured_s,
+                    r.verdict,
+                    r.reason,
+                    r.question_end_s,
+                    r.name_start_s,
+                    r.span_start_s,
+                    r.span_end_s,
+                    r.shape,
+                    r.target_s,
+                    r.min_s,
+                    r.max_s,
+                    json.dumps([list(pair) for pair in r.segments_s]),
+                    json.dumps(list(r.warnings)),
+                    r.audio_s,
+                    r.created_at,
+                    r.peak_dbfs,
+                    r.speech_dbfs,
+                    r.noise_floor_dbfs,
+                    r.clipped_fraction,
+                    r.perceived_s,
+                    r.coach_note,
+                    _marks_json(r.marks),
                 ),
             )
+
+    def update_round_coaching(
+        self, session_id: int, round_number: int, coaching: RoundCoaching
+    ) -> bool:
+        """Set a saved round's perceived pause, coach note and marks, in its own transaction.
+
+        Replaces all three; returns ``False`` when there is no such round.
+        """
+        with self._transaction(write=True) as conn:
+            cur = conn.execute(
+                "UPDATE rounds SET perceived_s = ?, coach_note = ?, marks_json = ?"
+                " WHERE session_id = ? AND round = ?",
+                (
+                    _opt(coaching.perceived_s),
+                    coaching.note or None,
+                    _marks_json(coaching.marks),
+                    session_id,
+                    round_number,
+                ),
+            )
+            return cur.rowcount > 0
 
     def update_session(
         self, session_id: int, *, participant: str | None = None, notes: str | None = None
@@ -327,7 +472,8 @@ class HistoryStore:
                 "SELECT session_id, round, pause_s, measured_s, verdict, reason, question_end_s,"
                 " name_start_s, span_start_s, span_end_s, shape, target_s, min_s, max_s,"
                 " segments_json, warnings_json, audio_s, created_at,"
-                " peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction"
+                " peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction,"
+                " perceived_s, coach_note, marks_json"
                 " FROM rounds ORDER BY session_id, round"
             ).fetchall()
         by_session: dict[int, list[StoredRound]] = {}
@@ -355,6 +501,9 @@ class HistoryStore:
                     speech_dbfs=r[19],
                     noise_floor_dbfs=r[20],
                     clipped_fraction=r[21],
+                    perceived_s=r[22],
+                    coach_note=r[23],
+                    marks=_marks(r[24]),
                 )
             )
         return tuple(
@@ -372,7 +521,8 @@ class SessionRecorder:
 
     The app calls ``record`` when a round ends; a failure returns the ``HistoryError`` (for a
     message on screen) and the round stays pending; every later call (or ``flush``) retries the
-    pending rounds in order. A redone round replaces the pending or stored one.
+    pending rounds in order. A redone round replaces the pending or stored one. Coach mode's
+    input (``annotate``) is kept and retried the same way.
     """
 
     store: HistoryStore
@@ -382,9 +532,17 @@ class SessionRecorder:
     started_at: str = field(default_factory=utc_now_iso)
     session_id: int | None = None
     pending: dict[int, tuple[RoundMeasurement, str]] = field(default_factory=dict)
+    pending_coaching: dict[int, RoundCoaching] = field(default_factory=dict)
+    """Coach mode input not saved yet, by round; written after the round itself."""
 
     def record(self, round_number: int, m: RoundMeasurement) -> HistoryError | None:
         self.pending[round_number] = (m, utc_now_iso())
+        self.pending_coaching.pop(round_number, None)  # a redone round starts without notes
+        return self.flush()
+
+    def annotate(self, round_number: int, coaching: RoundCoaching) -> HistoryError | None:
+        """Keep the coach's input for a recorded round (replacing earlier input) and save it."""
+        self.pending_coaching[round_number] = coaching
         return self.flush()
 
     def flush(self) -> HistoryError | None:
@@ -400,6 +558,11 @@ class SessionRecorder:
                 m, created_at = self.pending[number]
                 self.store.save_round(self.session_id, number, m, created_at=created_at)
                 del self.pending[number]
+            for number in sorted(self.pending_coaching):
+                self.store.update_round_coaching(
+                    self.session_id, number, self.pending_coaching[number]
+                )
+                del self.pending_coaching[number]
         except HistoryError as exc:
             return exc
         return None

@@ -3,6 +3,8 @@ touch widgets themselves."""
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 from textual.message import Message
 
 from simulator.audio.result import RoundMeasurement
@@ -60,12 +62,19 @@ class RoundFinished(Message):
     """A round ended: by itself, by the end key, or at the maximum length."""
 
     def __init__(
-        self, measurement: RoundMeasurement, *, timed_out: bool, ended_by_key: bool
+        self,
+        measurement: RoundMeasurement,
+        *,
+        timed_out: bool,
+        ended_by_key: bool,
+        samples: npt.NDArray[np.float32] | None = None,
     ) -> None:
         super().__init__()
         self.measurement = measurement
         self.timed_out = timed_out
         self.ended_by_key = ended_by_key
+        self.samples = samples
+        """The round's 16 kHz audio (kept on disk only with ``--keep-audio``)."""
 
 
 class AudioFailed(Message):

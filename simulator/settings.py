@@ -23,6 +23,8 @@ class Settings:
     """A device name or index as text (``coach-sim devices``), or ``None`` for the default."""
     live_timer: bool = False
     """Show a running pause timer during a round (off: delayed feedback works better)."""
+    keep_audio: bool = False
+    """Keep each round's audio on this computer for listening back (off by default: privacy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +57,13 @@ def parse_settings(text: str) -> LoadedSettings:
     if not isinstance(live_timer, bool):
         problems.append("live_timer must be true or false")
         live_timer = False
+    keep_audio = data.get("keep_audio", False)
+    if not isinstance(keep_audio, bool):
+        problems.append("keep_audio must be true or false")
+        keep_audio = False
     return LoadedSettings(
-        Settings(language, microphone or None, live_timer), "; ".join(problems) or None
+        Settings(language, microphone or None, live_timer, keep_audio),
+        "; ".join(problems) or None,
     )
 
 
@@ -83,6 +90,7 @@ def save_settings(settings: Settings, path: Path) -> None:
         "language": settings.language,
         "microphone": settings.microphone,
         "live_timer": settings.live_timer,
+        "keep_audio": settings.keep_audio,
     }
     fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
     try:

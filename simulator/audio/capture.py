@@ -34,7 +34,10 @@ from simulator.audio.sources import (
     DeviceUnusableError,
     MicrophoneError,
     NoInputDeviceError,
+    NoOutputDeviceError,
     NoPortAudioError,
+    PlaybackError,
+    PlaybackNoPortAudioError,
     Samples,
     device_lost,
     to_mono_float32,
@@ -48,11 +51,16 @@ __all__ = [
     "MicrophoneError",
     "MicrophoneSource",
     "NoInputDeviceError",
+    "NoOutputDeviceError",
     "NoPortAudioError",
+    "OutputPlayback",
+    "PlaybackError",
     "choose_format",
     "devices_from_portaudio",
     "list_input_devices",
     "load_sounddevice",
+    "play",
+    "playback_error",
     "portaudio_error",
     "rescan_devices",
     "resolve_device",
@@ -578,3 +586,186 @@ def _close_quietly(stream: Any) -> None:
         stream.abort()
     with contextlib.suppress(Exception):
         stream.close()
+
+
+# -- playing sound back (listen back) -----------------------------------------------------------
+
+
+def playback_error(message: str) -> PlaybackError:
+    """The user-facing error for a ``PortAudioError`` raised while opening the output."""
+    text = message.casefold()
+    if (
+        "querying device -1" in text
+        or "no default output device" in text
+        or "no output device" in text
+    ):
+        return NoOutputDeviceError(
+            "No speakers or headphones found, so the round cannot be played back. Connect "
+            "headphones or speakers (or switch them on), then try again.",
+            detail=message,
+        )
+    return PlaybackError(
+        f"The round could not be played back: the sound output could not be opened ({message}). "
+        "Check your speakers or headphones, or close programs that use them, then try again.",
+        detail=message,
+    )
+
+
+class OutputPlayback:
+    """Mono samples played through a PortAudio output stream (see :func:`play`).
+
+    The callback only copies the next stretch of the prepared array into PortAudio's buffer and
+    counts the frames it handed over. ``position_samples`` is that count minus the stream's
+    output latency (what has reached the listener), converted back to the caller's rate.
+    """
+
+    def __init__(
+        self,
+        data: npt.NDArray[np.float32],
+        *,
+        source_samples: int,
+        source_rate_hz: int,
+        device_rate_hz: int,
+        callback_stop: type[BaseException],
+    ) -> None:
+        self._data = data  # (frames, channels) at the device rate
+        self._source_samples = source_samples
+        self._source_rate_hz = source_rate_hz
+        self._device_rate_hz = device_rate_hz
+        self._callback_stop = callback_stop
+        self._written = 0
+        self._latency_frames = 0
+        self._finished = threading.Event()
+        self._stopped = False
+        self._stream: Any = None
+
+    # the audio callback: copy, count. Nothing else runs here.
+    def _callback(
+        self, outdata: npt.NDArray[np.float32], frames: int, time_info: Any, status: Any
+    ) -> None:
+        start = self._written
+        chunk = self._data[start : start + frames]
+        n = int(chunk.shape[0])
+        outdata[:n] = chunk
+        self._written = start + n
+        if n < frames:
+            outdata[n:] = 0.0
+            raise self._callback_stop
+
+    def _on_finished(self) -> None:
+        self._finished.set()
+
+    def _attach(self, stream: Any) -> None:
+        self._stream = stream
+        latency = getattr(stream, "latency", 0.0)
+        if isinstance(latency, (int, float)) and latency > 0:
+            self._latency_frames = int(latency * self._device_rate_hz)
+
+    @property
+    def device_rate_hz(self) -> int:
+        return self._device_rate_hz
+
+    @property
+    def position_samples(self) -> int:
+        if self._finished.is_set():
+            return self._source_samples
+        heard = max(0, self._written - self._latency_frames)
+        return min(self._source_samples, heard * self._source_rate_hz // self._device_rate_hz)
+
+    @property
+    def done(self) -> bool:
+        return self._stopped or self._finished.is_set()
+
+    def stop(self) -> None:
+        """Stop at once (``abort`` + ``close``); safe to call more than once, and after the end."""
+        self._stopped = True
+        stream, self._stream = self._stream, None
+        _close_quietly(stream)
+
+
+def play(
+    samples: npt.NDArray[np.floating], sample_rate_hz: int, device: str | int | None = None
+) -> OutputPlayback:
+    """Start playing mono ``samples`` on the output device (``None``: the system default).
+
+    Returns at once; the sound plays in PortAudio's thread. The device's rate is used when it
+    does not accept ``sample_rate_hz`` (the samples are resampled first). Raises
+    ``PlaybackError`` (``NoOutputDeviceError`` without speakers, ``PlaybackNoPortAudioError``
+    without PortAudio) with a message for the user.
+    """
+    if sample_rate_hz <= 0:
+        raise ValueError("sample_rate_hz must be positive")
+    mono = to_mono_float32(np.asarray(samples, dtype=np.float32))
+    source_samples = int(mono.size)
+    try:
+        sd = load_sounddevice()
+    except MicrophoneError as exc:
+        raise PlaybackNoPortAudioError(
+            exc.message.replace("use a microphone", "play sound"), detail=str(exc)
+        ) from exc
+    stream: Any = None
+    try:
+        info = sd.query_devices(device, kind="output")
+        index = int(info["index"]) if "index" in info else device
+        max_channels = int(info.get("max_output_channels", 0))
+        if max_channels < 1:
+            raise NoOutputDeviceError(
+                f"'{info.get('name', device)}' cannot play sound. Choose speakers or headphones.",
+                detail="no output channels",
+            )
+
+        def supports(rate: int, channels: int) -> bool:
+            try:
+                sd.check_output_settings(
+                    device=index, channels=channels, dtype="float32", samplerate=rate
+                )
+            except (sd.PortAudioError, ValueError):
+                return False
+            return True
+
+        default_rate = int(round(float(info.get("default_samplerate", 0.0))))
+        rates = [r for r in dict.fromkeys((sample_rate_hz, 48_000, default_rate)) if r > 0]
+        options = [(r, c) for c in (1, 2) if c <= max_channels for r in rates]
+        chosen = next(((r, c) for r, c in options if supports(r, c)), None)
+        if chosen is None:
+            raise PlaybackError(
+                f"The sound output '{info.get('name', '?')}' accepts none of the sample rates "
+                f"coach-sim can play ({', '.join(str(r) for r in rates)} Hz).",
+                detail="no usable format",
+            )
+        rate, channels = chosen
+        if rate != sample_rate_hz:
+            resampler = Resampler(sample_rate_hz, rate)
+            mono = np.concatenate((resampler.process(mono), resampler.flush()))
+        data = np.repeat(mono[:, None], channels, axis=1).astype(np.float32)
+        playback = OutputPlayback(
+            data,
+            source_samples=source_samples,
+            source_rate_hz=sample_rate_hz,
+            device_rate_hz=rate,
+            callback_stop=sd.CallbackStop,
+        )
+        stream = sd.OutputStream(
+            device=index,
+            samplerate=rate,
+            channels=channels,
+            dtype="float32",
+            callback=playback._callback,
+            finished_callback=playback._on_finished,
+        )
+        playback._attach(stream)
+        stream.start()
+    except sd.PortAudioError as exc:
+        _close_quietly(stream)
+        raise playback_error(str(exc)) from exc
+    except ValueError as exc:  # e.g. a device name that matches nothing
+        _close_quietly(stream)
+        raise PlaybackError(
+            f"The sound output {device!r} was not found ({exc}). Leave it out to use the "
+            "default speakers or headphones.",
+            detail=str(exc),
+        ) from exc
+    except PlaybackError:
+        _close_quietly(stream)
+        raise
+    return playback

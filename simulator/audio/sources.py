@@ -271,3 +271,100 @@ class ArraySource:
         block = self._samples[self._pos : stop].copy()
         self._pos = stop
         return block
+
+
+# -- playing a round back -----------------------------------------------------------------------
+
+
+class PlaybackError(Exception):
+    """coach-sim cannot play sound (listen back); ``str(err)`` tells the user why.
+
+    A sibling of ``MicrophoneError`` with the same shape: a message for the user, a stable
+    ``code`` and ``params`` so the app can show it from its own catalog.
+    """
+
+    code = "playback_failed"
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params: Mapping[str, object] = MappingProxyType(dict(params))
+
+
+class NoOutputDeviceError(PlaybackError):
+    """The system has no speaker or headphones (or none coach-sim may use)."""
+
+    code = "no_output_device"
+
+
+class PlaybackNoPortAudioError(PlaybackError):
+    """The PortAudio library is missing, so nothing can be played."""
+
+    code = "no_portaudio"
+
+
+@runtime_checkable
+class Playback(Protocol):
+    """Sound being played: where it is, whether it has finished, and a way to stop it.
+
+    ``position_samples`` counts samples of the played array (at the rate it was given) that have
+    reached the listener so far; it only grows, and equals the array's length once ``done``.
+    """
+
+    @property
+    def position_samples(self) -> int: ...
+
+    @property
+    def done(self) -> bool: ...
+
+    def stop(self) -> None: ...
+
+
+AudioPlayer = Callable[[Samples, int], Playback]
+"""Starts playing mono float32 ``samples`` at ``sample_rate_hz`` on the default output device;
+raises ``PlaybackError`` when that is impossible."""
+
+
+class FakePlayback:
+    """A playback the test moves by hand: nothing is heard, the position is what the test says."""
+
+    def __init__(self, samples: Samples, sample_rate_hz: int) -> None:
+        self.samples = samples
+        self.sample_rate_hz = sample_rate_hz
+        self._position = 0
+        self.stopped = False
+
+    @property
+    def position_samples(self) -> int:
+        return self._position
+
+    @property
+    def done(self) -> bool:
+        return self.stopped or self._position >= self.samples.size
+
+    def advance_to(self, seconds: float) -> None:
+        """Move the position to ``seconds`` into the sound (never backwards, never past the end)."""
+        target = round(seconds * self.sample_rate_hz)
+        self._position = min(max(self._position, target), int(self.samples.size))
+
+    def finish(self) -> None:
+        self._position = int(self.samples.size)
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+class FakePlayer:
+    """An ``AudioPlayer`` for tests: keeps every playback it started, or fails like a machine
+    without speakers when given an error."""
+
+    def __init__(self, error: PlaybackError | None = None) -> None:
+        self.error = error
+        self.started: list[FakePlayback] = []
+
+    def __call__(self, samples: Samples, sample_rate_hz: int) -> FakePlayback:
+        if self.error is not None:
+            raise self.error
+        playback = FakePlayback(np.asarray(samples, dtype=np.float32), sample_rate_hz)
+        self.started.append(playback)
+        return playback

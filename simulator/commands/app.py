@@ -12,7 +12,27 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The app takes only the global options (``--lang``, ``--device``, ``--scenarios``)."""
+    """The app takes the global options (``--lang``, ``--device``, ``--scenarios``) and these."""
+    add_coach_option(parser)
+    add_keep_audio_option(parser)
+
+
+def add_keep_audio_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--keep-audio",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="keep each round's audio on this computer so you can listen back (off by default)",
+    )
+
+
+def add_coach_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--coach",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="coach mode: ask how long each pause felt before showing it; add notes and marks",
+    )
 
 
 def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> CoachApp:
@@ -59,6 +79,8 @@ def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> Coach
         device=getattr(args, "device", None),
         cue_player=espeak_cue_player(),
         settings_problem=loaded.problem,
+        coach_mode=bool(getattr(args, "coach", False)),
+        keep_audio=bool(getattr(args, "keep_audio", False)),
     )
 
 

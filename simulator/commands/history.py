@@ -37,6 +37,9 @@ def session_record(session: StoredSession) -> dict[str, Any]:
                 "measured_s": r.measured_s,
                 "verdict": r.verdict,
                 "reason": r.reason,
+                "perceived_s": r.perceived_s,
+                "coach_note": r.coach_note,
+                "marks": list(r.marks),
             }
             for r in session.rounds
         ],

@@ -15,9 +15,11 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import Verdict
 from simulator.coaching.feedback import RoundFeedback
+from simulator.recordings import RoundAudio
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
-from simulator.widgets.timeline import TimelineView
+from simulator.screens.coach import RoundNotes, coach_lines
+from simulator.widgets.playback import PlaybackView
 
 
 class FeedbackScreen(CoachScreen[str]):
@@ -25,12 +27,30 @@ class FeedbackScreen(CoachScreen[str]):
         Binding("space", "next", "keys.next_round"),
         Binding("enter", "next", "keys.next_round", show=False),
         Binding("r", "redo", "keys.redo_round"),
+        Binding("l", "listen", "keys.listen"),
+        Binding("escape", "stop_listening", "keys.stop_listening", show=False),
+        Binding("n", "coach_note", "keys.coach_note"),
     ]
 
     def __init__(
-        self, scenario: Scenario, feedback: RoundFeedback, round_number: int, *, last: bool
+        self,
+        scenario: Scenario,
+        feedback: RoundFeedback,
+        round_number: int,
+        *,
+        last: bool,
+        coach_notes: RoundNotes | None = None,
+        audio: RoundAudio | None = None,
     ) -> None:
         super().__init__()
+        self.audio = audio
+        """The round's audio when it was kept (``--keep-audio``); ``None`` otherwise."""
+        if audio is None:  # L still answers (how to keep audio) but stays out of the footer
+            self._bindings.key_to_bindings["l"] = [
+                replace(b, show=False) for b in self._bindings.key_to_bindings["l"]
+            ]
+        self.coach_notes = coach_notes
+        """Coach mode: the felt pause, note and marks of this round."""
         self.scenario = scenario
         self.feedback = feedback
         self.round_number = round_number
@@ -53,10 +73,17 @@ class FeedbackScreen(CoachScreen[str]):
             yield Static(self.t("feedback.praise_heading"), classes="heading")
             yield Static(escape(fb.praise), id="praise")
             yield Static(self.t("feedback.timeline_heading"), classes="heading")
-            timeline = TimelineView(self.lang, id="timeline")
+            timeline = PlaybackView(
+                self.lang, audio=self.audio, player=self.coach.audio_player, id="timeline"
+            )
             timeline.timeline = fb.timeline
             yield timeline
             yield Static(self._verdict_line(), id="verdict")
+            if self.coach_notes is not None:
+                felt, notes = coach_lines(self.coach_notes, fb.measured_s, self.lang)
+                yield Static(self.t("coach_mode.perceived_heading"), classes="heading")
+                yield Static(felt, id="perceived-line", classes="callout")
+                yield Static(notes, id="coach-notes")
             yield Static(self.t("feedback.next_heading"), classes="heading")
             yield Static(escape(fb.next_step), id="next-step", classes="callout")
             if fb.level_note:
@@ -85,3 +112,28 @@ class FeedbackScreen(CoachScreen[str]):
 
     def action_redo(self) -> None:
         self.dismiss("redo")
+
+    def action_listen(self) -> None:
+        self.query_one("#timeline", PlaybackView).toggle()
+
+    def action_stop_listening(self) -> None:
+        view = self.query_one("#timeline", PlaybackView)
+        if view.playing:
+            view.toggle()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "coach_note":
+            return self.coach_notes is not None
+        return True
+
+    def action_coach_note(self) -> None:
+        notes = self.coach_notes
+        if notes is None:
+            return
+
+        def refresh() -> None:
+            felt, text = coach_lines(notes, self.feedback.measured_s, self.lang)
+            self.query_one("#perceived-line", Static).update(felt)
+            self.query_one("#coach-notes", Static).update(text)
+
+        notes.open_note(self.app, refresh)

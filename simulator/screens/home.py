@@ -62,6 +62,7 @@ class HomeScreen(CoachScreen[None]):
     BINDINGS = [
         Binding("slash", "search", "keys.search", key_display="/"),
         Binding("s", "settings", "keys.settings"),
+        Binding("p", "progress", "keys.progress"),
         Binding("q", "app.quit", "keys.quit"),
     ]
 
@@ -140,6 +141,15 @@ class HomeScreen(CoachScreen[None]):
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
+
+    def action_progress(self) -> None:
+        from simulator.screens.progress import ProgressScreen
+
+        options = self.query_one("#scenarios", OptionList)
+        index = options.highlighted
+        shown = getattr(self, "_shown", [])
+        wanted = shown[index].id if index is not None and index < len(shown) else None
+        self.app.push_screen(ProgressScreen(wanted))
 
     def action_settings(self) -> None:
         from simulator.screens.settings import SettingsScreen

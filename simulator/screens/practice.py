@@ -8,6 +8,7 @@ each round ends (``SessionRecorder``). Feedback and the summary are pushed on to
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 from rich.markup import escape
@@ -25,7 +26,7 @@ from simulator.audio.pattern import Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.audio.sources import MicrophoneError, Samples
 from simulator.coaching.feedback import round_feedback
-from simulator.history import SessionRecorder
+from simulator.history import RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_seconds
 from simulator.messages import (
     AudioFailed,
@@ -35,6 +36,7 @@ from simulator.messages import (
     ListeningStarted,
     RoundFinished,
 )
+from simulator.recordings import RecordingError, RoundAudio, save_round_audio, session_folder
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.widgets.level_meter import LevelMeter
@@ -75,6 +77,11 @@ class PracticeScreen(CoachScreen[None]):
         self.recorder = self._new_recorder()
         self.save_problem: str | None = None
         self._end_requested = threading.Event()
+        self._round_samples: Samples | None = None
+        self._started_at = utc_now_iso()
+        """The last finished round's 16 kHz audio, until it is kept (or not) for listening back."""
+        self.coaching: dict[int, RoundCoaching] = {}
+        """Coach mode: the felt pause, note and marks per round of this session."""
 
     def _new_recorder(self) -> SessionRecorder | None:
         store = self.coach.store
@@ -134,6 +141,14 @@ class PracticeScreen(CoachScreen[None]):
             name.display = False
         self.query_one("#round-message", Static).update("")
 
+    def _listening_text(self) -> str:
+        """What to do now, in the words of this scenario's pattern."""
+        suffix = {
+            Shape.CUE_PAUSE_SPEECH: "_cue",
+            Shape.TIMED_TURN: "_turn",
+        }.get(self.scenario.pattern.shape, "")
+        return self.t(f"round.listening{suffix}") + "\n" + self.t(f"round.end_hint{suffix}")
+
     def watch_phase(self, phase: str) -> None:
         for p in PHASES:
             self.set_class(p == phase, f"-{p}")
@@ -142,7 +157,7 @@ class PracticeScreen(CoachScreen[None]):
             "ready": self.t("round.press_start"),
             "starting": self.t("round.get_ready"),
             "cue": self.t("round.cue_playing"),
-            "listening": self.t("round.listening") + "\n" + self.t("round.end_hint"),
+            "listening": self._listening_text(),
             "analysing": self.t("round.analysing"),
             "stopped": "",
         }[phase]
@@ -276,6 +291,7 @@ class PracticeScreen(CoachScreen[None]):
                 measurement,
                 timed_out=live.timed_out,
                 ended_by_key=self._end_requested.is_set(),
+                samples=live.samples,
             )
         )
 
@@ -333,6 +349,7 @@ class PracticeScreen(CoachScreen[None]):
             )
             return
         self.phase = "analysing"
+        self._round_samples = message.samples
         self.record_round(message.measurement)
 
     # -- the session ----------------------------------------------------------------------------
@@ -356,10 +373,26 @@ class PracticeScreen(CoachScreen[None]):
         from simulator.screens.feedback import FeedbackScreen
 
         last = self.round_number >= self.scenario.rounds
-        self.app.push_screen(
-            FeedbackScreen(self.scenario, feedback, self.round_number, last=last),
-            self._after_feedback,
+        self.coaching.pop(self.round_number, None)  # a redone round starts without notes
+        notes = None
+        if self.coach.coach_mode:
+            from simulator.screens.coach import RoundNotes
+
+            notes = RoundNotes(self.round_number, self.coaching, self.recorder)
+        screen = FeedbackScreen(
+            self.scenario,
+            feedback,
+            self.round_number,
+            last=last,
+            coach_notes=notes,
+            audio=self._keep_round_audio(),
         )
+        if notes is None:
+            self.app.push_screen(screen, self._after_feedback)
+        else:  # coach mode: first how long the pause felt, then the measurement
+            notes.ask_perceived(
+                self.app, lambda: self.app.push_screen(screen, self._after_feedback)
+            )
 
     def _after_feedback(self, choice: str | None) -> None:
         self.phase = "ready"
@@ -373,7 +406,13 @@ class PracticeScreen(CoachScreen[None]):
         from simulator.screens.summary import SummaryScreen
 
         self.app.push_screen(
-            SummaryScreen(self.scenario, tuple(self.results), self.save_problem),
+            SummaryScreen(
+                self.scenario,
+                tuple(self.results),
+                self.save_problem,
+                recorder=self.recorder,
+                coaching=self.coaching,
+            ),
             self._after_summary,
         )
 
@@ -382,6 +421,8 @@ class PracticeScreen(CoachScreen[None]):
             self.round_number = 1
             self.results = []
             self.recorder = self._new_recorder()
+            self.coaching = {}
+            self._started_at = utc_now_iso()
             self._show_prompt()
         elif choice == "another":
             from simulator.screens.home import HomeScreen
@@ -390,3 +431,30 @@ class PracticeScreen(CoachScreen[None]):
                 self.app.pop_screen()
         elif choice == "quit":
             self.app.exit()
+
+    # -- keeping the round's audio (--keep-audio) ------------------------------------------------
+
+    def _keep_round_audio(self) -> RoundAudio | None:
+        """Write the finished round's audio, after its measurement was saved; ``None`` when
+        audio is not kept. A failed write is told once and costs only the file: the samples stay
+        in memory, so this round can still be played back."""
+        samples, self._round_samples = self._round_samples, None
+        if not self.coach.keep_audio or samples is None:
+            return None
+        recorder = self.recorder
+        folder = session_folder(
+            recorder.session_id if recorder else None,
+            recorder.started_at if recorder else self._started_at,
+        )
+        path: Path | None = None
+        try:
+            path = save_round_audio(
+                self.coach.recordings_root, folder, self.round_number, samples, ANALYSIS_RATE_HZ
+            )
+        except RecordingError as exc:
+            self.notify(
+                self.t("listen.save_failed", message=exc.message(self.lang)),
+                severity="warning",
+                timeout=10,
+            )
+        return RoundAudio(samples, ANALYSIS_RATE_HZ, path)

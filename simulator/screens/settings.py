@@ -55,6 +55,13 @@ class SettingsScreen(CoachModal[Settings | None]):
                 yield Switch(value=settings.live_timer, id="live-timer")
                 yield Label(self.t("settings.live_timer"))
             yield Static(self.t("settings.live_timer_help"), classes="hint")
+            with Horizontal(id="keep-audio-row"):
+                yield Switch(value=settings.keep_audio, id="keep-audio")
+                yield Label(self.t("settings.keep_audio"))
+            yield Static(
+                self.t("settings.keep_audio_help", folder=str(self.coach.recordings_root)),
+                classes="hint",
+            )
             from simulator.paths import data_dir
 
             yield Static(self.t("settings.data_folder", folder=str(data_dir())), classes="hint")
@@ -101,6 +108,7 @@ class SettingsScreen(CoachModal[Settings | None]):
                 language=None if language in (SYSTEM, Select.NULL) else str(language),
                 microphone=None if microphone in (SYSTEM, Select.NULL) else str(microphone),
                 live_timer=self.query_one("#live-timer", Switch).value,
+                keep_audio=self.query_one("#keep-audio", Switch).value,
             )
         )
 

@@ -3,6 +3,10 @@ the next step. Returns ``"again"``, ``"another"`` or ``"quit"``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import RoundMeasurement, Verdict
 from simulator.coaching.summary import summarize
+from simulator.history import RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_band
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
@@ -28,6 +33,8 @@ class SummaryScreen(CoachScreen[str]):
         Binding("a", "again", "keys.again"),
         Binding("o", "another", "keys.another"),
         Binding("q", "quit", "keys.quit"),
+        Binding("x", "export('html')", "keys.export_html"),
+        Binding("m", "export('md')", "keys.export_md"),
     ]
 
     def __init__(
@@ -35,9 +42,18 @@ class SummaryScreen(CoachScreen[str]):
         scenario: Scenario,
         results: tuple[RoundMeasurement, ...],
         save_problem: str | None,
+        *,
+        recorder: SessionRecorder | None = None,
+        coaching: Mapping[int, RoundCoaching] | None = None,
     ) -> None:
         super().__init__()
         self.scenario = scenario
+        self.results = results
+        self.recorder = recorder
+        self.coaching = coaching or {}
+        self.started_at = recorder.started_at if recorder is not None else utc_now_iso()
+        self.exported: Path | None = None
+        """The last debrief file written from this summary."""
         self.summary = summarize(scenario.pattern, results, self.lang, scenario)
         self.save_problem = save_problem
 
@@ -70,7 +86,7 @@ class SummaryScreen(CoachScreen[str]):
                 yield Static(escape(saved), id="saved", classes="hint")
             yield Static(
                 f"A: {self.t('summary.again')}  ·  O: {self.t('summary.another')}  ·  "
-                f"Q: {self.t('summary.quit')}",
+                f"Q: {self.t('summary.quit')}\n{self.t('summary_export.hint')}",
                 classes="hint",
             )
         yield Footer()
@@ -86,3 +102,56 @@ class SummaryScreen(CoachScreen[str]):
 
     def action_quit(self) -> None:
         self.dismiss("quit")
+
+    # -- the debrief ----------------------------------------------------------------------------
+
+    def action_export(self, fmt: str) -> None:
+        """Write the session's debrief into the exports folder and say where it went.
+
+        Built from the rounds in memory, so it also works while the history cannot be written;
+        a failure leaves the session on screen and nothing half-written behind.
+        """
+        from simulator.commands.export import WriteError, write_atomic
+        from simulator.export import Format, build_debrief, render
+        from simulator.history import session_snapshot
+
+        recorder = self.recorder
+        if recorder is not None and (recorder.pending or recorder.pending_coaching):
+            recorder.flush()  # a good moment to retry; the export does not depend on it
+        session_id = recorder.session_id if recorder is not None else None
+        session = session_snapshot(
+            session_id=session_id or 0,
+            scenario=self.scenario.id,
+            language=self.scenario.language,
+            started_at=self.started_at,
+            results=self.results,
+            coaching=self.coaching,
+        )
+        started = datetime.fromisoformat(self.started_at).astimezone()
+        text = render(Format(fmt), build_debrief(session, self.scenario, self.lang, started))
+        folder = self.coach.export_dir
+        stamp = started.strftime("%Y-%m-%d-%H%M")
+        suffix = f"-{session_id}" if session_id else ""
+        path = folder / f"debrief-{self.scenario.id}-{stamp}{suffix}.{fmt}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._export_failed(
+                self.t("summary_export.folder", folder=str(folder), detail=exc.strerror or exc)
+            )
+            return
+        try:
+            write_atomic(path, text.encode("utf-8"))
+        except WriteError as exc:
+            self._export_failed(self.t(f"summary_export.{exc.key}", **exc.params))
+            return
+        self.exported = path
+        self.notify(self.t("summary_export.written", path=str(path)), timeout=10)
+
+    def _export_failed(self, message: str) -> None:
+        self.notify(
+            f"{message} {self.t('summary_export.kept')}",
+            title=self.t("summary_export.failed_title"),
+            severity="error",
+            timeout=12,
+        )

@@ -22,6 +22,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
         "language": "nl",
         "microphone": "USB headset",
         "live_timer": True,
+        "keep_audio": False,
     }
 
 

@@ -123,7 +123,7 @@ def test_round_trip_schema_and_wal(tmp_path: Path) -> None:
     assert store.sessions(scenario="wait-time")[0].id == later
 
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
     assert integrity(db) == "ok"
@@ -432,5 +432,5 @@ def test_a_version_1_history_is_migrated_and_keeps_its_rounds(tmp_path: Path) ->
     (after,) = store.sessions()
     assert after.rounds[1].peak_dbfs is not None
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,238 @@
+"""Coach mode (``--coach``): the felt pause before the measurement, and a note with marks after.
+
+``PerceivedDialog`` asks how long the pause felt (typed seconds, ``2`` or ``2,5``) before the
+feedback is shown; ``NoteDialog`` takes the coach's note and what they heard. ``RoundNotes`` keeps
+that input for one round in the session's memory and saves it beside the measurement through the
+session's ``SessionRecorder`` (which retries when the history cannot be written).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from simulator.history import COACH_MARKS, HistoryError, RoundCoaching, SessionRecorder
+from simulator.i18n import t
+from simulator.screens.base import CoachModal
+
+MAX_PERCEIVED_S = 60.0
+"""A felt pause longer than this is a typing mistake (a round stops after 45 s)."""
+
+_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
+_UNIT = re.compile(r"\s*(s|sec|secs|seconds?|seconden?|sec\.)$", re.IGNORECASE)
+
+
+class SecondsInputError(ValueError):
+    """Typed seconds that cannot be used; ``message(lang)`` says what to type instead."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def message(self, lang: str) -> str:
+        return t(f"coach_mode.error_{self.key}", lang, **self.params)
+
+
+def parse_seconds(text: str, max_s: float = MAX_PERCEIVED_S) -> float:
+    """Seconds typed by a teacher: ``2``, ``2.5``, ``2,5``, ``2,5 s``. Raises SecondsInputError."""
+    value = _UNIT.sub("", text.strip()).strip()
+    if not value:
+        raise SecondsInputError("empty")
+    plain = value.replace(",", ".")
+    if plain.startswith("-") and _NUMBER.match(plain[1:].strip()):
+        raise SecondsInputError("negative")
+    if plain.count(".") > 1 or not _NUMBER.match(plain):
+        raise SecondsInputError("not_number", value=text.strip())
+    seconds = float(plain)
+    if seconds > max_s:
+        raise SecondsInputError("too_long", value=text.strip())
+    return seconds
+
+
+@dataclass
+class RoundNotes:
+    """The coach's input for one round: kept in the session's ``coaching`` map (shared with the
+    rounds screen, for the summary's export) and saved beside the measurement."""
+
+    round_number: int
+    coaching: dict[int, RoundCoaching]
+    recorder: SessionRecorder | None
+
+    @property
+    def current(self) -> RoundCoaching:
+        return self.coaching.get(self.round_number, RoundCoaching())
+
+    def update(self, coaching: RoundCoaching) -> HistoryError | None:
+        self.coaching[self.round_number] = coaching
+        if self.recorder is None:
+            return None
+        return self.recorder.annotate(self.round_number, coaching)
+
+    def ask_perceived(self, app: App[object], then: Callable[[], object]) -> None:
+        """Ask how long the pause felt, keep the answer, then call ``then`` (the feedback)."""
+
+        def answered(perceived_s: float | None) -> None:
+            if perceived_s is not None:
+                problem = self.update(replace(self.current, perceived_s=perceived_s))
+                if problem is not None:
+                    lang = getattr(app, "lang", "en")
+                    app.notify(
+                        t("coach_mode.note_kept", lang, message=problem.message(lang)),
+                        severity="warning",
+                        timeout=8,
+                    )
+            then()
+
+        app.push_screen(PerceivedDialog(self.round_number), answered)
+
+    def open_note(self, app: App[object], then: Callable[[], object]) -> None:
+        """Open the note dialog; a saved note is kept and stored, then ``then`` refreshes."""
+
+        def saved(coaching: RoundCoaching | None) -> None:
+            if coaching is None:
+                return
+            lang = getattr(app, "lang", "en")
+            problem = self.update(coaching)
+            if problem is None:
+                app.notify(t("coach_mode.note_saved", lang, round=self.round_number), timeout=3)
+            else:
+                app.notify(
+                    t("coach_mode.note_kept", lang, message=problem.message(lang)),
+                    severity="warning",
+                    timeout=8,
+                )
+            then()
+
+        app.push_screen(NoteDialog(self.round_number, self.current), saved)
+
+
+class PerceivedDialog(CoachModal[float | None]):
+    """How long did the pause feel? Returns the seconds, or ``None`` when skipped (Esc)."""
+
+    BINDINGS = [Binding("escape", "skip", "keys.skip")]
+
+    def __init__(self, round_number: int) -> None:
+        super().__init__()
+        self.round_number = round_number
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="perceived-dialog", classes="coach-dialog"):
+            yield Static(self.t("coach_mode.perceived_title"), classes="title")
+            yield Static(self.t("coach_mode.perceived_prompt"))
+            yield Input(placeholder=self.t("coach_mode.perceived_placeholder"), id="perceived")
+            yield Static("", id="perceived-error", classes="dialog-error hidden")
+            yield Static(self.t("coach_mode.perceived_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#perceived", Input).focus()
+
+    @on(Input.Submitted, "#perceived")
+    def _submitted(self, event: Input.Submitted) -> None:
+        error = self.query_one("#perceived-error", Static)
+        try:
+            seconds = parse_seconds(event.value)
+        except SecondsInputError as exc:
+            error.update(exc.message(self.lang))
+            error.remove_class("hidden")
+            return
+        self.dismiss(seconds)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
+
+
+class NoteDialog(CoachModal[RoundCoaching | None]):
+    """The coach's note and marks for a round. Returns the new input, or ``None`` (Esc)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "keys.back"),
+        Binding("ctrl+s", "save", "keys.save"),
+    ]
+
+    def __init__(self, round_number: int, coaching: RoundCoaching) -> None:
+        super().__init__()
+        self.round_number = round_number
+        self.coaching = coaching
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog", classes="coach-dialog"):
+            yield Static(self.t("coach_mode.note_title", round=self.round_number), classes="title")
+            yield Label(self.t("coach_mode.note_label"))
+            yield Input(
+                self.coaching.note or "",
+                placeholder=self.t("coach_mode.note_placeholder"),
+                id="note",
+            )
+            yield Label(self.t("coach_mode.marks_label"))
+            known = list(COACH_MARKS)
+            known += [m for m in self.coaching.marks if m not in known]
+            yield SelectionList[str](
+                *(
+                    Selection(self._mark_label(m), m, m in self.coaching.marks, id=f"mark-{m}")
+                    for m in known
+                ),
+                id="marks",
+            )
+            yield Static(self.t("coach_mode.note_hint"), classes="hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.t("keys.save"), variant="primary", id="save-note")
+                yield Button(self.t("keys.back"), id="cancel-note")
+
+    def _mark_label(self, mark: str) -> str:
+        from simulator.export import marks_text
+
+        return marks_text((mark,), self.lang)
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted, "#note")
+    def _note_done(self) -> None:
+        self.query_one("#marks", SelectionList).focus()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        if event.button.id == "save-note":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        note = self.query_one("#note", Input).value.strip()
+        chosen = set(self.query_one("#marks", SelectionList).selected)
+        order = list(COACH_MARKS) + [m for m in self.coaching.marks if m not in COACH_MARKS]
+        marks = tuple(m for m in order if m in chosen)
+        self.dismiss(replace(self.coaching, note=note or None, marks=marks))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def coach_lines(notes: RoundNotes, measured_s: float | None, lang: str) -> tuple[str, str]:
+    """The feedback screen's coach panel: ``(felt against measured, note and marks)``."""
+    from rich.markup import escape
+
+    from simulator.export import marks_text, perception_text
+
+    current = notes.current
+    if current.perceived_s is None:
+        felt = t("coach_mode.perceived_skipped", lang)
+    else:
+        felt = perception_text(current.perceived_s, measured_s, lang)
+    parts: list[str] = []
+    if current.note:
+        parts.append(f"[b]{t('coach_mode.note_heading', lang)}:[/b] {escape(current.note)}")
+    if current.marks:
+        marks = escape(marks_text(current.marks, lang))
+        parts.append(f"[b]{t('coach_mode.marks_heading', lang)}:[/b] {marks}")
+    parts.append(f"[dim]{t('coach_mode.note_empty', lang)}[/dim]")
+    return escape(felt), "\n".join(parts)
