@@ -74,6 +74,8 @@ class DetectorConfig:
     spectral_below_db: float = 40.0
     """Only refine spectrally when the pause's background is within this of the speech level."""
     max_dip_ms: int = 40
+    final_closure_ms: int = 120
+    """An offset walks across a silence this long to a word-final burst ("kookt", "asked")."""
     utterance_gap_s: float = 0.25
     """Gaps shorter than this are hesitations between words, not a pause."""
     name_max_s: float = 1.5
@@ -351,7 +353,7 @@ def _refine(
     last = max(0, h1 - 50) + int(np.argmax(env[max(0, h1 - 50) : h1]))
     edge = h = last
     limit = min(n - 1, h1 + reach, latest // HOP)
-    while h < limit and h - edge <= dip:
+    while h < limit and h - edge <= config.final_closure_ms:
         h += 1
         if env[h] >= offset_thr:
             edge = h
