@@ -13,13 +13,10 @@ redone round replaces its file. Nothing here touches the screen: failures raise
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import errno
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.audio.result import ANALYSIS_RATE_HZ
-from simulator.audio.wav import WavError, read_wav, write_wav_pcm16
+from simulator.audio.wav import WavError, read_wav, wav_bytes_pcm16
+from simulator.files import replace_atomically
 from simulator.i18n import DEFAULT_LANGUAGE, t
 
 ROUND_FILE = re.compile(r"^round-([1-9][0-9]*)\.wav$")
@@ -147,37 +145,11 @@ def save_round_audio(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RecordingError(_problem_for(exc), path, exc.strerror or str(exc)) from exc
-    tmp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
-        tmp = Path(name)
-        os.close(fd)
-        write_wav_pcm16(tmp, mono, sample_rate_hz)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        tmp = None
-        _sync_folder(path.parent)
+        replace_atomically(path, wav_bytes_pcm16(mono, sample_rate_hz), temp_prefix=TEMP_PREFIX)
     except OSError as exc:
         raise RecordingError(_problem_for(exc), path, exc.strerror or str(exc)) from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
     return path
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it (not on Windows)."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def load_round_audio(path: Path) -> npt.NDArray[np.float32]:

@@ -7,11 +7,10 @@ with a ``problem`` saying what was wrong, and the next save writes a good file.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.files import replace_atomically
 from simulator.i18n import LANGUAGES
 
 
@@ -92,12 +91,5 @@ def save_settings(settings: Settings, path: Path) -> None:
         "live_timer": settings.live_timer,
         "keep_audio": settings.keep_audio,
     }
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(data, indent=2) + "\n"
+    replace_atomically(path, text.encode("utf-8"), temp_prefix=".settings-")

@@ -147,8 +147,8 @@ def _to_float(raw: bytes, bits: int, is_float: bool) -> npt.NDArray[np.float32]:
     return (np.frombuffer(raw, dtype="<i4").astype(np.float64) / 2147483648.0).astype(np.float32)
 
 
-def write_wav_pcm16(path: Path, samples: npt.NDArray[np.floating], sample_rate_hz: int) -> None:
-    """Write mono or ``(frames, channels)`` float samples as 16-bit PCM (for kept round audio)."""
+def wav_bytes_pcm16(samples: npt.NDArray[np.floating], sample_rate_hz: int) -> bytes:
+    """Mono or ``(frames, channels)`` float samples as the bytes of a 16-bit PCM WAV file."""
     arr = np.asarray(samples, dtype=np.float64)
     if arr.ndim == 1:
         arr = arr[:, None]
@@ -166,4 +166,9 @@ def write_wav_pcm16(path: Path, samples: npt.NDArray[np.floating], sample_rate_h
         16,
     )
     header += b"data" + struct.pack("<I", len(pcm))
-    path.write_bytes(header + pcm)
+    return header + pcm
+
+
+def write_wav_pcm16(path: Path, samples: npt.NDArray[np.floating], sample_rate_hz: int) -> None:
+    """Write mono or ``(frames, channels)`` float samples as a 16-bit PCM WAV file."""
+    path.write_bytes(wav_bytes_pcm16(samples, sample_rate_hz))

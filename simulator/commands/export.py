@@ -7,15 +7,14 @@ or not at all (a temporary file in the same folder, then ``os.replace``).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import errno
 import os
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from simulator.export import Format, build_debrief, render
+from simulator.files import replace_atomically
 from simulator.history import HistoryError, HistoryStore, StoredSession
 from simulator.i18n import LANGUAGES, resolve_language, t
 from simulator.paths import history_db_path
@@ -119,22 +118,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     if not folder.is_dir():
         raise WriteError("folder_missing", path=shown, folder=str(folder))
     mode = path.stat().st_mode & 0o777 if path.is_file() else _file_mode()
-    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
+        replace_atomically(path, data, temp_prefix=f".{path.name}.", mode=mode)
     except OSError as exc:
         raise _write_error(exc, path, folder) from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def _write_error(exc: OSError, path: Path, folder: Path) -> WriteError:

@@ -215,18 +215,17 @@ def test_a_read_only_folder_gives_a_clear_error(tmp_path: Path) -> None:
 def test_full_disk_without_mount_rights_via_a_failing_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where tmpfs cannot be mounted, ENOSPC is simulated: the WAV writer writes half the file,
-    then fails the way a full disk does. Skipped where the real tmpfs test runs."""
+    """Where tmpfs cannot be mounted, ENOSPC is simulated: flushing the temporary file to disk
+    fails the way a full disk does. Skipped where the real tmpfs test runs."""
     if can_mount(tmp_path):
         pytest.skip("the real tmpfs test covers this here")
-    import simulator.recordings as recordings
+    import simulator.files as files
 
-    def half_then_full(path: Path, samples: npt.NDArray[np.floating], rate: int) -> None:
-        path.write_bytes(b"RIFF" + bytes(100))
+    def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     save_round_audio(tmp_path, "1", 1, tone(0.5))
-    monkeypatch.setattr(recordings, "write_wav_pcm16", half_then_full)
+    monkeypatch.setattr(files.os, "fsync", full)
     with pytest.raises(RecordingError) as caught:
         save_round_audio(tmp_path, "1", 1, tone(3.0))
     assert caught.value.problem is Problem.DISK_FULL
