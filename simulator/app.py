@@ -115,8 +115,11 @@ class CoachApp(App[None]):
         keep_audio: bool = False,
         recordings_root: Path | None = None,
         audio_player: AudioPlayer | None = None,
+        masterclass: bool = False,
     ) -> None:
         super().__init__()
+        self.masterclass = masterclass
+        """``--masterclass``: a trainer runs the rounds for a group, one participant at a time."""
         self.keep_audio_override = keep_audio
         """``--keep-audio``: keep each round's audio even when the setting is off."""
         self._recordings_root = recordings_root
@@ -187,7 +190,11 @@ class CoachApp(App[None]):
         from simulator.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        if self.start_scenario is not None:
+        if self.masterclass:
+            from simulator.screens.masterclass import MasterclassSetupScreen
+
+            self.push_screen(MasterclassSetupScreen(self.start_scenario))
+        elif self.start_scenario is not None:
             from simulator.screens.practice import PracticeScreen
 
             self.push_screen(PracticeScreen(self.start_scenario))
@@ -238,11 +245,13 @@ def make_app(
     keep_audio: bool = False,
     recordings_root: Path | None = None,
     audio_player: AudioPlayer | None = None,
+    masterclass: bool = False,
 ) -> CoachApp:
     """The app, with everything that touches the world passed in.
 
     ``lang`` (``--lang``) wins over the language setting, which wins over the system locale.
     ``scenario`` goes straight to that scenario's first round (``coach-sim practice``).
+    ``masterclass`` opens the masterclass setup (with ``scenario`` chosen when given).
     """
     settings = settings or Settings()
     language = resolve_language(lang or settings.language)
@@ -266,4 +275,5 @@ def make_app(
         keep_audio=keep_audio,
         recordings_root=recordings_root,
         audio_player=audio_player,
+        masterclass=masterclass,
     )

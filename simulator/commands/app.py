@@ -15,6 +15,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The app takes the global options (``--lang``, ``--device``, ``--scenarios``) and these."""
     add_coach_option(parser)
     add_keep_audio_option(parser)
+    add_masterclass_option(parser)
+
+
+def add_masterclass_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--masterclass",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="masterclass mode: enter participants, each takes their rounds in turn; a group "
+        "view and a CSV without names",
+    )
 
 
 def add_keep_audio_option(parser: argparse.ArgumentParser) -> None:
@@ -81,6 +92,7 @@ def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> Coach
         settings_problem=loaded.problem,
         coach_mode=bool(getattr(args, "coach", False)),
         keep_audio=bool(getattr(args, "keep_audio", False)),
+        masterclass=bool(getattr(args, "masterclass", False)),
     )
 
 

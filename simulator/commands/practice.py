@@ -18,10 +18,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="microphone: a name (or part of one) or an index (see `coach-sim devices`)",
     )
-    from simulator.commands.app import add_coach_option, add_keep_audio_option
+    from simulator.commands.app import (
+        add_coach_option,
+        add_keep_audio_option,
+        add_masterclass_option,
+    )
 
     add_coach_option(parser)
     add_keep_audio_option(parser)
+    add_masterclass_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:

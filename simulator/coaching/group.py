@@ -1,0 +1,148 @@
+"""Masterclass group data: participants' rounds made anonymous, per-round statistics, CSV.
+
+Pure: plain values in, plain values out (no Textual, no files). Participants are known to the
+group view and the CSV only by a code in entry order (``P1``, ``P2``, …).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from simulator.audio.pattern import Band
+from simulator.audio.result import RoundMeasurement
+
+CSV_HEADER = ("participant", "round", "measured_s", "verdict", "reason")
+
+
+def participant_code(index: int) -> str:
+    """``P1`` for the first participant entered (``index`` 0), ``P2`` for the second, …"""
+    return f"P{index + 1}"
+
+
+def name_problem(name: str, existing: Sequence[str]) -> str | None:
+    """Why ``name`` cannot be added: ``"empty"``, ``"duplicate"`` (case and spaces ignored),
+    or ``None`` when it can."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        return "empty"
+    if cleaned.casefold() in {" ".join(e.split()).casefold() for e in existing}:
+        return "duplicate"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRound:
+    """One participant-round, anonymous."""
+
+    code: str
+    round: int
+    measured_s: float | None
+    verdict: str
+    reason: str | None
+
+
+def group_rounds(results: Mapping[int, Sequence[RoundMeasurement]]) -> tuple[GroupRound, ...]:
+    """Every measured round by participant (index in entry order), then round number."""
+    rows = []
+    for index in sorted(results):
+        for number, m in enumerate(results[index], start=1):
+            rows.append(
+                GroupRound(
+                    participant_code(index),
+                    number,
+                    m.measured_s,
+                    m.verdict.value,
+                    m.reason.value if m.reason is not None else None,
+                )
+            )
+    return tuple(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStats:
+    """The group's values for one round number."""
+
+    round: int
+    taken: int
+    """Participant-rounds taken (measured or not)."""
+    values_s: tuple[float, ...]
+    """The measured values, sorted."""
+    on_target: int
+    median_s: float | None
+    low_s: float | None
+    """The lowest and highest measured value (the spread)."""
+    high_s: float | None
+
+    @property
+    def measured(self) -> int:
+        return len(self.values_s)
+
+    @property
+    def on_target_share(self) -> float | None:
+        """On-target rounds among the rounds taken; ``None`` when none were taken."""
+        return self.on_target / self.taken if self.taken else None
+
+
+def round_stats(round_number: int, values_s: Sequence[float | None], band: Band) -> RoundStats:
+    """Median, spread and share on target of one round's values (``None`` = not measured)."""
+    measured = tuple(sorted(v for v in values_s if v is not None))
+    on_target = sum(1 for v in measured if band.min_s <= v <= band.max_s)
+    return RoundStats(
+        round=round_number,
+        taken=len(values_s),
+        values_s=measured,
+        on_target=on_target,
+        median_s=statistics.median(measured) if measured else None,
+        low_s=measured[0] if measured else None,
+        high_s=measured[-1] if measured else None,
+    )
+
+
+def stats_per_round(rows: Sequence[GroupRound], rounds: int, band: Band) -> tuple[RoundStats, ...]:
+    """One ``RoundStats`` for each round number 1…``rounds``."""
+    return tuple(
+        round_stats(n, [r.measured_s for r in rows if r.round == n], band)
+        for n in range(1, rounds + 1)
+    )
+
+
+def strip_scale_s(rows: Sequence[GroupRound], band: Band) -> float:
+    """The right end of the strips: twice the band's maximum, or further for a longer value."""
+    longest = max((r.measured_s for r in rows if r.measured_s is not None), default=0.0)
+    return max(2.0 * band.max_s, longest * 1.05, 1.0)
+
+
+def column(value_s: float, scale_s: float, width: int) -> int:
+    """The strip column (0…``width``-1) of a value; values beyond the scale sit at the end."""
+    return min(width - 1, max(0, round(value_s / scale_s * (width - 1))))
+
+
+def strip_counts(values_s: Sequence[float], scale_s: float, width: int) -> dict[int, int]:
+    """How many values fall in each strip column."""
+    counts: dict[int, int] = {}
+    for v in values_s:
+        col = column(v, scale_s, width)
+        counts[col] = counts.get(col, 0) + 1
+    return counts
+
+
+def render_csv(rows: Sequence[GroupRound]) -> str:
+    """The group data as CSV: one line per participant-round, codes only, seconds to 0.01."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for r in rows:
+        writer.writerow(
+            (
+                r.code,
+                r.round,
+                "" if r.measured_s is None else f"{r.measured_s:.2f}",
+                r.verdict,
+                r.reason or "",
+            )
+        )
+    return out.getvalue()

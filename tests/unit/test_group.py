@@ -1,0 +1,96 @@
+"""Masterclass group data: per-round statistics, anonymous codes, CSV (pure)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+
+from simulator.audio.pattern import Band
+from simulator.coaching.group import (
+    CSV_HEADER,
+    GroupRound,
+    column,
+    name_problem,
+    participant_code,
+    render_csv,
+    round_stats,
+    stats_per_round,
+    strip_counts,
+    strip_scale_s,
+)
+
+BAND = Band(target_s=3.0, min_s=2.5, max_s=4.0)
+
+
+def test_round_stats_median_spread_and_share_on_target() -> None:
+    s = round_stats(1, [1.0, 3.0, None, 2.6, 5.0], BAND)
+    assert s.taken == 5 and s.measured == 4
+    assert s.values_s == (1.0, 2.6, 3.0, 5.0)
+    assert s.median_s == pytest.approx(2.8)
+    assert (s.low_s, s.high_s) == (1.0, 5.0)
+    assert s.on_target == 2  # 2.6 and 3.0; the band edges count as on target
+    assert s.on_target_share == pytest.approx(0.4)
+    assert round_stats(2, [2.5, 4.0], BAND).on_target == 2
+
+
+def test_round_stats_without_values() -> None:
+    s = round_stats(3, [None], BAND)
+    assert s.median_s is None and s.low_s is None and s.on_target == 0
+    assert s.on_target_share == 0.0
+    assert round_stats(3, [], BAND).on_target_share is None
+
+
+def test_stats_per_round_groups_by_round_number() -> None:
+    rows = [
+        GroupRound("P1", 1, 1.0, "too_short", None),
+        GroupRound("P1", 2, 3.0, "on_target", None),
+        GroupRound("P2", 1, 2.0, "too_short", None),
+        GroupRound("P2", 2, None, "no_measurement", "name_first"),
+    ]
+    first, second, third = stats_per_round(rows, 3, BAND)
+    assert first.values_s == (1.0, 2.0) and first.median_s == pytest.approx(1.5)
+    assert second.values_s == (3.0,) and second.taken == 2 and second.on_target == 1
+    assert third.taken == 0
+
+
+def test_codes_and_names() -> None:
+    assert [participant_code(i) for i in range(3)] == ["P1", "P2", "P3"]
+    assert name_problem("  ", ["A"]) == "empty"
+    assert name_problem("jantien ", ["Jantien"]) == "duplicate"
+    assert name_problem("Jan  Tien", ["jan tien"]) == "duplicate"
+    assert name_problem("JV", ["Jantien"]) is None
+
+
+def test_strip_positions() -> None:
+    assert column(0.0, 8.0, 61) == 0
+    assert column(4.0, 8.0, 61) == 30
+    assert column(20.0, 8.0, 61) == 60
+    assert strip_counts([2.9, 2.95, 6.0], 8.0, 61) == {22: 2, 45: 1}
+    assert strip_scale_s([GroupRound("P1", 1, 9.0, "too_long", None)], BAND) == pytest.approx(9.45)
+    assert strip_scale_s([], BAND) == 8.0
+
+
+def test_csv_has_one_row_per_participant_round() -> None:
+    rows = [
+        GroupRound("P1", 1, 2.345, "too_short", None),
+        GroupRound("P2", 1, None, "no_measurement", "no_speech"),
+    ]
+    parsed = list(csv.reader(io.StringIO(render_csv(rows))))
+    assert tuple(parsed[0]) == CSV_HEADER
+    assert parsed[1:] == [
+        ["P1", "1", "2.35", "too_short", ""],
+        ["P2", "1", "", "no_measurement", "no_speech"],
+    ]
+
+
+def test_group_core_loads_no_ui_or_audio_hardware() -> None:
+    code = (
+        "import sys, simulator.coaching.group; "
+        "print('textual' in sys.modules, 'sounddevice' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
