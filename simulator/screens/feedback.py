@@ -41,6 +41,7 @@ class FeedbackScreen(CoachScreen[str]):
         last: bool,
         coach_notes: RoundNotes | None = None,
         audio: RoundAudio | None = None,
+        after_last: tuple[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.audio = audio
@@ -55,9 +56,12 @@ class FeedbackScreen(CoachScreen[str]):
         self.feedback = feedback
         self.round_number = round_number
         self.last = last
+        # What Space does after the last round: the summary, unless the caller says otherwise
+        # (a masterclass hands over to the next participant). (key description, hint line)
+        self.after_last = after_last or (self.t("keys.to_summary"), self.t("feedback.summary_hint"))
         if last:
             self._bindings.key_to_bindings["space"] = [
-                replace(b, description=self.t("keys.to_summary"))
+                replace(b, description=self.after_last[0])
                 for b in self._bindings.key_to_bindings["space"]
             ]
 
@@ -90,7 +94,7 @@ class FeedbackScreen(CoachScreen[str]):
                 yield Static(self.t("feedback.level_heading"), classes="heading")
                 yield Static(escape(fb.level_note), id="level-note")
             hint = (
-                self.t("feedback.summary_hint")
+                self.after_last[1]
                 if self.last
                 else self.t("feedback.next_hint", round=self.round_number + 1)
             )

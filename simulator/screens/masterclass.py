@@ -231,6 +231,16 @@ class MasterclassRoundsScreen(PracticeScreen):
         super().record_round(measurement)
         self.masterclass.results[self.masterclass.current] = list(self.results)
 
+    def after_last_round(self) -> tuple[str, str] | None:
+        mc = self.masterclass
+        following = mc.current + 1
+        if following >= len(mc.participants):
+            return self.t("masterclass.key_group"), self.t("masterclass.group_next_hint")
+        return (
+            self.t("masterclass.key_next_turn"),
+            self.t("masterclass.next_turn_hint", name=escape(mc.participants[following])),
+        )
+
     def _after_feedback(self, choice: str | None) -> None:
         if choice == "redo" or self.round_number < self.scenario.rounds:
             super()._after_feedback(choice)

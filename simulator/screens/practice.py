@@ -386,6 +386,7 @@ class PracticeScreen(CoachScreen[None]):
             last=last,
             coach_notes=notes,
             audio=self._keep_round_audio(),
+            after_last=self.after_last_round() if last else None,
         )
         if notes is None:
             self.app.push_screen(screen, self._after_feedback)
@@ -393,6 +394,10 @@ class PracticeScreen(CoachScreen[None]):
             notes.ask_perceived(
                 self.app, lambda: self.app.push_screen(screen, self._after_feedback)
             )
+
+    def after_last_round(self) -> tuple[str, str] | None:
+        """What Space does after the last round, for the feedback screen; ``None``: the summary."""
+        return None
 
     def _after_feedback(self, choice: str | None) -> None:
         self.phase = "ready"

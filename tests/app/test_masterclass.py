@@ -56,11 +56,15 @@ async def type_line(pilot, value: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def take_round(app: CoachApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def take_round(app: CoachApp, pilot, then: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """One round; ``then`` is what the feedback screen must say Space leads to."""
     await pilot.press("space")
     await app.workers.wait_for_complete()
     await pilot.pause()
     assert isinstance(app.screen, FeedbackScreen)
+    if then is not None:
+        hint = str(app.screen.query_one(".hint", Static).render())
+        assert then in hint, hint
     await pilot.press("space")
     await pilot.pause()
 
@@ -91,7 +95,7 @@ async def test_two_participants_take_turns_and_the_group_view_is_anonymous(
 
         for number in (1, 2, 3):
             assert text(app, "#turn") == f"Turn: Jantien — round {number} of 3"
-            await take_round(app, pilot)
+            await take_round(app, pilot, "hand over to Piet" if number == 3 else "round")
         assert app.screen is rounds
         assert text(app, "#turn") == "Turn: Piet — round 1 of 3"
         message = text(app, "#round-message")
@@ -110,7 +114,7 @@ async def test_two_participants_take_turns_and_the_group_view_is_anonymous(
 
         for number in (1, 2, 3):
             assert text(app, "#turn") == f"Turn: Piet — round {number} of 3"
-            await take_round(app, pilot)
+            await take_round(app, pilot, "see the group" if number == 3 else "round")
 
         group = app.screen
         assert isinstance(group, GroupScreen) and group.final
