@@ -63,6 +63,7 @@ class HomeScreen(CoachScreen[None]):
         Binding("slash", "search", "keys.search", key_display="/"),
         Binding("s", "settings", "keys.settings"),
         Binding("p", "progress", "keys.progress"),
+        Binding("m", "masterclass", "keys.masterclass"),
         Binding("q", "app.quit", "keys.quit"),
     ]
 
@@ -150,6 +151,12 @@ class HomeScreen(CoachScreen[None]):
         shown = getattr(self, "_shown", [])
         wanted = shown[index].id if index is not None and index < len(shown) else None
         self.app.push_screen(ProgressScreen(wanted))
+
+    def action_masterclass(self) -> None:
+        """A trainer runs the rounds for a group (the same as ``coach-sim --masterclass``)."""
+        from simulator.screens.masterclass import MasterclassSetupScreen
+
+        self.app.push_screen(MasterclassSetupScreen())
 
     def action_settings(self) -> None:
         from simulator.screens.settings import SettingsScreen

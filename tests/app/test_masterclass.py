@@ -214,3 +214,18 @@ def test_masterclass_option_on_the_app_and_practice() -> None:
     args = parser.parse_args(["practice", "check-question", "--masterclass"])
     assert args.masterclass is True and args.scenario == "check-question"
     assert not hasattr(parser.parse_args(["practice", "check-question"]), "masterclass")
+
+
+async def test_a_trainer_starts_a_masterclass_from_the_home_screen(app_for) -> None:  # type: ignore[no-untyped-def]
+    from simulator.screens.home import HomeScreen
+
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MasterclassSetupScreen)
+        assert app.screen.fixed_scenario is None  # the trainer picks the scenario here
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
