@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -96,6 +97,27 @@ class HomeScreen(CoachScreen[None]):
             self._show_mic_problem()
         elif self.coach.device_lister is not None:
             self._probe_microphone()
+        self._report_skipped_files()
+
+    def _report_skipped_files(self) -> None:
+        """Scenario files that could not be used: say which and why (the rest still load)."""
+        problems = self.coach.library.problems
+        if not problems:
+            return
+        first_per_file: dict[str, str] = {}
+        for problem in problems:
+            first_per_file.setdefault(str(problem.path), str(problem))
+        lines = list(first_per_file.values())
+        shown = "\n".join(escape(line) for line in lines[:3])
+        if len(lines) > 3:
+            shown += "\n" + self.t("home.skipped_more", count=len(lines) - 3)
+        shown += "\n" + self.t("home.skipped_hint")
+        self.notify(
+            shown,
+            title=self.t("home.skipped_title", count=len(lines)),
+            severity="warning",
+            timeout=15,
+        )
 
     def on_screen_resume(self) -> None:
         self.refresh_recent()
