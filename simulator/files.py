@@ -3,15 +3,41 @@
 Settings, exported debriefs and kept round audio all go through ``replace_atomically``: the
 bytes go to a temporary file in the same folder, are flushed to disk, and only then replace the
 target, so a full disk or a crash never leaves half a file, and an earlier file stays as it was.
-Callers turn the ``OSError`` into their own message.
+Callers turn the ``OSError`` into their own message, usually a ``FileProblemError``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import tempfile
 from pathlib import Path
+from typing import ClassVar
+
+from simulator.i18n import DEFAULT_LANGUAGE, t
+
+
+class FileProblemError(Exception):
+    """A user's file could not be read or written. ``problem`` names what went wrong and
+    ``message(lang)`` says it, with what to do, from the catalog section ``CATALOG``."""
+
+    CATALOG: ClassVar[str]
+
+    def __init__(self, problem: enum.Enum, path: Path, detail: str = "") -> None:
+        self.problem = problem
+        self.path = path
+        self.detail = detail
+        super().__init__(self.message(DEFAULT_LANGUAGE))
+
+    def message(self, lang: str) -> str:
+        return t(
+            f"{self.CATALOG}.{self.problem.value}",
+            lang,
+            path=str(self.path),
+            folder=str(self.path.parent),
+            detail=self.detail,
+        )
 
 
 def replace_atomically(

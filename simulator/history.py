@@ -23,7 +23,7 @@ from pathlib import Path
 
 from simulator.audio.pattern import Shape
 from simulator.audio.result import RoundMeasurement
-from simulator.i18n import DEFAULT_LANGUAGE, t
+from simulator.files import FileProblemError
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 2.0
@@ -40,23 +40,11 @@ class Problem(enum.Enum):
     IO = "io"
 
 
-class HistoryError(Exception):
+class HistoryError(FileProblemError):
     """The history could not be read or written; ``message(lang)`` says why and what to do."""
 
-    def __init__(self, problem: Problem, path: Path, detail: str = "") -> None:
-        self.problem = problem
-        self.path = path
-        self.detail = detail
-        super().__init__(self.message(DEFAULT_LANGUAGE))
-
-    def message(self, lang: str) -> str:
-        return t(
-            f"history.error.{self.problem.value}",
-            lang,
-            path=str(self.path),
-            folder=str(self.path.parent),
-            detail=self.detail,
-        )
+    CATALOG = "history.error"
+    problem: Problem
 
 
 @dataclass(frozen=True, slots=True)

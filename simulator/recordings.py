@@ -25,8 +25,7 @@ import numpy.typing as npt
 
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import WavError, read_wav, wav_bytes_pcm16
-from simulator.files import replace_atomically
-from simulator.i18n import DEFAULT_LANGUAGE, t
+from simulator.files import FileProblemError, replace_atomically
 
 ROUND_FILE = re.compile(r"^round-([1-9][0-9]*)\.wav$")
 TEMP_PREFIX = ".round-"
@@ -42,23 +41,11 @@ class Problem(enum.Enum):
     IO = "io"
 
 
-class RecordingError(Exception):
+class RecordingError(FileProblemError):
     """A round's audio could not be kept or read back; ``message(lang)`` says why."""
 
-    def __init__(self, problem: Problem, path: Path, detail: str = "") -> None:
-        self.problem = problem
-        self.path = path
-        self.detail = detail
-        super().__init__(self.message(DEFAULT_LANGUAGE))
-
-    def message(self, lang: str) -> str:
-        return t(
-            f"listen.error.{self.problem.value}",
-            lang,
-            path=str(self.path),
-            folder=str(self.path.parent),
-            detail=self.detail,
-        )
+    CATALOG = "listen.error"
+    problem: Problem
 
 
 def _problem_for(exc: OSError) -> Problem:

@@ -31,14 +31,12 @@ def translate_bindings(node: Screen[object], lang: str) -> None:
         ]
 
 
-class CoachScreen(Screen[ResultT]):
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(cast("Screen[object]", self), self.coach.lang)
+class _Coached:
+    """What every coach-sim screen shares: the app, its language, and translated text."""
 
     @property
     def coach(self) -> CoachApp:
-        return cast("CoachApp", self.app)
+        return cast("CoachApp", cast("Screen[object]", self).app)
 
     @property
     def lang(self) -> str:
@@ -48,18 +46,13 @@ class CoachScreen(Screen[ResultT]):
         return t(key, self.coach.lang, **params)
 
 
-class CoachModal(ModalScreen[ResultT]):
+class CoachScreen(_Coached, Screen[ResultT]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(cast("Screen[object]", self), self.coach.lang)
 
-    @property
-    def coach(self) -> CoachApp:
-        return cast("CoachApp", self.app)
 
-    @property
-    def lang(self) -> str:
-        return self.coach.lang
-
-    def t(self, key: str, **params: object) -> str:
-        return t(key, self.coach.lang, **params)
+class CoachModal(_Coached, ModalScreen[ResultT]):
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(cast("Screen[object]", self), self.coach.lang)
