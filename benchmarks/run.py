@@ -311,6 +311,9 @@ class Stats:
     within_100: float | None
     within_250: float | None
     verdict_agree: float
+    reason_agree: float | None
+    """Verdict agreement where a failure round must also get the right reason (methods that
+    give reasons only)."""
     no_measurement: float | None
     qe_mae_ms: float | None
     ns_mae_ms: float | None
@@ -348,9 +351,10 @@ def stats(pairs: list[tuple[Item, Prediction]], match_reason: bool) -> Stats:
         p95_ms=float(np.percentile(errs, 95) * 1000) if errs.size else None,
         within_100=pct(int(np.sum(errs <= 0.100)), n_p),
         within_250=pct(int(np.sum(errs <= 0.250)), n_p),
-        verdict_agree=100.0
-        * sum(agrees(i, p, match_reason) for i, p in pairs)
-        / max(1, len(pairs)),
+        verdict_agree=100.0 * sum(agrees(i, p, False) for i, p in pairs) / max(1, len(pairs)),
+        reason_agree=100.0 * sum(agrees(i, p, True) for i, p in pairs) / max(1, len(pairs))
+        if match_reason
+        else None,
         no_measurement=pct(n_p - len(measured), n_p),
         qe_mae_ms=float(np.mean(qe) * 1000) if qe else None,
         ns_mae_ms=float(np.mean(ns) * 1000) if ns else None,
@@ -388,7 +392,8 @@ def write_dump(path: Path, items: list[Item], runs: list[MethodRun]) -> None:
                     "name_start_s": p.name_start_s,
                     "reason": p.reason,
                     "error": p.error,
-                    "agrees": agrees(item, p, run.method.matches_reason),
+                    "agrees": agrees(item, p, False),
+                    "reason_agrees": agrees(item, p, True) if run.method.matches_reason else None,
                 }
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
@@ -706,6 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         "±100 ms %",
         "±250 ms %",
         "verdict %",
+        "+ reason %",
         "no meas %",
         "q-end MAE ms",
         "name-start MAE ms",
@@ -725,6 +731,7 @@ def main(argv: list[str] | None = None) -> int:
                 fmt(s.within_100),
                 fmt(s.within_250),
                 fmt(s.verdict_agree),
+                fmt(s.reason_agree),
                 fmt(s.no_measurement),
                 fmt(s.qe_mae_ms),
                 fmt(s.ns_mae_ms),
@@ -783,6 +790,7 @@ def main(argv: list[str] | None = None) -> int:
                     fmt(s.within_100),
                     fmt(s.within_250),
                     fmt(s.verdict_agree),
+                    fmt(s.reason_agree),
                     fmt(s.no_measurement),
                     fmt(s.qe_mae_ms),
                     fmt(s.ns_mae_ms),
@@ -798,6 +806,7 @@ def main(argv: list[str] | None = None) -> int:
                     "±100 %",
                     "±250 %",
                     "verdict %",
+                    "+ reason %",
                     "no meas %",
                     "q-end MAE",
                     "name MAE",

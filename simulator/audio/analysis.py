@@ -72,6 +72,10 @@ class DetectorConfig:
     extrapolate_min_slope_db: float = 0.1
     extrapolate_max_ms: int = 60
     spectral_below_db: float = 40.0
+    spectral_normalised_within_db: float = 25.0
+    """When the pause's background is within this of the speech, each frequency bin counts by its
+    own signal-to-background ratio, so bands the background leaves free (the high frequencies
+    under other voices) carry a word's last decay."""
     """Only refine spectrally when the pause's background is within this of the speech level."""
     max_dip_ms: int = 40
     final_closure_ms: int = 120
@@ -87,6 +91,18 @@ class DetectorConfig:
     clip_warn_fraction: float = 0.001
     clip_fail_fraction: float = 0.01
     quiet_speech_dbfs: float = -55.0
+    lowband_taps: int = 8
+    """Low band: a moving average of this many samples (about 0-1 kHz, where voices are loud)."""
+    lowband_below_db: float = 30.0
+    """Consider the low band only when the speaker is less than this above the background ..."""
+    band_switch_db: float = 3.0
+    """... and gate on it when it sets the speaker this much further apart (broadband hiss)."""
+    near_voice_below_db: float = 18.0
+    """When the speaker is less than this above the background (a loud room) ..."""
+    near_voice_hf_db: float = -4.0
+    """... a segment must also reach within this of the speaker's level in the first-difference
+    (high-frequency tilted) signal: a voice close to the microphone keeps its high frequencies,
+    voices across the room reach it duller (directivity, absorption, reverberation)."""
 
 
 DEFAULT_CONFIG = DetectorConfig()
@@ -161,19 +177,23 @@ DC offset, hum and most rumble (brown noise) before anything is measured."""
 
 
 def speech_band(x: npt.NDArray[np.float32], taps: int = HIGHPASS_TAPS) -> npt.NDArray[np.float32]:
-    if x.size <= taps:
-        return (x - x.mean()).astype(np.float32) if x.size else x
+    n = x.size
+    if n <= taps:
+        return (x - x.mean()).astype(np.float32) if n else x
     half = taps // 2
-    c = np.empty(x.size + 1, dtype=np.float64)
+    c = np.empty(n + 1, dtype=np.float64)
     c[0] = 0.0
     np.cumsum(x, dtype=np.float64, out=c[1:])
-    out = np.empty_like(x)
+    mean = np.empty(n, dtype=np.float64)
     # Interior: the centred mean; the edges use the part of the window inside the signal.
-    out[half : x.size - half] = x[half : x.size - half] - (c[taps:] - c[:-taps]) / taps
-    for i in range(half):
-        out[i] = x[i] - c[i + half + 1] / (i + half + 1)
-        j = x.size - 1 - i
-        out[j] = x[j] - (c[x.size] - c[j - half]) / (x.size - j + half)
+    inner = mean[half : n - half]
+    np.subtract(c[taps:], c[:-taps], out=inner)
+    inner *= 1.0 / taps
+    i = np.arange(half)
+    mean[:half] = c[i + half + 1] / (i + half + 1)
+    j = n - 1 - i
+    mean[j] = (c[n] - c[j - half]) / (n - j + half)
+    out: npt.NDArray[np.float32] = x - mean.astype(np.float32)
     return out
 
 
@@ -271,6 +291,16 @@ def detect_segments(
     prominence = min(
         config.prominence_db, max(config.noise_margin_db, config.spread_factor * spread)
     )
+    # Levels are reported for the whole band; the gate may use a band where the speaker stands
+    # further above the background.
+    full_speaker, full_background = speaker, background
+    if config.lowband_taps and speaker - background < config.lowband_below_db:
+        low = _low_band(vad, x, n, ref, config)
+        if low is not None and (low[2] - low[3]) - (speaker - background) >= config.band_switch_db:
+            energy, above_noise, speaker, background, spread = low
+            prominence = min(
+                config.prominence_db, max(config.noise_margin_db, config.spread_factor * spread)
+            )
     gate = max(speaker - config.speaker_gate_db, background + config.background_margin_db)
     active = vad & above_noise & (energy >= gate)
     frames = segment(
@@ -283,6 +313,13 @@ def detect_segments(
     # as loud as the person at the microphone.
     need = max(speaker - config.segment_peak_db, background + prominence)
     frames = [(a, b) for a, b in frames if energy[a:b].max() >= need]
+    if full_speaker - full_background < config.near_voice_below_db and frames:
+        hf = frame_energy_db(np.diff(x, prepend=x[:1]).astype(np.float32), FRAME)[:n]
+        hf_speaker = float(np.percentile(hf[ref][(vad & above_noise)[ref]], 95))
+        frames = [
+            (a, b) for a, b in frames if hf[a:b].max() - hf_speaker >= config.near_voice_hf_db
+        ]
+    speaker, background = full_speaker, full_background
     levels = Levels(peak_dbfs, speaker, noise_level, clipped_fraction)
     if not frames:
         return [], levels
@@ -314,6 +351,28 @@ def detect_segments(
         else:
             merged.append((a, b))
     return merged, levels
+
+
+def _low_band(
+    vad: npt.NDArray[np.bool_],
+    x: npt.NDArray[np.float32],
+    n: int,
+    ref: slice,
+    config: DetectorConfig,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], float, float, float] | None:
+    """Frame energy, above-noise flags, speaker level, background and its spread in the low band."""
+    taps = config.lowband_taps
+    low = np.convolve(x, np.full(taps, 1.0 / taps, dtype=np.float32), "same").astype(np.float32)
+    energy = frame_energy_db(low, FRAME)[:n]
+    above = energy >= noise_floor_db(energy) + config.noise_margin_db
+    candidates = energy[ref][(vad & above)[ref]]
+    if candidates.size == 0:
+        return None
+    speaker = float(np.percentile(candidates, 95))
+    quieter = energy[ref][energy[ref] < speaker - config.background_split_db]
+    background = float(np.median(quieter)) if quieter.size else FLOOR_DB
+    spread = float(np.subtract(*np.percentile(quieter, [90, 10]))) if quieter.size > 10 else 0.0
+    return energy, above, speaker, background, spread
 
 
 def _middle(values: npt.NDArray[np.float64]) -> float:
@@ -524,10 +583,17 @@ def refine_pause_edges(
     # Bins below 500 Hz are left out: that is where mains hum and rumble live.
     first_bin = int(500 * w / ANALYSIS_RATE_HZ)
 
+    # In a loud pause every bin counts by its own ratio to the background; in a quieter one by
+    # its excess power (the loud low bins then carry the edge, and stray high-frequency specks
+    # of distant voices do not).
+    normalised = pause_db >= levels.speech_dbfs - config.spectral_normalised_within_db
+    weight = 1.0 / np.maximum(floor[first_bin:], 1e-20) if normalised else 1.0
+    offset = 1.0 if normalised else floor[first_bin:]
+
     def excess(power: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        out: npt.NDArray[np.float64] = np.maximum(
-            power[:, first_bin:] - floor[first_bin:], 0.0
-        ).sum(axis=1)
+        out: npt.NDArray[np.float64] = np.maximum(power[:, first_bin:] * weight - offset, 0.0).sum(
+            axis=1
+        )
         return out
 
     false_alarm = float(np.quantile(excess(noise), config.spectral_false_alarm))
