@@ -167,6 +167,9 @@ def analyze_samples(
                 for s in m.segments
             )
             m = replace(m, span=(end, start), segments=segments)
+        if start - end < config.utterance_gap_s * ANALYSIS_RATE_HZ:
+            # Refined, the gap is no longer than one between words: the name ran straight on.
+            m = replace(m, span=None, reason=Reason.NO_PAUSE)
     return m
 
 

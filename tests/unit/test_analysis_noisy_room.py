@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
+from simulator.audio.result import Reason
 from tests.speech import RATE, clip, make_round
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -96,3 +97,14 @@ def test_question_end_under_other_voices_follows_the_high_frequencies(
         replace(DEFAULT_CONFIG, spectral_normalised_within_db=-200.0),
     )
     assert flat is None or abs(flat - item.pause_s) > 0.1
+
+
+def test_a_name_run_on_in_noise_is_no_pause_not_a_short_one(bank) -> None:
+    # In noise the segments' edges fall short of the words, leaving a gap that looks like a
+    # pause; refined against the noise it shrinks to 83 ms, a gap between words.
+    generate, speech_bank = bank
+    item = generate.make_item(11, 138, speech_bank)
+    assert item.kind == "no_pause" and item.condition == "white@10dB"
+    m = analyze_samples(item.samples, item.sample_rate_hz)
+    assert m.span is None
+    assert m.reason is Reason.NO_PAUSE
