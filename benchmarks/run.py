@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import math
 import sys
@@ -414,7 +415,8 @@ def update_docs(path: Path, report: list[str], args: argparse.Namespace) -> None
     if args.items is not None:
         command = f"benchmarks/run.py --items {args.items}"
     else:
-        command = "benchmarks/run.py" + (f" --seed {args.seed}" if args.seed else "")
+        seeds = ",".join(map(str, args.seed))
+        command = "benchmarks/run.py" + (f" --seed {seeds}" if seeds != "0" else "")
         command += f" --count {args.count}" if args.count != 600 else ""
     stamp = time.strftime("%Y-%m-%d")
     intro = f"Run on {stamp} with `.venv/bin/python {command}`."
@@ -582,10 +584,28 @@ def tune_silero(silero: Silero, items: list[Item], log: Callable[[str], None]) -
     return best[1]
 
 
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        seeds = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a seed or comma-separated seeds, like 2 or 1,2,3: {text!r}"
+        ) from None
+    if len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"a seed is given twice: {text!r}")
+    return seeds
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark pause measurement on generated rounds.")
     ap.add_argument("--count", type=int, default=600, help="rounds to generate (default 600)")
-    ap.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    ap.add_argument(
+        "--seed",
+        type=_seeds,
+        default=(0,),
+        help="corpus seed (default 0); several, comma-separated (1,2,3,4), score their rounds "
+        "together: --count rounds of each",
+    )
     ap.add_argument(
         "--methods",
         default="ours,webrtcvad,silero",
@@ -649,8 +669,10 @@ def main(argv: list[str] | None = None) -> int:
             source = f"from {args.items}"
         else:
             bank = SpeechBank(args.cache)
-            gen = iter_items(args.seed, args.count, bank=bank)
-            source = f"seed {args.seed}"
+            gen = itertools.chain.from_iterable(
+                iter_items(seed, args.count, bank=bank) for seed in args.seed
+            )
+            source = ("seed " if len(args.seed) == 1 else "seeds ") + ", ".join(map(str, args.seed))
     except SpeechError as exc:
         print(f"benchmark: {exc}", file=sys.stderr)
         return 2
