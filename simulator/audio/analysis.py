@@ -92,7 +92,8 @@ class DetectorConfig:
     clip_fail_fraction: float = 0.01
     quiet_speech_dbfs: float = -55.0
     lowband_taps: int = 8
-    """Low band: a moving average of this many samples (about 0-1 kHz, where voices are loud)."""
+    """Low band: means of blocks of this many samples (about 0-1 kHz, where voices are loud); it
+    must divide the 10 ms frame (160 samples)."""
     lowband_below_db: float = 30.0
     """Consider the low band only when the speaker is less than this above the background ..."""
     band_switch_db: float = 3.0
@@ -364,9 +365,11 @@ def _low_band(
     config: DetectorConfig,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], float, float, float] | None:
     """Frame energy, above-noise flags, speaker level, background and its spread in the low band."""
+    # The moving average taken once every `taps` samples (block means): the same mean power as
+    # the filtered signal, at an eighth of the work.
     taps = config.lowband_taps
-    low = np.convolve(x, np.full(taps, 1.0 / taps, dtype=np.float32), "same").astype(np.float32)
-    energy = frame_energy_db(low, FRAME)[:n]
+    blocks = x[: x.size // taps * taps].reshape(-1, taps).mean(axis=1, dtype=np.float32)
+    energy = frame_energy_db(blocks, FRAME // taps)[:n]
     above = energy >= noise_floor_db(energy) + config.noise_margin_db
     candidates = energy[ref][(vad & above)[ref]]
     if candidates.size == 0:
