@@ -503,6 +503,9 @@ class MicrophoneSource:
                 channels=channels,
                 dtype="float32",
                 blocksize=max(1, round(rate * self._block_ms / 1000)),
+                # The device's low input latency: the round ends (and the feedback appears) that
+                # much sooner after the name; the callback only queues, so it keeps up.
+                latency="low",
                 callback=self._callback,
                 finished_callback=self._on_finished,
                 extra_settings=_extra_settings(sd, info),

@@ -107,15 +107,21 @@ class LiveRound:
         self._heard = True
         silence = self._n - m.segments[-1].end
         shape = self.pattern.shape
+        needed: int | None = None  # the silence that ends the round in this state
         if shape is Shape.TIMED_TURN or (shape is Shape.CUE_PAUSE_SPEECH and m.span is not None):
             # A direction, or a response to a student, may hold pauses between sentences.
-            self._done = silence >= int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ)
+            needed = int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ)
         elif m.span is not None:
             question = m.span[0] - m.segments[0].start
             long_enough = shape is not Shape.SPEECH_PAUSE_SPEECH or question >= self._min_question
-            self._done = long_enough and silence >= self._end_silence
+            needed = self._end_silence if long_enough else None
         elif m.reason is Reason.NAME_FIRST:
-            self._done = silence >= 2 * self._end_silence
+            needed = 2 * self._end_silence
+        if needed is not None:
+            self._done = silence >= needed
+            if not self._done:
+                # Look again the moment that silence is complete, not up to a check later.
+                self._next_check = min(self._next_check, self._n + needed - silence)
         if not self._done and silence >= int(GIVE_UP_SILENCE_S * ANALYSIS_RATE_HZ):
             self._done = True
 

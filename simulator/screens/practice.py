@@ -39,6 +39,7 @@ from simulator.messages import (
 from simulator.recordings import RecordingError, RoundAudio, save_round_audio, session_folder
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
+from simulator.screens.feedback import FeedbackScreen  # loaded up front: no delay after round 1
 from simulator.widgets.level_meter import LevelMeter
 
 PHASES = ("ready", "starting", "cue", "listening", "analysing", "stopped")
@@ -370,8 +371,6 @@ class PracticeScreen(CoachScreen[None]):
             else:
                 self.save_problem = None
         feedback = round_feedback(self.scenario.pattern, self.results, self.lang, self.scenario)
-        from simulator.screens.feedback import FeedbackScreen
-
         last = self.round_number >= self.scenario.rounds
         self.coaching.pop(self.round_number, None)  # a redone round starts without notes
         notes = None

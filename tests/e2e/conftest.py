@@ -75,7 +75,7 @@ class PulseServer:
         With ``wait=False`` returns at once; the player is stopped at teardown if still running.
         """
         player = subprocess.Popen(
-            [self.tools["paplay"], f"--device={SINK}", str(wav_path)],
+            [self.tools["paplay"], f"--device={SINK}", "--latency-msec=20", str(wav_path)],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

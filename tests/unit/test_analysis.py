@@ -212,6 +212,28 @@ def test_live_round_ends_after_the_name_and_matches_offline(
     assert live.finish().pause_s == pytest.approx(3.0, abs=FRAME_S)
 
 
+def test_live_round_ends_within_one_block_of_the_end_silence(
+    question: np.ndarray, name: np.ndarray
+) -> None:
+    # Blocks of 20 ms, as the microphone delivers them; checks every 0.1 s of audio, but the
+    # last one falls when the 0.8 s of silence after the name is complete.
+    r = make_round(question, name, 3.0, tail_s=3.0)
+    live = LiveRound(
+        question_pause_name(),
+        min_question_s=0.5 * expected_speech_s(QUESTION_NL, "nl"),
+        end_silence_s=0.8,
+        check_every_s=0.1,
+    )
+    block = 320
+    ended_at = next(
+        i + block
+        for i in range(0, r.samples.size, block)
+        if live.feed(r.samples[i : i + block]).done
+    )
+    measured_name_end = live.finish().segments[-1].end
+    assert 0.8 <= (ended_at - measured_name_end) / RATE <= 0.8 + block / RATE + 1e-9
+
+
 def test_live_round_does_not_end_in_the_thinking_pause(question: np.ndarray) -> None:
     live = LiveRound(question_pause_name())
     x = np.concatenate([silence(0.5), question, silence(4.0)])
