@@ -368,7 +368,11 @@ def _low_band(
     # The moving average taken once every `taps` samples (block means): the same mean power as
     # the filtered signal, at an eighth of the work.
     taps = config.lowband_taps
-    blocks = x[: x.size // taps * taps].reshape(-1, taps).mean(axis=1, dtype=np.float32)
+    whole = x[: x.size // taps * taps]
+    blocks = whole[0::taps].copy()
+    for k in range(1, taps):  # strided sums: much faster than a reduction over short rows
+        blocks += whole[k::taps]
+    blocks *= 1.0 / taps
     energy = frame_energy_db(blocks, FRAME // taps)[:n]
     above = energy >= noise_floor_db(energy) + config.noise_margin_db
     candidates = energy[ref][(vad & above)[ref]]
