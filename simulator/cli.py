@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("history", "show your practice history"),
     ("devices", "list the microphones coach-sim can use"),
     ("export", "export a practice session for the debrief (Markdown, HTML or CSV)"),
+    ("recordings", "list or delete the round audio kept on this computer (--keep-audio)"),
 )
 
 

@@ -46,7 +46,7 @@ def session_record(session: StoredSession) -> dict[str, Any]:
     }
 
 
-def _local_date(iso: str) -> str:
+def local_date(iso: str) -> str:
     try:
         return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
@@ -77,7 +77,7 @@ def render_table(sessions: tuple[StoredSession, ...], lang: str) -> str:
     rows = [
         [
             str(s.id),
-            _local_date(s.started_at),
+            local_date(s.started_at),
             s.scenario,
             s.language,
             "; ".join(_round_cell(r, lang) for r in s.rounds) or t("history.no_rounds", lang),

@@ -1,0 +1,195 @@
+"""``coach-sim recordings``: the round audio kept on this computer, and deleting it.
+
+* ``coach-sim recordings`` — where the audio is, and per session its rounds and size (with the
+  date and scenario from the practice history when it has them).
+* ``coach-sim recordings --json`` — the same as a JSON array.
+* ``coach-sim recordings delete SESSION_ID...`` — delete those sessions' audio.
+* ``coach-sim recordings delete --all`` — delete all of it (asks first; ``--yes`` for scripts).
+
+Deleting audio never touches the practice history: the measurements stay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from simulator.commands.history import local_date
+from simulator.history import HistoryError, HistoryStore, StoredSession
+from simulator.i18n import resolve_language, t
+from simulator.paths import history_db_path, recordings_dir
+from simulator.recordings import (
+    KeptRound,
+    RecordingError,
+    delete_all_audio,
+    delete_session_audio,
+    list_recordings,
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print the kept audio as a JSON array (for scripts)"
+    )
+    actions = parser.add_subparsers(dest="recordings_action", metavar="ACTION")
+    delete = actions.add_parser(
+        "delete",
+        help="delete kept audio (the practice history keeps its measurements)",
+        description="Delete the audio kept for these sessions, or with --all every kept round. "
+        "The practice history keeps its measurements.",
+    )
+    delete.add_argument(
+        "sessions",
+        nargs="*",
+        metavar="SESSION_ID",
+        help="a session id as `coach-sim recordings` shows it (a number, or unsaved-…)",
+    )
+    delete.add_argument("--all", action="store_true", help="delete all kept audio")
+    delete.add_argument("--yes", "-y", action="store_true", help="do not ask before --all")
+    delete.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="language")
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = resolve_language(getattr(args, "lang", None))
+    root = recordings_dir()
+    if getattr(args, "recordings_action", None) == "delete":
+        return delete(args, root, lang)
+    kept = list_recordings(root)
+    sessions = _history_sessions()
+    if args.json:
+        print(json.dumps(_records(kept, sessions), ensure_ascii=False, indent=2))
+    elif not kept:
+        print(t("recordings.empty", lang, folder=str(root)))
+    else:
+        print(t("recordings.folder", lang, folder=str(root)))
+        print()
+        print(_table(kept, sessions, lang))
+    return 0
+
+
+def _history_sessions() -> dict[int, StoredSession]:
+    """The practice history's sessions by id; empty when there is no readable history."""
+    path = history_db_path()
+    if not path.exists():
+        return {}
+    try:
+        return {s.id: s for s in HistoryStore(path).sessions()}
+    except HistoryError:
+        return {}
+
+
+def _by_session(kept: tuple[KeptRound, ...]) -> list[tuple[str, list[KeptRound]]]:
+    return [(session, list(rounds)) for session, rounds in groupby(kept, key=lambda k: k.session)]
+
+
+def _records(
+    kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession]
+) -> list[dict[str, Any]]:
+    out = []
+    for session, rounds in _by_session(kept):
+        stored = sessions.get(rounds[0].session_id or 0)
+        out.append(
+            {
+                "session": session,
+                "session_id": rounds[0].session_id,
+                "scenario": stored.scenario if stored else None,
+                "started_at": stored.started_at if stored else None,
+                "size_bytes": sum(r.size_bytes for r in rounds),
+                "rounds": [
+                    {"round": r.round, "path": str(r.path), "size_bytes": r.size_bytes}
+                    for r in rounds
+                ],
+            }
+        )
+    return out
+
+
+def _size(n_bytes: int) -> str:
+    if n_bytes < 1024 * 1024:
+        return f"{max(1, round(n_bytes / 1024))} kB"
+    return f"{n_bytes / (1024 * 1024):.1f} MB"
+
+
+def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang: str) -> str:
+    header = [
+        t("recordings.col_session", lang),
+        t("history.col_date", lang),
+        t("history.col_scenario", lang),
+        t("recordings.col_rounds", lang),
+        t("recordings.col_size", lang),
+    ]
+    rows = []
+    for session, rounds in _by_session(kept):
+        stored = sessions.get(rounds[0].session_id or 0)
+        rows.append(
+            [
+                session,
+                local_date(stored.started_at) if stored else "–",
+                stored.scenario if stored else "–",
+                ", ".join(str(r.round) for r in rounds),
+                _size(sum(r.size_bytes for r in rounds)),
+            ]
+        )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    rule = "  ".join("─" * w for w in widths)
+    total = _size(sum(k.size_bytes for k in kept))
+    return "\n".join(
+        [line(header), rule, *(line(r) for r in rows), "", t("recordings.total", lang, size=total)]
+    )
+
+
+def delete(
+    args: argparse.Namespace,
+    root: Path,
+    lang: str,
+    ask: Callable[[str], str] = input,
+) -> int:
+    sessions: list[str] = args.sessions
+    if args.all and sessions:
+        print(t("recordings.all_or_ids", lang), file=sys.stderr)
+        return 2
+    if not args.all and not sessions:
+        print(t("recordings.which", lang), file=sys.stderr)
+        return 2
+    try:
+        if args.all:
+            kept = list_recordings(root)
+            if not kept:
+                print(t("recordings.empty", lang, folder=str(root)))
+                return 0
+            if not args.yes:
+                if not sys.stdin.isatty():
+                    print(t("recordings.confirm_needed", lang), file=sys.stderr)
+                    return 2
+                count = len({k.session for k in kept})
+                answer = ask(t("recordings.confirm", lang, rounds=len(kept), sessions=count))
+                if answer.strip().lower() not in ("y", "yes", "j", "ja"):
+                    print(t("recordings.kept", lang))
+                    return 1
+            deleted = delete_all_audio(root)
+            print(t("recordings.deleted_all", lang, rounds=deleted, folder=str(root)))
+            return 0
+        status = 0
+        for session in sessions:
+            try:
+                deleted = delete_session_audio(root, session)
+            except ValueError:
+                deleted = 0
+            if deleted == 0:
+                print(t("recordings.no_audio", lang, session=session), file=sys.stderr)
+                status = 1
+            else:
+                print(t("recordings.deleted", lang, session=session, rounds=deleted))
+        return status
+    except RecordingError as exc:
+        print(f"coach-sim recordings: {exc.message(lang)}", file=sys.stderr)
+        return 1
