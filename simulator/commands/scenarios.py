@@ -5,6 +5,9 @@
 * ``coach-sim scenarios --json`` — the same as a JSON array.
 * ``coach-sim scenarios check FILE...`` — validate files (or folders); exit 0 only if all are valid.
 * ``coach-sim scenarios show ID [--lang L]`` — print one scenario in full.
+
+Problems with scenario files are printed in the language of ``--lang`` (before or after the
+subcommand), else the system's; the table and the JSON keep their fixed English column names.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.audio.pattern import PhaseKind, Shape
+from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import Problem, ScenarioError
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
@@ -37,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "is printed with the file and the key; the exit status is 0 only if all are valid.",
     )
     check.add_argument("check_files", nargs="+", metavar="FILE", type=Path)
+    check.add_argument(
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the messages"
+    )
     show = actions.add_parser(
         "show",
         help="print one scenario in full",
@@ -49,15 +56,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     action: str | None = getattr(args, "scenarios_action", None)
+    global_lang: str | None = getattr(args, "lang", None)
     if action == "check":
         paths: list[Path] = args.check_files
-        return check_files(paths)
+        return check_files(paths, lang=resolve_language(global_lang))
     extra = [Path(d) for d in (getattr(args, "scenarios", None) or [])]
     library = load_library(extra)
-    global_lang: str | None = getattr(args, "lang", None)
     if action == "show":
-        return show(library, args.scenario_id, args.show_lang or global_lang)
-    return list_scenarios(library, as_json=bool(getattr(args, "json", False)), lang=global_lang)
+        only = args.show_lang or global_lang
+        return show(library, args.scenario_id, only, lang=resolve_language(only))
+    return list_scenarios(
+        library,
+        as_json=bool(getattr(args, "json", False)),
+        only_language=global_lang,
+        lang=resolve_language(global_lang),
+    )
 
 
 # -- listing ------------------------------------------------------------------------------------
@@ -87,20 +100,30 @@ def scenario_summary(library: Library, scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _report_skipped(problems: Sequence[Problem]) -> None:
+def _report_skipped(problems: Sequence[Problem], lang: str) -> None:
     for problem in problems:
-        print(f"coach-sim: skipped {problem}", file=sys.stderr)
+        print(t("scenarios.skipped", lang, problem=problem.describe(lang)), file=sys.stderr)
 
 
-def list_scenarios(library: Library, *, as_json: bool, lang: str | None = None) -> int:
-    scenarios = library.scenarios if lang is None else library.in_language(lang)
+def list_scenarios(
+    library: Library,
+    *,
+    as_json: bool,
+    only_language: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> int:
+    """The scenarios (all, or ``only_language``); skipped files are reported in ``lang``."""
+    scenarios = library.scenarios if only_language is None else library.in_language(only_language)
     if as_json:
         rows = [scenario_summary(library, s) for s in scenarios]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-        _report_skipped(library.problems)
+        _report_skipped(library.problems, lang)
         return 0
     if not scenarios:
-        print("No scenarios found." if lang is None else f"No scenarios in language '{lang}'.")
+        if only_language is None:
+            print(t("scenarios.none_found", lang))
+        else:
+            print(t("scenarios.none_in_language", lang, language=only_language))
     else:
         header = ("ID", "LANG", "TITLE", "ORIGIN", "FILE")
         rows_text = [
@@ -110,22 +133,22 @@ def list_scenarios(library: Library, *, as_json: bool, lang: str | None = None) 
         for row in [header, *rows_text]:
             cells = [row[i].ljust(widths[i]) for i in range(4)]
             print("  ".join([*cells, row[4]]))
-    _report_skipped(library.problems)
+    _report_skipped(library.problems, lang)
     return 0
 
 
 # -- check --------------------------------------------------------------------------------------
 
 
-def check_files(paths: Sequence[Path]) -> int:
-    """Validate each file (or folder); print what is wrong; 0 only if everything is valid."""
+def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
+    """Validate each file (or folder); print what is wrong, in ``lang``; 0 only if all are valid."""
     valid: list[Scenario] = []
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
             found, folder_problems = load_folder(path, Origin.PACK)
             if not found and not folder_problems:
-                problems.append(Problem(path, "no .toml scenario files in this folder"))
+                problems.append(Problem(path, "folder_no_files"))
             valid.extend(found)
             problems.extend(folder_problems)
             continue
@@ -137,25 +160,18 @@ def check_files(paths: Sequence[Path]) -> int:
     for scenario in valid:
         key = (scenario.path.resolve().parent, scenario.id, scenario.language)
         if key in seen and seen[key] != scenario.path:
-            problems.append(
-                Problem(
-                    scenario.path,
-                    f"id '{scenario.id}' in language '{scenario.language}' is also defined in "
-                    f"{seen[key]} (same folder); only one of them would be loaded",
-                    key="id",
-                )
-            )
+            params = {"id": scenario.id, "language": scenario.language, "other": str(seen[key])}
+            problems.append(Problem(scenario.path, "duplicate_id_check", params, key="id"))
         seen.setdefault(key, scenario.path)
     bad_paths = {p.path for p in problems}
     for scenario in valid:
         if scenario.path not in bad_paths:
             print(f"ok  {scenario.path}  ({scenario.id}, {scenario.language})")
     for problem in problems:
-        print(f"error  {problem}")
+        print(t("scenarios.check_error", lang, problem=problem.describe(lang)))
     count = len({s.path for s in valid} | bad_paths)
-    print(
-        f"{count} file(s) checked: {count - len(bad_paths)} valid, {len(bad_paths)} with problems"
-    )
+    valid_count = count - len(bad_paths)
+    print(t("scenarios.checked", lang, count=count, valid=valid_count, bad=len(bad_paths)))
     return 0 if not problems else 1
 
 
@@ -292,26 +308,36 @@ def render_scenario(library: Library, scenario: Scenario, width: int = 80) -> st
     return "\n".join(out)
 
 
-def show(library: Library, scenario_id: str, lang: str | None) -> int:
+def show(
+    library: Library, scenario_id: str, only_language: str | None, lang: str = DEFAULT_LANGUAGE
+) -> int:
+    """Print the scenario (every language, or ``only_language``); messages are in ``lang``."""
     languages = library.languages_of(scenario_id)
     if not languages:
-        message = f"coach-sim: no scenario with id '{scenario_id}'"
         close = difflib.get_close_matches(scenario_id, library.ids(), n=1, cutoff=0.5)
         if close:
-            message += f"; did you mean '{close[0]}'?"
+            message = t("scenarios.no_such_id_suggest", lang, id=scenario_id, suggestion=close[0])
+        else:
+            message = t("scenarios.no_such_id", lang, id=scenario_id)
         print(message, file=sys.stderr)
-        print("Run 'coach-sim scenarios' to see every scenario.", file=sys.stderr)
-        _report_skipped(library.problems)
+        print(t("scenarios.see_list", lang), file=sys.stderr)
+        _report_skipped(library.problems, lang)
         return 1
-    if lang is not None and lang not in languages:
+    if only_language is not None and only_language not in languages:
+        available = ", ".join(languages)
         print(
-            f"coach-sim: scenario '{scenario_id}' has no '{lang}' version; "
-            f"available: {', '.join(languages)}",
+            t(
+                "scenarios.no_version",
+                lang,
+                id=scenario_id,
+                language=only_language,
+                available=available,
+            ),
             file=sys.stderr,
         )
         return 1
     width = min(100, max(40, shutil.get_terminal_size((80, 24)).columns - 2))
-    chosen = [lang] if lang is not None else list(languages)
+    chosen = [only_language] if only_language is not None else list(languages)
     texts = []
     for language in chosen:
         scenario = library.find(scenario_id, language)

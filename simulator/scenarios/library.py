@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from simulator.paths import user_scenarios_dir
-from simulator.scenarios.loader import Problem, ScenarioError, parse_scenario
+from simulator.scenarios.loader import Phrase, Problem, ScenarioError, parse_scenario
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
 
 SUFFIX = ".toml"
@@ -55,13 +55,20 @@ def load_file(path: Path, origin: Origin) -> Scenario:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError([Problem(path, "file not found")]) from None
+        raise ScenarioError([Problem(path, "file_not_found")]) from None
     except IsADirectoryError:
-        raise ScenarioError([Problem(path, "this is a folder, not a scenario file")]) from None
+        raise ScenarioError([Problem(path, "is_folder")]) from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ScenarioError([Problem(path, f"cannot be read: {reason}")]) from None
+        raise ScenarioError([Problem(path, "cannot_read", {"reason": _reason(exc)})]) from None
     return parse_scenario(data, path, origin)
+
+
+def _reason(exc: OSError) -> Phrase | str:
+    """Why a file or folder cannot be read: a missing permission in the reader's language, any
+    rarer failure as the system says it."""
+    if isinstance(exc, PermissionError):
+        return Phrase("reason.permission")
+    return exc.strerror or str(exc)
 
 
 def load_folder(
@@ -78,12 +85,11 @@ def load_folder(
         try:
             files = scenario_files(folder)
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            return (), (Problem(folder, f"the scenario folder cannot be read: {reason}"),)
+            return (), (Problem(folder, "folder_unreadable", {"reason": _reason(exc)}),)
     elif missing_ok:
         return (), ()
     else:
-        return (), (Problem(folder, "scenario folder not found"),)
+        return (), (Problem(folder, "folder_not_found"),)
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, str], Path] = {}
@@ -95,14 +101,8 @@ def load_folder(
             continue
         key = (scenario.id, scenario.language)
         if key in seen:
-            problems.append(
-                Problem(
-                    path,
-                    f"skipped: id '{scenario.id}' in language '{scenario.language}' is already "
-                    f"defined in {seen[key]} (same folder); give one of them another id",
-                    key="id",
-                )
-            )
+            params = {"id": scenario.id, "language": scenario.language, "other": str(seen[key])}
+            problems.append(Problem(path, "duplicate_id", params, key="id"))
             continue
         seen[key] = path
         scenarios.append(scenario)

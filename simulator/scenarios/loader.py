@@ -5,24 +5,29 @@ a scenario or raises :class:`ScenarioError` listing every problem found, each wi
 (``prompts[2].name``) or, for TOML syntax errors, the line and column. Nothing else escapes it:
 coaches write these files by hand, so a mistake must read as a message, never as a traceback.
 
+A problem is a code and its parameters, not a finished sentence: the text comes from the catalogs
+(section ``scenario_error``) in the reader's language when it is shown, so a Dutch trainer reads
+Dutch. Key names, values and numbers are quoted as they are written in the file (``4.5``, not
+``4,5``), because that is what the trainer has to type.
+
 Lists in key paths are numbered from 1 in the order they appear in the file, so ``prompts[2]`` is
 the second ``[[prompts]]`` block (the prompt of round 2).
 """
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import math
 import re
 import string
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from simulator.audio.pattern import Band, Pattern, Phase, PhaseKind, Shape
+from simulator.i18n import DEFAULT_LANGUAGE, t
 from simulator.scenarios.model import (
     FEEDBACK_KEYS,
     FEEDBACK_PLACEHOLDERS,
@@ -68,26 +73,66 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _TOML_AT_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$", re.S)
 
 
+CATALOG = "scenario_error"
+"""The catalog section with the text of every problem code."""
+
+
+def _render(code: str, params: Mapping[str, object], lang: str) -> str:
+    values = {k: v.text(lang) if isinstance(v, Phrase) else v for k, v in params.items()}
+    return t(f"{CATALOG}.{code}", lang, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A piece of a message that is itself translated, e.g. ``a number (3)`` or a suggestion."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    def text(self, lang: str) -> str:
+        return _render(self.code, self.params, lang)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with one scenario file (or folder)."""
+    """One thing wrong with one scenario file (or folder).
+
+    ``code`` names the text under ``scenario_error`` in the catalogs and ``params`` fill it in;
+    a :class:`Phrase` among them is translated too. (``key`` and ``lang`` cannot be parameter
+    names: :func:`simulator.i18n.t` takes those itself.) ``str(problem)`` and ``message`` are
+    English, for logs and scripts; :meth:`describe` gives the same line in the reader's language.
+    """
 
     path: Path
-    message: str
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
     key: str | None = None
     """Key path inside the file, e.g. ``prompts[2].name``; ``None`` for whole-file problems."""
     line: int | None = None
     column: int | None = None
 
-    def __str__(self) -> str:
+    def text(self, lang: str) -> str:
+        """What is wrong, in ``lang``, without the file and key."""
+        return _render(self.code, self.params, lang)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English."""
+        return self.text(DEFAULT_LANGUAGE)
+
+    def describe(self, lang: str) -> str:
+        """The whole line in ``lang``: ``path:line:column: key: message``."""
         where = str(self.path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         if self.key is not None:
-            return f"{where}: {self.key}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: {self.key}: {self.text(lang)}"
+        return f"{where}: {self.text(lang)}"
+
+    def __str__(self) -> str:
+        return self.describe(DEFAULT_LANGUAGE)
 
 
 class ScenarioError(Exception):
@@ -107,17 +152,10 @@ class ScenarioError(Exception):
 def decode_scenario_bytes(data: bytes, path: Path) -> str:
     """The file's text, or a :class:`ScenarioError` for empty, binary, huge or non-UTF-8 files."""
     if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(
-            [
-                Problem(
-                    path,
-                    f"the file is {len(data) // 1024} KiB; a scenario file is at most "
-                    f"{MAX_FILE_BYTES // 1024} KiB of text — is this the right file?",
-                )
-            ]
-        )
+        sizes = {"size_kib": len(data) // 1024, "max_kib": MAX_FILE_BYTES // 1024}
+        raise ScenarioError([Problem(path, "too_large", sizes)])
     if b"\x00" in data:
-        raise ScenarioError([Problem(path, "this looks like a binary file, not a TOML text file")])
+        raise ScenarioError([Problem(path, "binary")])
     if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as some editors write
         data = data[3:]
     try:
@@ -126,18 +164,10 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ScenarioError(
-            [
-                Problem(
-                    path,
-                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read); "
-                    "save it as UTF-8 in your editor",
-                    line=line,
-                    column=column,
-                )
-            ]
+            [Problem(path, "not_utf8", {"byte": data[exc.start]}, line=line, column=column)]
         ) from None
     if not text.strip():
-        raise ScenarioError([Problem(path, "the file is empty")])
+        raise ScenarioError([Problem(path, "empty")])
     return text
 
 
@@ -146,20 +176,19 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        line: int | None = None
-        column: int | None = None
-        if m := _TOML_POSITION.match(message):
-            message, line, column = m["msg"], int(m["line"]), int(m["col"])
-        elif m := _TOML_AT_END.match(message):
-            message, line = m["msg"] + " at the end of the file", text.count("\n") + 1
-        raise ScenarioError(
-            [Problem(path, f"TOML syntax error: {message}", line=line, column=column)]
-        ) from None
+        # tomllib's own detail ("Invalid value") is English; only our frame is translated.
+        detail = str(exc)
+        if m := _TOML_POSITION.match(detail):
+            line, column = int(m["line"]), int(m["col"])
+            problem = Problem(path, "toml_syntax", {"detail": m["msg"]}, line=line, column=column)
+        elif m := _TOML_AT_END.match(detail):
+            line = text.count("\n") + 1
+            problem = Problem(path, "toml_syntax_at_end", {"detail": m["msg"]}, line=line)
+        else:
+            problem = Problem(path, "toml_syntax", {"detail": detail})
+        raise ScenarioError([problem]) from None
     except RecursionError:
-        raise ScenarioError(
-            [Problem(path, "TOML syntax error: lists or tables are nested too deeply")]
-        ) from None
+        raise ScenarioError([Problem(path, "toml_too_deep")]) from None
 
 
 def parse_scenario(data: bytes, path: Path, origin: Origin = Origin.BUILT_IN) -> Scenario:
@@ -167,9 +196,7 @@ def parse_scenario(data: bytes, path: Path, origin: Origin = Origin.BUILT_IN) ->
     text = decode_scenario_bytes(data, path)
     document = parse_toml(text, path)
     if not document:
-        raise ScenarioError(
-            [Problem(path, "the file has no scenario in it (only comments or blank lines)")]
-        )
+        raise ScenarioError([Problem(path, "no_scenario")])
     return _Validator(path, origin).scenario(document)
 
 
@@ -183,27 +210,27 @@ def _reflow(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def _describe(value: object) -> str:
+def _kind_of(value: object) -> Phrase:
+    """What a TOML value is, for "must be text, not a number (3)"."""
     if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
+        return Phrase("value.boolean", {"value": str(value).lower()})
     if isinstance(value, int | float):
-        return f"a number ({value})"
+        return Phrase("value.number", {"value": value})
     if isinstance(value, str):
-        return "text"
+        return Phrase("value.text")
     if isinstance(value, dict):
-        return "a table"
+        return Phrase("value.table")
     if isinstance(value, list):
-        return "a list"
-    if isinstance(value, datetime.date | datetime.time):
-        return f"a date or time ({value})"
-    return type(value).__name__
+        return Phrase("value.list")
+    # What is left of TOML's types: a date, a time, or both.
+    return Phrase("value.date", {"value": value})
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
+def _suggest(word: str, choices: Sequence[str]) -> Phrase:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'?"
-    return "valid keys: " + ", ".join(choices)
+        return Phrase("suggest.did_you_mean", {"name": close[0]})
+    return Phrase("suggest.valid_keys", {"keys": ", ".join(choices)})
 
 
 class _Validator:
@@ -214,15 +241,16 @@ class _Validator:
         self.origin = origin
         self.problems: list[Problem] = []
 
-    def error(self, key: str | None, message: str) -> None:
-        self.problems.append(Problem(self.path, message, key=key))
+    def error(self, key: str | None, code: str, /, **params: object) -> None:
+        """Record problem ``code`` at ``key``; ``params`` fill in its text."""
+        self.problems.append(Problem(self.path, code, params, key=key))
 
     # -- small checkers; each returns None after recording a problem -------------------------
 
     def unknown_keys(self, table: dict[str, Any], allowed: Sequence[str], prefix: str) -> None:
         for key in table:
             if key not in allowed:
-                self.error(prefix + key, f"unknown key; {_suggest(key, allowed)}")
+                self.error(prefix + key, "unknown_key", suggestion=_suggest(key, allowed))
 
     def text(
         self,
@@ -231,7 +259,7 @@ class _Validator:
         prefix: str = "",
         *,
         required: bool = True,
-        missing: str = "missing (required)",
+        missing: str = "missing",
     ) -> str | None:
         if key not in table:
             if required:
@@ -239,45 +267,45 @@ class _Validator:
             return None
         value = table[key]
         if not isinstance(value, str):
-            self.error(prefix + key, f"must be text in quotes, not {_describe(value)}")
+            self.error(prefix + key, "not_text", found=_kind_of(value))
             return None
         text = _reflow(value)
         if not text:
-            self.error(prefix + key, "must not be empty")
+            self.error(prefix + key, "empty_text")
             return None
         return text
 
     def duration(self, table: dict[str, Any], key: str, prefix: str) -> float | None:
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(prefix + key, f"must be a number of seconds, not {_describe(value)}")
+            self.error(prefix + key, "not_seconds", found=_kind_of(value))
             return None
         seconds = float(value)
         if not math.isfinite(seconds):
-            self.error(prefix + key, "must be a finite number of seconds")
+            self.error(prefix + key, "not_finite")
             return None
         if seconds < 0:
-            self.error(prefix + key, f"must not be negative ({value} s)")
+            self.error(prefix + key, "negative", value=value)
             return None
         if seconds > MAX_DURATION_S:
-            self.error(prefix + key, f"{value} s is too long; at most {MAX_DURATION_S:g} s")
+            self.error(prefix + key, "too_long", value=value, max=MAX_DURATION_S)
             return None
         return seconds
 
     def tables(self, document: dict[str, Any], key: str) -> list[dict[str, Any]] | None:
         """An array of tables (``[[key]]``); ``None`` if missing or malformed."""
         if key not in document:
-            self.error(key, f"missing (required): add at least one [[{key}]] block")
+            self.error(key, "tables_missing", table=key)
             return None
         value = document[key]
         if isinstance(value, dict):
-            self.error(key, f"write each entry as [[{key}]] (double brackets), not [{key}]")
+            self.error(key, "tables_single", table=key)
             return None
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.error(key, f"must be a list of [[{key}]] blocks, not {_describe(value)}")
+            self.error(key, "tables_type", table=key, found=_kind_of(value))
             return None
         if not value:
-            self.error(key, f"must not be empty: add at least one [[{key}]] block")
+            self.error(key, "tables_empty", table=key)
             return None
         return value
 
@@ -289,16 +317,16 @@ class _Validator:
         if scenario_id is not None and not (
             ID_PATTERN.fullmatch(scenario_id) and len(scenario_id) <= MAX_ID_CHARS
         ):
-            self.error(
-                "id",
-                f"'{scenario_id}' is not a valid id; use lowercase letters, digits and hyphens "
-                "(e.g. 'check-question'), at most 64 characters",
-            )
+            self.error("id", "bad_id", id=scenario_id, max=MAX_ID_CHARS)
             scenario_id = None
         language = self.text(doc, "language")
         if language is not None and language not in LANGUAGES:
-            hint = f" (did you mean '{language.lower()}'?)" if language.lower() in LANGUAGES else ""
-            self.error("language", f"'{language}' is not supported; use 'nl' or 'en'{hint}")
+            if language.lower() in LANGUAGES:
+                self.error(
+                    "language", "bad_language_case", language=language, suggestion=language.lower()
+                )
+            else:
+                self.error("language", "bad_language", language=language)
             language = None
         title = self.text(doc, "title")
         action_step = self.text(doc, "action_step")
@@ -336,13 +364,13 @@ class _Validator:
     def rounds(self, doc: dict[str, Any]) -> int | None:
         value = doc.get("rounds", DEFAULT_ROUNDS)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error("rounds", f"must be a whole number, not {_describe(value)}")
+            self.error("rounds", "rounds_type", found=_kind_of(value))
             return None
         if value < 1:
-            self.error("rounds", f"must be at least 1 (found {value})")
+            self.error("rounds", "rounds_min", value=value)
             return None
         if value > MAX_ROUNDS:
-            self.error("rounds", f"at most {MAX_ROUNDS} rounds (found {value})")
+            self.error("rounds", "rounds_max", value=value, max=MAX_ROUNDS)
             return None
         return value
 
@@ -362,29 +390,27 @@ class _Validator:
                 try:
                     kind = PhaseKind(kind_text)
                 except ValueError:
-                    self.error(
-                        prefix + "kind",
-                        f"'{kind_text}' is not a phase kind; use " + ", ".join(PHASE_KINDS),
-                    )
+                    kinds = ", ".join(PHASE_KINDS)
+                    self.error(prefix + "kind", "bad_phase_kind", kind=kind_text, kinds=kinds)
             label = self.text(entry, "label", prefix)
             band = self.band(entry, prefix)
             if any(k in entry for k in BAND_KEYS):
                 measured.append(f"pattern[{i}]")
             if kind is not None and label is not None:
                 phases.append(Phase(kind, label, band))
-        if len(measured) != 1:
-            found = ", ".join(measured) if measured else "none"
-            self.error(
-                "pattern",
-                "exactly one phase must carry target_s, min_s and max_s (the measured phase); "
-                f"found {found}",
-            )
+        if not measured:
+            self.error("pattern", "measured_none")
+        elif len(measured) > 1:
+            self.error("pattern", "measured_many", phases=", ".join(measured))
         if len(self.problems) > before:
             return None
         try:
             return Pattern(tuple(phases))
-        except ValueError as exc:
-            self.error("pattern", str(exc))
+        except ValueError:
+            # The checks above leave exactly one measured phase, so what Pattern rejects is the
+            # order of the kinds.
+            sequence = " → ".join(p.kind.value for p in phases)
+            self.error("pattern", "pattern_sequence", sequence=sequence)
             return None
 
     def band(self, entry: dict[str, Any], prefix: str) -> Band | None:
@@ -393,30 +419,26 @@ class _Validator:
             return None
         missing = [k for k in BAND_KEYS if k not in entry]
         for key in missing:
-            self.error(
-                prefix + key,
-                "missing: a measured phase needs all of target_s, min_s and max_s",
-            )
+            self.error(prefix + key, "band_missing")
         values = {k: self.duration(entry, k, prefix) for k in present}
         target_s, min_s, max_s = (values.get(k) for k in BAND_KEYS)
         if target_s is None or min_s is None or max_s is None:
             return None
         if max_s <= 0:
-            self.error(prefix + "max_s", "must be above 0 seconds")
+            self.error(prefix + "max_s", "max_zero")
             return None
         if min_s > max_s:
-            self.error(prefix + "min_s", f"min_s ({min_s:g} s) is above max_s ({max_s:g} s)")
+            self.error(prefix + "min_s", "min_above_max", min_s=min_s, max_s=max_s)
             return None
         if not min_s <= target_s <= max_s:
             self.error(
-                prefix + "target_s",
-                f"target_s ({target_s:g} s) lies outside min_s–max_s ({min_s:g}–{max_s:g} s)",
+                prefix + "target_s", "target_outside", target_s=target_s, min_s=min_s, max_s=max_s
             )
             return None
         try:
             return Band(target_s=target_s, min_s=min_s, max_s=max_s)
         except ValueError as exc:  # pragma: no cover - the checks above mirror Band's own
-            self.error(prefix.rstrip("."), str(exc))
+            self.error(prefix.rstrip("."), "band_invalid", detail=str(exc))
             return None
 
     def prompts(
@@ -438,40 +460,26 @@ class _Validator:
                 "name",
                 prefix,
                 required=shape is Shape.SPEECH_PAUSE_SPEECH,
-                missing="missing: this pattern ends with naming a student "
-                "(speech → pause → speech), so every round needs a name",
+                missing="missing_name",
             )
             cue = self.text(
                 entry,
                 "cue",
                 prefix,
                 required=shape is Shape.CUE_PAUSE_SPEECH,
-                missing="missing: this pattern starts with a cue (cue → pause → speech), so "
-                "every round needs the words the student says",
+                missing="missing_cue",
             )
             if shape is Shape.TIMED_TURN and "name" in entry:
-                self.error(
-                    prefix + "name",
-                    "only used when the pattern ends with naming a student "
-                    "(speech → pause → speech); remove it",
-                )
+                self.error(prefix + "name", "name_not_used")
             if shape is not None and shape is not Shape.CUE_PAUSE_SPEECH and "cue" in entry:
-                self.error(
-                    prefix + "cue",
-                    "only used when the pattern starts with a cue (cue → pause → speech); "
-                    "remove it",
-                )
+                self.error(prefix + "cue", "cue_not_used")
             if situation is not None and line is not None:
                 prompts.append(RoundPrompt(situation, line, name, cue))
         if len(self.problems) > before:
             return None
         distinct = len({" ".join(p.line.casefold().split()) for p in prompts})
         if rounds is not None and distinct < rounds:
-            self.error(
-                "prompts",
-                f"{distinct} different prompt line(s) for {rounds} rounds; give every round "
-                "its own line, so the teacher practises the move rather than one sentence",
-            )
+            self.error("prompts", "too_few_lines", distinct=distinct, rounds=rounds)
             return None
         return tuple(prompts)
 
@@ -480,7 +488,7 @@ class _Validator:
             return ()
         table = doc["feedback"]
         if not isinstance(table, dict):
-            self.error("feedback", f"must be a [feedback] table, not {_describe(table)}")
+            self.error("feedback", "feedback_type", found=_kind_of(table))
             return ()
         self.unknown_keys(table, FEEDBACK_KEYS, "feedback.")
         pairs: list[tuple[str, str]] = []
@@ -495,15 +503,13 @@ class _Validator:
         try:
             fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
         except ValueError as exc:
-            self.error(key, f"broken placeholder ({exc}); write {{{{ and }}}} for a brace")
+            # Python's own detail ("Single '{' encountered…") stays English, in our frame.
+            self.error(key, "broken_placeholder", detail=str(exc))
             return False
         unknown = [f for f in fields if f not in FEEDBACK_PLACEHOLDERS]
         if unknown:
-            self.error(
-                key,
-                f"unknown placeholder {{{unknown[0]}}}; use "
-                + ", ".join(f"{{{p}}}" for p in FEEDBACK_PLACEHOLDERS),
-            )
+            allowed = ", ".join(f"{{{p}}}" for p in FEEDBACK_PLACEHOLDERS)
+            self.error(key, "unknown_placeholder", name=unknown[0], allowed=allowed)
             return False
         return True
 
@@ -520,10 +526,8 @@ class _Validator:
             title = self.text(entry, "title", prefix)
             kind = self.text(entry, "kind", prefix)
             if kind is not None and kind not in MATERIAL_KINDS:
-                self.error(
-                    prefix + "kind",
-                    f"'{kind}' is not a material kind; use " + ", ".join(MATERIAL_KINDS),
-                )
+                kinds = ", ".join(MATERIAL_KINDS)
+                self.error(prefix + "kind", "bad_material_kind", kind=kind, kinds=kinds)
                 kind = None
             reference = self.text(entry, "reference", prefix)
             if title is not None and kind is not None and reference is not None:

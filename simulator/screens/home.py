@@ -100,13 +100,14 @@ class HomeScreen(CoachScreen[None]):
         self._report_skipped_files()
 
     def _report_skipped_files(self) -> None:
-        """Scenario files that could not be used: say which and why (the rest still load)."""
+        """Scenario files that could not be used: say which and why, in the app's language (the
+        rest still load)."""
         problems = self.coach.library.problems
         if not problems:
             return
         first_per_file: dict[str, str] = {}
         for problem in problems:
-            first_per_file.setdefault(str(problem.path), str(problem))
+            first_per_file.setdefault(str(problem.path), problem.describe(self.lang))
         lines = list(first_per_file.values())
         shown = "\n".join(escape(line) for line in lines[:3])
         if len(lines) > 3:

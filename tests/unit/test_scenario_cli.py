@@ -18,10 +18,14 @@ GOOD = REPO / "scenarios" / "check-question.nl.toml"
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Only the scenarios subcommand (others may not exist yet); an empty user folder."""
+    """Only the scenarios subcommand (others may not exist yet); an empty user folder; an
+    English system, as messages follow the system language when there is no --lang."""
     monkeypatch.setattr(cli, "COMMANDS", (("scenarios", "list, check or show scenarios"),))
     home = tmp_path / "home"
     monkeypatch.setenv("COACH_SIM_HOME", str(home))
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
     return home
 
 
