@@ -19,6 +19,8 @@ from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement
 
 GIVE_UP_SILENCE_S = 8.0
 """After speech, this much silence ends the round even if the pattern is incomplete."""
+NOISY_ROOM_DB = 30.0
+"""A room where the speaker is less than this above the noise floor counts as loud."""
 TURN_END_SILENCE_S = 1.5
 """A timed turn (a direction) or a response after a cue may hold short pauses between
 sentences; it ends after this much silence."""
@@ -53,6 +55,7 @@ class LiveRound:
         end_silence_s: float = 0.8,
         max_s: float = 45.0,
         min_question_s: float = 0.0,
+        max_name_s: float | None = None,
         check_every_s: float = 0.2,
         config: DetectorConfig = DEFAULT_CONFIG,
     ) -> None:
@@ -61,6 +64,13 @@ class LiveRound:
         self._end_silence = int(end_silence_s * ANALYSIS_RATE_HZ)
         self._max = int(max_s * ANALYSIS_RATE_HZ)
         self._min_question = int(min_question_s * ANALYSIS_RATE_HZ)
+        self._max_name = None if max_name_s is None else int(max_name_s * ANALYSIS_RATE_HZ)
+        # When what follows the pause does not sound like the name, wait this long: longer than
+        # any pause the band allows, so a real name after a real pause still counts.
+        self._unsure_silence = max(
+            self._end_silence,
+            int(min(GIVE_UP_SILENCE_S, pattern.band.max_s + 1.0) * ANALYSIS_RATE_HZ),
+        )
         self._check_every = int(check_every_s * ANALYSIS_RATE_HZ)
         self._config = config
         self._blocks: list[npt.NDArray[np.float32]] = []
@@ -115,8 +125,21 @@ class LiveRound:
             question = m.span[0] - m.segments[0].start
             long_enough = shape is not Shape.SPEECH_PAUSE_SPEECH or question >= self._min_question
             needed = self._end_silence if long_enough else None
+            name = m.segments[-1].end - m.span[1]
+            if needed is not None and self._max_name is not None and name > self._max_name:
+                # Longer than the name: more likely the end of the question after a break
+                # inside it (in a noisy room words come apart); the name may still come.
+                needed = self._unsure_silence
         elif m.reason is Reason.NAME_FIRST:
             needed = 2 * self._end_silence
+            levels = m.levels
+            if (
+                levels.speech_dbfs is not None
+                and levels.speech_dbfs - levels.noise_floor_dbfs < NOISY_ROOM_DB
+            ):
+                # In a loud room a question's first words can come apart from the rest and read
+                # as a name said first; wait, as for an unsure name, before ending.
+                needed = max(needed, self._unsure_silence)
         if needed is not None:
             self._done = silence >= needed
             if not self._done:

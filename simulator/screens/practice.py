@@ -53,6 +53,8 @@ LEVEL_EVERY_SAMPLES = ANALYSIS_RATE_HZ // 20
 CHECK_EVERY_S = 0.1
 """How often the live round re-reads its audio for the end of the round (~10 ms of work each):
 the feedback appears within this much of the end silence."""
+MIN_NAME_ALLOWANCE_S = 0.8
+"""The shortest stretch after the pause still taken for the name when the round ends by itself."""
 SILENT_CUE_MIN_S = 2.0
 """Without a voice to play the student's answer, the cue is shown for at least this long."""
 
@@ -190,7 +192,7 @@ class PracticeScreen(CoachScreen[None]):
         self._end_requested.clear()
         self.phase = "starting"
         prompt = self.scenario.prompt_for(self.round_number)
-        self._run_round(prompt.line, prompt.cue, self.coach.device)
+        self._run_round(prompt.line, prompt.name, prompt.cue, self.coach.device)
 
     def action_end_round(self) -> None:
         self._end_requested.set()
@@ -212,14 +214,14 @@ class PracticeScreen(CoachScreen[None]):
     # -- the audio worker -----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audio")
-    def _run_round(self, line: str, cue: str | None, device: str | None) -> None:
+    def _run_round(self, line: str, name: str | None, cue: str | None, device: str | None) -> None:
         worker = get_current_worker()
         pattern = self.scenario.pattern
         lang = self.scenario.language
         cue_text = cue if pattern.shape is Shape.CUE_PAUSE_SPEECH else None
         live: LiveRound | None = None
         if cue_text is None:
-            live = self._live_round(0, line)
+            live = self._live_round(0, line, name)
         buffered: list[Samples] = []
         n = 0
         next_level = 0
@@ -254,7 +256,7 @@ class PracticeScreen(CoachScreen[None]):
                             playback.finished() if playback is not None else n >= silent_cue_end
                         )
                         if cue_over or self._end_requested.is_set():
-                            live = self._live_round(n, line)
+                            live = self._live_round(n, line, name)
                             for b in buffered:
                                 status = live.feed(b)
                             buffered = []
@@ -283,7 +285,7 @@ class PracticeScreen(CoachScreen[None]):
         if worker.is_cancelled:
             return
         if live is None:
-            live = self._live_round(n, line)
+            live = self._live_round(n, line, name)
             for b in buffered:
                 live.feed(b)
         measurement = live.finish()
@@ -296,17 +298,23 @@ class PracticeScreen(CoachScreen[None]):
             )
         )
 
-    def _live_round(self, cue_end_sample: int, line: str) -> LiveRound:
+    def _live_round(self, cue_end_sample: int, line: str, name: str | None) -> LiveRound:
         pattern = self.scenario.pattern
+        lang = self.scenario.language
         min_question_s = 0.0
+        max_name_s = None
         if pattern.shape is Shape.SPEECH_PAUSE_SPEECH:
-            min_question_s = 0.5 * expected_speech_s(line, self.scenario.language)
+            min_question_s = 0.5 * expected_speech_s(line, lang)
+            if name:
+                # Room for a slow, clear name; anything longer may be the question's end.
+                max_name_s = max(MIN_NAME_ALLOWANCE_S, 3.0 * expected_speech_s(name, lang))
         return LiveRound(
             pattern,
             cue_end_sample=cue_end_sample,
             end_silence_s=END_SILENCE_S,
             max_s=self.coach.round_limit_s,
             min_question_s=min_question_s,
+            max_name_s=max_name_s,
             check_every_s=CHECK_EVERY_S,
         )
 

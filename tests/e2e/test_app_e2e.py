@@ -4,17 +4,15 @@ by the Space key, three espeak-ng rounds with known pauses; the saved pauses mus
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import PulseServer
-from tests.e2e.tmux_app import TmuxApp, coach_sim_command, name_end_s, round_wav
+from tests.e2e.tmux_app import TmuxApp, coach_sim_command, name_end_s, round_wav, saved_sessions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
 
@@ -53,15 +51,7 @@ def test_three_rounds_in_the_real_app_are_measured_and_saved(
         app.stop()
     print(f"latency end of name → feedback: max {max(latencies):.2f} s")
 
-    done = subprocess.run(
-        [*coach_sim_command(), "history", "--json"],
-        env={**pulse_server.env, "COACH_SIM_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert done.returncode == 0, done.stderr
-    sessions = json.loads(done.stdout)
+    sessions = saved_sessions(pulse_server.env, home)
     assert len(sessions) == 1
     session = sessions[0]
     assert session["scenario"] == "check-question" and session["language"] == "en"
@@ -109,15 +99,8 @@ def test_killing_the_app_after_round_two_keeps_rounds_one_and_two(
             time.sleep(0.05)
     finally:
         app.stop()
-    done = subprocess.run(
-        [*coach_sim_command(), "history", "--json"],
-        env={**pulse_server.env, "COACH_SIM_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert done.returncode == 0, done.stderr
-    (session,) = json.loads(done.stdout)
+    sessions = saved_sessions(pulse_server.env, home)
+    (session,) = sessions
     assert [r["round"] for r in session["rounds"]] == [1, 2]
     for r, truth in zip(session["rounds"], pauses, strict=True):
         assert r["pause_s"] == pytest.approx(truth, abs=TOLERANCE_S)

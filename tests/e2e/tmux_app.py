@@ -6,6 +6,7 @@ away from any tmux the user runs.
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 import subprocess
@@ -114,3 +115,17 @@ class TmuxApp:
 
     def stop(self) -> None:
         self._run("kill-server")
+
+
+def saved_sessions(env: Mapping[str, str], home: Path) -> list[dict[str, object]]:
+    """The practice history the real ``coach-sim history --json`` reports for ``home``."""
+    done = subprocess.run(
+        [*coach_sim_command(), "history", "--json"],
+        env={**env, "COACH_SIM_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    sessions: list[dict[str, object]] = json.loads(done.stdout)
+    return sessions

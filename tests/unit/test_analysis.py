@@ -269,3 +269,48 @@ def test_live_cue_round_lets_the_teacher_finish_a_two_sentence_response(espeak: 
     second_end = int(2.8 * RATE) + first.size + int(0.9 * RATE) + second.size
     assert ended_at > second_end  # not cut off in the pause between the two sentences
     assert live.finish().measured_s == pytest.approx(2.8, abs=FRAME_S)
+
+
+def _feed_until_done(live: LiveRound, x: np.ndarray, block: int = 320) -> float | None:
+    for i in range(0, x.size, block):
+        if live.feed(x[i : i + block]).done:
+            return (i + block) / RATE
+    return None
+
+
+def test_live_round_waits_when_what_follows_a_break_is_longer_than_the_name(
+    name: np.ndarray, espeak: str
+) -> None:
+    # The question comes apart after its first words (as it can in a noisy room); what follows
+    # the break is far longer than "Kay", so the round waits for the name instead of ending.
+    first = clip("Welke twee voorbeelden", "nl")
+    rest = clip("heb ik net gegeven van economische marktwerking?", "nl")
+    x = np.concatenate([silence(0.5), first, silence(0.4), rest, silence(3.0), name, silence(6.0)])
+    name_start = int(0.5 * RATE) + first.size + int(0.4 * RATE) + rest.size + int(3.0 * RATE)
+
+    unsure = LiveRound(question_pause_name(), min_question_s=0.5, max_name_s=0.8)
+    ended = _feed_until_done(unsure, x)
+    assert ended is not None and ended * RATE > name_start + name.size
+    assert unsure.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+    # Without knowing how long the name is, the round ends in the thinking pause.
+    naive = LiveRound(question_pause_name(), min_question_s=0.5)
+    ended = _feed_until_done(naive, x)
+    assert ended is not None and ended * RATE < name_start
+
+
+def test_live_round_waits_longer_before_ending_on_name_first_in_a_loud_room(
+    question: np.ndarray, name: np.ndarray
+) -> None:
+    x = np.concatenate([silence(0.5), name, silence(1.0), question, silence(7.0)])
+    question_end = int(1.5 * RATE) + name.size + question.size
+    quiet = _feed_until_done(LiveRound(question_pause_name()), x)
+    assert quiet is not None and 1.5 <= quiet - question_end / RATE <= 1.8
+
+    rng = np.random.default_rng(3)
+    noise = rng.standard_normal(x.size) * np.sqrt(np.mean(question.astype(np.float64) ** 2))
+    loud = (x + noise * 10 ** (-20 / 20)).astype(np.float32)  # 20 dB below the speech
+    live = LiveRound(question_pause_name())
+    ended = _feed_until_done(live, loud)
+    assert ended is not None and ended - question_end / RATE >= 4.9  # the band's 4.0 s + 1 s
+    assert live.finish().reason is Reason.NAME_FIRST
