@@ -366,6 +366,21 @@ def fmt(v: float | None, digits: int = 1) -> str:
     return "–" if v is None else f"{v:.{digits}f}"
 
 
+def stat_cells(s: Stats) -> list[str]:
+    """A method's figures in the order of the summary and per-condition tables' columns."""
+    return [
+        fmt(s.mae_ms),
+        fmt(s.p95_ms),
+        fmt(s.within_100),
+        fmt(s.within_250),
+        fmt(s.verdict_agree),
+        fmt(s.reason_agree),
+        fmt(s.no_measurement),
+        fmt(s.qe_mae_ms),
+        fmt(s.ns_mae_ms),
+    ]
+
+
 def table(header: list[str], rows: Iterable[list[str]]) -> str:
     rows = list(rows)
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
@@ -748,15 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             [
                 run.method.name,
-                fmt(s.mae_ms),
-                fmt(s.p95_ms),
-                fmt(s.within_100),
-                fmt(s.within_250),
-                fmt(s.verdict_agree),
-                fmt(s.reason_agree),
-                fmt(s.no_measurement),
-                fmt(s.qe_mae_ms),
-                fmt(s.ns_mae_ms),
+                *stat_cells(s),
                 f"{speed:.0f}",
                 f"{speed_setup:.0f}",
             ]
@@ -807,15 +814,7 @@ def main(argv: list[str] | None = None) -> int:
                 [
                     g,
                     str(s.n),
-                    fmt(s.mae_ms),
-                    fmt(s.p95_ms),
-                    fmt(s.within_100),
-                    fmt(s.within_250),
-                    fmt(s.verdict_agree),
-                    fmt(s.reason_agree),
-                    fmt(s.no_measurement),
-                    fmt(s.qe_mae_ms),
-                    fmt(s.ns_mae_ms),
+                    *stat_cells(s),
                 ]
             )
         log(

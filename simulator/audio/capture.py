@@ -20,8 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +38,7 @@ from simulator.audio.sources import (
     PlaybackError,
     PlaybackNoPortAudioError,
     Samples,
+    StartStopContext,
     device_lost,
     to_mono_float32,
 )
@@ -375,7 +375,7 @@ def _extra_settings(sd: Any, device: DeviceInfo) -> Any:
 # -- the live source ----------------------------------------------------------------------------
 
 
-class MicrophoneSource:
+class MicrophoneSource(StartStopContext):
     """The live microphone as an ``AudioSource``: 16 kHz float32 mono blocks.
 
     ``device``: ``None`` for the system default, an index (int or numeric string), or (part of)
@@ -538,18 +538,6 @@ class MicrophoneSource:
     def stop(self) -> None:
         stream, self._stream = self._stream, None
         _close_quietly(stream)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- reading
 

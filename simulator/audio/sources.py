@@ -145,7 +145,29 @@ def to_mono_float32(block: npt.NDArray[np.generic]) -> Samples:
 # -- an array played as if it were a microphone -------------------------------------------------
 
 
-class ArraySource:
+class StartStopContext:
+    """``with source:`` starts a source and stops it again, whatever happens inside."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class ArraySource(StartStopContext):
     """Feeds a given signal in blocks: the audio source for tests, demos and recordings.
 
     ``realtime=False`` (tests) hands out a block per ``read`` as fast as asked; ``realtime=True``
@@ -236,18 +258,6 @@ class ArraySource:
 
     def stop(self) -> None:
         self._running = False
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def read(self, timeout_s: float = 0.5) -> Samples | None:
         if not self._running:
