@@ -1,0 +1,118 @@
+"""The analysis' settings, one group per stage; every threshold carries its unit in its name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class LevelConfig:
+    """Stage 1, levels: the speaker's level, the background and the band to gate on."""
+
+    vad_mode: int = 2
+    vad_frame_ms: int = 30
+    """webrtcvad decides per 30 ms; edges are refined later on a 1 ms envelope."""
+    noise_margin_db: float = 6.0
+    """A frame counts as sound when it is this far above the adaptive noise floor."""
+    background_split_db: float = 12.0
+    """Frames this far below the speaker's level count towards the background estimate."""
+    lowband_block_samples: int = 8
+    """Low band: means of blocks of this many samples (about 0-1 kHz, where voices are loud); it
+    must divide the 10 ms frame (160 samples)."""
+    lowband_below_db: float = 30.0
+    """Consider the low band only when the speaker is less than this above the background ..."""
+    band_switch_db: float = 3.0
+    """... and gate on it when it sets the speaker this much further apart (broadband hiss)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionConfig:
+    """Stage 2, detection: which stretches are the speaker's speech."""
+
+    bridge_ms: int = 120
+    """Silences shorter than this stay inside a segment (stops, dips between words)."""
+    min_segment_ms: int = 50
+    speaker_gate_db: float = 22.0
+    """A frame only counts as the speaker when it is within this of the speaker's level."""
+    background_margin_db: float = 8.0
+    """The speaker's frames must be this far above the background."""
+    segment_peak_db: float = 9.0
+    """A segment must come within this of the speaker's level somewhere (not a distant voice)."""
+    prominence_max_db: float = 15.0
+    """At most this far above the background must a segment's loudest frame be ..."""
+    prominence_spread_ratio: float = 1.5
+    """... and at least this many times the background's spread (p90 - p10)."""
+    near_voice_below_db: float = 18.0
+    """When the speaker is less than this above the background (a loud room) ..."""
+    near_voice_hf_db: float = -4.0
+    """... a segment must also reach within this of the speaker's level in the first-difference
+    (high-frequency tilted) signal: a voice close to the microphone keeps its high frequencies,
+    voices across the room reach it duller (directivity, absorption, reverberation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeConfig:
+    """Stage 3, edges: each segment's boundaries on a 1 ms envelope, then the pause's two edges
+    against the background heard in the pause."""
+
+    boundary_drop_db: float = 38.0
+    """Boundaries sit where the envelope falls this far below the speaker's level (or the noise)."""
+    edge_margin_db: float = 6.0
+    """... and at least this far above the level of the silence next to the segment."""
+    refine_ms: int = 200
+    max_dip_ms: int = 40
+    """An edge walks across dips this short (the closure before a burst, as in "K")."""
+    final_closure_ms: int = 120
+    """An offset walks across a silence this long to a word-final burst ("kookt", "asked")."""
+    spectral_window_samples: int = 256
+    """STFT window of the spectral refinement of the pause's two edges."""
+    spectral_oversubtract: float = 2.0
+    """The background spectrum is multiplied by this before it is subtracted."""
+    spectral_false_alarm_quantile: float = 0.995
+    """The excess-energy threshold is this quantile of what the pause itself produces."""
+    spectral_reach_ms: int = 250
+    spectral_anchor_ms: int = 60
+    extrapolate_fit_ms: int = 15
+    extrapolate_min_slope_db_per_ms: float = 0.1
+    extrapolate_max_ms: int = 60
+    spectral_below_db: float = 40.0
+    """Only refine spectrally when the pause's background is within this of the speech level."""
+    spectral_normalised_within_db: float = 25.0
+    """When the pause's background is within this of the speech, each frequency bin counts by its
+    own signal-to-background ratio, so bands the background leaves free (the high frequencies
+    under other voices) carry a word's last decay."""
+    min_pause_s: float = 0.25
+    """A pause that refines to less than this is a gap between words: the name ran straight on."""
+
+
+@dataclass(frozen=True, slots=True)
+class PatternConfig:
+    """Stage 4, pattern reading: question → pause → name (or cue → pause → response, or a timed
+    turn) off the segments, or the reason why not."""
+
+    utterance_gap_s: float = 0.25
+    """Gaps shorter than this are hesitations between words, not a pause."""
+    name_max_s: float = 1.5
+    """A name (or a short call-out) is at most this long."""
+    name_first_max_s: float = 1.0
+    joined_name_max_s: float = 0.8
+    """In one utterance of several stretches, a last stretch this short is a name run straight on
+    (no pause) rather than the end of one long sentence."""
+    cue_echo_s: float = 0.3
+    """How late a loudspeaker cue may still reach the microphone after its recorded end."""
+    clip_level_fs: float = 0.99
+    """A sample at or above this fraction of full scale counts as clipped."""
+    clip_warn_fraction: float = 0.001
+    clip_fail_fraction: float = 0.01
+    quiet_speech_dbfs: float = -55.0
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    levels: LevelConfig = field(default_factory=LevelConfig)
+    detection: DetectionConfig = field(default_factory=DetectionConfig)
+    edges: EdgeConfig = field(default_factory=EdgeConfig)
+    pattern: PatternConfig = field(default_factory=PatternConfig)
+
+
+DEFAULT_CONFIG = DetectorConfig()

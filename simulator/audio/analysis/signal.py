@@ -1,0 +1,119 @@
+"""Signal primitives shared by the stages: the speech band, frame and envelope levels, spectra."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.audio.result import ANALYSIS_RATE_HZ
+
+FRAME_SAMPLES = ANALYSIS_RATE_HZ // 100  # 10 ms
+HOP_SAMPLES = ANALYSIS_RATE_HZ // 1000  # 1 ms
+FLOOR_DB = -100.0
+
+HIGHPASS_TAPS = 33
+"""Speech-band high-pass: the signal minus its centred 33-sample (2 ms) moving average. Zero phase,
+O(n): -35 dB at 50 Hz (mains hum), -16 dB at 150 Hz, within 1.5 dB of flat above 400 Hz. Removes
+DC offset, hum and most rumble (brown noise) before anything is measured."""
+
+
+def to_mono(samples: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
+    arr = np.asarray(samples, dtype=np.float32)
+    if arr.ndim == 2:
+        return arr.mean(axis=1, dtype=np.float32) if arr.shape[1] > 1 else arr[:, 0]
+    return arr.reshape(-1)
+
+
+def speech_band(x: npt.NDArray[np.float32], taps: int = HIGHPASS_TAPS) -> npt.NDArray[np.float32]:
+    n = x.size
+    if n <= taps:
+        return (x - x.mean()).astype(np.float32) if n else x
+    half = taps // 2
+    c = np.empty(n + 1, dtype=np.float64)
+    c[0] = 0.0
+    np.cumsum(x, dtype=np.float64, out=c[1:])
+    mean = np.empty(n, dtype=np.float64)
+    # Interior: the centred mean; the edges use the part of the window inside the signal.
+    inner = mean[half : n - half]
+    np.subtract(c[taps:], c[:-taps], out=inner)
+    inner *= 1.0 / taps
+    i = np.arange(half)
+    mean[:half] = c[i + half + 1] / (i + half + 1)
+    j = n - 1 - i
+    mean[j] = (c[n] - c[j - half]) / (n - j + half)
+    out: npt.NDArray[np.float32] = x - mean.astype(np.float32)
+    return out
+
+
+def block_power(x: npt.NDArray[np.float32], hop: int = HOP_SAMPLES) -> npt.NDArray[np.float64]:
+    """Mean power of every ``hop``-sample block (1 ms at 16 kHz)."""
+    n = x.size // hop
+    blocks = x[: n * hop].reshape(n, hop)
+    power: npt.NDArray[np.float64] = np.einsum("ij,ij->i", blocks, blocks, dtype=np.float64) / hop
+    return power
+
+
+def to_db(power: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    db: npt.NDArray[np.float64] = np.maximum(10.0 * np.log10(power + 1e-12), FLOOR_DB)
+    return db
+
+
+def frame_energy_db(x: npt.NDArray[np.float32], frame: int) -> npt.NDArray[np.float64]:
+    n = x.size // frame
+    if n == 0:
+        return np.zeros(0)
+    blocks = x[: n * frame].reshape(n, frame)
+    return to_db(np.einsum("ij,ij->i", blocks, blocks, dtype=np.float64) / frame)
+
+
+def envelope_db(
+    x: npt.NDArray[np.float32], hop: int = HOP_SAMPLES, window_hops: int = 5
+) -> npt.NDArray[np.float64]:
+    """RMS level over ``window_hops`` blocks centred on every ``hop``-sample block, in dBFS."""
+    power = block_power(x, hop)
+    if power.size == 0:
+        return power
+    half = window_hops // 2
+    c = np.concatenate(([0.0], np.cumsum(power)))
+    idx = np.arange(power.size)
+    lo = np.clip(idx - half, 0, power.size)
+    hi = np.clip(idx + half + 1, 0, power.size)
+    return to_db((c[hi] - c[lo]) / (hi - lo))
+
+
+def noise_floor_db(
+    energy: npt.NDArray[np.float64], block: int = 50, reach: int = 2
+) -> npt.NDArray[np.float64]:
+    """Adaptive noise floor per frame: 10th percentile per ``block`` frames, then the lowest of
+    each block and its ``reach`` neighbours on either side (minimum statistics)."""
+    n = energy.size
+    if n == 0:
+        return energy
+    blocks = -(-n // block)
+    full = n // block
+    per_block = np.percentile(energy[: full * block].reshape(full, block), 10, axis=1)
+    if full < blocks:
+        per_block = np.append(per_block, np.percentile(energy[full * block :], 10))
+    padded = np.concatenate((np.full(reach, np.inf), per_block, np.full(reach, np.inf)))
+    floors = np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).min(axis=1)
+    return np.repeat(floors, block)[:n]
+
+
+def median_of(values: npt.NDArray[np.float64]) -> float:
+    """The median (upper middle for even counts) without np.median's per-call overhead: this
+    runs for both edges of every segment."""
+    k = values.size // 2
+    return float(np.partition(values, k)[k])
+
+
+def stft_power(
+    x: npt.NDArray[np.float32], centres: npt.NDArray[np.int64], window: int
+) -> npt.NDArray[np.float64]:
+    """Power spectra of Hann-windowed frames centred on ``centres`` (zero outside the signal)."""
+    half = window // 2
+    padded = np.concatenate((np.zeros(half, np.float32), x, np.zeros(half, np.float32)))
+    idx = centres[:, None] + np.arange(window)[None, :]
+    frames = padded[idx] * np.hanning(window).astype(np.float32)
+    spec = np.fft.rfft(frames, axis=1)
+    power: npt.NDArray[np.float64] = np.square(np.abs(spec), dtype=np.float64)
+    return power
