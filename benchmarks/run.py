@@ -130,6 +130,19 @@ class PlainWebrtcvad(Method):
         return last_gap(segments, RATE_HZ)
 
 
+class Constant(Method):
+    """The constant answer: every round waited ``pause_s`` (a baseline that knows nothing)."""
+
+    matches_reason = False
+
+    def __init__(self, pause_s: float = 3.0) -> None:
+        self.pause_s = pause_s
+        self.name = f"{pause_s:.1f} s"
+
+    def analyze(self, samples: npt.NDArray[np.float32], rate_hz: int) -> Prediction:
+        return Prediction(self.pause_s)
+
+
 @dataclass(frozen=True, slots=True)
 class SileroParams:
     threshold: float = 0.5
@@ -268,6 +281,9 @@ def run_method(m: Method, item: Item, run: MethodRun) -> None:
 
 
 def groups_of(item: Item) -> list[str]:
+    own = getattr(item, "groups", None)
+    if callable(own):  # a room round names its own groups (rooms.RoomItem.groups)
+        return list(own())
     g = ["all", f"condition: {item.condition}", f"lang: {item.lang}"]
     g.append(f"rate: {item.sample_rate_hz // 1000 if item.sample_rate_hz % 1000 == 0 else 44.1}k")
     if item.noise is not None:
@@ -416,18 +432,29 @@ def write_dump(path: Path, items: list[Item], runs: list[MethodRun]) -> None:
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+ROOMS_START, ROOMS_END = "<!-- rooms:start -->", "<!-- rooms:end -->"
 
 
 def update_docs(path: Path, report: list[str], args: argparse.Namespace) -> None:
-    """Put the report between the results markers of docs/benchmarks.md."""
+    """Put the report between the results markers of docs/benchmarks.md (the room corpus'
+    report between its own markers, its headings two levels down)."""
+    rooms = getattr(args, "corpus", "noise") == "rooms"
+    start, end = (ROOMS_START, ROOMS_END) if rooms else (START, END)
     text = path.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise ValueError(f"the markers {START} and {END} are missing")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    body = ["#" + line if line.startswith("## ") else line for line in report]
-    body = [line for line in body if not line.startswith("# ")]
-    if args.items is not None:
+    if start not in text or end not in text:
+        raise ValueError(f"the markers {start} and {end} are missing")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    if rooms:
+        body = ["##" + line if line.startswith("#") else line for line in report]
+    else:
+        body = ["#" + line if line.startswith("## ") else line for line in report]
+        body = [line for line in body if not line.startswith("# ")]
+    if rooms:
+        seeds = ",".join(map(str, args.seed))
+        command = f"benchmarks/run.py --corpus rooms --split {args.split}"
+        command += (f" --seed {seeds}" if seeds != "0" else "") + f" --count {args.count}"
+    elif args.items is not None:
         command = f"benchmarks/run.py --items {args.items}"
     else:
         seeds = ",".join(map(str, args.seed))
@@ -436,7 +463,7 @@ def update_docs(path: Path, report: list[str], args: argparse.Namespace) -> None
     stamp = time.strftime("%Y-%m-%d")
     intro = f"Run on {stamp} with `.venv/bin/python {command}`."
     path.write_text(
-        head + START + "\n" + intro + "\n" + "\n".join(body).rstrip() + "\n" + END + tail,
+        head + start + "\n" + intro + "\n" + "\n".join(body).rstrip() + "\n" + end + tail,
         encoding="utf-8",
     )
 
@@ -521,213 +548,30 @@ def load_items(folder: Path) -> Iterator[Item]:
         )
 
 
-# --- main ---------------------------------------------------------------------------------------
+GroupMetrics = tuple[tuple[str, str], ...]
+DEFAULT_GROUP_METRICS: GroupMetrics = (
+    ("Verdict agreement %", "verdict_agree"),
+    ("Pauses within ±100 ms %", "within_100"),
+)
 
 
-def build_methods(names: list[str], silero_params: SileroParams) -> tuple[list[Method], list[str]]:
-    methods: list[Method] = []
-    notes: list[str] = []
-    if "ours" in names:
-        try:
-            methods.append(Ours())
-        except ImportError as exc:
-            notes.append(f"ours: skipped — simulator.audio.analysis is not available ({exc})")
-        except Exception as exc:  # a half-written module must not stop the baselines
-            notes.append(f"ours: skipped — importing simulator.audio.analysis failed ({exc!r})")
-    if "webrtcvad" in names:
-        try:
-            methods += [PlainWebrtcvad(mode) for mode in range(4)]
-        except ImportError as exc:
-            notes.append(f"webrtcvad: skipped — {exc}")
-    if "silero" in names:
-        try:
-            methods.append(Silero(silero_params))
-        except (ImportError, RuntimeError, OSError) as exc:
-            notes.append(
-                f"silero: skipped — {exc} (install: pip install onnxruntime; "
-                "pip install --no-deps silero-vad)"
-            )
-        except Exception as exc:  # onnxruntime raises its own exception types on a bad model
-            notes.append(f"silero: skipped — could not load the model: {exc}")
-    return methods, notes
-
-
-def tune_silero(silero: Silero, items: list[Item], log: Callable[[str], None]) -> SileroParams:
-    """Grid-search the silero segmentation on these rounds (probabilities computed once)."""
-    probs = [silero.probabilities(i.samples, i.sample_rate_hz) for i in items]
-    rows = []
-    best: tuple[tuple[float, float, float], SileroParams] | None = None
-    for thr in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
-        for min_sil in (100, 200, 300, 500, 700):
-            for pad in (0, 30):
-                p = SileroParams(threshold=thr, min_silence_ms=min_sil, pad_ms=pad)
-                pairs = [
-                    (i, Silero.from_probabilities(pr, p))
-                    for i, pr in zip(items, probs, strict=True)
-                ]
-                s = stats(pairs, match_reason=False)
-                key = (s.verdict_agree, s.within_100 or 0.0, -(s.mae_ms or 0.0))
-                rows.append(
-                    [
-                        f"{thr}",
-                        f"{min_sil}",
-                        f"{pad}",
-                        fmt(s.verdict_agree),
-                        fmt(s.within_100),
-                        fmt(s.mae_ms, 0),
-                        fmt(s.no_measurement),
-                    ]
-                )
-                if best is None or key > best[0]:
-                    best = (key, p)
-    log(
-        table(
-            [
-                "threshold",
-                "min silence ms",
-                "pad ms",
-                "verdict %",
-                "±100 ms %",
-                "MAE ms",
-                "no meas %",
-            ],
-            rows,
-        )
-    )
-    assert best is not None
-    log(f"\nbest: {best[1]}")
-    return best[1]
-
-
-def _seeds(text: str) -> tuple[int, ...]:
-    try:
-        seeds = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a seed or comma-separated seeds, like 2 or 1,2,3: {text!r}"
-        ) from None
-    if len(set(seeds)) != len(seeds):
-        raise argparse.ArgumentTypeError(f"a seed is given twice: {text!r}")
-    return seeds
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Benchmark pause measurement on generated rounds.")
-    ap.add_argument("--count", type=int, default=600, help="rounds to generate (default 600)")
-    ap.add_argument(
-        "--seed",
-        type=_seeds,
-        default=(0,),
-        help="corpus seed (default 0); several, comma-separated (1,2,3,4), score their rounds "
-        "together: --count rounds of each",
-    )
-    ap.add_argument(
-        "--methods",
-        default="ours,webrtcvad,silero",
-        help="comma-separated subset of ours,webrtcvad,silero (default: all)",
-    )
-    ap.add_argument(
-        "--items",
-        type=Path,
-        metavar="DIR",
-        help="score the WAV files listed in DIR/labels.jsonl instead of generating rounds",
-    )
-    ap.add_argument(
-        "--only-ours", action="store_true", help="score only ours (same as --methods ours)"
-    )
-    ap.add_argument("--markdown", type=Path, help="also write the report to this Markdown file")
-    ap.add_argument(
-        "--dump",
-        type=Path,
-        help="write one JSON line per round: its labels and every method's result",
-    )
-    ap.add_argument(
-        "--update-docs",
-        action="store_true",
-        help=f"replace the figures in {DOCS.relative_to(DOCS.parents[1])} with this run's report",
-    )
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="espeak-ng clip cache")
-    ap.add_argument(
-        "--tune-silero",
-        action="store_true",
-        help="grid-search silero's threshold/min silence/padding on these rounds and print it",
-    )
-    args = ap.parse_args(argv)
-    names = (
-        ["ours"] if args.only_ours else [m.strip() for m in args.methods.split(",") if m.strip()]
-    )
-    unknown = sorted(set(names) - {"ours", "webrtcvad", "silero"})
-    if unknown:
-        ap.error(f"unknown method(s) {', '.join(unknown)}; choose from ours, webrtcvad, silero")
-    if args.count < 1:
-        ap.error("--count must be at least 1")
-
-    out: list[str] = []
-
-    def log(text: str = "") -> None:
-        print(text, flush=True)
-        out.append(text)
-
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    methods, notes = build_methods(names, SILERO_DEFAULT)
-    for note in notes:
-        print(note, file=sys.stderr)
-    if not methods:
-        print("nothing to score: no method could be loaded", file=sys.stderr)
-        return 2
-
-    bank: SpeechBank | None = None
-    gen: Iterator[Item]
-    try:
-        if args.items is not None:
-            gen = load_items(args.items)
-            source = f"from {args.items}"
-        else:
-            bank = SpeechBank(args.cache)
-            gen = itertools.chain.from_iterable(
-                iter_items(seed, args.count, bank=bank) for seed in args.seed
-            )
-            source = ("seed " if len(args.seed) == 1 else "seeds ") + ", ".join(map(str, args.seed))
-    except SpeechError as exc:
-        print(f"benchmark: {exc}", file=sys.stderr)
-        return 2
-    items: list[Item] = []
-    runs = [MethodRun(m) for m in methods]
-    gen_cpu = 0.0
-    while True:
-        t0 = time.process_time()
-        try:
-            item = next(gen)
-        except StopIteration:
-            break
-        except (SpeechError, LabelError) as exc:
-            print(f"benchmark: {exc}", file=sys.stderr)
-            return 2
-        finally:
-            gen_cpu += time.process_time() - t0
-        items.append(item)
-        if not args.tune_silero:
-            for run in runs:
-                run_method(run.method, item, run)
-        if len(items) % 100 == 0:
-            print(f"  … {len(items)} rounds", file=sys.stderr, flush=True)
-
-    if not items:
-        print("benchmark: no rounds to score", file=sys.stderr)
-        return 2
-    if args.tune_silero:
-        silero = next((m for m in methods if isinstance(m, Silero)), None)
-        if silero is None:
-            print(
-                "--tune-silero needs the silero baseline, which is not available", file=sys.stderr
-            )
-            return 2
-        tune_silero(silero, items, log)
-        return 0
-
+def report(
+    items: list[Item],
+    runs: list[MethodRun],
+    log: Callable[..., None],
+    *,
+    source: str,
+    notes: list[str],
+    heading: str = "# coach-sim pause benchmark",
+    group_order: list[str] = GROUP_ORDER,
+    group_metrics: GroupMetrics = DEFAULT_GROUP_METRICS,
+    targets: tuple[tuple[str, str, str, float, bool], ...] = TARGETS,
+    speed_goal: float = 1000.0,
+) -> None:
+    """The report on scored rounds: overall, by group, per method, targets and reasons."""
     audio_s = sum(i.duration_s for i in items)
     n_fail = sum(i.kind != "round" for i in items)
-    log("# coach-sim pause benchmark")
+    log(heading)
     log()
     log(
         f"{len(items)} rounds ({source}; {len(items) - n_fail} with a thinking pause, "
@@ -778,17 +622,14 @@ def main(argv: list[str] | None = None) -> int:
     for idx, item in enumerate(items):
         for g in groups_of(item):
             by_group.setdefault(g, []).append(idx)
-    groups = [g for g in GROUP_ORDER if g in by_group]
+    groups = [g for g in group_order if g in by_group]
     groups += sorted(g for g in by_group if g not in GROUP_ORDER)
 
     def group_stats(run: MethodRun, g: str) -> Stats:
         return stats([(items[k], run.preds[k]) for k in by_group[g]], run.method.matches_reason)
 
     cache = {(r.method.name, g): group_stats(r, g) for r in runs for g in groups}
-    for title, key in (
-        ("Verdict agreement %", "verdict_agree"),
-        ("Pauses within ±100 ms %", "within_100"),
-    ):
+    for title, key in group_metrics:
         log(f"## {title} by condition")
         log()
         rows = [
@@ -839,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # The project's targets, side by side for every method.
     target_rows = []
-    for label, group, key, goal, higher in TARGETS:
+    for label, group, key, goal, higher in targets:
         if group not in by_group:
             continue
         row = [label, f"{'≥' if higher else '≤'} {goal:g}"]
@@ -848,10 +689,10 @@ def main(argv: list[str] | None = None) -> int:
             ok = value is not None and (value >= goal if higher else value <= goal)
             row.append("–" if value is None else f"{value:.1f}{'' if ok else ' ✗'}")
         target_rows.append(row)
-    speed_row = ["speed × real time (analysis)", "≥ 1000"]
+    speed_row = ["speed × real time (analysis)", f"≥ {speed_goal:g}"]
     for run in runs:
         speed = audio_s / run.cpu_s if run.cpu_s > 0 else math.inf
-        speed_row.append(f"{speed:.0f}{'' if speed >= 1000 else ' ✗'}")
+        speed_row.append(f"{speed:.0f}{'' if speed >= speed_goal else ' ✗'}")
     target_rows.append(speed_row)
     log("## Targets")
     log()
@@ -891,14 +732,177 @@ def main(argv: list[str] | None = None) -> int:
                 log("    " + e.strip().replace("\n", "\n    "))
             log()
 
-    cpu = time.process_time() - cpu0
-    wall = time.perf_counter() - wall0
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def build_methods(names: list[str], silero_params: SileroParams) -> tuple[list[Method], list[str]]:
+    methods: list[Method] = []
+    notes: list[str] = []
+    if "ours" in names:
+        try:
+            methods.append(Ours())
+        except ImportError as exc:
+            notes.append(f"ours: skipped — simulator.audio.analysis is not available ({exc})")
+        except Exception as exc:  # a half-written module must not stop the baselines
+            notes.append(f"ours: skipped — importing simulator.audio.analysis failed ({exc!r})")
+    if "webrtcvad" in names:
+        try:
+            methods += [PlainWebrtcvad(mode) for mode in range(4)]
+        except ImportError as exc:
+            notes.append(f"webrtcvad: skipped — {exc}")
+    if "silero" in names:
+        try:
+            methods.append(Silero(silero_params))
+        except (ImportError, RuntimeError, OSError) as exc:
+            notes.append(
+                f"silero: skipped — {exc} (install: pip install onnxruntime; "
+                "pip install --no-deps silero-vad)"
+            )
+        except Exception as exc:  # onnxruntime raises its own exception types on a bad model
+            notes.append(f"silero: skipped — could not load the model: {exc}")
+    if "constant" in names:
+        methods.append(Constant(3.0))
+    return methods, notes
+
+
+def tune_silero(silero: Silero, items: list[Item], log: Callable[[str], None]) -> SileroParams:
+    """Grid-search the silero segmentation on these rounds (probabilities computed once)."""
+    probs = [silero.probabilities(i.samples, i.sample_rate_hz) for i in items]
+    rows = []
+    best: tuple[tuple[float, float, float], SileroParams] | None = None
+    for thr in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+        for min_sil in (100, 200, 300, 500, 700):
+            for pad in (0, 30):
+                p = SileroParams(threshold=thr, min_silence_ms=min_sil, pad_ms=pad)
+                pairs = [
+                    (i, Silero.from_probabilities(pr, p))
+                    for i, pr in zip(items, probs, strict=True)
+                ]
+                s = stats(pairs, match_reason=False)
+                key = (s.verdict_agree, s.within_100 or 0.0, -(s.mae_ms or 0.0))
+                rows.append(
+                    [
+                        f"{thr}",
+                        f"{min_sil}",
+                        f"{pad}",
+                        fmt(s.verdict_agree),
+                        fmt(s.within_100),
+                        fmt(s.mae_ms, 0),
+                        fmt(s.no_measurement),
+                    ]
+                )
+                if best is None or key > best[0]:
+                    best = (key, p)
     log(
-        f"Whole process: {cpu:.1f} s CPU ({wall:.1f} s wall), of which making or reading the "
-        f"rounds {gen_cpu:.1f} s; {bank.espeak_calls if bank else 0} new espeak-ng clips. "
-        "Speeds are audio seconds per CPU second of the analysis alone "
-        "(incl. setup: plus imports and model loading)."
+        table(
+            [
+                "threshold",
+                "min silence ms",
+                "pad ms",
+                "verdict %",
+                "±100 ms %",
+                "MAE ms",
+                "no meas %",
+            ],
+            rows,
+        )
     )
+    assert best is not None
+    log(f"\nbest: {best[1]}")
+    return best[1]
+
+
+ROOM_GROUP_METRICS: GroupMetrics = (
+    ("Verdict agreement %", "verdict_agree"),
+    ("Pauses within ±250 ms %", "within_250"),
+    ("Pauses within ±100 ms %", "within_100"),
+    ("No measurement %", "no_measurement"),
+)
+
+
+def run_rooms(
+    args: argparse.Namespace,
+    methods: list[Method],
+    notes: list[str],
+    log: Callable[..., None],
+    out: list[str],
+) -> int:
+    """Score the room corpus: each split on its own, the same rounds for every method."""
+    import rooms as room_corpus
+
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    splits = ["tune", "heldout"] if args.split == "both" else [args.split]
+    all_items: list[Item] = []
+    all_runs = [MethodRun(m) for m in methods]
+    summary: list[list[str]] = []
+    gen_cpu = 0.0
+    for split in splits:
+        t0 = time.process_time()
+        items: list[Item] = []
+        try:
+            for seed in args.seed:
+                items += room_corpus.room_items(
+                    split,
+                    seed,
+                    args.count,
+                    dev_audio=args.dev_audio,
+                    espeak_cache=args.cache,
+                    log=lambda text: print(text, file=sys.stderr, flush=True),
+                )
+        except (room_corpus.RoomCorpusError, SpeechError) as exc:
+            print(f"benchmark: {exc}", file=sys.stderr)
+            return 2
+        gen_cpu += time.process_time() - t0
+        runs = [MethodRun(m) for m in methods]
+        for k, item in enumerate(items, 1):
+            for run in runs:
+                run_method(run.method, item, run)
+            if k % 100 == 0:
+                print(f"  … {k} {split} rounds scored", file=sys.stderr, flush=True)
+        seeds = ("seed " if len(args.seed) == 1 else "seeds ") + ", ".join(map(str, args.seed))
+        report(
+            items,
+            runs,
+            log,
+            source=f"split {split}, {seeds}",
+            notes=notes if split == splits[0] else [],
+            heading=f"# Room benchmark: {split} split",
+            group_order=room_corpus.GROUP_ORDER,
+            group_metrics=ROOM_GROUP_METRICS,
+            targets=room_corpus.TARGETS,
+            speed_goal=250.0,
+        )
+        for label, group, key, goal, higher in room_corpus.TARGETS:
+            idx = [k for k, item in enumerate(items) if group in groups_of(item)]
+            row = [label, split, str(len(idx)), f"{'≥' if higher else '≤'} {goal:g}"]
+            for run in runs:
+                s = stats([(items[k], run.preds[k]) for k in idx], False)
+                value = getattr(s, key)
+                ok = value is not None and (value >= goal if higher else value <= goal)
+                row.append("–" if value is None else f"{value:.1f}{'' if ok else ' ✗'}")
+            summary.append(row)
+        all_items += items
+        for whole, part in zip(all_runs, runs, strict=True):
+            whole.preds += part.preds
+            whole.cpu_s += part.cpu_s
+    log("# Room benchmark: targets by split")
+    log()
+    log(table(["target", "split", "n", "goal"] + [m.name for m in methods], summary))
+    log()
+    log(
+        f"Whole process: {time.process_time() - cpu0:.1f} s CPU "
+        f"({time.perf_counter() - wall0:.1f} s wall), of which making or reading the rounds "
+        f"{gen_cpu:.1f} s."
+    )
+    return finish_reports(args, out, all_items, all_runs)
+
+
+def finish_reports(
+    args: argparse.Namespace, out: list[str], items: list[Item], runs: list[MethodRun]
+) -> int:
+    """Write the per-round dump, the report into docs/benchmarks.md and/or a Markdown file, as
+    asked."""
     if args.dump:
         try:
             write_dump(args.dump, items, runs)
@@ -919,6 +923,179 @@ def main(argv: list[str] | None = None) -> int:
             print(f"benchmark: cannot write {args.markdown}: {exc}", file=sys.stderr)
             return 1
     return 0
+
+
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        seeds = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a seed or comma-separated seeds, like 2 or 1,2,3: {text!r}"
+        ) from None
+    if len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"a seed is given twice: {text!r}")
+    return seeds
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark pause measurement on generated rounds.")
+    ap.add_argument("--count", type=int, default=600, help="rounds to generate (default 600)")
+    ap.add_argument(
+        "--seed",
+        type=_seeds,
+        default=(0,),
+        help="corpus seed (default 0); several, comma-separated (1,2,3,4), score their rounds "
+        "together: --count rounds of each",
+    )
+    ap.add_argument(
+        "--methods",
+        help="comma-separated subset of ours,webrtcvad,silero,constant (default: "
+        "ours,webrtcvad,silero; with --corpus rooms also constant, the answer 3.0 s)",
+    )
+    ap.add_argument(
+        "--corpus",
+        choices=("noise", "rooms"),
+        default="noise",
+        help="noise: espeak-ng rounds with added noise (default); rooms: rounds in rooms with "
+        "real voices, microphones, room noise and events (benchmarks/rooms.py)",
+    )
+    ap.add_argument(
+        "--split",
+        choices=("tune", "heldout", "both"),
+        default="both",
+        help="with --corpus rooms: the speakers and events to score (default both, each "
+        "reported on its own)",
+    )
+    ap.add_argument(
+        "--dev-audio",
+        type=Path,
+        help="with --corpus rooms: the dev-audio pack (default: $COACH_SIM_DEV_AUDIO or "
+        "../shared/dev-audio beside the repository)",
+    )
+    ap.add_argument(
+        "--items",
+        type=Path,
+        metavar="DIR",
+        help="score the WAV files listed in DIR/labels.jsonl instead of generating rounds",
+    )
+    ap.add_argument(
+        "--only-ours", action="store_true", help="score only ours (same as --methods ours)"
+    )
+    ap.add_argument("--markdown", type=Path, help="also write the report to this Markdown file")
+    ap.add_argument(
+        "--dump",
+        type=Path,
+        help="write one JSON line per round: its labels and every method's result",
+    )
+    ap.add_argument(
+        "--update-docs",
+        action="store_true",
+        help=f"replace the figures in {DOCS.relative_to(DOCS.parents[1])} with this run's report",
+    )
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="espeak-ng clip cache")
+    ap.add_argument(
+        "--tune-silero",
+        action="store_true",
+        help="grid-search silero's threshold/min silence/padding on these rounds and print it",
+    )
+    args = ap.parse_args(argv)
+    rooms = args.corpus == "rooms"
+    methods_text = args.methods or (
+        "ours,webrtcvad,silero,constant" if rooms else "ours,webrtcvad,silero"
+    )
+    names = (
+        ["ours"] if args.only_ours else [m.strip() for m in methods_text.split(",") if m.strip()]
+    )
+    unknown = sorted(set(names) - {"ours", "webrtcvad", "silero", "constant"})
+    if unknown:
+        ap.error(
+            f"unknown method(s) {', '.join(unknown)}; choose from ours, webrtcvad, silero, constant"
+        )
+    if rooms and (args.items is not None or args.tune_silero):
+        ap.error(
+            "--corpus rooms makes its own rounds: it cannot be combined with --items or "
+            "--tune-silero"
+        )
+    if args.count < 1:
+        ap.error("--count must be at least 1")
+
+    out: list[str] = []
+
+    def log(text: str = "") -> None:
+        print(text, flush=True)
+        out.append(text)
+
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    methods, notes = build_methods(names, SILERO_DEFAULT)
+    for note in notes:
+        print(note, file=sys.stderr)
+    if not methods:
+        print("nothing to score: no method could be loaded", file=sys.stderr)
+        return 2
+
+    if rooms:
+        return run_rooms(args, methods, notes, log, out)
+
+    bank: SpeechBank | None = None
+    gen: Iterator[Item]
+    try:
+        if args.items is not None:
+            gen = load_items(args.items)
+            source = f"from {args.items}"
+        else:
+            bank = SpeechBank(args.cache)
+            gen = itertools.chain.from_iterable(
+                iter_items(seed, args.count, bank=bank) for seed in args.seed
+            )
+            source = ("seed " if len(args.seed) == 1 else "seeds ") + ", ".join(map(str, args.seed))
+    except SpeechError as exc:
+        print(f"benchmark: {exc}", file=sys.stderr)
+        return 2
+    items: list[Item] = []
+    runs = [MethodRun(m) for m in methods]
+    gen_cpu = 0.0
+    while True:
+        t0 = time.process_time()
+        try:
+            item = next(gen)
+        except StopIteration:
+            break
+        except (SpeechError, LabelError) as exc:
+            print(f"benchmark: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            gen_cpu += time.process_time() - t0
+        items.append(item)
+        if not args.tune_silero:
+            for run in runs:
+                run_method(run.method, item, run)
+        if len(items) % 100 == 0:
+            print(f"  … {len(items)} rounds", file=sys.stderr, flush=True)
+
+    if not items:
+        print("benchmark: no rounds to score", file=sys.stderr)
+        return 2
+    if args.tune_silero:
+        silero = next((m for m in methods if isinstance(m, Silero)), None)
+        if silero is None:
+            print(
+                "--tune-silero needs the silero baseline, which is not available", file=sys.stderr
+            )
+            return 2
+        tune_silero(silero, items, log)
+        return 0
+
+    report(items, runs, log, source=source, notes=notes)
+
+    cpu = time.process_time() - cpu0
+    wall = time.perf_counter() - wall0
+    log(
+        f"Whole process: {cpu:.1f} s CPU ({wall:.1f} s wall), of which making or reading the "
+        f"rounds {gen_cpu:.1f} s; {bank.espeak_calls if bank else 0} new espeak-ng clips. "
+        "Speeds are audio seconds per CPU second of the analysis alone "
+        "(incl. setup: plus imports and model loading)."
+    )
+    return finish_reports(args, out, items, runs)
 
 
 if __name__ == "__main__":
