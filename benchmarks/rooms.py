@@ -1010,8 +1010,7 @@ class RoomCorpus:
             count = int(rng.integers(1, 5 if kind == "keyboard" else 4))
             spacing = (0.12, 0.35) if kind == "keyboard" else (0.4, 0.65)
             return self._sequence(rng, files, count, spacing)
-        c = self.clip(files[int(rng.integers(len(files)))])
-        return c.samples.astype(np.float64)
+        return self.clip(files[int(rng.integers(len(files)))]).samples.astype(np.float64)
 
     def _sequence(
         self,
@@ -1240,7 +1239,7 @@ class RoomCorpus:
         first = kinds.pop(int(rng.integers(len(kinds))))
         rir = room.events[int(rng.integers(len(room.events)))]
         for kind in [first, "pen", "keyboard"]:  # short ones when the first does not fit
-            dry = self.event(rng, kind)
+            dry = shorten_event(self.event(rng, kind), (hi_s - lo_s) * RATE_HZ)
             bounds = speech_bounds(dry, RATE_HZ)
             if bounds is None:
                 continue
@@ -1265,6 +1264,23 @@ class RoomCorpus:
 def family(speaker: str) -> str:
     """The source a speaker comes from: ``en_coswara_x`` → ``en_coswara``."""
     return "_".join(speaker.split("_")[:2])
+
+
+def shorten_event(x: F64, room: float) -> F64:
+    """A bout (coughs, breaths, steps) longer than ``room`` samples, cut in its last quiet gap
+    (0.1 s or more under peak − 40 dB) that leaves at most ``room`` samples of sound, and faded
+    out over 10 ms; unchanged if it fits or has no such gap."""
+    bounds = speech_bounds(x, RATE_HZ)
+    if bounds is None or bounds[1] - bounds[0] <= room:
+        return x
+    clip = Clip(x.astype(np.float32), *bounds)
+    cuts = [(a + b) // 2 for a, b in internal_gaps(clip, 0.1) if a - bounds[0] <= room]
+    if not cuts:
+        return x
+    y = x[: cuts[-1]].copy()
+    fade = min(y.size, round(0.01 * RATE_HZ))
+    y[y.size - fade :] *= np.linspace(1.0, 0.0, fade)
+    return y
 
 
 def _word_text(entry: Entry) -> str:

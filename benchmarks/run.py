@@ -623,7 +623,7 @@ def report(
         for g in groups_of(item):
             by_group.setdefault(g, []).append(idx)
     groups = [g for g in group_order if g in by_group]
-    groups += sorted(g for g in by_group if g not in GROUP_ORDER)
+    groups += sorted(g for g in by_group if g not in group_order)
 
     def group_stats(run: MethodRun, g: str) -> Stats:
         return stats([(items[k], run.preds[k]) for k in by_group[g]], run.method.matches_reason)
