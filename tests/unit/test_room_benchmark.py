@@ -72,3 +72,49 @@ def test_agc_output_stays_within_full_scale() -> None:
     x[RATE:] = 0.5  # a loud onset after silence: the raised gain would overshoot
     y = _agc().apply(x)
     assert np.max(np.abs(y)) <= 0.99
+
+
+def _tone(seconds: float, level: float = 0.5, f_hz: float = 200.0) -> np.ndarray:
+    t = np.arange(round(seconds * RATE)) / RATE
+    return level * np.sin(2 * np.pi * f_hz * t) * np.hanning(t.size) ** 0.1
+
+
+def _clip(x: np.ndarray) -> rooms.Clip:
+    bounds = rooms.speech_bounds(x, RATE)
+    assert bounds is not None
+    return rooms.trim_clip(x, *bounds)
+
+
+def _silence(seconds: float) -> np.ndarray:
+    return np.zeros(round(seconds * RATE))
+
+
+def test_a_word_is_usable_alone_but_not_with_a_click_before_it() -> None:
+    word = _tone(0.4)
+    assert rooms.label_safe(_clip(np.concatenate([_silence(0.3), word, _silence(0.3)])), True)
+    click = np.zeros(round(0.01 * RATE))
+    click[:40] = 0.3
+    with_click = np.concatenate([_silence(0.1), click, _silence(0.2), word, _silence(0.3)])
+    assert not rooms.label_safe(_clip(with_click), word=True)
+
+
+def test_an_utterance_with_a_long_faint_tail_is_refused_and_the_mix_tail_is_cut() -> None:
+    speech = _tone(1.0)
+    tail = _tone(0.35, level=0.5 * 10 ** (-35 / 20))  # 0.35 s at −35 dB: over the −40 dB rule
+    x = np.concatenate([_silence(0.2), speech, tail, _silence(0.3)])
+    clip = _clip(x)
+    assert (clip.end - clip.start) / RATE > 1.3  # the rule counts the tail as speech …
+    assert not rooms.label_safe(clip, word=False)  # … so the clip is not used as it is
+    cut = rooms.cut_mixed_tail(clip)
+    assert abs((cut.end - cut.start) / RATE - 1.0) < 0.04  # its boundaries: the speech alone
+    assert rooms.label_safe(cut, word=False)
+
+
+def test_a_long_bout_is_cut_in_a_gap_to_fit_the_pause() -> None:
+    cough = _tone(0.3, f_hz=900.0)
+    bout = np.concatenate([cough, _silence(0.25), cough, _silence(0.25), cough])  # 1.4 s
+    short = rooms.shorten_event(bout, 1.0 * RATE)
+    bounds = rooms.speech_bounds(short, RATE)
+    assert bounds is not None and (bounds[1] - bounds[0]) / RATE <= 1.0
+    assert (bounds[1] - bounds[0]) / RATE > 0.8  # two coughs kept, not one
+    assert rooms.shorten_event(bout, 2.0 * RATE) is bout
