@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from simulator.audio.analysis import analyze_samples
-from simulator.audio.live import LiveRound, expected_speech_s
+from simulator.audio import live as live_module
+from simulator.audio.live import LiveRound
 from simulator.audio.pattern import Band, Pattern, Phase, PhaseKind, Shape, question_pause_name
 from simulator.audio.result import LevelWarning, Reason, Verdict
 from tests.speech import RATE, clip, make_round, silence
@@ -41,11 +42,12 @@ def test_synthetic_bursts_measure_the_gap_within_half_an_envelope_window() -> No
     rng = np.random.default_rng(3)
 
     def burst(seconds: float) -> np.ndarray:
-        # Noise shaped like a syllable train: 4 Hz amplitude modulation, never fully silent.
+        # A buzz shaped like a syllable train: a 120 Hz voice (its first 20 harmonics) with some
+        # breath noise, 4 Hz amplitude modulation, never fully silent.
         t = np.arange(int(seconds * RATE)) / RATE
-        return (0.3 * rng.standard_normal(t.size) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))).astype(
-            np.float32
-        )
+        voice = sum(np.sin(2 * np.pi * 120 * k * t) / k for k in range(1, 21))
+        sound = 0.15 * voice + 0.1 * rng.standard_normal(t.size)
+        return (sound * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))).astype(np.float32)
 
     x = np.concatenate([silence(0.5), burst(2.0), silence(2.75), burst(0.4), silence(1.0)])
     m = analyze_samples(x, RATE)
@@ -197,9 +199,7 @@ def test_live_round_ends_after_the_name_and_matches_offline(
     question: np.ndarray, name: np.ndarray
 ) -> None:
     r = make_round(question, name, 3.0, tail_s=3.0)
-    live = LiveRound(
-        question_pause_name(), min_question_s=0.5 * expected_speech_s(QUESTION_NL, "nl")
-    )
+    live = LiveRound(question_pause_name())
     ended_at = None
     for i in range(0, r.samples.size, 1600):
         if live.feed(r.samples[i : i + 1600]).done:
@@ -218,12 +218,7 @@ def test_live_round_ends_within_one_block_of_the_end_silence(
     # Blocks of 20 ms, as the microphone delivers them; checks every 0.1 s of audio, but the
     # last one falls when the 0.8 s of silence after the name is complete.
     r = make_round(question, name, 3.0, tail_s=3.0)
-    live = LiveRound(
-        question_pause_name(),
-        min_question_s=0.5 * expected_speech_s(QUESTION_NL, "nl"),
-        end_silence_s=0.8,
-        check_every_s=0.1,
-    )
+    live = LiveRound(question_pause_name(), end_silence_s=0.8, check_every_s=0.1)
     block = 320
     ended_at = next(
         i + block
@@ -279,7 +274,7 @@ def _feed_until_done(live: LiveRound, x: np.ndarray, block: int = 320) -> float 
 
 
 def test_live_round_waits_when_what_follows_a_break_is_longer_than_the_name(
-    name: np.ndarray, espeak: str
+    name: np.ndarray, espeak: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The question comes apart after its first words (as it can in a noisy room); what follows
     # the break is far longer than "Kay", so the round waits for the name instead of ending.
@@ -288,13 +283,14 @@ def test_live_round_waits_when_what_follows_a_break_is_longer_than_the_name(
     x = np.concatenate([silence(0.5), first, silence(0.4), rest, silence(3.0), name, silence(6.0)])
     name_start = int(0.5 * RATE) + first.size + int(0.4 * RATE) + rest.size + int(3.0 * RATE)
 
-    unsure = LiveRound(question_pause_name(), min_question_s=0.5, max_name_s=0.8)
+    unsure = LiveRound(question_pause_name())
     ended = _feed_until_done(unsure, x)
     assert ended is not None and ended * RATE > name_start + name.size
     assert unsure.finish().pause_s == pytest.approx(3.0, abs=0.05)
 
-    # Without knowing how long the name is, the round ends in the thinking pause.
-    naive = LiveRound(question_pause_name(), min_question_s=0.5)
+    # Without a longest name, the round ends in the thinking pause.
+    monkeypatch.setattr(live_module, "NAME_MAX_S", 100.0)
+    naive = LiveRound(question_pause_name())
     ended = _feed_until_done(naive, x)
     assert ended is not None and ended * RATE < name_start
 

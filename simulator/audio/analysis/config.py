@@ -48,6 +48,16 @@ class DetectionConfig:
     """... a segment must also reach within this of the speaker's level in the first-difference
     (high-frequency tilted) signal: a voice close to the microphone keeps its high frequencies,
     voices across the room reach it duller (directivity, absorption, reverberation)."""
+    min_voiced_run_ms: int = 50
+    """A segment must hold a voiced stretch this long (a vowel): speech, not a cough, a scrape,
+    a key click or a footstep. 0 switches the check off."""
+    voicing_group_gap_ms: int = 250
+    """Segments closer than this form one utterance, judged as a whole."""
+    voicing_above_background_db: float = 20.0
+    """Judge voicing only when the speaker stands this far above the background: in a room full
+    of other voices the background itself is voiced and the near-voice rule does the work."""
+    voicing_threshold: float = 0.6
+    """A 10 ms frame is voiced when its normalised autocorrelation at a pitch lag reaches this."""
 
 
 @dataclass(frozen=True, slots=True)

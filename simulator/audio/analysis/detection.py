@@ -15,6 +15,7 @@ import numpy.typing as npt
 from simulator.audio.analysis.config import DetectionConfig, LevelConfig
 from simulator.audio.analysis.levels import FrameLevels
 from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
+from simulator.audio.analysis.voicing import longest_voiced_run_ms
 from simulator.audio.segmenter import segment
 
 
@@ -42,7 +43,41 @@ def detect_speech(
     frames = [(a, b) for a, b in frames if fl.energy_db[a:b].max() >= need]
     if fl.full_speaker_db - fl.full_background_db < config.near_voice_below_db and frames:
         frames = _near_voices_only(x, fl, frames, config)
+    if (
+        config.min_voiced_run_ms
+        and fl.full_speaker_db - fl.full_background_db >= config.voicing_above_background_db
+    ):
+        frames = _voiced_utterances_only(x, fl, frames, config)
     return frames
+
+
+def _voiced_utterances_only(
+    x: npt.NDArray[np.float32],
+    fl: FrameLevels,
+    frames: list[tuple[int, int]],
+    config: DetectionConfig,
+) -> list[tuple[int, int]]:
+    """Keep the utterances (segments closer than a gap between words) that hold a vowel.
+
+    Judged per utterance, not per segment: a word's unvoiced ending ("-s", "-t") may stand
+    apart as a segment of its own, and belongs to the word before it.
+    """
+    gap = config.voicing_group_gap_ms // 10
+    groups: list[list[tuple[int, int]]] = []
+    for seg in frames:
+        if groups and seg[0] - groups[-1][-1][1] < gap:
+            groups[-1].append(seg)
+        else:
+            groups.append([seg])
+    kept: list[tuple[int, int]] = []
+    for group in groups:
+        if any(
+            longest_voiced_run_ms(x, a, b, _voicing_thresholds(fl, a, b, config))
+            >= config.min_voiced_run_ms
+            for a, b in group
+        ):
+            kept.extend(group)
+    return kept
 
 
 def _near_voices_only(
@@ -57,3 +92,14 @@ def _near_voices_only(
     ref = fl.reference
     hf_speaker = float(np.percentile(hf[ref][(fl.vad & fl.sound)[ref]], 95))
     return [(a, b) for a, b in frames if hf[a:b].max() - hf_speaker >= config.near_voice_hf_db]
+
+
+def _voicing_thresholds(
+    fl: FrameLevels, first: int, last: int, config: DetectionConfig
+) -> npt.NDArray[np.float64]:
+    """Per frame, the periodicity a voice reaches there: noise at a frame's signal-to-noise
+    ratio ``s`` (as a power ratio) lowers a periodic sound's correlation to about s / (1 + s)."""
+    excess = 10 ** ((fl.full_energy_db[first:last] - fl.full_background_db) / 10) - 1.0
+    s = np.maximum(excess, 0.0)
+    ceiling: npt.NDArray[np.float64] = config.voicing_threshold * s / (1.0 + s)
+    return ceiling

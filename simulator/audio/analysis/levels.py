@@ -41,6 +41,7 @@ class FrameLevels:
     background_db: float
     spread_db: float
     """How much the background moves (p90 - p10): steady noise hardly, other voices by 10 dB+."""
+    full_energy_db: npt.NDArray[np.float64]
     full_speaker_db: float
     full_background_db: float
     reference: slice
@@ -74,7 +75,7 @@ def measure_levels(
     speaker, background, spread = figures
     levels = Levels(peak_dbfs, speaker, noise_level, clipped_fraction)
     frame_levels = FrameLevels(
-        vad, energy, sound, speaker, background, spread, speaker, background, ref
+        vad, energy, sound, speaker, background, spread, energy, speaker, background, ref
     )
     if config.lowband_block_samples and speaker - background < config.lowband_below_db:
         low = _low_band(vad, x, n, ref, config)
@@ -88,6 +89,7 @@ def measure_levels(
                     low_speaker,
                     low_background,
                     low_spread,
+                    energy,
                     speaker,
                     background,
                     ref,
