@@ -491,6 +491,12 @@ class Speaker:
     counting: list[Entry] = field(default_factory=list)
 
 
+def _majority_sex(dev: DevAudio, speaker: str) -> str:
+    """The sex most of a speaker's files give (metadata, or the pitch guess where it has none)."""
+    votes = [e.sex for e in dev.entries if e.owner == speaker and e.sex != "?"]
+    return max(sorted(set(votes)), key=votes.count) if votes else "?"
+
+
 def speakers_of(dev: DevAudio, split: str) -> dict[str, Speaker]:
     """The split's speakers with their usable clips (cut or noisy clips left out)."""
     out: dict[str, Speaker] = {}
@@ -499,7 +505,7 @@ def speakers_of(dev: DevAudio, split: str) -> dict[str, Speaker]:
             continue
         if not e.usable_speech:
             continue
-        s = out.setdefault(e.owner, Speaker(e.owner, e.lang, e.sex))
+        s = out.setdefault(e.owner, Speaker(e.owner, e.lang, _majority_sex(dev, e.owner)))
         if e.owner.startswith("en_coswara_"):
             s.counting.append(e)
         elif e.active_s <= WORD_MAX_S:
@@ -651,6 +657,8 @@ class RoomPool:
             rng = np.random.default_rng(seed)
             rooms = [make_room(rng, f"{split}-room{k:02d}") for k in range(ROOMS_PER_SPLIT)]
             cache_dir.mkdir(parents=True, exist_ok=True)
+            for stale in cache_dir.glob(f"pool-{split}-*.pkl"):
+                stale.unlink(missing_ok=True)  # made by other code
             tmp = path.with_suffix(".tmp")
             with tmp.open("wb") as f:
                 pickle.dump(rooms, f)
@@ -1295,8 +1303,27 @@ def _word_text(entry: Entry) -> str:
 # --- building and caching a corpus ---------------------------------------------------------------
 
 
-def _corpus_path(split: str, seed: int, count: int, cache_dir: Path) -> Path:
-    return cache_dir / f"corpus-{split}-s{seed}-n{count}-{_source_key(split, seed, count)}.npz"
+def _corpus_key(split: str, seed: int, dev_audio: Path | None) -> str:
+    """This code, the split, the seed and the dev-audio pack it reads (its index' size/time)."""
+    index = dev_audio_dir(dev_audio) / "index.csv"
+    stamp = None
+    if index.is_file():
+        st = index.stat()
+        stamp = (str(index.resolve()), st.st_size, st.st_mtime_ns)
+    return _source_key(split, seed, stamp)
+
+
+def _cached_corpus(split: str, seed: int, count: int, key: str, cache_dir: Path) -> Path | None:
+    """A cached corpus of at least ``count`` rounds (round k is the same whatever the count)."""
+    best: tuple[int, Path] | None = None
+    for path in cache_dir.glob(f"corpus-{split}-s{seed}-n*-{key}.npz"):
+        try:
+            n = int(path.name.split("-n", 1)[1].split("-", 1)[0])
+        except ValueError:
+            continue
+        if n >= count and (best is None or n < best[0]):
+            best = (n, path)
+    return None if best is None else best[1]
 
 
 def _from_row(row: dict[str, Any], samples: npt.NDArray[np.float32]) -> RoomItem:
@@ -1330,16 +1357,19 @@ def room_items(
     was made before with the same code."""
     if split not in SPLITS:
         raise RoomCorpusError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
-    path = _corpus_path(split, seed, count, cache_dir)
-    if path.is_file():
+    key = _corpus_key(split, seed, dev_audio)
+    cached = _cached_corpus(split, seed, count, key, cache_dir)
+    if cached is not None:
         try:
-            with np.load(path) as data:
-                rows = json.loads(str(data["labels"]))
-                audio, offsets = data["samples"], data["offsets"]
+            with np.load(cached) as data:
+                rows = json.loads(str(data["labels"]))[:count]
+                offsets = data["offsets"]
+                audio = (data["samples"][: offsets[len(rows)]] / 32768.0).astype(np.float32)
             return [_from_row(r, audio[offsets[k] : offsets[k + 1]]) for k, r in enumerate(rows)]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             if log:
-                log(f"rooms: cache {path.name} unreadable ({exc}); making the rounds again")
+                log(f"rooms: cache {cached.name} unreadable ({exc}); making the rounds again")
+    path = cache_dir / f"corpus-{split}-s{seed}-n{count}-{key}.npz"
     t0 = time.process_time()
     items = list(
         iter_room_items(
@@ -1357,9 +1387,12 @@ def room_items(
     offsets = np.cumsum([0] + [i.samples.size for i in items])
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
+    for stale in cache_dir.glob(f"corpus-{split}-s{seed}-n*-*.npz"):
+        if not stale.name.endswith(f"-{key}.npz"):
+            stale.unlink(missing_ok=True)  # made by other code or from another pack
     np.savez(
         tmp,
-        samples=np.concatenate([i.samples for i in items]),
+        samples=np.round(np.concatenate([i.samples for i in items]) * 32768).astype("<i2"),
         offsets=offsets,
         labels=np.array(json.dumps([i.label() for i in items], ensure_ascii=False)),
     )
