@@ -59,7 +59,8 @@ class CueEnded(Message):
 
 
 class RoundFinished(Message):
-    """A round ended: by itself, by the end key, or at the maximum length."""
+    """A round ended: by itself, by the end key, at the maximum length, or after listening long
+    without hearing speech (``no_speech``)."""
 
     def __init__(
         self,
@@ -68,10 +69,12 @@ class RoundFinished(Message):
         timed_out: bool,
         ended_by_key: bool,
         samples: npt.NDArray[np.float32] | None = None,
+        no_speech: bool = False,
     ) -> None:
         super().__init__()
         self.measurement = measurement
         self.timed_out = timed_out
+        self.no_speech = no_speech
         self.ended_by_key = ended_by_key
         self.samples = samples
         """The round's 16 kHz audio (kept on disk only with ``--keep-audio``)."""

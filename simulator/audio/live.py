@@ -4,23 +4,53 @@ The app feeds 16 kHz blocks as they arrive. Every ``check_every_s`` of audio the
 analysed with ``analyze_samples`` (the same function ``coach-sim analyze`` uses); the round is over
 once the pattern is complete and followed by ``end_silence_s`` of silence, or after ``max_s``.
 Nothing here reads a clock: time is the count of samples fed.
+
+When the round ends is read from the audio alone, never from the prompt's words: the teacher may
+ask their own question and call any name. What follows the last pause is taken for the name when
+it is no longer than a name can be and the pause stands out from the gaps inside the question
+(or is as long as the band asks). Otherwise, as when a loud room splits the question into pieces,
+the round waits for a name that may still come.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
 from simulator.audio.pattern import Pattern, Shape
-from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement
+from simulator.audio.result import (
+    ANALYSIS_RATE_HZ,
+    Levels,
+    LevelWarning,
+    Reason,
+    RoundMeasurement,
+)
 
 GIVE_UP_SILENCE_S = 8.0
 """After speech, this much silence ends the round even if the pattern is incomplete."""
+NO_SPEECH_STOP_S = 10.0
+"""Listening this long without hearing any speech stops the round (the microphone may be wrong,
+muted or far away): the teacher gets a hint instead of waiting for the maximum length."""
+NAME_MAX_S = 1.5
+"""The longest stretch taken for a name said after the pause (a first name and surname, said
+slowly); a longer one is the question's end heard apart from its start."""
+PAUSE_OVER_GAPS = 2.0
+"""A pause shorter than the band's minimum counts only when it is at least this many times the
+longest gap between the question's own pieces: in a loud room the question's words come apart by
+0.1-0.5 s, and one more such gap is no thinking pause."""
 NOISY_ROOM_DB = 30.0
 """A room where the speaker is less than this above the noise floor counts as loud."""
+QUIET_SPEECH_DBFS = -45.0
+"""Speech below this level is quiet input: the voice is far from the microphone or its input
+volume is low, so the microphone's own noise is close below it."""
+QUIET_MIN_ABOVE_FLOOR_DB = 15.0
+"""Quiet speech less than this above the noise floor is refused, not timed. Measured on espeak-ng
+rounds at -53 dBFS in white noise: 11 dB above the floor a 3.2 s pause read 3.4-3.9 s, from 13 dB
+on it was within 0.04 s (at any level, 10 dB put it 1.2-2.9 s off and 12 dB at most 0.13 s); the
+margin covers real voices' weaker first and last sounds."""
 TURN_END_SILENCE_S = 1.5
 """A timed turn (a direction) or a response after a cue may hold short pauses between
 sentences; it ends after this much silence."""
@@ -33,6 +63,8 @@ class LiveStatus:
     heard_speech: bool
     done: bool
     timed_out: bool
+    no_speech_stop: bool = False
+    """Stopped after listening ``NO_SPEECH_STOP_S`` without hearing speech."""
 
     @property
     def elapsed_s(self) -> float:
@@ -54,8 +86,7 @@ class LiveRound:
         cue_end_sample: int = 0,
         end_silence_s: float = 0.8,
         max_s: float = 45.0,
-        min_question_s: float = 0.0,
-        max_name_s: float | None = None,
+        no_speech_s: float = NO_SPEECH_STOP_S,
         check_every_s: float = 0.2,
         config: DetectorConfig = DEFAULT_CONFIG,
     ) -> None:
@@ -63,8 +94,7 @@ class LiveRound:
         self.cue_end_sample = cue_end_sample
         self._end_silence = int(end_silence_s * ANALYSIS_RATE_HZ)
         self._max = int(max_s * ANALYSIS_RATE_HZ)
-        self._min_question = int(min_question_s * ANALYSIS_RATE_HZ)
-        self._max_name = None if max_name_s is None else int(max_name_s * ANALYSIS_RATE_HZ)
+        self._no_speech = int(no_speech_s * ANALYSIS_RATE_HZ)
         # When what follows the pause does not sound like the name, wait this long: longer than
         # any pause the band allows, so a real name after a real pause still counts.
         self._unsure_silence = max(
@@ -79,6 +109,7 @@ class LiveRound:
         self._heard = False
         self._done = False
         self._timed_out = False
+        self._no_speech_stop = False
         self._last: RoundMeasurement | None = None
 
     @property
@@ -100,7 +131,12 @@ class LiveRound:
                 self._next_check = self._n + self._check_every
                 self._check()
         return LiveStatus(
-            self._n, block_level_dbfs(block), self._heard, self._done, self._timed_out
+            self._n,
+            block_level_dbfs(block),
+            self._heard,
+            self._done,
+            self._timed_out,
+            self._no_speech_stop,
         )
 
     def _check(self) -> None:
@@ -113,33 +149,12 @@ class LiveRound:
         )
         self._last = m
         if not m.segments:
+            if not self._heard and self._n - self.cue_end_sample >= self._no_speech:
+                self._done = self._no_speech_stop = True
             return
         self._heard = True
         silence = self._n - m.segments[-1].end
-        shape = self.pattern.shape
-        needed: int | None = None  # the silence that ends the round in this state
-        if shape is Shape.TIMED_TURN or (shape is Shape.CUE_PAUSE_SPEECH and m.span is not None):
-            # A direction, or a response to a student, may hold pauses between sentences.
-            needed = int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ)
-        elif m.span is not None:
-            question = m.span[0] - m.segments[0].start
-            long_enough = shape is not Shape.SPEECH_PAUSE_SPEECH or question >= self._min_question
-            needed = self._end_silence if long_enough else None
-            name = m.segments[-1].end - m.span[1]
-            if needed is not None and self._max_name is not None and name > self._max_name:
-                # Longer than the name: more likely the end of the question after a break
-                # inside it (in a noisy room words come apart); the name may still come.
-                needed = self._unsure_silence
-        elif m.reason is Reason.NAME_FIRST:
-            needed = 2 * self._end_silence
-            levels = m.levels
-            if (
-                levels.speech_dbfs is not None
-                and levels.speech_dbfs - levels.noise_floor_dbfs < NOISY_ROOM_DB
-            ):
-                # In a loud room a question's first words can come apart from the rest and read
-                # as a name said first; wait, as for an unsure name, before ending.
-                needed = max(needed, self._unsure_silence)
+        needed = self._silence_needed(m)
         if needed is not None:
             self._done = silence >= needed
             if not self._done:
@@ -147,6 +162,47 @@ class LiveRound:
                 self._next_check = min(self._next_check, self._n + needed - silence)
         if not self._done and silence >= int(GIVE_UP_SILENCE_S * ANALYSIS_RATE_HZ):
             self._done = True
+
+    def _silence_needed(self, m: RoundMeasurement) -> int | None:
+        """The silence after the last speech that ends the round in this state (``None``: the
+        pattern is not complete yet)."""
+        shape = self.pattern.shape
+        if shape is Shape.TIMED_TURN or (shape is Shape.CUE_PAUSE_SPEECH and m.span is not None):
+            # A direction, or a response to a student, may hold pauses between sentences.
+            return int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ)
+        if m.span is not None:
+            if shape is Shape.SPEECH_PAUSE_SPEECH and not self._sounds_like_a_name(m, m.span):
+                # More likely the question's end after a break inside it (in a loud room its
+                # words come apart); the name may still come.
+                return self._unsure_silence
+            return self._end_silence
+        if m.reason is Reason.NAME_FIRST:
+            levels = m.levels
+            if (
+                levels.speech_dbfs is not None
+                and levels.speech_dbfs - levels.noise_floor_dbfs < NOISY_ROOM_DB
+            ):
+                # In a loud room a question's first words can come apart from the rest and read
+                # as a name said first; wait, as for an unsure name, before ending.
+                return max(2 * self._end_silence, self._unsure_silence)
+            return 2 * self._end_silence
+        return None
+
+    def _sounds_like_a_name(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
+        """Whether what follows the measured pause reads as the name, from the audio alone: no
+        longer than a name, after a pause that is as long as the band asks for or stands out
+        from the gaps between the question's own pieces."""
+        after = [s for s in m.segments if s.start >= span[1]]
+        before = [s for s in m.segments if s.end <= span[0]]
+        if not after or not before:
+            return True
+        if after[-1].end - span[1] > NAME_MAX_S * ANALYSIS_RATE_HZ:
+            return False
+        pause = span[1] - span[0]
+        if pause >= self.pattern.band.min_s * ANALYSIS_RATE_HZ:
+            return True
+        inner = max((b.start - a.end for a, b in zip(before, before[1:], strict=False)), default=0)
+        return pause >= PAUSE_OVER_GAPS * inner
 
     @property
     def done(self) -> bool:
@@ -156,23 +212,49 @@ class LiveRound:
     def timed_out(self) -> bool:
         return self._timed_out
 
+    @property
+    def no_speech_stop(self) -> bool:
+        """The round stopped because no speech was heard for ``no_speech_s``."""
+        return self._no_speech_stop
+
     def finish(self) -> RoundMeasurement:
-        """The round's measurement over everything fed (also when ended early by a key)."""
-        return analyze_samples(
-            self.samples,
-            ANALYSIS_RATE_HZ,
-            self.pattern,
-            cue_end_sample=self.cue_end_sample,
-            config=self._config,
+        """The round's measurement over everything fed (also when ended early by a key); quiet
+        speech that cannot be timed reliably is refused (``Reason.TOO_QUIET``)."""
+        return refuse_too_quiet(
+            analyze_samples(
+                self.samples,
+                ANALYSIS_RATE_HZ,
+                self.pattern,
+                cue_end_sample=self.cue_end_sample,
+                config=self._config,
+            )
         )
 
 
-def expected_speech_s(text: str, language: str) -> float:
-    """A rough spoken length of ``text`` (vowel groups ≈ syllables at ~5 per second).
+def too_quiet_to_time(levels: Levels) -> bool:
+    """Quiet speech that stands too little above the noise floor to find its edges."""
+    speech = levels.speech_dbfs
+    return (
+        speech is not None
+        and speech < QUIET_SPEECH_DBFS
+        and speech - levels.noise_floor_dbfs < QUIET_MIN_ABOVE_FLOOR_DB
+    )
 
-    Used only to avoid ending a round on a hesitation inside a long question: the question must
-    have lasted at least about half this long before a short last stretch is taken as the name.
-    """
+
+def refuse_too_quiet(m: RoundMeasurement) -> RoundMeasurement:
+    """``m`` without its measurement when its speech was too quiet to time reliably: the
+    feedback then says how to be heard instead of showing a number that may be seconds off."""
+    if m.span is None or not too_quiet_to_time(m.levels):
+        return m
+    warnings = m.warnings
+    if LevelWarning.TOO_QUIET not in warnings:
+        warnings = (*warnings, LevelWarning.TOO_QUIET)
+    return replace(m, span=None, reason=Reason.TOO_QUIET, warnings=warnings)
+
+
+def expected_speech_s(text: str, language: str) -> float:
+    """A rough spoken length of ``text`` (vowel groups ≈ syllables at ~5 per second): how long
+    a cue is shown when there is no voice to play it."""
     vowels = set("aeiouyáéíóúäëïöüàèìòù")
     groups = 0
     previous = False

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from simulator.app import microphone_message
-from simulator.audio.live import LiveRound, expected_speech_s
+from simulator.audio.live import NO_SPEECH_STOP_S, LiveRound, expected_speech_s
 from simulator.audio.pattern import Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.audio.sources import MicrophoneError, Samples
@@ -53,8 +53,6 @@ LEVEL_EVERY_SAMPLES = ANALYSIS_RATE_HZ // 20
 CHECK_EVERY_S = 0.1
 """How often the live round re-reads its audio for the end of the round (~10 ms of work each):
 the feedback appears within this much of the end silence."""
-MIN_NAME_ALLOWANCE_S = 0.8
-"""The shortest stretch after the pause still taken for the name when the round ends by itself."""
 SILENT_CUE_MIN_S = 2.0
 """Without a voice to play the student's answer, the cue is shown for at least this long."""
 
@@ -192,7 +190,7 @@ class PracticeScreen(CoachScreen[None]):
         self._end_requested.clear()
         self.phase = "starting"
         prompt = self.scenario.prompt_for(self.round_number)
-        self._run_round(prompt.line, prompt.name, prompt.cue, self.coach.device)
+        self._run_round(prompt.cue, self.coach.device)
 
     def action_end_round(self) -> None:
         self._end_requested.set()
@@ -214,14 +212,14 @@ class PracticeScreen(CoachScreen[None]):
     # -- the audio worker -----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audio")
-    def _run_round(self, line: str, name: str | None, cue: str | None, device: str | None) -> None:
+    def _run_round(self, cue: str | None, device: str | None) -> None:
         worker = get_current_worker()
         pattern = self.scenario.pattern
         lang = self.scenario.language
         cue_text = cue if pattern.shape is Shape.CUE_PAUSE_SPEECH else None
         live: LiveRound | None = None
         if cue_text is None:
-            live = self._live_round(0, line, name)
+            live = self._live_round(0)
         buffered: list[Samples] = []
         n = 0
         next_level = 0
@@ -256,7 +254,7 @@ class PracticeScreen(CoachScreen[None]):
                             playback.finished() if playback is not None else n >= silent_cue_end
                         )
                         if cue_over or self._end_requested.is_set():
-                            live = self._live_round(n, line, name)
+                            live = self._live_round(n)
                             for b in buffered:
                                 status = live.feed(b)
                             buffered = []
@@ -285,7 +283,7 @@ class PracticeScreen(CoachScreen[None]):
         if worker.is_cancelled:
             return
         if live is None:
-            live = self._live_round(n, line, name)
+            live = self._live_round(n)
             for b in buffered:
                 live.feed(b)
         measurement = live.finish()
@@ -293,28 +291,20 @@ class PracticeScreen(CoachScreen[None]):
             RoundFinished(
                 measurement,
                 timed_out=live.timed_out,
+                no_speech=live.no_speech_stop,
                 ended_by_key=self._end_requested.is_set(),
                 samples=live.samples,
             )
         )
 
-    def _live_round(self, cue_end_sample: int, line: str, name: str | None) -> LiveRound:
-        pattern = self.scenario.pattern
-        lang = self.scenario.language
-        min_question_s = 0.0
-        max_name_s = None
-        if pattern.shape is Shape.SPEECH_PAUSE_SPEECH:
-            min_question_s = 0.5 * expected_speech_s(line, lang)
-            if name:
-                # Room for a slow, clear name; anything longer may be the question's end.
-                max_name_s = max(MIN_NAME_ALLOWANCE_S, 3.0 * expected_speech_s(name, lang))
+    def _live_round(self, cue_end_sample: int) -> LiveRound:
+        """The round's end is read from the audio alone: the teacher may ask their own question
+        and call any name, in any language."""
         return LiveRound(
-            pattern,
+            self.scenario.pattern,
             cue_end_sample=cue_end_sample,
             end_silence_s=END_SILENCE_S,
             max_s=self.coach.round_limit_s,
-            min_question_s=min_question_s,
-            max_name_s=max_name_s,
             check_every_s=CHECK_EVERY_S,
         )
 
@@ -355,6 +345,12 @@ class PracticeScreen(CoachScreen[None]):
                     "round.max_length",
                     limit=format_seconds(self.coach.round_limit_s, self.lang, 0),
                 )
+            )
+            return
+        if message.no_speech:
+            self.phase = "stopped"
+            self.query_one("#round-message", Static).update(
+                self.t("round.no_speech", after=format_seconds(NO_SPEECH_STOP_S, self.lang, 0))
             )
             return
         self.phase = "analysing"

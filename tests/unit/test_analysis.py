@@ -6,8 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from simulator.audio.analysis import analyze_samples
 from simulator.audio import live as live_module
+from simulator.audio.analysis import analyze_samples
 from simulator.audio.live import LiveRound
 from simulator.audio.pattern import Band, Pattern, Phase, PhaseKind, Shape, question_pause_name
 from simulator.audio.result import LevelWarning, Reason, Verdict

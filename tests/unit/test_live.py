@@ -1,0 +1,180 @@
+"""Live rounds with the teacher's own words: when a round ends is read from the audio alone.
+
+Each test feeds ``LiveRound`` 20 ms blocks, as the microphone delivers them, and looks at the
+sample count where the round said it was done.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator.audio import live as live_module
+from simulator.audio.live import LiveRound, refuse_too_quiet, too_quiet_to_time
+from simulator.audio.pattern import DEFAULT_PAUSE_BAND, Shape, question_pause_name
+from simulator.audio.result import (
+    Levels,
+    LevelWarning,
+    Reason,
+    RoundMeasurement,
+    Segment,
+    Verdict,
+)
+from tests.speech import RATE, clip, make_round, silence
+
+pytestmark = pytest.mark.espeak
+BLOCK = 320
+END_SILENCE_S = 0.8
+
+
+def ended_at(live: LiveRound, x: np.ndarray) -> int | None:
+    """The sample count at which the round said it was done (``None``: it never did)."""
+    for i in range(0, x.size, BLOCK):
+        if live.feed(x[i : i + BLOCK]).done:
+            return min(i + BLOCK, x.size)
+    return None
+
+
+def after_name_s(question: np.ndarray, name: np.ndarray, pause_s: float) -> tuple[float, float]:
+    """(round end after the end of the name, measured pause) for a round with a long tail."""
+    r = make_round(question, name, pause_s, tail_s=12.0)
+    live = LiveRound(question_pause_name(), end_silence_s=END_SILENCE_S, check_every_s=0.1)
+    end = ended_at(live, r.samples)
+    assert end is not None
+    pause = live.finish().pause_s
+    assert pause is not None
+    return (end - (r.name_start + name.size)) / RATE, pause
+
+
+@pytest.mark.parametrize("pause_s", [1.0, 3.0])
+@pytest.mark.parametrize(
+    ("question", "name", "voice"),
+    [
+        ("Wat zie je hier?", "Kay?", "nl"),  # far shorter than the prompt's question
+        ("Why?", "Tom?", "en"),
+        ("Was siehst du auf diesem Bild?", "Maximilian?", "de"),
+    ],
+)
+def test_a_short_own_question_ends_the_round_just_after_the_name(
+    question: str, name: str, voice: str, pause_s: float
+) -> None:
+    latency_s, pause = after_name_s(clip(question, voice), clip(name, voice), pause_s)
+    assert END_SILENCE_S <= latency_s <= 1.0
+    assert pause == pytest.approx(pause_s, abs=0.03)
+
+
+@pytest.mark.parametrize("name", ["Anne-Sophie?", "Anne-Sophie de Vries?"])
+def test_a_long_own_name_ends_the_round_just_after_the_name(name: str) -> None:
+    question = "Welke twee voorbeelden heb ik net gegeven van economische marktwerking?"
+    spoken = clip(name, "nl", speed=130)  # said slowly: up to 1.3 s
+    latency_s, pause = after_name_s(clip(question, "nl"), spoken, 3.0)
+    assert END_SILENCE_S <= latency_s <= 1.0
+    assert pause == pytest.approx(3.0, abs=0.03)
+
+
+def test_a_question_in_pieces_does_not_end_on_one_more_gap_between_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A loud room splits the question into pieces 0.3 s apart; a 0.45 s gap before its last
+    # words is one more of those, not the thinking pause, even though they are short like a name.
+    pieces = [clip(w, "en") for w in ("Which two examples", "of market forces", "did I")]
+    last = clip("just give?", "en")
+    name = clip("Kay?", "en")
+    parts = [silence(0.5)]
+    for piece in pieces:
+        parts += [piece, silence(0.3)]
+    parts[-1] = silence(0.45)
+    parts += [last, silence(3.0), name, silence(6.0)]
+    x = np.concatenate(parts)
+    name_start = x.size - int(6.0 * RATE) - name.size
+
+    live = LiveRound(question_pause_name())
+    end = ended_at(live, x)
+    assert end is not None and end > name_start + name.size
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+    # Without comparing the pause with the gaps inside the question, it ends in the pause.
+    monkeypatch.setattr(live_module, "PAUSE_OVER_GAPS", 0.0)
+    naive = LiveRound(question_pause_name())
+    end = ended_at(naive, x)
+    assert end is not None and end < name_start
+
+
+def test_a_round_without_speech_stops_after_ten_seconds() -> None:
+    live = LiveRound(question_pause_name(), max_s=45.0, check_every_s=0.1)
+    end = ended_at(live, silence(30.0))
+    assert end is not None and 10.0 <= end / RATE <= 10.2
+    assert live.no_speech_stop and not live.timed_out
+    assert live.finish().reason is Reason.NO_SPEECH
+
+
+def test_after_a_cue_the_ten_seconds_count_from_the_cue_end() -> None:
+    live = LiveRound(question_pause_name(), cue_end_sample=3 * RATE, check_every_s=0.1)
+    end = ended_at(live, silence(30.0))
+    assert end is not None and 13.0 <= end / RATE <= 13.2
+
+
+def test_a_round_with_speech_does_not_stop_for_lack_of_it() -> None:
+    # The question starts late (after 9.5 s) and the name comes 3 s after it: no early stop.
+    question, name = clip("Wat zie je hier?", "nl"), clip("Kay?", "nl")
+    r = make_round(question, name, 3.0, lead_s=9.5, tail_s=2.0)
+    live = LiveRound(question_pause_name(), check_every_s=0.1)
+    end = ended_at(live, r.samples)
+    assert end is not None and end > r.name_start + name.size
+    assert not live.no_speech_stop
+
+
+def _quiet_round(peak_dbfs: float, noise_dbfs: float) -> tuple[np.ndarray, float]:
+    question, name = clip("What did you notice?", "en"), clip("Kay?", "en")
+    r = make_round(question, name, 3.2, tail_s=2.0)
+    x = r.samples / np.max(np.abs(r.samples)) * 10 ** (peak_dbfs / 20)
+    x = x + np.random.default_rng(1).standard_normal(x.size) * 10 ** (noise_dbfs / 20)
+    return np.round(x * 32767).astype(np.float32) / 32767, r.pause_s
+
+
+def test_quiet_speech_close_to_the_noise_floor_is_refused_not_measured() -> None:
+    x, _ = _quiet_round(-45.0, -64.0)
+    live = LiveRound(question_pause_name())
+    ended_at(live, x)
+    m = live.finish()
+    assert m.levels.speech_dbfs is not None and m.levels.speech_dbfs < -45.0
+    assert m.span is None and m.reason is Reason.TOO_QUIET
+    assert LevelWarning.TOO_QUIET in m.warnings
+
+
+def test_quiet_speech_well_above_the_noise_floor_is_still_measured() -> None:
+    x, pause_s = _quiet_round(-45.0, -80.0)
+    live = LiveRound(question_pause_name())
+    ended_at(live, x)
+    assert live.finish().pause_s == pytest.approx(pause_s, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("speech_dbfs", "floor_dbfs", "refused"),
+    [
+        (-50.0, -60.0, True),  # quiet and only 10 dB above the floor
+        (-50.0, -70.0, False),  # quiet but clear of the floor
+        (-30.0, -38.0, False),  # a loud room: the analysis reads it by band, not refused here
+        (None, -90.0, False),  # no speech at all: nothing to refuse
+    ],
+)
+def test_the_level_floor(speech_dbfs: float | None, floor_dbfs: float, refused: bool) -> None:
+    assert too_quiet_to_time(Levels(-20.0, speech_dbfs, floor_dbfs, 0.0)) is refused
+
+
+def _measured(levels: Levels) -> RoundMeasurement:
+    segments = (Segment(8_000, 40_000), Segment(91_200, 96_000))
+    return RoundMeasurement(
+        Shape.SPEECH_PAUSE_SPEECH, DEFAULT_PAUSE_BAND, segments, (40_000, 91_200), None, levels,
+        (), 112_000,
+    )  # fmt: skip
+
+
+def test_a_quiet_measurement_is_refused_and_a_clear_one_kept() -> None:
+    # 11 dB above the floor at -53 dBFS: the analysis timed a true 3.2 s pause 3.4-3.9 s.
+    refused = refuse_too_quiet(_measured(Levels(-45.0, -53.0, -64.0, 0.0)))
+    assert refused.span is None and refused.reason is Reason.TOO_QUIET
+    assert refused.verdict is Verdict.NO_MEASUREMENT
+    assert LevelWarning.TOO_QUIET in refused.warnings
+    clear = _measured(Levels(-45.0, -53.0, -80.0, 0.0))
+    assert refuse_too_quiet(clear) is clear
