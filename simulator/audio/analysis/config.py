@@ -56,6 +56,11 @@ class DetectionConfig:
     voicing_above_background_db: float = 20.0
     """Judge voicing only when the speaker stands this far above the background: in a room full
     of other voices the background itself is voiced and the near-voice rule does the work."""
+    voicing_reference: float = 0.9
+    voicing_reference_within_db: float = 10.0
+    """A dry voice's loud frames reach this periodicity (80th percentile); where the round's
+    longest utterance (its frames within ``voicing_reference_within_db`` of its loudest) reaches
+    less, every threshold is lowered in proportion."""
     voicing_threshold: float = 0.6
     """A 10 ms frame is voiced when its normalised autocorrelation at a pitch lag reaches this."""
 
@@ -91,6 +96,17 @@ class EdgeConfig:
     """When the pause's background is within this of the speech, each frequency bin counts by its
     own signal-to-background ratio, so bands the background leaves free (the high frequencies
     under other voices) carry a word's last decay."""
+    fall_from_db: float = 12.0
+    fall_by_db: float = 15.0
+    fall_hop_ms: int = 5
+    fall_max_ms: int = 300
+    fall_measurable_db: float = 25.0
+    """How fast sounds fall is only judged where the speaker stands this far above the
+    background."""
+    reverberant_fall_ms: float = 40.0
+    """Where no loud moment falls by ``fall_by_db`` faster than this, the room rings ..."""
+    reverb_drop_db: float = 18.0
+    """... and the question ends where it falls this far below the speaker's level (0: off)."""
     min_pause_s: float = 0.25
     """A pause that refines to less than this is a gap between words: the name ran straight on."""
 

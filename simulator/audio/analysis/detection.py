@@ -15,7 +15,7 @@ import numpy.typing as npt
 from simulator.audio.analysis.config import DetectionConfig, LevelConfig
 from simulator.audio.analysis.levels import FrameLevels
 from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
-from simulator.audio.analysis.voicing import longest_voiced_run_ms
+from simulator.audio.analysis.voicing import longest_run_ms, periodicity
 from simulator.audio.segmenter import segment
 
 
@@ -69,12 +69,20 @@ def _voiced_utterances_only(
             groups[-1].append(seg)
         else:
             groups.append([seg])
+    periodic = [[periodicity(x, a, b) for a, b in group] for group in groups]
+    # The speaker's own voice sets the scale: in a reverberant room, on a phone-quality
+    # microphone, even the question's vowels are less periodic than a dry voice's.
+    longest = max(range(len(groups)), key=lambda k: groups[k][-1][1] - groups[k][0][0])
+    own = np.concatenate(periodic[longest])
+    own_energy = np.concatenate([fl.full_energy_db[a:b] for a, b in groups[longest]])
+    loud = own[own_energy >= own_energy.max() - config.voicing_reference_within_db]
+    scale = min(1.0, float(np.percentile(loud, 80)) / config.voicing_reference)
     kept: list[tuple[int, int]] = []
-    for group in groups:
+    for group, values in zip(groups, periodic, strict=True):
         if any(
-            longest_voiced_run_ms(x, a, b, _voicing_thresholds(fl, a, b, config))
+            longest_run_ms(p >= scale * _voicing_thresholds(fl, a, b, config))
             >= config.min_voiced_run_ms
-            for a, b in group
+            for (a, b), p in zip(group, values, strict=True)
         ):
             kept.extend(group)
     return kept

@@ -79,6 +79,7 @@ def refine_pause(
     name = next(seg for seg in m.segments if seg.start == m.span[1])
     question = Segment(m.segments[0].start, q_last.end)
     end, start = refine_pause_edges(x, q_last, name, m.levels, config, question=question)
+    end = _direct_sound_end(x, q_last.start, end, m.levels, config)
     if (end, start) != m.span:
         segments = tuple(
             Segment(s.start, end)
@@ -93,6 +94,49 @@ def refine_pause(
         # Refined, the gap is no longer than one between words: the name ran straight on.
         m = replace(m, span=None, reason=Reason.NO_PAUSE)
     return m
+
+
+def fastest_fall_ms(env: npt.NDArray[np.float64], speaker_db: float, config: EdgeConfig) -> float:
+    """How fast the round's sound can die away: the time its loud moments (within
+    ``fall_from_db`` of the speaker's level) take to fall by ``fall_by_db``, the third fastest
+    (in ``fall_hop_ms`` steps; infinite when none falls that far). A dry voice stops within
+    10-20 ms at a word's end; in a room no sound falls faster than the room's reverberation
+    decays (15 dB in 75 ms for an RT60 of 0.3 s)."""
+    hop = config.fall_hop_ms  # the envelope has one value per ms
+    e = env[::hop]
+    loud = e >= speaker_db - config.fall_from_db
+    first = np.full(e.size, np.inf)
+    for lag in range(1, min(e.size, config.fall_max_ms // hop + 1)):
+        falls = np.zeros(e.size, dtype=bool)
+        falls[:-lag] = e[lag:] <= e[:-lag] - config.fall_by_db
+        new = falls & np.isinf(first)
+        first[new] = lag * hop
+    times = np.sort(first[loud])
+    return float(times[2]) if times.size > 2 else float("inf")
+
+
+def _direct_sound_end(
+    x: npt.NDArray[np.float32],
+    question_start: int,
+    end: int,
+    levels: Levels,
+    config: EdgeConfig,
+) -> int:
+    """In a reverberant room the question's last word rings on after the voice has stopped; the
+    ring belongs to the pause. The voice's end is where the envelope falls below the level at
+    which the room's own reverberation masks a word's end."""
+    if levels.speech_dbfs is None or not config.reverb_drop_db:
+        return end
+    if levels.speech_dbfs - levels.noise_floor_dbfs < config.fall_measurable_db:
+        return end  # a loud room hides how fast sounds fall
+    env = envelope_db(x)
+    if fastest_fall_ms(env, levels.speech_dbfs, config) < config.reverberant_fall_ms:
+        return end
+    lo, hi = question_start // HOP_SAMPLES, min(end // HOP_SAMPLES, env.size)
+    loud = np.nonzero(env[lo:hi] >= levels.speech_dbfs - config.reverb_drop_db)[0]
+    if loud.size == 0:
+        return end
+    return min(end, (lo + int(loud[-1]) + 1) * HOP_SAMPLES)
 
 
 def _gap_level(env: npt.NDArray[np.float64], start: int, end: int, fallback: float) -> float:

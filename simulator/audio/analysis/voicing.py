@@ -57,15 +57,8 @@ def periodicity(x: npt.NDArray[np.float32], first: int, last: int) -> npt.NDArra
     return out
 
 
-def longest_voiced_run_ms(
-    x: npt.NDArray[np.float32],
-    first: int,
-    last: int,
-    threshold: float | npt.NDArray[np.float64],
-) -> int:
-    """The longest run of voiced 10 ms frames in the frames ``[first, last)``, in ms; the
-    threshold is one figure or one per frame."""
-    voiced = periodicity(x, first, last) >= threshold
+def longest_run_ms(voiced: npt.NDArray[np.bool_]) -> int:
+    """The longest run of voiced 10 ms frames, in ms."""
     best = run = 0
     for v in voiced.tolist():
         run = run + 1 if v else 0
