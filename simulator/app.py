@@ -17,6 +17,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
+from simulator.audio.cue import CueSound
 from simulator.audio.sources import AudioPlayer, AudioSource, MicrophoneError, Playback, Samples
 from simulator.history import HistoryStore
 from simulator.i18n import resolve_language, t
@@ -28,27 +29,10 @@ SourceFactory = Callable[[str | None], AudioSource]
 """Opens the microphone (or a test source) for a device name/index, ``None`` = the default."""
 DeviceLister = Callable[[], Sequence[tuple[str, str]]]
 """The input devices as ``(value for --device, label)`` pairs; raises ``MicrophoneError``."""
-CuePlayer = Callable[[str, str], "CuePlayback | None"]
-"""Starts speaking a student's line (text, language); ``None`` when it cannot be played."""
-
-
-class CuePlayback:
-    """A student's line being spoken by espeak-ng in the background."""
-
-    def __init__(self, args: list[str]) -> None:
-        import subprocess
-
-        self._process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-
-    def finished(self) -> bool:
-        return self._process.poll() is not None
-
-    def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+CuePlayer = Callable[[str, str], CueSound | None]
+"""Renders a student's line (text, language) as sound for the round to play; ``None`` when it
+cannot (the round then shows the line)."""
+CUE_RENDER_TIMEOUT_S = 10.0
 
 
 def default_audio_player(samples: Samples, sample_rate_hz: int) -> Playback:
@@ -59,19 +43,39 @@ def default_audio_player(samples: Samples, sample_rate_hz: int) -> Playback:
 
 
 def espeak_cue_player() -> CuePlayer | None:
-    """Plays cues with espeak-ng when it is installed; otherwise the round shows the cue."""
+    """Renders cues with espeak-ng when it is installed; otherwise the round shows the cue.
+
+    The line is rendered to a file and played by the app itself, so the wait after it is timed
+    from its audible end in those very samples, not from when a player process exits.
+    """
     espeak = shutil.which("espeak-ng") or shutil.which("espeak")
     if espeak is None:
         return None
     found: str = espeak
 
-    def play(text: str, lang: str) -> CuePlayback | None:
-        try:
-            return CuePlayback([found, "-v", lang, text])
-        except OSError:
-            return None
+    def render(text: str, lang: str) -> CueSound | None:
+        import subprocess
+        import tempfile
 
-    return play
+        from simulator.audio.sources import to_mono_float32
+        from simulator.audio.wav import WavError, read_wav
+
+        with tempfile.TemporaryDirectory(prefix="coach-sim-cue-") as tmp:
+            wav = Path(tmp) / "cue.wav"
+            try:
+                subprocess.run(
+                    [found, "-v", lang, "-w", str(wav), "--", text],
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    timeout=CUE_RENDER_TIMEOUT_S,
+                    check=True,
+                )
+                audio = read_wav(wav)
+            except (OSError, subprocess.SubprocessError, WavError):
+                return None
+        return CueSound(to_mono_float32(audio.samples), audio.sample_rate_hz)
+
+    return render
 
 
 def microphone_message(error: MicrophoneError, lang: str) -> tuple[str, str]:

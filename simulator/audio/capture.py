@@ -453,6 +453,16 @@ class MicrophoneSource(StartStopContext):
         return self._samples_out
 
     @property
+    def behind_samples(self) -> int:
+        stream = self._stream
+        if stream is None or self._rate_hz <= 0:
+            return 0
+        latency = getattr(stream, "latency", 0.0)
+        latency_s = float(latency) if isinstance(latency, (int, float)) else 0.0
+        block_s = max(1, round(self._rate_hz * self._block_ms / 1000)) / self._rate_hz
+        return round((self._queue.qsize() * block_s + latency_s) * ANALYSIS_RATE_HZ)
+
+    @property
     def running(self) -> bool:
         return self._stream is not None
 
@@ -655,6 +665,11 @@ class OutputPlayback:
     @property
     def device_rate_hz(self) -> int:
         return self._device_rate_hz
+
+    @property
+    def latency_s(self) -> float:
+        """The output stream's latency as PortAudio reports it."""
+        return self._latency_frames / self._device_rate_hz
 
     @property
     def position_samples(self) -> int:

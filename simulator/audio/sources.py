@@ -116,6 +116,12 @@ class AudioSource(Protocol):
         """16 kHz samples handed out by ``read`` since ``start``."""
         ...
 
+    @property
+    def behind_samples(self) -> int:
+        """How far (16 kHz samples) what ``read`` has handed out lags what the microphone hears
+        now: blocks waiting to be read plus the input's latency. Used to place a played cue."""
+        ...
+
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
@@ -248,6 +254,10 @@ class ArraySource(StartStopContext):
         return self._pos
 
     @property
+    def behind_samples(self) -> int:
+        return 0
+
+    @property
     def duration_samples(self) -> int:
         return int(self._samples.size)
 
@@ -319,10 +329,14 @@ class Playback(Protocol):
 
     ``position_samples`` counts samples of the played array (at the rate it was given) that have
     reached the listener so far; it only grows, and equals the array's length once ``done``.
+    ``latency_s`` is how long a sample takes from the start of playback to the listener.
     """
 
     @property
     def position_samples(self) -> int: ...
+
+    @property
+    def latency_s(self) -> float: ...
 
     @property
     def done(self) -> bool: ...
@@ -347,6 +361,10 @@ class FakePlayback:
     @property
     def position_samples(self) -> int:
         return self._position
+
+    @property
+    def latency_s(self) -> float:
+        return 0.0
 
     @property
     def done(self) -> bool:

@@ -21,10 +21,17 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from simulator.app import microphone_message
+from simulator.audio.cue import CuePlacement, CueSound
 from simulator.audio.live import NO_SPEECH_STOP_S, LiveRound, expected_speech_s
 from simulator.audio.pattern import Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
-from simulator.audio.sources import MicrophoneError, Samples
+from simulator.audio.sources import (
+    AudioSource,
+    MicrophoneError,
+    Playback,
+    PlaybackError,
+    Samples,
+)
 from simulator.coaching.feedback import round_feedback
 from simulator.history import RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_seconds
@@ -218,13 +225,17 @@ class PracticeScreen(CoachScreen[None]):
         lang = self.scenario.language
         cue_text = cue if pattern.shape is Shape.CUE_PAUSE_SPEECH else None
         live: LiveRound | None = None
+        sound: CueSound | None = None
         if cue_text is None:
             live = self._live_round(0)
+        elif self.coach.cue_player is not None:
+            sound = self.coach.cue_player(cue_text, lang)  # rendered before the microphone opens
         buffered: list[Samples] = []
         n = 0
         next_level = 0
-        playback = None
-        silent_cue_end = 0
+        playback: Playback | None = None
+        placement: CuePlacement | None = None
+        cue_over_at = 0  # the sample count at which the cue is over
         try:
             source = self.coach.source_factory(device)
             with source:
@@ -236,25 +247,23 @@ class PracticeScreen(CoachScreen[None]):
                     if block.size == 0:
                         continue
                     block = np.asarray(block, dtype=np.float32)
+                    n += block.size
                     if not started:
                         started = True
                         if cue_text is not None:
                             self.post_message(CueStarted())
-                            player = self.coach.cue_player
-                            playback = player(cue_text, lang) if player else None
-                            if playback is None:
-                                duration = max(SILENT_CUE_MIN_S, expected_speech_s(cue_text, lang))
-                                silent_cue_end = int(duration * ANALYSIS_RATE_HZ)
+                            playback, placement, cue_over_at = self._start_cue(
+                                cue_text, sound, n, source
+                            )
                         else:
                             self.post_message(ListeningStarted())
-                    n += block.size
                     if live is None:
                         buffered.append(block)
-                        cue_over = (
-                            playback.finished() if playback is not None else n >= silent_cue_end
-                        )
-                        if cue_over or self._end_requested.is_set():
-                            live = self._live_round(n)
+                        if n >= cue_over_at or self._end_requested.is_set():
+                            cue_end = min(n, cue_over_at)
+                            if placement is not None and n >= cue_over_at:
+                                cue_end = placement.end_in(np.concatenate(buffered))
+                            live = self._live_round(cue_end)
                             for b in buffered:
                                 status = live.feed(b)
                             buffered = []
@@ -296,6 +305,31 @@ class PracticeScreen(CoachScreen[None]):
                 samples=live.samples,
             )
         )
+
+    def _start_cue(
+        self, text: str, sound: CueSound | None, read_samples: int, source: AudioSource
+    ) -> tuple[Playback | None, CuePlacement | None, int]:
+        """Start playing the cue once ``read_samples`` have been read from ``source``; returns
+        the playback, where it lies in the microphone's samples, and the sample count by which
+        its audible end can be placed. Without a voice the line is shown instead, for about as
+        long as it takes to say, and the wait counts from there."""
+        if sound is not None:
+            try:
+                playback = self.coach.audio_player(sound.samples, sound.sample_rate_hz)
+            except PlaybackError:
+                playback = None
+            if playback is not None:
+                placement = CuePlacement.start(
+                    sound,
+                    ANALYSIS_RATE_HZ,
+                    read_samples=read_samples,
+                    behind_samples=source.behind_samples,
+                    output_latency_s=playback.latency_s,
+                )
+                return playback, placement, placement.ready_at
+        lang = self.scenario.language
+        duration = max(SILENT_CUE_MIN_S, expected_speech_s(text, lang))
+        return None, None, int(duration * ANALYSIS_RATE_HZ)
 
     def _live_round(self, cue_end_sample: int) -> LiveRound:
         """The round's end is read from the audio alone: the teacher may ask their own question

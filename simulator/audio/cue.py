@@ -1,0 +1,140 @@
+"""A student's line played as the cue: where it audibly ends, from its own samples.
+
+The wait after a student's answer is timed from the answer's audible end. A speech synthesiser's
+output (and any player) carries silence after the last word, and a player process exits later
+still, so the end is read from the samples that are played: the last one within
+``AUDIBLE_BELOW_PEAK_DB`` of the loudest. The practice screen maps it onto the microphone's
+sample count at the moment playback started.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.audio.resample import resample
+
+AUDIBLE_BELOW_PEAK_DB = 40.0
+"""A sample counts as audible when it is at most this far below the cue's peak (the same rule
+that places the edges of test speech): a word's last decay, not the synthesiser's silence."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CueSound:
+    """A rendered cue: mono float samples at ``sample_rate_hz``."""
+
+    samples: npt.NDArray[np.float32]
+    sample_rate_hz: int
+
+    def __post_init__(self) -> None:
+        if self.sample_rate_hz <= 0:
+            raise ValueError("sample_rate_hz must be positive")
+
+    @property
+    def audible_end_s(self) -> float:
+        """Seconds from the first sample to the end of the last audible one (0 when silent)."""
+        return audible_end_sample(self.samples) / self.sample_rate_hz
+
+
+def audible_end_sample(samples: npt.NDArray[np.floating]) -> int:
+    """One past the last sample within ``AUDIBLE_BELOW_PEAK_DB`` of the peak (0: all silent)."""
+    magnitude = np.abs(np.asarray(samples, dtype=np.float64).reshape(-1))
+    if magnitude.size == 0:
+        return 0
+    peak = float(magnitude.max())
+    if peak <= 0.0:
+        return 0
+    audible = np.nonzero(magnitude >= peak * 10 ** (-AUDIBLE_BELOW_PEAK_DB / 20))[0]
+    return int(audible[-1]) + 1
+
+
+CUE_MATCH_MIN = 0.5
+"""The normalised correlation above which the played cue counts as found in what the
+microphone heard (a loudspeaker the microphone picks up); below it (headphones) the cue is
+placed by the devices' reported latencies instead."""
+
+
+def locate_cue(
+    played: npt.NDArray[np.floating],
+    heard: npt.NDArray[np.floating],
+    earliest: int,
+    latest: int,
+) -> int | None:
+    """Where ``played`` starts in ``heard`` (both at the same rate), searched from ``earliest``
+    to ``latest``; ``None`` when it is not heard there (normalised correlation below
+    ``CUE_MATCH_MIN``)."""
+    y = np.asarray(played, dtype=np.float64).reshape(-1)
+    x = np.asarray(heard, dtype=np.float64).reshape(-1)
+    m = y.size
+    earliest = max(0, earliest)
+    latest = min(latest, x.size - m)
+    if m == 0 or latest < earliest:
+        return None
+    part = x[earliest : latest + m]
+    n_fft = 1 << int(part.size + m - 1).bit_length()
+    products = np.fft.irfft(np.fft.rfft(part, n_fft) * np.conj(np.fft.rfft(y, n_fft)), n_fft)
+    correlation = products[: latest - earliest + 1]
+    power = np.concatenate([[0.0], np.cumsum(part * part)])
+    window = power[m : m + correlation.size] - power[: correlation.size]
+    match = correlation / np.sqrt(np.maximum(window, 1e-20) * max(float(y @ y), 1e-20))
+    best = int(np.argmax(match))
+    return earliest + best if match[best] >= CUE_MATCH_MIN else None
+
+
+SEARCH_BEFORE_S = 0.05
+"""The cue is looked for from this long before the sample read when playback started ..."""
+SEARCH_AFTER_S = 0.25
+"""... to this long after where the reported latencies put it."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CuePlacement:
+    """A cue being played, placed in the microphone's samples (all counts at ``rate_hz``).
+
+    ``predicted_start`` is where the devices' latencies put its first sample: what had been read
+    when playback started, plus how far reading lagged the microphone, plus the output latency.
+    Once ``ready_at`` samples have been heard, ``end_in`` looks for the cue itself in them (a
+    loudspeaker the microphone picks up) and falls back to the prediction (headphones).
+    """
+
+    played: npt.NDArray[np.float32]
+    """The cue's samples up to its audible end, at ``rate_hz``."""
+    predicted_start: int
+    earliest: int
+    latest: int
+
+    @classmethod
+    def start(
+        cls,
+        sound: CueSound,
+        rate_hz: int,
+        *,
+        read_samples: int,
+        behind_samples: int,
+        output_latency_s: float,
+    ) -> CuePlacement:
+        audible = sound.samples[: audible_end_sample(sound.samples)]
+        played = (
+            resample(audible, sound.sample_rate_hz, rate_hz)
+            if sound.sample_rate_hz != rate_hz
+            else audible.astype(np.float32)
+        )
+        predicted = read_samples + behind_samples + round(output_latency_s * rate_hz)
+        return cls(
+            played,
+            predicted,
+            earliest=read_samples - round(SEARCH_BEFORE_S * rate_hz),
+            latest=predicted + round(SEARCH_AFTER_S * rate_hz),
+        )
+
+    @property
+    def ready_at(self) -> int:
+        """Heard samples needed before ``end_in`` can look everywhere the cue may be."""
+        return self.latest + self.played.size
+
+    def end_in(self, heard: npt.NDArray[np.floating]) -> int:
+        """The cue's audible end in ``heard`` (the microphone's samples from the round's start)."""
+        found = locate_cue(self.played, heard, self.earliest, self.latest)
+        return (self.predicted_start if found is None else found) + self.played.size
