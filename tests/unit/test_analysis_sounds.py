@@ -143,3 +143,23 @@ def test_a_spoken_name_is_periodic_and_a_scrape_is_not() -> None:
     assert np.max(periodicity(name, 0, frames)) > 0.9
     scrape = _scrape()
     assert np.max(periodicity(scrape, 0, scrape.size // 160)) < 0.6
+
+
+@pytest.mark.usefixtures("espeak")
+def test_a_scrape_in_steady_noise_is_still_judged_by_its_voicing() -> None:
+    # A loud but unvoiced background (hiss 12 dB under the speech): unlike a room full of other
+    # voices, it leaves the voice's periodicity to judge by.
+    q = clip("Welke twee voorbeelden heb ik net gegeven van marktwerking?", "nl")
+    r = make_round(q, clip("Kay.", "nl"), 3.4)
+    speech_rms = float(np.sqrt(np.mean(np.square(q, dtype=np.float64))))
+    hiss = np.random.default_rng(4).standard_normal(r.samples.size)
+    hiss *= speech_rms * 10 ** (-12 / 20) / np.sqrt(np.mean(hiss**2))
+    x = _place((r.samples + hiss).astype(np.float32), _scrape(), r.question_end + int(2.2 * RATE))
+    pause = _pause(x)
+    # (In hiss this loud the question's last decay is partly lost: up to 150 ms.)
+    assert pause is not None and abs(pause - r.pause_s) <= 0.15
+    never_judged = replace(
+        DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, voiced_background_fraction=0.0)
+    )
+    without = _pause(x, never_judged)
+    assert without is None or abs(without - r.pause_s) > 0.5

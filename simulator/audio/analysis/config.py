@@ -54,8 +54,12 @@ class DetectionConfig:
     voicing_group_gap_ms: int = 250
     """Segments closer than this form one utterance, judged as a whole."""
     voicing_above_background_db: float = 20.0
-    """Judge voicing only when the speaker stands this far above the background: in a room full
-    of other voices the background itself is voiced and the near-voice rule does the work."""
+    """Where the speaker stands less than this above the background ..."""
+    voiced_background_fraction: float = 0.2
+    """... and at least this share of the background's louder frames is voiced (other voices),
+    voicing is not judged: the near-voice rule does the work there."""
+    background_voicing_frames: int = 60
+    """How many background frames are sampled for that."""
     voicing_reference: float = 0.9
     voicing_reference_within_db: float = 10.0
     """A dry voice's loud frames reach this periodicity (80th percentile); where the round's

@@ -43,10 +43,7 @@ def detect_speech(
     frames = [(a, b) for a, b in frames if fl.energy_db[a:b].max() >= need]
     if fl.full_speaker_db - fl.full_background_db < config.near_voice_below_db and frames:
         frames = _near_voices_only(x, fl, frames, config)
-    if (
-        config.min_voiced_run_ms
-        and fl.full_speaker_db - fl.full_background_db >= config.voicing_above_background_db
-    ):
+    if config.min_voiced_run_ms and frames and not _voiced_background(x, fl, frames, config):
         frames = _voiced_utterances_only(x, fl, frames, config)
     return frames
 
@@ -86,6 +83,29 @@ def _voiced_utterances_only(
         ):
             kept.extend(group)
     return kept
+
+
+def _voiced_background(
+    x: npt.NDArray[np.float32],
+    fl: FrameLevels,
+    frames: list[tuple[int, int]],
+    config: DetectionConfig,
+) -> bool:
+    """Whether other voices fill the room: the background is loud (the speaker less than
+    ``voicing_above_background_db`` above it) and much of it is voiced. There the background's
+    own periodicity masks the teacher's, and the near-voice rule does the work instead."""
+    if fl.full_speaker_db - fl.full_background_db >= config.voicing_above_background_db:
+        return False
+    outside = np.ones(fl.full_energy_db.size, dtype=bool)
+    for a, b in frames:
+        outside[a:b] = False
+    loud = outside & (fl.full_energy_db >= fl.full_background_db)
+    picks = np.nonzero(loud)[0]
+    if picks.size == 0:
+        return False
+    picks = picks[:: max(1, picks.size // config.background_voicing_frames)]
+    voiced = [periodicity(x, int(i), int(i) + 1)[0] >= config.voicing_threshold for i in picks]
+    return float(np.mean(voiced)) >= config.voiced_background_fraction
 
 
 def _near_voices_only(
