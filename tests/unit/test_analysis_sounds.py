@@ -1,10 +1,9 @@
-"""Speech, not sounds: a scrape, a footstep, a door or a breath inside the thinking pause is not
-the end of the question. Each check also switches the voicing rule off and shows the round then
-goes wrong.
+"""Speech, not sounds: a scrape, a footstep, a door or typing inside the thinking pause is not the
+end of the question. Each check also switches its rule off and shows the round then goes wrong.
 
-The footsteps and the door are real recordings from the shared development audio
-(minetest, CC0 / CC BY 3.0), read from ``../shared/dev-audio`` at test time;
-they are not copied into the repository. None of them is one of the files the room benchmark
+The footsteps, the door and the key presses are real recordings from the shared development
+audio (minetest, CC0 / CC BY 3.0; bucklespring, GPL-2+), read from ``../shared/dev-audio`` at test
+time; they are not copied into the repository. None of them is one of the files the room benchmark
 holds apart.
 """
 
@@ -162,4 +161,25 @@ def test_a_scrape_in_steady_noise_is_still_judged_by_its_voicing() -> None:
         DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, voiced_background_fraction=0.0)
     )
     without = _pause(x, never_judged)
+    assert without is None or abs(without - r.pause_s) > 0.5
+
+
+@pytest.mark.usefixtures("espeak")
+def test_typing_in_the_pause_is_too_bright_to_be_the_teacher() -> None:
+    # Six real key presses (bucklespring, GPL-2+) in half a second: their clicks ring enough to
+    # pass for voiced, but they are far brighter than the speaker's own words.
+    keys = ["24-0", "12-0", "11-0", "1a-0"]
+    q = clip("What did we just learn about market forces?", "en")
+    r = make_round(q, clip("Kay.", "en"), 3.6)
+    x = r.samples
+    for k in range(6):
+        press = _event("keyboard", f"keyboard_bucklespring_{keys[k % 4]}.flac", 0.3)
+        x = _place(x, press, r.question_end + int((1.2 + 0.09 * k) * RATE))
+    x = _floor(x)
+    pause = _pause(x)
+    assert pause is not None and abs(pause - r.pause_s) <= 0.1
+    not_judged = replace(
+        DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, brighter_than_voice_db=0.0)
+    )
+    without = _pause(x, not_judged)
     assert without is None or abs(without - r.pause_s) > 0.5

@@ -60,6 +60,9 @@ class DetectionConfig:
     voicing is not judged: the near-voice rule does the work there."""
     background_voicing_frames: int = 60
     """How many background frames are sampled for that."""
+    brighter_than_voice_db: float = 12.0
+    """An utterance this much brighter than the speaker's longest one is not speech (0: not
+    checked)."""
     voicing_reference: float = 0.9
     voicing_reference_within_db: float = 10.0
     """A dry voice's loud frames reach this periodicity (80th percentile); where the round's

@@ -74,15 +74,47 @@ def _voiced_utterances_only(
     own_energy = np.concatenate([fl.full_energy_db[a:b] for a, b in groups[longest]])
     loud = own[own_energy >= own_energy.max() - config.voicing_reference_within_db]
     scale = min(1.0, float(np.percentile(loud, 80)) / config.voicing_reference)
+    tilt = _tilt_db(x, fl) if config.brighter_than_voice_db else None
+    own_tilt = None if tilt is None else _utterance_tilt(tilt, fl, groups[longest], config)
     kept: list[tuple[int, int]] = []
-    for group, values in zip(groups, periodic, strict=True):
-        if any(
+    for k, (group, values) in enumerate(zip(groups, periodic, strict=True)):
+        voiced = any(
             longest_run_ms(p >= scale * _voicing_thresholds(fl, a, b, config))
             >= config.min_voiced_run_ms
             for (a, b), p in zip(group, values, strict=True)
-        ):
+        )
+        if voiced and tilt is not None and own_tilt is not None and k != longest:
+            # A cough, a sneeze or a laugh may hold a voiced stretch; it is far brighter (more
+            # hiss above 2 kHz against the voice below 1 kHz) than the speaker's own words.
+            brightness = _utterance_tilt(tilt, fl, group, config)
+            voiced = brightness is None or brightness - own_tilt <= config.brighter_than_voice_db
+        if voiced:
             kept.extend(group)
     return kept
+
+
+def _tilt_db(x: npt.NDArray[np.float32], fl: FrameLevels) -> npt.NDArray[np.float64]:
+    """Per frame: the first difference's energy (tilted towards high frequencies) over the
+    energy of block means of 8 samples (below about 1 kHz), in dB."""
+    n = fl.full_energy_db.size
+    hf = frame_energy_db(np.diff(x, prepend=x[:1]).astype(np.float32), FRAME_SAMPLES)[:n]
+    whole = x[: x.size // 8 * 8]
+    low = whole.reshape(-1, 8).mean(axis=1)
+    lf = frame_energy_db(low, FRAME_SAMPLES // 8)[:n]
+    out: npt.NDArray[np.float64] = hf - lf
+    return out
+
+
+def _utterance_tilt(
+    tilt: npt.NDArray[np.float64],
+    fl: FrameLevels,
+    group: list[tuple[int, int]],
+    config: DetectionConfig,
+) -> float | None:
+    values = np.concatenate([tilt[a:b] for a, b in group])
+    energy = np.concatenate([fl.full_energy_db[a:b] for a, b in group])
+    loud = values[energy >= energy.max() - config.voicing_reference_within_db]
+    return float(np.median(loud)) if loud.size else None
 
 
 def _voiced_background(
