@@ -9,7 +9,12 @@ Space key, espeak-ng rounds played in with paplay. It prints figures; it asserts
   the 0.8 s of silence the round waits for before it ends (so the teacher can still add a word),
   and paplay's own start-up (a few ms), so it slightly overstates the app's share.
 
-Usage: ``.venv/bin/python benchmarks/app_latency.py [--runs 3] [--pauses 1.5 3.0 4.5]``.
+With ``--words own`` the rounds are not the prompt's: short questions of the teacher's own, in
+Dutch, German and English, and names longer than the prompt's (the round's end is read from the
+audio alone, so it should come as soon after these names as after the prompt's).
+
+Usage: ``.venv/bin/python benchmarks/app_latency.py [--runs 3] [--pauses 1.5 3.0 4.5]
+[--words prompt|own]``.
 """
 
 from __future__ import annotations
@@ -24,13 +29,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from simulator.audio.wav import write_wav_pcm16  # noqa: E402
 from tests.e2e.conftest import PulseServer, require_tools, start_pulse_server, stop_pulse_server  # noqa: E402
-from tests.e2e.tmux_app import TmuxApp, coach_sim_command, name_end_s, round_wav  # noqa: E402
+from tests.e2e.tmux_app import (  # noqa: E402
+    TAIL_S,
+    TmuxApp,
+    coach_sim_command,
+    name_end_s,
+    round_wav,
+)
+from tests.speech import RATE, Round, clip, make_round  # noqa: E402
+
+OWN_WORDS = (
+    ("Wat zie je op deze foto?", "Anne-Sophie?", "nl"),
+    ("What did you notice?", "Anne-Sophie de Vries?", "en"),
+    ("Was siehst du hier?", "Maximilian?", "de"),
+)
+"""Questions shorter than the prompt's and names longer than its "Kay", in three languages."""
 
 
-def one_run(server: PulseServer, tmp: Path, pauses: list[float]) -> tuple[float, list[float]]:
+def own_round_wav(path: Path, round_number: int, pause_s: float) -> Round:
+    question, name, voice = OWN_WORDS[(round_number - 1) % len(OWN_WORDS)]
+    r = make_round(clip(question, voice), clip(name, voice, 130), pause_s, 0.3, TAIL_S + 6.0)
+    write_wav_pcm16(path, r.samples, RATE)
+    return r
+
+
+def one_run(
+    server: PulseServer, tmp: Path, pauses: list[float], own: bool
+) -> tuple[float, list[float]]:
     home = tmp / "home"
-    rounds = [round_wav(tmp / f"round{i}.wav", i, p) for i, p in enumerate(pauses, 1)]
+    make = own_round_wav if own else round_wav
+    rounds = [make(tmp / f"round{i}.wav", i, p) for i, p in enumerate(pauses, 1)]
     app = TmuxApp(tmp / "tmux.sock", server.env)
     launched = time.monotonic()
     app.start(
@@ -60,6 +90,12 @@ def main() -> int:
     parser.add_argument(
         "--pauses", type=float, nargs="+", default=[1.5, 3.0, 4.5], help="pauses (s) per run"
     )
+    parser.add_argument(
+        "--words",
+        choices=("prompt", "own"),
+        default="prompt",
+        help="the prompt's question and name, or the teacher's own (default prompt)",
+    )
     args = parser.parse_args()
     if len(args.pauses) > 3:
         parser.error("at most three pauses: one session has three rounds")
@@ -74,7 +110,7 @@ def main() -> int:
             for run in range(args.runs):
                 run_dir = tmp / f"run{run}"
                 run_dir.mkdir()
-                startup, lat = one_run(server, run_dir, list(args.pauses))
+                startup, lat = one_run(server, run_dir, list(args.pauses), args.words == "own")
                 startups.append(startup)
                 latencies.extend(lat)
                 print(
@@ -90,7 +126,8 @@ def main() -> int:
     )
     print(
         f"end of name → feedback on screen: median {statistics.median(latencies):.2f} s, "
-        f"max {max(latencies):.2f} s ({len(latencies)} rounds; includes the 0.8 s end silence)"
+        f"max {max(latencies):.2f} s ({len(latencies)} rounds, {args.words} words; includes the "
+        "0.8 s end silence)"
     )
     return 0
 
