@@ -1,0 +1,98 @@
+"""When a live round ends: offline, through ``LiveRound`` in 20 ms blocks, as the app feeds it.
+
+Rounds of the prompt's words and of a teacher's own (shorter questions, longer names, in Dutch,
+English and German), pauses of 0.6-4.5 s, clean and with other people talking (the benchmark's
+babble) 15 and 10 dB below the teacher. Per condition it prints how often the round ended before
+the name was over (in the thinking pause), the end of the name → round end in samples (median,
+max, how many over 1.0 s), and how many saved pauses were more than 0.15 s off. It asserts
+nothing.
+
+Usage: ``.venv/bin/python benchmarks/live_end.py [--seeds 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import generate  # noqa: E402
+
+from simulator.audio.live import LiveRound  # noqa: E402
+from simulator.audio.pattern import question_pause_name  # noqa: E402
+from tests.e2e.tmux_app import QUESTIONS_EN  # noqa: E402
+from tests.speech import RATE, clip, make_round  # noqa: E402
+
+OWN = (
+    ("What did you notice?", "Anne-Sophie de Vries?", "en"),
+    ("Wat zie je hier?", "Anne-Sophie?", "nl"),
+    ("Why?", "Maximilian?", "en"),
+    ("Was siehst du auf diesem Bild?", "Maximilian?", "de"),
+)
+PAUSES_S = (0.6, 1.5, 3.0, 4.5)
+BLOCK = 320
+OFF_S = 0.15
+
+
+def _ended(x: np.ndarray) -> tuple[int | None, float | None]:
+    live = LiveRound(question_pause_name(), check_every_s=0.1)
+    end = None
+    for i in range(0, x.size, BLOCK):
+        if live.feed(x[i : i + BLOCK]).done:
+            end = i + BLOCK
+            break
+    return end, live.finish().pause_s
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3, help="babble seeds per round (default 3)")
+    args = parser.parse_args()
+    bank = generate.SpeechBank(ROOT / "benchmarks" / "out" / "espeak-cache")
+    words = {"prompt": [(q, n, "en") for q, n in QUESTIONS_EN], "own": list(OWN)}
+    print("words   room      rounds  ended early  end after name: median  max  >1.0 s  off>0.15 s")
+    for label, items in words.items():
+        for snr_db in (None, 15.0, 10.0):
+            latencies: list[float] = []
+            early = off = count = 0
+            for k, (question, name, voice) in enumerate(items):
+                q, nm = clip(question, voice), clip(name, voice)
+                for pause_s in PAUSES_S:
+                    for seed in range(args.seeds if snr_db is not None else 1):
+                        r = make_round(q, nm, pause_s, lead_s=0.3, tail_s=9.0)
+                        x = r.samples
+                        if snr_db is not None:
+                            speech = x[np.abs(x) > 1e-4].astype(np.float64)
+                            rng = np.random.default_rng(seed * 100 + k)
+                            b = np.asarray(generate._babble(rng, bank, x.size, RATE))
+                            gain = np.sqrt(np.mean(speech**2) / np.mean(b**2) / 10 ** (snr_db / 10))
+                            x = (x + b * gain).astype(np.float32)
+                        end, pause = _ended(x)
+                        count += 1
+                        name_end = r.name_start + nm.size
+                        if end is None or end < name_end:
+                            early += 1
+                        else:
+                            latencies.append((end - name_end) / RATE)
+                        if pause is None or abs(pause - pause_s) > OFF_S:
+                            off += 1
+            room = "clean" if snr_db is None else f"{snr_db:g} dB"
+            median = statistics.median(latencies) if latencies else float("nan")
+            worst = max(latencies) if latencies else float("nan")
+            over = sum(v > 1.0 for v in latencies)
+            print(
+                f"{label:7s} {room:8s} {count:6d} {early:12d} {median:22.2f} {worst:5.2f}"
+                f" {over:7d} {off:11d}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
