@@ -14,20 +14,15 @@ the round waits for a name that may still come.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
+from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
-from simulator.audio.result import (
-    ANALYSIS_RATE_HZ,
-    Levels,
-    LevelWarning,
-    Reason,
-    RoundMeasurement,
-)
+from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement
 
 GIVE_UP_SILENCE_S = 8.0
 """After speech, this much silence ends the round even if the pattern is incomplete."""
@@ -43,14 +38,6 @@ longest gap between the question's own pieces: in a loud room the question's wor
 0.1-0.5 s, and one more such gap is no thinking pause."""
 NOISY_ROOM_DB = 30.0
 """A room where the speaker is less than this above the noise floor counts as loud."""
-QUIET_SPEECH_DBFS = -45.0
-"""Speech below this level is quiet input: the voice is far from the microphone or its input
-volume is low, so the microphone's own noise is close below it."""
-QUIET_MIN_ABOVE_FLOOR_DB = 15.0
-"""Quiet speech less than this above the noise floor is refused, not timed. Measured on espeak-ng
-rounds at -53 dBFS in white noise: 11 dB above the floor a 3.2 s pause read 3.4-3.9 s, from 13 dB
-on it was within 0.04 s (at any level, 10 dB put it 1.2-2.9 s off and 12 dB at most 0.13 s); the
-margin covers real voices' weaker first and last sounds."""
 TURN_END_SILENCE_S = 1.5
 """A timed turn (a direction) or a response after a cue may hold short pauses between
 sentences; it ends after this much silence."""
@@ -229,27 +216,6 @@ class LiveRound:
                 config=self._config,
             )
         )
-
-
-def too_quiet_to_time(levels: Levels) -> bool:
-    """Quiet speech that stands too little above the noise floor to find its edges."""
-    speech = levels.speech_dbfs
-    return (
-        speech is not None
-        and speech < QUIET_SPEECH_DBFS
-        and speech - levels.noise_floor_dbfs < QUIET_MIN_ABOVE_FLOOR_DB
-    )
-
-
-def refuse_too_quiet(m: RoundMeasurement) -> RoundMeasurement:
-    """``m`` without its measurement when its speech was too quiet to time reliably: the
-    feedback then says how to be heard instead of showing a number that may be seconds off."""
-    if m.span is None or not too_quiet_to_time(m.levels):
-        return m
-    warnings = m.warnings
-    if LevelWarning.TOO_QUIET not in warnings:
-        warnings = (*warnings, LevelWarning.TOO_QUIET)
-    return replace(m, span=None, reason=Reason.TOO_QUIET, warnings=warnings)
 
 
 def expected_speech_s(text: str, language: str) -> float:

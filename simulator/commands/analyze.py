@@ -134,6 +134,7 @@ def _human(path: Path, m: RoundMeasurement) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from simulator.audio.analysis import analyze_samples
+    from simulator.audio.level_floor import refuse_too_quiet
     from simulator.audio.wav import WavError, read_wav
 
     pattern = _pattern(args)
@@ -148,7 +149,9 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps({"file": str(path), "pause_s": None, "error": str(exc)}))
             continue
-        m = analyze_samples(audio.samples, audio.sample_rate_hz, pattern, cue_end_sample=cue_end)
+        m = refuse_too_quiet(
+            analyze_samples(audio.samples, audio.sample_rate_hz, pattern, cue_end_sample=cue_end)
+        )
         if args.json:
             print(json.dumps(_record(path, m), ensure_ascii=False))
         else:

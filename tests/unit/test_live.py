@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from simulator.audio import live as live_module
-from simulator.audio.live import LiveRound, refuse_too_quiet, too_quiet_to_time
+from simulator.audio.level_floor import refuse_too_quiet, too_quiet_to_time
+from simulator.audio.live import LiveRound
 from simulator.audio.pattern import DEFAULT_PAUSE_BAND, Shape, question_pause_name
 from simulator.audio.result import (
     Levels,
