@@ -18,13 +18,20 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
+from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples, model
 from simulator.audio.analysis.voicing import periodicity
 from tests.speech import RATE, clip, make_round
 
-NO_VOICING = replace(
-    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, min_voiced_run_ms=0)
-)
+
+def _without(**detection: object) -> DetectorConfig:
+    """The analysis with the speech model not asked (so each signal rule is seen on its own),
+    and with the given detection settings."""
+    fields = {"model_min_probability": 0.0, **detection}
+    return replace(DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, **fields))
+
+
+NO_VOICING = _without(min_voiced_run_ms=0)
+SIGNAL_RULES_ONLY = _without()
 DEV_AUDIO = Path(__file__).resolve().parents[3] / "shared" / "dev-audio"
 
 
@@ -72,6 +79,8 @@ def test_a_chair_scrape_in_the_pause_is_not_the_end_of_the_question() -> None:
     x = _floor(_place(r.samples, _scrape(), r.question_end + int(2.2 * RATE)))
     pause = _pause(x)
     assert pause is not None and abs(pause - r.pause_s) <= 0.1
+    alone = _pause(x, SIGNAL_RULES_ONLY)
+    assert alone is not None and abs(alone - r.pause_s) <= 0.1
     without = _pause(x, NO_VOICING)
     assert without is None or abs(without - r.pause_s) > 0.5
 
@@ -131,6 +140,8 @@ def test_a_real_sound_in_the_pause_is_not_the_end_of_the_question(
     x = _floor(x)
     pause = _pause(x)
     assert pause is not None and abs(pause - r.pause_s) <= 0.1
+    alone = _pause(x, SIGNAL_RULES_ONLY)
+    assert alone is not None and abs(alone - r.pause_s) <= 0.1
     without = _pause(x, NO_VOICING)
     assert without is None or abs(without - r.pause_s) > 0.5
 
@@ -157,10 +168,9 @@ def test_a_scrape_in_steady_noise_is_still_judged_by_its_voicing() -> None:
     pause = _pause(x)
     # (In hiss this loud the question's last decay is partly lost: up to 150 ms.)
     assert pause is not None and abs(pause - r.pause_s) <= 0.15
-    never_judged = replace(
-        DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, voiced_background_fraction=0.0)
-    )
-    without = _pause(x, never_judged)
+    alone = _pause(x, SIGNAL_RULES_ONLY)
+    assert alone is not None and abs(alone - r.pause_s) <= 0.15
+    without = _pause(x, _without(voiced_background_fraction=0.0))
     assert without is None or abs(without - r.pause_s) > 0.5
 
 
@@ -178,8 +188,66 @@ def test_typing_in_the_pause_is_too_bright_to_be_the_teacher() -> None:
     x = _floor(x)
     pause = _pause(x)
     assert pause is not None and abs(pause - r.pause_s) <= 0.1
-    not_judged = replace(
-        DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, brighter_than_voice_db=0.0)
-    )
-    without = _pause(x, not_judged)
+    alone = _pause(x, SIGNAL_RULES_ONLY)
+    assert alone is not None and abs(alone - r.pause_s) <= 0.1
+    without = _pause(x, _without(brighter_than_voice_db=0.0))
     assert without is None or abs(without - r.pause_s) > 0.5
+
+
+def _typing(samples: npt.NDArray[np.float32], at: int, keys: list[str]) -> npt.NDArray[np.float32]:
+    for k in range(6):
+        press = _event("keyboard", f"keyboard_bucklespring_{keys[k % len(keys)]}.flac", 0.3)
+        samples = _place(samples, press, at + int(0.09 * k * RATE))
+    return samples
+
+
+@pytest.mark.usefixtures("espeak")
+def test_the_speech_model_hears_that_typing_is_not_speech() -> None:
+    # These two keys ring low enough to pass for a voice and are no brighter than it; the
+    # speech model, asked about that one utterance, hears no speech in it.
+    q = clip("What did we just learn about market forces?", "en")
+    r = make_round(q, clip("Kay.", "en"), 3.6)
+    x = _floor(_typing(r.samples, r.question_end + int(1.2 * RATE), ["07-0", "11-0"]))
+    assert model.available()
+    pause = _pause(x)
+    assert pause is not None and abs(pause - r.pause_s) <= 0.1
+    not_asked = replace(
+        DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, model_min_probability=0.0)
+    )
+    without = _pause(x, not_asked)
+    assert without is None or abs(without - r.pause_s) > 0.5
+
+
+@pytest.mark.usefixtures("espeak")
+def test_without_the_speech_model_the_signal_rules_still_measure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(model, "_model", lambda: None)
+    q = clip("What did we just learn about market forces?", "en")
+    r = make_round(q, clip("Kay.", "en"), 3.6)
+    x = _floor(_place(r.samples, _scrape(), r.question_end + int(2.2 * RATE)))
+    assert not model.available()
+    pause = _pause(x)
+    assert pause is not None and abs(pause - r.pause_s) <= 0.1
+
+
+def test_the_speech_model_answers_once_per_utterance(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A live round asks about the same utterances at every check: the second time the answer
+    # comes from the cache, without running the network again.
+    x = (np.random.default_rng(7).standard_normal(3 * RATE) * 0.01).astype(np.float32)
+    first = model.speech_probability(x, RATE, 2 * RATE, 4800)
+    calls: list[bytes] = []
+
+    class Counting:
+        def reset(self) -> None:
+            pass
+
+        def process(self, block: bytes) -> float:
+            calls.append(block)
+            return 1.0
+
+    monkeypatch.setattr(model, "_model", Counting)
+    assert model.speech_probability(x, RATE, 2 * RATE, 4800) == first
+    assert calls == []
+    assert model.speech_probability(x, RATE + 512, 2 * RATE, 4800) == 1.0
+    assert calls

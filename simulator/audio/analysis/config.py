@@ -63,6 +63,11 @@ class DetectionConfig:
     brighter_than_voice_db: float = 12.0
     """An utterance this much brighter than the speaker's longest one is not speech (0: not
     checked)."""
+    model_min_probability: float = 0.2
+    """Where the speech model is installed, an utterance (other than the longest) must reach
+    this speech probability somewhere (0: not asked) ..."""
+    model_context_ms: int = 300
+    """... heard with this much of what came before it."""
     voicing_reference: float = 0.9
     voicing_reference_within_db: float = 10.0
     """A dry voice's loud frames reach this periodicity (80th percentile); where the round's

