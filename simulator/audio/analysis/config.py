@@ -37,7 +37,10 @@ class DetectionConfig:
     background_margin_db: float = 8.0
     """The speaker's frames must be this far above the background."""
     segment_peak_db: float = 9.0
-    """A segment must come within this of the speaker's level somewhere (not a distant voice)."""
+    """A segment must come within this of the speaker's level somewhere (not a distant voice) ..."""
+    quiet_room_above_db: float = 30.0
+    quiet_room_segment_peak_db: float = 15.0
+    """... or within this where the speaker stands ``quiet_room_above_db`` above the background."""
     prominence_max_db: float = 15.0
     """At most this far above the background must a segment's loudest frame be ..."""
     prominence_spread_ratio: float = 1.5

@@ -41,7 +41,11 @@ def detect_speech(
         max_gap=max(1, config.bridge_ms // 10),
         min_len=max(1, config.min_segment_ms // 10),
     )
-    need = max(fl.speaker_db - config.segment_peak_db, fl.background_db + prominence)
+    # In a quiet room only the teacher speaks, and a question's words vary in level (its last one
+    # often falls away); where others talk, a segment must come closer to the teacher's level.
+    quiet_room = fl.full_speaker_db - fl.full_background_db >= config.quiet_room_above_db
+    peak_db = config.quiet_room_segment_peak_db if quiet_room else config.segment_peak_db
+    need = max(fl.speaker_db - peak_db, fl.background_db + prominence)
     frames = [(a, b) for a, b in frames if fl.energy_db[a:b].max() >= need]
     if fl.full_speaker_db - fl.full_background_db < config.near_voice_below_db and frames:
         frames = _near_voices_only(x, fl, frames, config)
