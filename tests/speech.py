@@ -1,7 +1,9 @@
-"""Real speech for tests, made with espeak-ng during the run, and rounds built from it.
+"""Real speech for tests, made with espeak-ng during the run, rounds built from it, and the rooms
+and recorded sounds they are heard with.
 
 Boundaries are exact by construction: a clip is trimmed where its 5 ms envelope first and last
-reaches its peak minus 40 dB, and clips are placed at known sample offsets.
+reaches its peak minus 40 dB, and clips are placed at known sample offsets. A room delays the
+direct sound by ``DIRECT_DELAY`` samples, so labels in a room are the dry ones plus that delay.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from simulator.audio.wav import read_wav
 
 RATE = 16_000
 ESPEAK = shutil.which("espeak-ng")
+DIRECT_DELAY = 48  # 3 ms: the direct path from a speaker one metre away
 
 
 @lru_cache(maxsize=64)
@@ -69,3 +72,42 @@ def make_round(
     q_end = parts[0].size + question.size
     n_start = q_end + parts[2].size
     return Round(np.concatenate(parts), q_end, n_start)
+
+
+def room_response(rt60_s: float, drr_db: float, seed: int = 0) -> npt.NDArray[np.float64]:
+    """An impulse response: the direct sound, then a diffuse tail decaying 60 dB in ``rt60_s``,
+    ``drr_db`` below the direct sound in energy."""
+    rng = np.random.default_rng(seed)
+    n = int(rt60_s * RATE)
+    t = np.arange(n) / RATE
+    tail = rng.standard_normal(n) * 10 ** (-3 * t / rt60_s)
+    tail[: DIRECT_DELAY + 40] = 0.0  # the first reflections arrive a few ms after the direct sound
+    tail *= np.sqrt(10 ** (-drr_db / 10) / np.sum(tail**2))
+    h = tail
+    h[DIRECT_DELAY] = 1.0
+    return h
+
+
+def in_room(x: npt.NDArray[np.float32], h: npt.NDArray[np.float64]) -> npt.NDArray[np.float32]:
+    """``x`` heard through the room ``h`` (cut to ``x``'s length), peaking at 0.5, over a faint
+    microphone floor."""
+    size = x.size + h.size - 1
+    fft = 1 << (size - 1).bit_length()
+    y = np.fft.irfft(np.fft.rfft(x, fft) * np.fft.rfft(h, fft), fft)[: x.size]
+    floor = np.random.default_rng(1).standard_normal(x.size) * 3e-5
+    return (y / np.max(np.abs(y)) * 0.5 + floor).astype(np.float32)
+
+
+def recorded_sound(path: Path, peak: float) -> npt.NDArray[np.float32]:
+    """A recording decoded with ``sox`` to 16 kHz mono, trimmed to where it is within 26 dB of its
+    peak (5 %), and scaled to ``peak``."""
+    decoded = subprocess.run(
+        ["sox", str(path), "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1",
+         "-r", str(RATE), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout  # fmt: skip
+    x = np.frombuffer(decoded, dtype=np.float32)
+    loud = np.nonzero(np.abs(x) >= np.max(np.abs(x)) * 0.05)[0]
+    x = x[loud[0] : loud[-1] + 1]
+    return (x / np.max(np.abs(x)) * peak).astype(np.float32)

@@ -10,7 +10,6 @@ holds apart.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples, model
 from simulator.audio.analysis.voicing import periodicity
-from tests.speech import RATE, clip, make_round
+from tests.speech import RATE, clip, make_round, recorded_sound
 
 
 def _without(**detection: object) -> DetectorConfig:
@@ -85,39 +84,13 @@ def test_a_chair_scrape_in_the_pause_is_not_the_end_of_the_question() -> None:
     assert without is None or abs(without - r.pause_s) > 0.5
 
 
-def _flac(path: Path) -> npt.NDArray[np.float32]:
-    out = subprocess.run(
-        [
-            "sox",
-            str(path),
-            "-t",
-            "raw",
-            "-e",
-            "floating-point",
-            "-b",
-            "32",
-            "-c",
-            "1",
-            "-r",
-            "16000",
-            "-",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(out, dtype=np.float32).copy()
-
-
 def _event(kind: str, name: str, peak: float) -> npt.NDArray[np.float32]:
     path = DEV_AUDIO / "events" / kind / name
     if not path.is_file() or shutil.which("sox") is None:
         pytest.skip(
             "the shared development audio (../shared/dev-audio) is not beside this checkout"
         )
-    x = _flac(path)
-    loud = np.nonzero(np.abs(x) >= np.max(np.abs(x)) * 0.05)[0]
-    x = x[loud[0] : loud[-1] + 1]
-    return (x / np.max(np.abs(x)) * peak).astype(np.float32)
+    return recorded_sound(path, peak)
 
 
 @pytest.mark.usefixtures("espeak")

@@ -1,0 +1,133 @@
+"""The real app in a reverberant room, with a cough in the thinking pause and the teacher's own
+question and name.
+
+Same real path as test_app_e2e.py (paplay → PulseAudio null sink → its monitor → PortAudio →
+sounddevice → the real ``coach-sim practice`` in tmux). The teacher asks a shorter question of
+their own and says a longer name than the prompt's; the room rings on for about 0.6 s (RT60) with
+as much energy in its ring as in the direct sound; a student across the room coughs a second
+after the question. The cough is a real recording from the shared development audio (Coswara,
+CC BY 4.0), read from ``../shared/dev-audio`` at test time and never copied into the repository.
+
+The true pause is the dry question's end to the dry name's start (both delayed by the room's
+direct path, so the pause itself is unchanged). With ``--keep-audio`` the app saves what it heard
+up to the moment the round ended; where the round ended relative to the name is read from that
+audio, in samples, after lining it up with what was played.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from simulator.audio.result import ANALYSIS_RATE_HZ
+from simulator.audio.wav import read_wav, write_wav_pcm16
+from tests.e2e.conftest import PulseServer
+from tests.e2e.tmux_app import TmuxApp, coach_sim_command, saved_sessions
+from tests.speech import (
+    DIRECT_DELAY,
+    RATE,
+    clip,
+    in_room,
+    make_round,
+    recorded_sound,
+    room_response,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
+
+DEV_AUDIO = Path(__file__).resolve().parents[3] / "shared" / "dev-audio"
+COUGH = DEV_AUDIO / "events" / "cough" / "cough_coswara_G3iIP9QRHP.flac"
+PAUSE_S = 3.2
+RT60_S = 0.6
+DRR_DB = -3.0
+COUGH_BELOW_SPEECH_DB = 16.0
+COUGH_AFTER_QUESTION_S = 1.0
+PAUSE_TOLERANCE_S = 0.15
+BAND_S = (2.5, 4.0)  # check-question's thinking pause: on target between 2.5 and 4.0 s
+MAX_END_AFTER_NAME_S = 1.5
+MAX_ROUND_S = 45.0
+
+
+def _cough(peak: float) -> npt.NDArray[np.float32]:
+    if not COUGH.is_file() or shutil.which("sox") is None:
+        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
+    return recorded_sound(COUGH, peak)
+
+
+def _offset(heard: npt.NDArray[np.float64], played: npt.NDArray[np.float32]) -> int:
+    """Where ``played``'s first sample is in ``heard``: the lag of their cross-correlation."""
+    size = heard.size + played.size - 1
+    fft = 1 << (size - 1).bit_length()
+    corr = np.fft.irfft(np.fft.rfft(heard, fft) * np.conj(np.fft.rfft(played, fft)), fft)
+    lag = int(np.argmax(corr))
+    return lag if lag < fft - played.size else lag - fft
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "in this room the live round takes the cough for the name: it ends before the name is "
+        "spoken, saving a pause of 0.7-0.9 s (true 3.2 s) as too short; without the cough the "
+        "same round is measured 3.14 s, on target"
+    ),
+)
+def test_a_reverberant_round_with_a_cough_and_the_teachers_own_words(
+    pulse_server: PulseServer, tmp_path: Path, espeak: str
+) -> None:
+    # Neither the prompt's question nor its name ("Kay"): a short question of the teacher's own.
+    question = clip("Wat hebben we net geleerd over vraag en aanbod?", "nl")
+    name = clip("Anne-Sophie?", "nl", speed=120)
+    r = make_round(question, name, PAUSE_S, lead_s=0.3, tail_s=6.0)
+    dry = r.samples.copy()
+    cough = _cough(float(np.max(np.abs(dry))) * 10 ** (-COUGH_BELOW_SPEECH_DB / 20))
+    cough_at = r.question_end + int(COUGH_AFTER_QUESTION_S * RATE)
+    assert cough_at + cough.size <= r.name_start - int(0.3 * RATE), "the cough reaches the name"
+    dry[cough_at : cough_at + cough.size] += cough
+    played = in_room(dry, room_response(RT60_S, DRR_DB))
+    write_wav_pcm16(tmp_path / "round.wav", played, RATE)
+    name_end = r.name_start + name.size + DIRECT_DELAY  # in the played file
+
+    home = tmp_path / "home"
+    app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
+    app.start(
+        [*coach_sim_command(), "practice", "check-question", "--lang", "nl", "--keep-audio"],
+        {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
+    )
+    player = None
+    try:
+        app.wait_for("Druk op Spatie of Enter", timeout_s=30)
+        app.keys("Space")
+        app.wait_for("Ik luister", timeout_s=15)
+        player = pulse_server.play(tmp_path / "round.wav", wait=False)
+        app.wait_for("Ronde 1 van 3: feedback", timeout_s=MAX_ROUND_S + 10)
+    finally:
+        app.stop()
+        if player is not None:  # a round that ends early must not speak into the next test
+            player.terminate()
+            player.wait(timeout=5)
+
+    (session,) = saved_sessions(pulse_server.env, home)
+    saved = session["rounds"][0]  # type: ignore[index]
+    (wav,) = sorted((home / "recordings").rglob("round-1.wav"))
+    kept = read_wav(wav)
+    assert kept.sample_rate_hz == ANALYSIS_RATE_HZ == RATE
+    heard = kept.samples[:, 0].astype(np.float64)
+    ended_after_name_s = (heard.size - (_offset(heard, played) + name_end)) / RATE
+    print(
+        f"\nroom round: saved pause {saved['pause_s']} s (true {r.pause_s:.3f} s), "
+        f"verdict {saved['verdict']} (reason {saved['reason']}), "
+        f"round ended {ended_after_name_s:.2f} s after the name, "
+        f"{heard.size / RATE:.2f} s heard"
+    )
+
+    # The round ended by itself, soon after the name, not at the 45 s limit.
+    assert heard.size / RATE < MAX_ROUND_S - 1.0
+    assert 0.0 < ended_after_name_s <= MAX_END_AFTER_NAME_S
+    assert saved["pause_s"] == pytest.approx(r.pause_s, abs=PAUSE_TOLERANCE_S)
+    assert BAND_S[0] <= r.pause_s <= BAND_S[1]
+    assert saved["verdict"] == "on_target"
