@@ -8,6 +8,7 @@ each round ends (``SessionRecorder``). Feedback and the summary are pushed on to
 from __future__ import annotations
 
 import threading
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -220,6 +221,20 @@ class PracticeScreen(CoachScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audio")
     def _run_round(self, cue: str | None, device: str | None) -> None:
+        try:
+            self._measure_round(cue, device)
+        except Exception as exc:  # a bug must not leave the round listening for ever
+            traceback.print_exc()  # to the app's log file, never over the screen
+            if not get_current_worker().is_cancelled:
+                self.post_message(
+                    AudioFailed(
+                        self.t("round.failed", error=type(exc).__name__),
+                        title=self.t("round.failed_title"),
+                        device_lost=True,
+                    )
+                )
+
+    def _measure_round(self, cue: str | None, device: str | None) -> None:
         worker = get_current_worker()
         pattern = self.scenario.pattern
         lang = self.scenario.language

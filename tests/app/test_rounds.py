@@ -378,3 +378,22 @@ async def test_ctrl_c_after_a_round_says_how_to_quit_in_the_users_language(
     # The finished round was saved before anything else happened.
     (session,) = store.sessions()
     assert [r.round for r in session.rounds] == [1]
+
+
+async def test_a_fault_while_measuring_stops_the_round_with_a_message(
+    app_for: AppMaker, store: HistoryStore
+) -> None:
+    class Faulty(ArraySource):
+        def read(self, timeout_s: float = 0.5) -> np.ndarray | None:
+            raise ValueError("a fault inside the measurement")
+
+    app = app_for([Faulty(speech_round(3.0)), speech_round(3.0)], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        assert app.screen.has_class("-stopped")
+        message = text(app, "#round-message")
+        assert "Something went wrong" in message and "ValueError" in message
+        assert "Press Space to try the round again" in message
+        assert store.sessions() == ()
+        await play_round(app, pilot)  # the retry works
+        assert feedback(app).feedback.verdict is Verdict.ON_TARGET
