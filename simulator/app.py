@@ -23,6 +23,7 @@ from simulator.i18n import resolve_language, t
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
 from simulator.settings import Settings, save_settings
+from simulator.text import escape
 
 SourceFactory = Callable[[str | None], AudioSource]
 """Opens the microphone (or a test source) for a device name/index, ``None`` = the default."""
@@ -186,7 +187,7 @@ class CoachApp(App[None]):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # e.g. Windows
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         if self.settings_problem:
-            self.notify(self.settings_problem, severity="warning", timeout=8)
+            self.notify(escape(self.settings_problem), severity="warning", timeout=8)
         from simulator.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
@@ -211,7 +212,7 @@ class CoachApp(App[None]):
                 save_settings(settings, self.settings_path)
             except OSError as exc:
                 self.notify(
-                    self.t("settings.save_failed", message=exc.strerror or str(exc)),
+                    escape(self.t("settings.save_failed", message=exc.strerror or str(exc))),
                     severity="warning",
                     timeout=8,
                 )

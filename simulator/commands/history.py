@@ -11,6 +11,7 @@ from typing import Any
 from simulator.history import HistoryError, HistoryStore, StoredRound, StoredSession
 from simulator.i18n import format_seconds, resolve_language, t
 from simulator.paths import history_db_path
+from simulator.text import visible, visible_values
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,8 +79,8 @@ def render_table(sessions: tuple[StoredSession, ...], lang: str) -> str:
         [
             str(s.id),
             local_date(s.started_at),
-            s.scenario,
-            s.language,
+            visible(s.scenario),
+            visible(s.language),
             "; ".join(_round_cell(r, lang) for r in s.rounds) or t("history.no_rounds", lang),
         ]
         for s in sessions
@@ -102,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"coach-sim history: {exc.message(lang)}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps([session_record(s) for s in sessions], ensure_ascii=False, indent=2))
+        records = visible_values([session_record(s) for s in sessions])
+        print(json.dumps(records, ensure_ascii=False, indent=2))
     elif not sessions:
         print(t("history.empty", lang))
     else:

@@ -30,6 +30,7 @@ from simulator.recordings import (
     delete_session_audio,
     list_recordings,
 )
+from simulator.text import visible, visible_values
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     kept = list_recordings(root)
     sessions = _history_sessions()
     if args.json:
-        print(json.dumps(_records(kept, sessions), ensure_ascii=False, indent=2))
+        print(json.dumps(visible_values(_records(kept, sessions)), ensure_ascii=False, indent=2))
     elif not kept:
         print(t("recordings.empty", lang, folder=str(root)))
     else:
@@ -130,7 +131,7 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
             [
                 session,
                 local_date(stored.started_at) if stored else "–",
-                stored.scenario if stored else "–",
+                visible(stored.scenario) if stored else "–",
                 ", ".join(str(r.round) for r in rounds),
                 _size(sum(r.size_bytes for r in rounds)),
             ]

@@ -38,6 +38,7 @@ from simulator.scenarios.model import (
     RoundPrompt,
     Scenario,
 )
+from simulator.text import find_unsafe, visible
 
 MAX_FILE_BYTES = 256 * 1024
 """A scenario is a page of text; anything far larger is not a scenario file."""
@@ -78,8 +79,17 @@ CATALOG = "scenario_error"
 
 
 def _render(code: str, params: Mapping[str, object], lang: str) -> str:
-    values = {k: v.text(lang) if isinstance(v, Phrase) else v for k, v in params.items()}
+    """The catalog text of ``code``; text from the file among ``params`` is made visible."""
+    values = {k: _param_text(v, lang) for k, v in params.items()}
     return t(f"{CATALOG}.{code}", lang, **values)
+
+
+def _param_text(value: object, lang: str) -> object:
+    if isinstance(value, Phrase):
+        return value.text(lang)
+    if isinstance(value, str):
+        return visible(value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +131,17 @@ class Problem:
         return self.text(DEFAULT_LANGUAGE)
 
     def describe(self, lang: str) -> str:
-        """The whole line in ``lang``: ``path:line:column: key: message``."""
-        where = str(self.path)
+        """The whole line in ``lang``: ``path:line:column: key: message``.
+
+        The path and the key are written by others too, so they are made visible like the rest.
+        """
+        where = visible(str(self.path))
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         if self.key is not None:
-            return f"{where}: {self.key}: {self.text(lang)}"
+            return f"{where}: {visible(self.key)}: {self.text(lang)}"
         return f"{where}: {self.text(lang)}"
 
     def __str__(self) -> str:
@@ -268,6 +281,16 @@ class _Validator:
         value = table[key]
         if not isinstance(value, str):
             self.error(prefix + key, "not_text", found=_kind_of(value))
+            return None
+        if unsafe := find_unsafe(value):
+            self.error(
+                prefix + key,
+                "unsafe_character",
+                code=unsafe.code,
+                name=unsafe.name,
+                position=unsafe.index + 1,
+                count=unsafe.count,
+            )
             return None
         text = _reflow(value)
         if not text:
@@ -499,13 +522,23 @@ class _Validator:
         return tuple(pairs)
 
     def placeholders(self, text: str, key: str) -> bool:
-        """Check ``{value}``-style placeholders; write ``{{`` and ``}}`` for a literal brace."""
+        """Check ``{value}``-style placeholders; write ``{{`` and ``}}`` for a literal brace.
+
+        Only a bare name is allowed: a format spec such as ``{value:>300000000}`` would let a
+        file decide how much text the app writes.
+        """
         try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+            parts = [(f, s, c) for _, f, s, c in string.Formatter().parse(text) if f is not None]
         except ValueError as exc:
             # Python's own detail ("Single '{' encountered…") stays English, in our frame.
             self.error(key, "broken_placeholder", detail=str(exc))
             return False
+        for name, spec, conversion in parts:
+            if spec or conversion:
+                written = name + (f"!{conversion}" if conversion else "") + f":{spec}" * bool(spec)
+                self.error(key, "placeholder_format", written=written)
+                return False
+        fields = [name for name, _, _ in parts]
         unknown = [f for f in fields if f not in FEEDBACK_PLACEHOLDERS]
         if unknown:
             allowed = ", ".join(f"{{{p}}}" for p in FEEDBACK_PLACEHOLDERS)

@@ -22,6 +22,7 @@ from textual.widgets.selection_list import Selection
 from simulator.history import COACH_MARKS, HistoryError, RoundCoaching, SessionRecorder
 from simulator.i18n import t
 from simulator.screens.base import CoachModal
+from simulator.text import escape
 
 MAX_PERCEIVED_S = 60.0
 """A felt pause longer than this is a typing mistake (a round stops after 45 s)."""
@@ -86,7 +87,7 @@ class RoundNotes:
                 if problem is not None:
                     lang = getattr(app, "lang", "en")
                     app.notify(
-                        t("coach_mode.note_kept", lang, message=problem.message(lang)),
+                        escape(t("coach_mode.note_kept", lang, message=problem.message(lang))),
                         severity="warning",
                         timeout=8,
                     )
@@ -106,7 +107,7 @@ class RoundNotes:
                 app.notify(t("coach_mode.note_saved", lang, round=self.round_number), timeout=3)
             else:
                 app.notify(
-                    t("coach_mode.note_kept", lang, message=problem.message(lang)),
+                    escape(t("coach_mode.note_kept", lang, message=problem.message(lang))),
                     severity="warning",
                     timeout=8,
                 )
@@ -219,8 +220,6 @@ class NoteDialog(CoachModal[RoundCoaching | None]):
 
 def coach_lines(notes: RoundNotes, measured_s: float | None, lang: str) -> tuple[str, str]:
     """The feedback screen's coach panel: ``(felt against measured, note and marks)``."""
-    from rich.markup import escape
-
     from simulator.export import marks_text, perception_text
 
     current = notes.current

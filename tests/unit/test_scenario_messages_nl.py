@@ -421,6 +421,8 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
     ("broken_placeholder", _broken(VALID + '\n[feedback]\nno_pause = "a { b"\n')),
     ("unknown_placeholder", _broken(VALID + '\n[feedback]\nno_pause = "{pauze}"\n')),
     ("bad_material_kind", _broken(VALID + '\n[[materials]]\ntitle = "A"\nkind = "blog"\n')),
+    ("unsafe_character", _broken(VALID.replace('title = "Check question"', 'title = "\\u202e"'))),
+    ("placeholder_format", _broken(VALID + '\n[feedback]\nno_pause = "{value:>9}"\n')),
 ]
 
 
