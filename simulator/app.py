@@ -59,6 +59,12 @@ def default_audio_player(samples: Samples, sample_rate_hz: int) -> Playback:
     return play(samples, sample_rate_hz)
 
 
+def cue_command(espeak: str, text: str, lang: str) -> list[str]:
+    """The espeak-ng command that speaks ``text``: ``--`` first, so a line starting with ``-``
+    (``-f/some/file``) is spoken, never read as an option."""
+    return [espeak, "-v", lang, "--", text]
+
+
 def espeak_cue_player() -> CuePlayer | None:
     """Plays cues with espeak-ng when it is installed; otherwise the round shows the cue."""
     espeak = shutil.which("espeak-ng") or shutil.which("espeak")
@@ -68,7 +74,7 @@ def espeak_cue_player() -> CuePlayer | None:
 
     def play(text: str, lang: str) -> CuePlayback | None:
         try:
-            return CuePlayback([found, "-v", lang, text])
+            return CuePlayback(cue_command(found, text, lang))
         except OSError:
             return None
 

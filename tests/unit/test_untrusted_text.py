@@ -8,6 +8,7 @@ controls, and Textual markup (``[/]``, ``[@click=app.quit]``).
 from __future__ import annotations
 
 import json
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from textual.markup import to_content
 
 from simulator import cli
+from simulator.app import cue_command
 from simulator.history import HistoryStore
 from simulator.i18n import fill
 from simulator.scenarios.loader import ScenarioError, parse_scenario
@@ -198,3 +200,29 @@ def test_history_shows_stored_names_notes_and_ids_as_codes(
     assert "check\\u001b]52" in out
     record = json.loads(out[out.index("[") :])[0]
     assert record["participant"] == "Kay\\u202e"
+
+
+# -- subprocesses get data, not options ----------------------------------------------------
+
+
+def phonemes(command: list[str]) -> str:
+    """What espeak-ng would say for ``command`` (``-q -x``: phonemes, no sound)."""
+    done = subprocess.run(
+        [command[0], "-q", "-x", *command[1:]], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_cue_that_looks_like_an_option_is_spoken_not_obeyed(espeak: str, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("zebra xylophone\n")
+    heard = phonemes([espeak, "-v", "en", "-f", str(secret)])
+    assert heard.strip()
+    for cue in (f"-f{secret}", "--help", "-w/tmp/overwritten.wav"):
+        command = cue_command(espeak, cue, "en")
+        assert command[-2:] == ["--", cue]
+        spoken = phonemes(command)
+        assert spoken.strip() and heard.strip() not in spoken
+    # Without the "--" espeak-ng would have read the file aloud.
+    assert phonemes([espeak, "-v", "en", f"-f{secret}"]) == heard
