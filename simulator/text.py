@@ -106,3 +106,9 @@ def visible_values(value: Any) -> Any:
     if isinstance(value, list):
         return [visible_values(v) for v in value]
     return value
+
+
+def shortened(text: str, max_chars: int = 40) -> str:
+    """:func:`visible`, cut to ``max_chars`` with an ellipsis: for echoing a bad argument."""
+    shown = visible(text)
+    return shown if len(shown) <= max_chars else shown[: max_chars - 1] + "…"
