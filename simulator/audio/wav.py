@@ -13,12 +13,17 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from simulator.files import FileTooLargeError, NotRegularFileError, read_regular
+
 FORMAT_PCM = 0x0001
 FORMAT_FLOAT = 0x0003
 FORMAT_EXTENSIBLE = 0xFFFE
 _STREAMING_SIZES = (0, 0xFFFFFFFF)
 MIN_RATE_HZ = 8_000
 MAX_RATE_HZ = 192_000
+MAX_WAV_BYTES = 64 * 1024 * 1024
+"""64 MiB: over ten minutes of 48 kHz mono 16-bit audio, far more than a rehearsal round; the
+file is read whole and converted to float, so a larger one is refused before it is read."""
 
 
 class WavError(ValueError):
@@ -44,11 +49,20 @@ class WavAudio:
 
 def read_wav(path: Path) -> WavAudio:
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_WAV_BYTES)
     except FileNotFoundError:
         raise WavError("file not found") from None
     except IsADirectoryError:
         raise WavError("is a folder, not a WAV file") from None
+    except NotRegularFileError:
+        raise WavError(
+            "not an ordinary file (a pipe, device or socket); give a WAV file on disk"
+        ) from None
+    except FileTooLargeError as exc:
+        raise WavError(
+            f"the file is {exc.size // (1024 * 1024)} MiB; coach-sim reads WAV files of at most "
+            f"{MAX_WAV_BYTES // (1024 * 1024)} MiB (a round is a minute or two)"
+        ) from None
     except OSError as exc:
         raise WavError(f"cannot read the file: {exc.strerror or exc}") from None
     return parse_wav(data)

@@ -43,6 +43,10 @@ from simulator.text import find_unsafe, visible
 MAX_FILE_BYTES = 256 * 1024
 """A scenario is a page of text; anything far larger is not a scenario file."""
 MAX_ROUNDS = 10
+MAX_NESTING = 16
+"""Tables and lists inside each other; a scenario uses two (``[[prompts]]``)."""
+MAX_KEY_PARTS = 8
+"""Parts of one dotted key (``a.b.c`` has three); a scenario uses two (``feedback.no_pause``)."""
 MAX_DURATION_S = 120.0
 DEFAULT_ROUNDS = 3
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -184,8 +188,83 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
     return text
 
 
+_STRING_START = re.compile("[\"'#]")
+_DOT = re.compile(r"[ \t]*\.[ \t]*")
+_SEPARATORS = re.compile(r"[\s,=\[\]{}]+")
+
+
+def _closing(text: str, start: int, quote: str, *, triple: bool) -> int:
+    """Where the string whose content starts at ``start`` ends (just past its closing quotes);
+    the end of the line (or text) if it is never closed. Basic strings (``"``) have escapes."""
+    delimiter = quote * 3 if triple else quote
+    limit = len(text)
+    if not triple and (newline := text.find("\n", start)) >= 0:
+        limit = newline
+    at = start
+    while (found := text.find(delimiter, at, limit)) >= 0:
+        before = text[at:found]
+        if quote == '"' and (len(before) - len(before.rstrip("\\"))) % 2:
+            at = found + 1  # an escaped quote
+            continue
+        end = found + len(delimiter)
+        while triple and end < len(text) and text[end] == quote and end - found < 5:
+            end += 1  # up to two quotes of the content may touch the closing ones
+        return end
+    return limit
+
+
+def _skeleton(text: str) -> str:
+    """``text`` with every string replaced by ``s`` and every comment removed (line breaks
+    kept), in one pass: what is left is keys, brackets, numbers and punctuation."""
+    parts: list[str] = []
+    last = 0
+    while match := _STRING_START.search(text, last):
+        at = match.start()
+        parts.append(text[last:at])
+        if text[at] == "#":
+            end = text.find("\n", at)
+            last = len(text) if end < 0 else end
+            continue
+        quote = text[at]
+        triple = text.startswith(quote * 3, at)
+        end = _closing(text, at + (3 if triple else 1), quote, triple=triple)
+        parts.append("s" + "\n" * text.count("\n", at, end))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def check_structure(text: str, path: Path) -> None:
+    """Refuse deep nesting and long dotted keys on the raw text, before the TOML parser sees it.
+
+    tomllib needs memory and time far out of proportion for a key of thousands of dotted parts
+    (a 60 KB line took gigabytes), so the text is measured first: strings and comments are cut
+    out, then brackets are counted and the dots in each key are counted. Linear in the text.
+    """
+    skeleton = _skeleton(text)
+    depth = 0
+    for index, char in enumerate(skeleton):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = skeleton.count("\n", 0, index) + 1
+                raise ScenarioError(
+                    [Problem(path, "toml_nesting", {"max": MAX_NESTING}, line=line)]
+                )
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    for number, line_text in enumerate(skeleton.split("\n"), start=1):
+        if line_text.count(".") < MAX_KEY_PARTS:
+            continue
+        tokens = _SEPARATORS.split(_DOT.sub(".", line_text))
+        if any(token.count(".") >= MAX_KEY_PARTS for token in tokens):
+            problem = Problem(path, "key_too_deep", {"max": MAX_KEY_PARTS}, line=number)
+            raise ScenarioError([problem])
+
+
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
     """Parse TOML text; syntax errors become a :class:`ScenarioError` with line and column."""
+    check_structure(text, path)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

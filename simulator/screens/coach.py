@@ -27,7 +27,7 @@ from simulator.text import escape
 MAX_PERCEIVED_S = 60.0
 """A felt pause longer than this is a typing mistake (a round stops after 45 s)."""
 
-_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)$")  # ASCII digits only
 _UNIT = re.compile(r"\s*(s|sec|secs|seconds?|seconden?|sec\.)$", re.IGNORECASE)
 
 
@@ -142,7 +142,7 @@ class PerceivedDialog(CoachModal[float | None]):
         try:
             seconds = parse_seconds(event.value)
         except SecondsInputError as exc:
-            error.update(exc.message(self.lang))
+            error.update(escape(exc.message(self.lang)))
             error.remove_class("hidden")
             return
         self.dismiss(seconds)
