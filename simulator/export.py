@@ -356,9 +356,10 @@ def text_timeline(timeline: Timeline, lang: str) -> str:
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = frozenset("\\`*_[]<>#|!~&")
+_MD_SPECIAL = frozenset("\\`*_[]<>#|!~")
 """Backslash-escaped wherever they appear: emphasis, code, links and images (``![``), raw HTML
-(``<img>``, ``<iframe>``), headings, tables, strikethrough and entities (``&lt;``)."""
+(``<img>``, ``<iframe>``), headings, tables and strikethrough. (An entity such as ``&lt;img&gt;``
+shows as text, never as an element, so ``&`` stays as it is.)"""
 _MD_LINE_START = frozenset("-+=.)")
 """Escaped at the start of a line, where they would start a list or underline a heading."""
 

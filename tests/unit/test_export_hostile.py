@@ -97,7 +97,7 @@ def test_markdown_passes_no_html_or_images_from_a_scenario(
 def test_md_escape_folds_lines_and_escapes_what_markdown_reads() -> None:
     assert md_escape("a\nb") == "a b"
     assert md_escape("![x](y) <i> & *b* `c` ~d~ #e |f|") == (
-        "\\!\\[x\\](y) \\<i\\> \\& \\*b\\* \\`c\\` \\~d\\~ \\#e \\|f\\|"
+        "\\!\\[x\\](y) \\<i\\> & \\*b\\* \\`c\\` \\~d\\~ \\#e \\|f\\|"
     )
     assert md_escape("- not a list") == "\\- not a list"
     assert md_escape("\x1b]52;c;x\x07") == "\\\\u001b\\]52;c;x\\\\u0007"
