@@ -115,3 +115,24 @@ def _check_regular(info: os.stat_result, path: Path) -> None:
         raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
     if not stat.S_ISREG(info.st_mode):
         raise NotRegularFileError(errno.EINVAL, "not an ordinary file", str(path))
+
+
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` (and any missing folders above it) readable by its owner only.
+
+    The data folder holds names, coach notes and recordings on shared school laptops. A folder
+    that exists already keeps its permissions: it may be one the user chose and shares.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=PRIVATE_FOLDER_MODE)
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(folder))

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import WavError, read_wav, wav_bytes_pcm16
-from simulator.files import FileProblemError, replace_atomically
+from simulator.files import FileProblemError, make_private_folder, replace_atomically
 
 ROUND_FILE = re.compile(r"^round-([1-9][0-9]*)\.wav$")
 TEMP_PREFIX = ".round-"
@@ -129,7 +129,7 @@ def save_round_audio(
     if mono.ndim != 1:
         raise ValueError(f"round audio must be mono (1-D), not shape {mono.shape}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
     except OSError as exc:
         raise RecordingError(_problem_for(exc), path, exc.strerror or str(exc)) from exc
     try:

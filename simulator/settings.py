@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.files import replace_atomically
+from simulator.files import make_private_folder, replace_atomically
 from simulator.i18n import LANGUAGES
 
 
@@ -84,7 +84,7 @@ def save_settings(settings: Settings, path: Path) -> None:
 
     Raises ``OSError`` when the folder cannot be written; the caller tells the user.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     data = {
         "language": settings.language,
         "microphone": settings.microphone,

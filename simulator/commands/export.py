@@ -14,7 +14,7 @@ from pathlib import Path
 
 from simulator.export import Format, build_debrief, render
 from simulator.files import replace_atomically
-from simulator.history import HistoryError, HistoryStore, StoredSession
+from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
 from simulator.i18n import LANGUAGES, resolve_language, t
 from simulator.paths import history_db_path
 from simulator.scenarios.library import load_library
@@ -153,9 +153,12 @@ def run(args: argparse.Namespace) -> int:
     session_id = int(raw_id)
     store = HistoryStore(history_db_path())
     try:
-        sessions = store.sessions()
+        read = store.read()
     except HistoryError as exc:
         return _fail(exc.message(ui_lang))
+    sessions = read.sessions
+    if warning := describe_unreadable(read.unreadable, ui_lang):
+        print(f"coach-sim export: {warning}", file=sys.stderr)
     session = next((s for s in sessions if s.id == session_id), None)
     if session is None:
         return _fail(unknown_session_message(session_id, sessions, ui_lang))

@@ -8,7 +8,13 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from simulator.history import HistoryError, HistoryStore, StoredRound, StoredSession
+from simulator.history import (
+    HistoryError,
+    HistoryStore,
+    StoredRound,
+    StoredSession,
+    describe_unreadable,
+)
 from simulator.i18n import format_seconds, resolve_language, t
 from simulator.paths import history_db_path
 from simulator.text import visible, visible_values
@@ -98,10 +104,13 @@ def run(args: argparse.Namespace) -> int:
     lang = resolve_language(args.lang)
     store = HistoryStore(history_db_path())
     try:
-        sessions = store.sessions(scenario=args.scenario)
+        read = store.read(scenario=args.scenario)
     except HistoryError as exc:
         print(f"coach-sim history: {exc.message(lang)}", file=sys.stderr)
         return 1
+    sessions = read.sessions
+    if warning := describe_unreadable(read.unreadable, lang):
+        print(f"coach-sim history: {warning}", file=sys.stderr)
     if args.json:
         records = visible_values([session_record(s) for s in sessions])
         print(json.dumps(records, ensure_ascii=False, indent=2))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.commands.history import local_date
-from simulator.history import HistoryError, HistoryStore, StoredSession
+from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
 from simulator.i18n import resolve_language, t
 from simulator.paths import history_db_path, recordings_dir
 from simulator.recordings import (
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "recordings_action", None) == "delete":
         return delete(args, root, lang)
     kept = list_recordings(root)
-    sessions = _history_sessions()
+    sessions = _history_sessions(lang)
     if args.json:
         print(json.dumps(visible_values(_records(kept, sessions)), ensure_ascii=False, indent=2))
     elif not kept:
@@ -73,15 +73,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history_sessions() -> dict[int, StoredSession]:
+def _history_sessions(lang: str) -> dict[int, StoredSession]:
     """The practice history's sessions by id; empty when there is no readable history."""
     path = history_db_path()
     if not path.exists():
         return {}
     try:
-        return {s.id: s for s in HistoryStore(path).sessions()}
+        read = HistoryStore(path).read()
     except HistoryError:
         return {}
+    if warning := describe_unreadable(read.unreadable, lang):
+        print(f"coach-sim recordings: {warning}", file=sys.stderr)
+    return {s.id: s for s in read.sessions}
 
 
 def _by_session(kept: tuple[KeptRound, ...]) -> list[tuple[str, list[KeptRound]]]:

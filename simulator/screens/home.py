@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from simulator.audio.sources import MicrophoneError
-from simulator.history import HistoryError, StoredSession
+from simulator.history import HistoryError, StoredSession, describe_unreadable
 from simulator.i18n import format_seconds, t
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
@@ -67,6 +67,8 @@ class HomeScreen(CoachScreen[None]):
         Binding("m", "masterclass", "keys.masterclass"),
         Binding("q", "app.quit", "keys.quit"),
     ]
+    _warned_unreadable = False
+    """Whether damaged history rows were reported already (once per screen)."""
 
     def compose(self) -> ComposeResult:
         lang = self.coach.lang
@@ -205,10 +207,15 @@ class HomeScreen(CoachScreen[None]):
             recent.update(t("home.recent_empty", lang))
             return
         try:
-            sessions = store.sessions()
+            read = store.read()
         except HistoryError as exc:
             recent.update(escape(t("home.recent_unavailable", lang, message=exc.message(lang))))
             return
+        sessions = read.sessions
+        warning = describe_unreadable(read.unreadable, lang)
+        if warning is not None and not self._warned_unreadable:
+            self._warned_unreadable = True  # once, not on every return to this screen
+            self.notify(escape(warning), severity="warning", timeout=12)
         if not sessions:
             recent.update(t("home.recent_empty", lang))
             return
