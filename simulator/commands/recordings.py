@@ -24,6 +24,7 @@ from simulator.history import HistoryError, HistoryStore, StoredSession, describ
 from simulator.i18n import resolve_language, t
 from simulator.paths import history_db_path, recordings_dir
 from simulator.recordings import (
+    Deleted,
     KeptRound,
     RecordingError,
     delete_all_audio,
@@ -151,6 +152,13 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
     )
 
 
+def _report_left(deleted: Deleted, lang: str) -> None:
+    """Name what was not deleted because coach-sim did not make it."""
+    if deleted.left:
+        paths = ", ".join(visible(str(p)) for p in deleted.left)
+        print(t("recordings.left", lang, paths=paths), file=sys.stderr)
+
+
 def delete(
     args: argparse.Namespace,
     root: Path,
@@ -180,19 +188,30 @@ def delete(
                     print(t("recordings.kept", lang))
                     return 1
             deleted = delete_all_audio(root)
-            print(t("recordings.deleted_all", lang, rounds=deleted, folder=str(root)))
+            print(t("recordings.deleted_all", lang, rounds=deleted.rounds, folder=str(root)))
+            _report_left(deleted, lang)
             return 0
         status = 0
         for session in sessions:
             try:
                 deleted = delete_session_audio(root, session)
             except ValueError:
-                deleted = 0
-            if deleted == 0:
-                print(t("recordings.no_audio", lang, session=session), file=sys.stderr)
+                deleted = Deleted()
+            if deleted.rounds == 0:
+                print(t("recordings.no_audio", lang, session=visible(session)), file=sys.stderr)
                 status = 1
             else:
-                print(t("recordings.deleted", lang, session=session, rounds=deleted))
+                files = ", ".join(p.name for p in deleted.removed)
+                print(
+                    t(
+                        "recordings.deleted",
+                        lang,
+                        session=session,
+                        rounds=deleted.rounds,
+                        files=files,
+                    )
+                )
+            _report_left(deleted, lang)
         return status
     except RecordingError as exc:
         print(f"coach-sim recordings: {exc.message(lang)}", file=sys.stderr)
