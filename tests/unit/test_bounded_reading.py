@@ -289,3 +289,27 @@ def test_typed_seconds_take_ascii_digits_only() -> None:
     for text in ("١٢", "²", "nan", "inf", "1e3"):
         with pytest.raises(SecondsInputError):
             parse_seconds(text)
+
+
+# -- the settings file ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "huge", "folder"])
+def test_a_settings_file_that_is_not_one_does_not_stop_the_app(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "settings.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "huge":
+        with path.open("wb") as handle:
+            handle.truncate(4 * 1024**3)
+    else:
+        path.mkdir()
+    code = (
+        "import sys; from pathlib import Path; from simulator.settings import load_settings; "
+        "print(load_settings(Path(sys.argv[1])).problem)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=LIMIT_S
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("cannot be read")
