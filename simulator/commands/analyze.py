@@ -10,7 +10,7 @@ from typing import Any
 
 from simulator.audio.pattern import Band, Pattern, Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
-from simulator.text import shortened, visible
+from simulator.text import shortened, visible, visible_values
 
 REASON_TEXT = {
     "no_speech": "no speech heard",
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         m = analyze_samples(audio.samples, audio.sample_rate_hz, pattern, cue_end_sample=cue_end)
         if args.json:
-            print(json.dumps(_record(path, m), ensure_ascii=False))
+            print(json.dumps(visible_values(_record(path, m)), ensure_ascii=False))
         else:
             print(_human(path, m))
         sys.stdout.flush()

@@ -15,9 +15,9 @@ from simulator.history import (
     StoredSession,
     describe_unreadable,
 )
-from simulator.i18n import format_seconds, resolve_language, t
+from simulator.i18n import format_seconds, has, resolve_language, t
 from simulator.paths import history_db_path
-from simulator.text import visible, visible_values
+from simulator.text import shortened, visible, visible_values
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,16 +60,25 @@ def local_date(iso: str) -> str:
         return iso
 
 
+def _code_text(section: str, code: str, lang: str) -> str:
+    """The words for a stored code (``verdict.on_target``); a code this version does not know
+    (a newer version's, or a damaged row's) is shown as written, shortened and made visible."""
+    key = f"{section}.{code}"
+    return t(key, lang) if has(key, lang) else shortened(code)
+
+
 def _round_cell(r: StoredRound, lang: str) -> str:
     if r.measured_s is None:
-        reason = t(f"reason.{r.reason}", lang) if r.reason else t("verdict.no_measurement", lang)
+        reason = (
+            _code_text("reason", r.reason, lang) if r.reason else t("verdict.no_measurement", lang)
+        )
         return t("history.round_none", lang, round=r.round, reason=reason)
     return t(
         "history.round_cell",
         lang,
         round=r.round,
         value=format_seconds(r.measured_s, lang),
-        verdict=t(f"verdict.{r.verdict}", lang),
+        verdict=_code_text("verdict", r.verdict, lang),
     )
 
 
