@@ -10,6 +10,7 @@ from typing import Any
 
 from simulator.audio.pattern import Band, Pattern, Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
+from simulator.i18n import resolve_language, t
 from simulator.text import shortened, visible, visible_values
 
 REASON_TEXT = {
@@ -162,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator.audio.wav import WavError, read_wav
 
     pattern = _pattern(args)
+    lang = resolve_language(getattr(args, "lang", None))
     cue_end = int(round(args.cue_end * ANALYSIS_RATE_HZ))
     failed = 0
     for path in args.files:
@@ -169,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
             audio = read_wav(path)
         except WavError as exc:
             failed += 1
-            print(f"coach-sim analyze: {visible(str(path))}: {exc}", file=sys.stderr)
+            print(f"coach-sim analyze: {visible(str(path))}: {exc.message(lang)}", file=sys.stderr)
             if args.json:
                 print(json.dumps({"file": str(path), "pause_s": None, "error": str(exc)}))
             continue
@@ -180,9 +182,6 @@ def run(args: argparse.Namespace) -> int:
             print(_human(path, m))
         sys.stdout.flush()
     if failed:
-        print(
-            f"coach-sim analyze: {failed} of {len(args.files)} file(s) could not be read",
-            file=sys.stderr,
-        )
+        print(t("analyze.not_read", lang, failed=failed, total=len(args.files)), file=sys.stderr)
         return 1
     return 0

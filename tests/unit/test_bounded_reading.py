@@ -236,12 +236,18 @@ def test_a_symlinked_folder_loop_is_not_followed(tmp_path: Path) -> None:
 # -- WAV files and numbers for analyze -----------------------------------------------------
 
 
-def test_analyze_refuses_fifos_devices_folders_and_huge_files(tmp_path: Path) -> None:
-    stuck = tmp_path / "stuck.wav"
+def fifo_and_sparse_wav(folder: Path) -> tuple[Path, Path]:
+    """A FIFO named like a WAV file, and a sparse 8 GiB one (no disk space used)."""
+    stuck = folder / "stuck.wav"
     os.mkfifo(stuck)
-    sparse = tmp_path / "sparse.wav"
+    sparse = folder / "sparse.wav"
     with sparse.open("wb") as handle:
         handle.truncate(8 * 1024**3)
+    return stuck, sparse
+
+
+def test_analyze_refuses_fifos_devices_folders_and_huge_files(tmp_path: Path) -> None:
+    stuck, sparse = fifo_and_sparse_wav(tmp_path)
     folder = tmp_path / "folder.wav"
     folder.mkdir()
     good = tmp_path / "good.wav"
@@ -313,3 +319,17 @@ def test_a_settings_file_that_is_not_one_does_not_stop_the_app(tmp_path: Path, k
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("cannot be read")
+
+
+def test_analyze_says_it_in_dutch(tmp_path: Path) -> None:
+    stuck, sparse = fifo_and_sparse_wav(tmp_path)
+    (tmp_path / "notes.wav").write_text("geen opname\n")
+    paths = [stuck, sparse, tmp_path / "notes.wav"]
+    done = coach_sim("analyze", "--lang", "nl", *map(str, paths), home=tmp_path / "home")
+    no_traceback(done)
+    assert f"{stuck}: geen gewoon bestand (een pipe, apparaat of socket)" in done.stderr
+    assert f"{sparse}: het bestand is 8192 MiB; coach-sim leest WAV-bestanden van hooguit" in (
+        done.stderr
+    )
+    assert "notes.wav: geen WAV-bestand (geen RIFF/WAVE-kop)" in done.stderr
+    assert "3 van 3 bestand(en) kon(den) niet gelezen worden" in done.stderr
