@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -441,6 +442,7 @@ class HistoryStore:
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         conn: sqlite3.Connection | None = None
+        self._refuse_special_file()
         try:
             conn = self._open_for_writing() if write else self._open_for_reading()
             conn.execute("PRAGMA foreign_keys = ON")
@@ -462,6 +464,15 @@ class HistoryStore:
         finally:
             if conn is not None:
                 conn.close()
+
+    def _refuse_special_file(self) -> None:
+        """A FIFO or a device where the history should be would make opening it wait forever."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except OSError:
+            return  # missing (a new history) or unreachable: opening it says what is wrong
+        if not stat.S_ISREG(mode):
+            raise HistoryError(Problem.NOT_DATABASE, self.path, "not an ordinary file")
 
     def _open_for_writing(self) -> sqlite3.Connection:
         """The database, created owner-only (folder 0700, file 0600) when it is new.
@@ -633,6 +644,7 @@ class HistoryStore:
             if not self.path.parent.is_dir() and self.path.parent.exists():
                 raise HistoryError(Problem.CANNOT_OPEN, self.path, "not a folder")
             return HistoryRead(())
+        self._refuse_special_file()
         if self._needs_migration():
             with self._transaction(write=True):
                 pass

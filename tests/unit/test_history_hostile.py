@@ -4,6 +4,7 @@ reading never writes; what coach-sim creates is readable by its owner only."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import stat
 import subprocess
@@ -160,3 +161,30 @@ def test_an_older_world_readable_history_is_tightened_on_the_next_write(tmp_path
     store.path.chmod(0o644)
     store.save_round(sid, 1, sps(3.0))
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("command", [["history"], ["export", "1"], ["recordings"]])
+def test_a_fifo_in_place_of_the_history_is_refused_not_waited_on(
+    tmp_path: Path, command: list[str]
+) -> None:
+    tmp_path.joinpath("home").mkdir()
+    os.mkfifo(tmp_path / "home" / "history.sqlite3")
+    done = cli(tmp_path / "home", *command)
+    assert "Traceback" not in done.stderr
+    if command != ["recordings"]:  # the list of recordings does without the history
+        assert done.returncode == 1
+        assert "is not a coach-sim practice history" in done.stderr
+
+
+async def test_the_app_starts_with_a_fifo_in_place_of_the_history(tmp_path: Path) -> None:
+    from simulator.scenarios.library import load_library
+    from simulator.screens.home import HomeScreen
+    from tests.app.conftest import app_with
+
+    os.mkfifo(tmp_path / "history.sqlite3")
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    app = app_with(load_library(user=tmp_path / "none"), store, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "not a coach-sim practice history" in str(app.screen.query_one("#recent").render())
