@@ -354,7 +354,7 @@ class SpeechBank:
         if not path.exists():
             tmp = path.with_suffix(".tmp.wav")
             cmd = ["espeak-ng", "-v", f"{lang}+{variant}", "-s", str(speed_wpm), "-p", str(pitch)]
-            cmd += ["-w", str(tmp), text]
+            cmd += ["-w", str(tmp), "--", text]
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
             self.espeak_calls += 1
             if done.returncode != 0 or not tmp.exists():

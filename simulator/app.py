@@ -14,6 +14,7 @@ import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -24,6 +25,7 @@ from simulator.i18n import resolve_language, t
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
 from simulator.settings import Settings, save_settings
+from simulator.text import escape
 
 SourceFactory = Callable[[str | None], AudioSource]
 """Opens the microphone (or a test source) for a device name/index, ``None`` = the default."""
@@ -40,6 +42,13 @@ def default_audio_player(samples: Samples, sample_rate_hz: int) -> Playback:
     from simulator.audio.capture import play
 
     return play(samples, sample_rate_hz)
+
+
+def cue_command(espeak: str, text: str, lang: str, wav: Path | None = None) -> list[str]:
+    """The espeak-ng command that speaks ``text`` (into ``wav`` when given): ``--`` first, so a
+    line starting with ``-`` (``-f/some/file``) is spoken, never read as an option."""
+    out = ["-w", str(wav)] if wav is not None else []
+    return [espeak, "-v", lang, *out, "--", text]
 
 
 def espeak_cue_player() -> CuePlayer | None:
@@ -64,7 +73,7 @@ def espeak_cue_player() -> CuePlayer | None:
             wav = Path(tmp) / "cue.wav"
             try:
                 subprocess.run(
-                    [found, "-v", lang, "-w", str(wav), "--", text],
+                    cue_command(found, text, lang, wav),
                     stdin=subprocess.DEVNULL,
                     capture_output=True,
                     timeout=CUE_RENDER_TIMEOUT_S,
@@ -179,18 +188,37 @@ class CoachApp(App[None]):
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
 
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to(event.size.width, event.size.height)
+
+    def _fit_to(self, width: int, height: int) -> None:
+        """Cover the app with a "make the window larger" notice while the terminal is too small
+        for the screens (a few cells wide or high), and take it away once it is large enough."""
+        from simulator.screens.too_small import TooSmallScreen, too_small
+
+        if too_small(width, height):
+            if not isinstance(self.screen, TooSmallScreen):
+                self.push_screen(TooSmallScreen())
+            return
+        while isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
     def action_help_quit(self) -> None:
         """Ctrl+C: say in the user's language how to quit, and that nothing finished is lost."""
         self.notify(self.t("app.quit_hint"), title=self.t("app.quit_hint_title"))
 
     def on_mount(self) -> None:
         self.title = self.t("app.name")
-        # SIGTERM (a closed terminal, `kill`) ends the app the normal way: the audio stream is
-        # closed and the terminal restored. Finished rounds are saved already.
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # e.g. Windows
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
+        # SIGTERM (`kill`) and SIGHUP (the terminal window closed, an ssh connection dropped)
+        # end the app the normal way: the audio stream is closed and the terminal restored
+        # (alternate screen and mouse mode off). Finished rounds are saved already.
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)  # Windows has no SIGHUP
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                if number is not None:
+                    asyncio.get_running_loop().add_signal_handler(number, self.exit)
         if self.settings_problem:
-            self.notify(self.settings_problem, severity="warning", timeout=8)
+            self.notify(escape(self.settings_problem), severity="warning", timeout=8)
         from simulator.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
@@ -202,6 +230,7 @@ class CoachApp(App[None]):
             from simulator.screens.practice import PracticeScreen
 
             self.push_screen(PracticeScreen(self.start_scenario))
+        self._fit_to(self.size.width, self.size.height)
 
     def scenario_in_language(self, scenario: Scenario) -> Scenario:
         return self.library.find(scenario.id, self.lang) or scenario
@@ -215,7 +244,7 @@ class CoachApp(App[None]):
                 save_settings(settings, self.settings_path)
             except OSError as exc:
                 self.notify(
-                    self.t("settings.save_failed", message=exc.strerror or str(exc)),
+                    escape(self.t("settings.save_failed", message=exc.strerror or str(exc))),
                     severity="warning",
                     timeout=8,
                 )

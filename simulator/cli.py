@@ -8,12 +8,15 @@ so that ``coach-sim analyze`` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
 
 from simulator import __version__
+from simulator.text import visible
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("practice", "go straight into a scenario's three rounds"),
@@ -80,14 +83,51 @@ def _add_shared_options(command: argparse.ArgumentParser) -> None:
         )
 
 
+FULL_SCREEN = frozenset({"app", "practice"})
+"""Commands that run the Textual app, which draws the screen itself (on the original stderr)."""
+
+
+class VisibleStream:
+    """A text stream that passes everything written through :func:`simulator.text.visible`.
+
+    The terminal commands sanitise the texts they print; this is the net under them, so that no
+    file name, argument or stored text ever reaches the terminal as an escape sequence.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text, multiline=True))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def visible_output() -> Iterator[None]:
+    """While inside, ``sys.stdout`` and ``sys.stderr`` show unsafe characters as codes."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = VisibleStream(saved[0])
+    sys.stderr = VisibleStream(saved[1])
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    with visible_output():
+        args = parser.parse_args(argv)
     name = args.command or "app"
     module = importlib.import_module(f"simulator.commands.{name}")
+    guard = contextlib.nullcontext() if name in FULL_SCREEN else visible_output()
     try:
-        code: int = module.run(args)
-        sys.stdout.flush()
+        with guard:
+            code: int = module.run(args)
+            sys.stdout.flush()
     except KeyboardInterrupt:
         print("coach-sim: interrupted", file=sys.stderr)
         return 130

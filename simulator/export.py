@@ -16,6 +16,7 @@ import enum
 import html
 import io
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +36,7 @@ from simulator.coaching.timeline import Timeline
 from simulator.history import StoredRound, StoredSession
 from simulator.i18n import format_band, format_number, format_seconds, has, t
 from simulator.scenarios.model import Scenario
+from simulator.text import visible
 
 
 class Format(enum.Enum):
@@ -75,6 +77,10 @@ FEEL_TOLERANCE_S = 0.3
 BAR_CHARS_PER_S = 4
 BAR_MAX_CHARS = 48
 
+MAX_STORED_S = 24 * 3600.0
+"""No round is longer than a day: a stored time beyond it (``1e300``) or not a number at all is
+a damaged row, read back as unreadable rather than drawn."""
+
 
 @dataclass(frozen=True, slots=True)
 class DebriefRound:
@@ -107,8 +113,10 @@ def _samples(seconds: float) -> int:
 def measurement_from_stored(r: StoredRound) -> RoundMeasurement:
     """Rebuild the round's measurement from the stored columns.
 
-    Raises ``ValueError`` for values this version does not know (a newer shape or reason).
+    Raises ``ValueError`` for values this version does not know (a newer shape or reason) and
+    for times that are not a number or out of range (see ``MAX_STORED_S``).
     """
+    _check_times(r)
     span: tuple[int, int] | None = None
     if r.span_start_s is not None and r.span_end_s is not None:
         span = (_samples(r.span_start_s), _samples(r.span_end_s))
@@ -132,6 +140,20 @@ def measurement_from_stored(r: StoredRound) -> RoundMeasurement:
         warnings=tuple(LevelWarning(w) for w in r.warnings),
         duration_samples=_samples(r.audio_s),
     )
+
+
+def _check_times(r: StoredRound) -> None:
+    times = [r.target_s, r.min_s, r.max_s, r.audio_s, *(v for pair in r.segments_s for v in pair)]
+    optional = (r.pause_s, r.measured_s, r.question_end_s, r.name_start_s, r.perceived_s)
+    times += [v for v in (r.span_start_s, r.span_end_s, *optional) if v is not None]
+    for value in times:
+        if not in_range(value):
+            raise ValueError(f"stored time out of range: {value!r}")
+
+
+def in_range(value: float | None) -> bool:
+    """A stored time that can be shown: a number from 0 to ``MAX_STORED_S`` (so not nan)."""
+    return isinstance(value, int | float) and 0.0 <= value <= MAX_STORED_S
 
 
 def generic_pattern(shape: Shape, band: Band, lang: str) -> Pattern:
@@ -241,9 +263,11 @@ def _reason_text(r: StoredRound, lang: str) -> str:
 
 def measurement_line(r: StoredRound, lang: str) -> str:
     """E.g. "Measured 2.1 s · target 3.0 s, on target between 2.5–4.0 s" (without the verdict)."""
+    if not (in_range(r.min_s) and in_range(r.max_s) and in_range(r.target_s)):
+        return t("export.unreadable", lang)
     band = format_band(r.min_s, r.max_s, lang)
     target = format_seconds(r.target_s, lang)
-    if r.measured_s is None:
+    if r.measured_s is None or not in_range(r.measured_s):
         return t(
             "export.no_measurement", lang, reason=_reason_text(r, lang), target=target, band=band
         )
@@ -280,11 +304,11 @@ def marks_text(marks: tuple[str, ...], lang: str) -> str:
 def coach_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
     """``(label, text)`` for what a coach added to a round: felt pause, note, marks."""
     items: list[tuple[str, str]] = []
-    if r.perceived_s is not None:
+    if r.perceived_s is not None and in_range(r.perceived_s):
         felt = format_seconds(r.perceived_s, lang)
         value = (
             t("export.perceived_unmeasured", lang, perceived=felt)
-            if r.measured_s is None
+            if r.measured_s is None or not in_range(r.measured_s)
             else t(
                 "export.perceived_value",
                 lang,
@@ -332,16 +356,34 @@ def text_timeline(timeline: Timeline, lang: str) -> str:
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = "\\`*_[]<>#|"
+_MD_SPECIAL = frozenset("\\`*_[]<>#|!~")
+"""Backslash-escaped wherever they appear: emphasis, code, links and images (``![``), raw HTML
+(``<img>``, ``<iframe>``), headings, tables and strikethrough. (An entity such as ``&lt;img&gt;``
+shows as text, never as an element, so ``&`` stays as it is.)"""
+_MD_LINE_START = frozenset("-+=.)")
+"""Escaped at the start of a line, where they would start a list or underline a heading."""
 
 
 def md_escape(text: str) -> str:
-    """Text from a person (title, participant, notes) as literal Markdown."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
+    """Untrusted or worded text (titles, names, notes, feedback) as literal Markdown on one line.
+
+    Line breaks are folded into spaces, so a text can never start a heading or a block of its
+    own, and unsafe characters are shown as codes.
+    """
+    out = ["\\" + c if c in _MD_SPECIAL else c for c in visible(text)]
+    if out and out[0] in _MD_LINE_START:
+        out[0] = "\\" + out[0]
+    return "".join(out)
 
 
 def _md_block(text: str) -> list[str]:
     return [md_escape(line) if line.strip() else "" for line in text.strip().splitlines()]
+
+
+def _md_fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text``, so it cannot be closed early."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def render_markdown(d: Debrief) -> str:
@@ -350,8 +392,10 @@ def render_markdown(d: Debrief) -> str:
     out = [f"# {md_escape(t('export.title', lang, title=d.title))}", ""]
     if d.action_step:
         out += [f"**{t('export.action_step', lang)}:** {md_escape(d.action_step)}", ""]
-    out.append(f"- **{t('export.date', lang)}:** {d.date}")
-    out.append(f"- **{t('export.scenario', lang)}:** {md_escape(s.scenario)} ({s.language})")
+    out.append(f"- **{t('export.date', lang)}:** {md_escape(d.date)}")
+    out.append(
+        f"- **{t('export.scenario', lang)}:** {md_escape(s.scenario)} ({md_escape(s.language)})"
+    )
     if s.participant:
         out.append(f"- **{t('export.participant', lang)}:** {md_escape(s.participant)}")
     out.append("")
@@ -364,7 +408,7 @@ def render_markdown(d: Debrief) -> str:
     for dr in d.rounds:
         r = dr.stored
         out += [f"## {t('export.round', lang, round=r.round)}", ""]
-        verdict = "" if r.measured_s is None else f" — **{_verdict_text(r, lang)}**"
+        verdict = "" if r.measured_s is None else f" — **{md_escape(_verdict_text(r, lang))}**"
         out += [md_escape(measurement_line(r, lang)) + verdict, ""]
         coached = coach_items(r, lang)
         if coached:
@@ -373,17 +417,20 @@ def render_markdown(d: Debrief) -> str:
         if dr.feedback is None:
             out += [t("export.unreadable", lang), ""]
             continue
-        out += ["```text", text_timeline(dr.feedback.timeline, lang), "```", ""]
-        out.append(f"- **{t('feedback.praise_heading', lang)}:** {dr.feedback.praise}")
-        out.append(f"- **{t('feedback.next_heading', lang)}:** {dr.feedback.next_step}")
-        if dr.feedback.level_note:
-            out.append(f"- **{t('feedback.level_heading', lang)}:** {dr.feedback.level_note}")
+        timeline = visible(text_timeline(dr.feedback.timeline, lang))
+        fence = _md_fence(timeline)
+        out += [f"{fence}text", timeline, fence, ""]
+        fb = dr.feedback
+        out.append(f"- **{t('feedback.praise_heading', lang)}:** {md_escape(fb.praise)}")
+        out.append(f"- **{t('feedback.next_heading', lang)}:** {md_escape(fb.next_step)}")
+        if fb.level_note:
+            out.append(f"- **{t('feedback.level_heading', lang)}:** {md_escape(fb.level_note)}")
         out.append("")
     if d.summary is not None:
         out += [f"## {t('export.summary', lang)}", ""]
-        out.append(f"- **{t('summary.trend_heading', lang)}:** {d.summary.trend_text}")
-        out.append(f"- **{t('summary.well_heading', lang)}:** {d.summary.went_well}")
-        out.append(f"- **{t('summary.next_heading', lang)}:** {d.summary.next_step}")
+        out.append(f"- **{t('summary.trend_heading', lang)}:** {md_escape(d.summary.trend_text)}")
+        out.append(f"- **{t('summary.well_heading', lang)}:** {md_escape(d.summary.went_well)}")
+        out.append(f"- **{t('summary.next_heading', lang)}:** {md_escape(d.summary.next_step)}")
         out.append("")
     out.append(f"*{t('export.footer', lang)}*")
     return "\n".join(out) + "\n"
@@ -438,7 +485,8 @@ SVG_RIGHT = 12
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Text as HTML content or attribute value; unsafe characters shown as codes."""
+    return html.escape(visible(text, multiline=True), quote=True)
 
 
 def _num(v: float) -> str:
@@ -524,7 +572,7 @@ def svg_timeline(timeline: Timeline, lang: str, caption: str) -> str:
         f'<line class="axis" x1="{SVG_LEFT}" y1="{axis_y}" x2="{SVG_WIDTH - SVG_RIGHT}" '
         f'y2="{axis_y}"/>'
     )
-    step = 1 if span <= 12 else 2 if span <= 24 else 5
+    step = 1 if span <= 12 else 2 if span <= 24 else 5 * math.ceil(span / 60)
     tick = math.ceil(view_start / step) * step
     while tick <= view_end + 1e-9:
         tx = x(tick)
@@ -624,12 +672,26 @@ def render_html(d: Debrief) -> str:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
+FORMULA_START = frozenset("=+-@\t\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (``=HYPERLINK(…)``)."""
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet shows as text: a leading ``'`` before anything that
+    would start a formula, and unsafe characters as codes."""
+    if text and text[0] in FORMULA_START:
+        text = "'" + text
+    return visible(text, multiline=True)
+
+
 def _cell(v: float | int | str | None) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
         return repr(v)
-    return str(v)
+    if isinstance(v, int):
+        return str(v)
+    return csv_text(v)
 
 
 def render_csv(session: StoredSession) -> str:

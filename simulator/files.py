@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import ClassVar
@@ -71,3 +73,66 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+class NotRegularFileError(OSError):
+    """A pipe, device or socket where a file was expected: reading it could wait forever
+    (a FIFO) or never end (``/dev/zero``)."""
+
+
+class FileTooLargeError(OSError):
+    """A file larger than the reader accepts; ``size`` is what was found (at least)."""
+
+    def __init__(self, size: int, max_bytes: int) -> None:
+        super().__init__(f"{size} bytes; at most {max_bytes}")
+        self.size = size
+        self.max_bytes = max_bytes
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of an ordinary file of at most ``max_bytes``, checked before it is read.
+
+    A folder raises ``IsADirectoryError``; a FIFO, device or socket ``NotRegularFileError``
+    (it is never opened for a blocking read); a larger file ``FileTooLargeError``, also when it
+    grows while being read. Other failures are the ``OSError`` of the system.
+    """
+    info = os.stat(path)
+    _check_regular(info, path)
+    if info.st_size > max_bytes:
+        raise FileTooLargeError(info.st_size, max_bytes)
+    # O_NONBLOCK: if the path was swapped for a FIFO since the stat, the open does not wait.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        _check_regular(os.fstat(fd), path)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileTooLargeError(len(data), max_bytes)
+    return data
+
+
+def _check_regular(info: os.stat_result, path: Path) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFileError(errno.EINVAL, "not an ordinary file", str(path))
+
+
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` (and any missing folders above it) readable by its owner only.
+
+    The data folder holds names, coach notes and recordings on shared school laptops. A folder
+    that exists already keeps its permissions: it may be one the user chose and shares.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=PRIVATE_FOLDER_MODE)
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(folder))

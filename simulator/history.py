@@ -9,12 +9,15 @@ the user; ``SessionRecorder`` keeps unsaved rounds in memory and retries them.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import errno
 import json
+import math
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,11 +26,19 @@ from pathlib import Path
 
 from simulator.audio.pattern import Shape
 from simulator.audio.result import RoundMeasurement
-from simulator.files import FileProblemError
+from simulator.files import FileProblemError, make_private_folder
+from simulator.i18n import t
+from simulator.text import shortened
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 2.0
 LOW_SPACE_BYTES = 256 * 1024
+FILE_MODE = 0o600
+"""The history holds names and coach notes, and school laptops are shared: owner only."""
+MAX_UNREADABLE_NAMED = 5
+MAX_STORED_S = 24 * 3600.0
+"""No round is longer than a day: a stored time beyond it (``1e300``), below zero or not a
+number is a damaged row."""
 
 
 class Problem(enum.Enum):
@@ -111,6 +122,135 @@ class StoredSession:
     participant: str | None
     notes: str | None
     rounds: tuple[StoredRound, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A damaged row of the history, skipped so that the rest can be read."""
+
+    session_id: object
+    """The session's id as stored (it may itself be what is damaged)."""
+    round: object | None = None
+    """The round's number for a damaged round; ``None`` for a damaged session."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRead:
+    """What could be read of the history, and the rows that could not."""
+
+    sessions: tuple[StoredSession, ...]
+    unreadable: tuple[Unreadable, ...] = ()
+
+
+class _DamagedRowError(ValueError):
+    """A row whose values are not what this version wrote (a type, a range, broken JSON)."""
+
+
+def _time(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _DamagedRowError(f"not a number: {value!r}")
+    if not (math.isfinite(value) and 0.0 <= value <= MAX_STORED_S):
+        raise _DamagedRowError(f"time out of range: {value!r}")
+    return float(value)
+
+
+def _opt_time(value: object) -> float | None:
+    return None if value is None else _time(value)
+
+
+def _level(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise _DamagedRowError(f"not a level: {value!r}")
+    return float(value)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise _DamagedRowError(f"not text: {value!r}")
+    return value
+
+
+def _opt_text(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _DamagedRowError(f"not a whole number: {value!r}")
+    return value
+
+
+def _json_list(value: object) -> list[object]:
+    try:
+        parsed = json.loads(_text(value))
+    except (ValueError, RecursionError):
+        raise _DamagedRowError("broken JSON") from None
+    if not isinstance(parsed, list):
+        raise _DamagedRowError("JSON is not a list")
+    return parsed
+
+
+def _segments(value: object) -> tuple[tuple[float, float], ...]:
+    pairs = []
+    for pair in _json_list(value):
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise _DamagedRowError("a segment is not a pair")
+        pairs.append((_time(pair[0]), _time(pair[1])))
+    return tuple(pairs)
+
+
+def _round_from_row(r: Sequence[object]) -> StoredRound:
+    """One ``rounds`` row (columns as in ``ROUND_COLUMNS``); ``_DamagedRowError`` if damaged."""
+    return StoredRound(
+        round=_whole(r[1]),
+        pause_s=_opt_time(r[2]),
+        measured_s=_opt_time(r[3]),
+        verdict=_text(r[4]),
+        reason=_opt_text(r[5]),
+        question_end_s=_opt_time(r[6]),
+        name_start_s=_opt_time(r[7]),
+        span_start_s=_opt_time(r[8]),
+        span_end_s=_opt_time(r[9]),
+        shape=_text(r[10]),
+        target_s=_time(r[11]),
+        min_s=_time(r[12]),
+        max_s=_time(r[13]),
+        segments_s=_segments(r[14]),
+        warnings=tuple(_text(w) for w in _json_list(r[15])),
+        audio_s=_time(r[16]),
+        created_at=_text(r[17]),
+        peak_dbfs=_level(r[18]),
+        speech_dbfs=_level(r[19]),
+        noise_floor_dbfs=_level(r[20]),
+        clipped_fraction=_level(r[21]),
+        perceived_s=_opt_time(r[22]),
+        coach_note=_opt_text(r[23]),
+        marks=_marks(r[24] if isinstance(r[24], str) else None),
+    )
+
+
+def _session_from_row(s: Sequence[object], rounds: Sequence[StoredRound]) -> StoredSession:
+    """One ``sessions`` row with its rounds; ``_DamagedRowError`` if damaged."""
+    return StoredSession(
+        _whole(s[0]),
+        _text(s[1]),
+        _text(s[2]),
+        _text(s[3]),
+        _opt_text(s[4]),
+        _opt_text(s[5]),
+        tuple(rounds),
+    )
+
+
+ROUND_COLUMNS = (
+    "session_id, round, pause_s, measured_s, verdict, reason, question_end_s,"
+    " name_start_s, span_start_s, span_end_s, shape, target_s, min_s, max_s,"
+    " segments_json, warnings_json, audio_s, created_at,"
+    " peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction,"
+    " perceived_s, coach_note, marks_json"
+)
 
 
 def utc_now_iso() -> str:
@@ -302,10 +442,9 @@ class HistoryStore:
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         conn: sqlite3.Connection | None = None
+        self._refuse_special_file()
         try:
-            if write:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
+            conn = self._open_for_writing() if write else self._open_for_reading()
             conn.execute("PRAGMA foreign_keys = ON")
             if write:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -325,6 +464,54 @@ class HistoryStore:
         finally:
             if conn is not None:
                 conn.close()
+
+    def _refuse_special_file(self) -> None:
+        """A FIFO or a device where the history should be would make opening it wait forever."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except OSError:
+            return  # missing (a new history) or unreachable: opening it says what is wrong
+        if not stat.S_ISREG(mode):
+            raise HistoryError(Problem.NOT_DATABASE, self.path, "not an ordinary file")
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        """The database, created owner-only (folder 0700, file 0600) when it is new.
+
+        SQLite gives its ``-wal`` and ``-shm`` files the database file's permissions, so those
+        are owner-only too; a database made by an older version is tightened on first write.
+        """
+        make_private_folder(self.path.parent)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
+        try:
+            if os.fstat(fd).st_mode & 0o077:
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, FILE_MODE)
+        finally:
+            os.close(fd)
+        return sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
+
+    def _open_for_reading(self) -> sqlite3.Connection:
+        """The database opened read-only: reading never creates or changes a file.
+
+        On a read-only folder SQLite cannot make the ``-shm`` file a WAL database needs; there
+        nothing can change the file either, so it is opened as immutable.
+        """
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        try:
+            return self._connect_uri(uri)
+        except sqlite3.OperationalError:
+            if os.access(self.path.parent, os.W_OK):
+                raise
+            return self._connect_uri(uri + "&immutable=1")
+
+    def _connect_uri(self, uri: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout_s, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def _refine(self, problem: Problem) -> Problem:
         """Make SQLite's vaguer errors specific: 'unable to open' also means a folder it may not
@@ -444,60 +631,59 @@ class HistoryStore:
             )
 
     def sessions(self, scenario: str | None = None) -> tuple[StoredSession, ...]:
-        """All sessions, oldest first, each with its rounds in order. No file: no sessions."""
+        """All sessions that can be read, oldest first, each with its rounds in order."""
+        return self.read(scenario).sessions
+
+    def read(self, scenario: str | None = None) -> HistoryRead:
+        """All sessions, oldest first, each with its rounds in order. No file: no sessions.
+
+        Rows are read one by one: a damaged row (a value of the wrong type, a time out of range,
+        broken JSON) is left out and named in ``unreadable``, and the rest is read as usual.
+        """
         if not self.path.exists():
             if not self.path.parent.is_dir() and self.path.parent.exists():
                 raise HistoryError(Problem.CANNOT_OPEN, self.path, "not a folder")
-            return ()
+            return HistoryRead(())
+        self._refuse_special_file()
+        if self._needs_migration():
+            with self._transaction(write=True):
+                pass
+        unreadable: list[Unreadable] = []
+        by_session: dict[object, list[StoredRound]] = {}
+        sessions: list[StoredSession] = []
         with self._transaction(write=False) as conn:
             where, args = ("WHERE scenario = ?", (scenario,)) if scenario else ("", ())
-            session_rows = conn.execute(
+            for r in conn.execute(f"SELECT {ROUND_COLUMNS} FROM rounds ORDER BY session_id, round"):
+                try:
+                    by_session.setdefault(r[0], []).append(_round_from_row(r))
+                except _DamagedRowError:
+                    unreadable.append(Unreadable(r[0], r[1]))
+            query = (
                 "SELECT id, scenario, language, started_at, participant, notes FROM sessions "
-                f"{where} ORDER BY started_at, id",
-                args,
-            ).fetchall()
-            round_rows = conn.execute(
-                "SELECT session_id, round, pause_s, measured_s, verdict, reason, question_end_s,"
-                " name_start_s, span_start_s, span_end_s, shape, target_s, min_s, max_s,"
-                " segments_json, warnings_json, audio_s, created_at,"
-                " peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction,"
-                " perceived_s, coach_note, marks_json"
-                " FROM rounds ORDER BY session_id, round"
-            ).fetchall()
-        by_session: dict[int, list[StoredRound]] = {}
-        for r in round_rows:
-            by_session.setdefault(r[0], []).append(
-                StoredRound(
-                    round=r[1],
-                    pause_s=r[2],
-                    measured_s=r[3],
-                    verdict=r[4],
-                    reason=r[5],
-                    question_end_s=r[6],
-                    name_start_s=r[7],
-                    span_start_s=r[8],
-                    span_end_s=r[9],
-                    shape=r[10],
-                    target_s=r[11],
-                    min_s=r[12],
-                    max_s=r[13],
-                    segments_s=tuple((a, b) for a, b in json.loads(r[14])),
-                    warnings=tuple(json.loads(r[15])),
-                    audio_s=r[16],
-                    created_at=r[17],
-                    peak_dbfs=r[18],
-                    speech_dbfs=r[19],
-                    noise_floor_dbfs=r[20],
-                    clipped_fraction=r[21],
-                    perceived_s=r[22],
-                    coach_note=r[23],
-                    marks=_marks(r[24]),
-                )
+                f"{where} ORDER BY started_at, id"
             )
-        return tuple(
-            StoredSession(s[0], s[1], s[2], s[3], s[4], s[5], tuple(by_session.get(s[0], [])))
-            for s in session_rows
-        )
+            for s in conn.execute(query, args):
+                try:
+                    sessions.append(_session_from_row(s, by_session.get(s[0], [])))
+                except _DamagedRowError:
+                    unreadable.append(Unreadable(s[0]))
+        shown = {s.id for s in sessions}
+        unreadable = [u for u in unreadable if u.round is None or u.session_id in shown]
+        return HistoryRead(tuple(sessions), tuple(unreadable))
+
+    def _needs_migration(self) -> bool:
+        """Whether the file was written by an older version (reading it needs the new columns)."""
+        try:
+            conn = self._open_for_reading()
+        except sqlite3.Error:
+            return False  # the read itself reports what is wrong
+        try:
+            version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+        return version < SCHEMA_VERSION
 
     def session(self, session_id: int) -> StoredSession | None:
         return next((s for s in self.sessions() if s.id == session_id), None)
@@ -554,3 +740,23 @@ class SessionRecorder:
         except HistoryError as exc:
             return exc
         return None
+
+
+def describe_unreadable(rows: Sequence[Unreadable], lang: str) -> str | None:
+    """One line naming the damaged rows that were left out, or ``None`` when there are none."""
+    if not rows:
+        return None
+    names = [
+        t("history.unreadable_session", lang, id=shortened(str(r.session_id)))
+        if r.round is None
+        else t(
+            "history.unreadable_round",
+            lang,
+            id=shortened(str(r.session_id)),
+            round=shortened(str(r.round)),
+        )
+        for r in rows[:MAX_UNREADABLE_NAMED]
+    ]
+    if len(rows) > MAX_UNREADABLE_NAMED:
+        names.append("…")
+    return t("history.unreadable", lang, count=len(rows), rows=", ".join(names))

@@ -73,9 +73,14 @@ def t(key: str, lang: str, **params: object) -> str:
 def fill(text: str, **params: object) -> str:
     """Fill placeholders in a text from elsewhere (a scenario's feedback override).
 
-    A text with an unknown or broken placeholder is shown as written rather than failing.
+    A text with an unknown or broken placeholder is shown as written rather than failing, and so
+    is one with anything but bare ``{name}`` placeholders: a format spec (``{value:>300000000}``)
+    would let the file decide how much text is made.
     """
     try:
+        for _, name, spec, conversion in string.Formatter().parse(text):
+            if name is not None and (spec or conversion or not name.isidentifier()):
+                return text
         return text.format(**params)
     except (KeyError, IndexError, ValueError, AttributeError):
         return text

@@ -16,7 +16,6 @@ from __future__ import annotations
 import enum
 import errno
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import numpy.typing as npt
 
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import WavError, read_wav, wav_bytes_pcm16
-from simulator.files import FileProblemError, replace_atomically
+from simulator.files import FileProblemError, make_private_folder, replace_atomically
 
 ROUND_FILE = re.compile(r"^round-([1-9][0-9]*)\.wav$")
 TEMP_PREFIX = ".round-"
@@ -129,7 +128,7 @@ def save_round_audio(
     if mono.ndim != 1:
         raise ValueError(f"round audio must be mono (1-D), not shape {mono.shape}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
     except OSError as exc:
         raise RecordingError(_problem_for(exc), path, exc.strerror or str(exc)) from exc
     try:
@@ -174,26 +173,83 @@ def list_recordings(root: Path) -> tuple[KeptRound, ...]:
     return tuple(sorted(found, key=order))
 
 
-def delete_session_audio(root: Path, session: str) -> int:
-    """Delete one session's kept audio (and its folder); returns the number of rounds deleted."""
-    folder = round_audio_path(root, session, 1).parent
-    if not folder.is_dir():
-        return 0
-    rounds = sum(1 for f in folder.iterdir() if ROUND_FILE.match(f.name))
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """What deleting kept audio removed, and what it left because coach-sim did not make it."""
+
+    removed: tuple[Path, ...] = ()
+    """The round files removed (``round-<n>.wav``), in order."""
+    left: tuple[Path, ...] = ()
+    """Other entries found in a session folder: a user's own files, links, folders."""
+
+    @property
+    def rounds(self) -> int:
+        return len(self.removed)
+
+    def __add__(self, other: Deleted) -> Deleted:
+        return Deleted(self.removed + other.removed, self.left + other.left)
+
+
+def _is_ours(entry: Path) -> bool:
+    """A round file or a leftover temporary file of one, as an ordinary file (not a link)."""
+    if entry.is_symlink() or not entry.is_file():
+        return False
+    return bool(ROUND_FILE.match(entry.name)) or (
+        entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".tmp")
+    )
+
+
+def _delete_folder(folder: Path) -> Deleted:
+    """Remove the round files coach-sim wrote in one session folder, then the folder if empty.
+
+    Nothing else is touched: not a file the user put there, not what a link points to.
+    """
+    if folder.is_symlink() or not folder.is_dir():
+        return Deleted(left=(folder,) if folder.is_symlink() else ())
+    removed: list[Path] = []
+    left: list[Path] = []
     try:
-        shutil.rmtree(folder)
+        for entry in sorted(folder.iterdir(), key=_round_order):
+            if not _is_ours(entry):
+                left.append(entry)
+                continue
+            entry.unlink()
+            if ROUND_FILE.match(entry.name):
+                removed.append(entry)
+        if not left:
+            folder.rmdir()
     except OSError as exc:
         raise RecordingError(_problem_for(exc), folder, exc.strerror or str(exc)) from exc
-    return rounds
+    return Deleted(tuple(removed), tuple(left))
 
 
-def delete_all_audio(root: Path) -> int:
-    """Delete every kept round; returns how many there were."""
-    if not root.is_dir():
-        return 0
-    count = len(list_recordings(root))
+def _round_order(entry: Path) -> tuple[int, str]:
+    match = ROUND_FILE.match(entry.name)
+    return (int(match.group(1)), "") if match else (0, entry.name)
+
+
+def delete_session_audio(root: Path, session: str) -> Deleted:
+    """Delete one session's kept round files (and its folder once empty)."""
+    return _delete_folder(round_audio_path(root, session, 1).parent)
+
+
+def delete_all_audio(root: Path) -> Deleted:
+    """Delete every kept round file; folders are removed once empty, other files stay."""
+    if root.is_symlink() or not root.is_dir():
+        return Deleted()
+    total = Deleted()
     try:
-        shutil.rmtree(root)
+        folders = sorted(root.iterdir())
     except OSError as exc:
         raise RecordingError(_problem_for(exc), root, exc.strerror or str(exc)) from exc
-    return count
+    for folder in folders:
+        if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
+            total += Deleted(left=(folder,))
+            continue
+        total += _delete_folder(folder)
+    if not total.left:
+        try:
+            root.rmdir()
+        except OSError as exc:
+            raise RecordingError(_problem_for(exc), root, exc.strerror or str(exc)) from exc
+    return total

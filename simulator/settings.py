@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.files import replace_atomically
+from simulator.files import make_private_folder, read_regular, replace_atomically
 from simulator.i18n import LANGUAGES
 
 
@@ -66,9 +66,18 @@ def parse_settings(text: str) -> LoadedSettings:
     )
 
 
+MAX_SETTINGS_BYTES = 64 * 1024
+"""The settings are four values; a larger file is not a settings file."""
+
+
 def load_settings(path: Path) -> LoadedSettings:
+    """The settings in ``path``; a file that cannot be used gives the defaults and a problem.
+
+    Read through ``read_regular``: a FIFO or a device in its place would otherwise stop the app
+    from starting.
+    """
     try:
-        text = path.read_text("utf-8")
+        text = read_regular(path, MAX_SETTINGS_BYTES).decode("utf-8")
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except (OSError, UnicodeDecodeError) as exc:
@@ -84,7 +93,7 @@ def save_settings(settings: Settings, path: Path) -> None:
 
     Raises ``OSError`` when the folder cannot be written; the caller tells the user.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     data = {
         "language": settings.language,
         "microphone": settings.microphone,

@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from simulator.files import make_private_folder
 from simulator.paths import logs_dir
 
 LOG_NAME = "stderr.log"
@@ -36,7 +37,7 @@ def default_log_path() -> Path:
 def _open_log(path: Path) -> int:
     """The log's descriptor (append; start afresh when too big), or /dev/null if unwritable."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
         with contextlib.suppress(OSError):
             if path.stat().st_size > MAX_LOG_BYTES:

@@ -34,7 +34,7 @@ def clip(text: str, voice: str = "nl", speed: int = 160) -> npt.NDArray[np.float
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "clip.wav"
         subprocess.run(
-            [ESPEAK, "-v", voice, "-s", str(speed), "-w", str(wav), text],
+            [ESPEAK, "-v", voice, "-s", str(speed), "-w", str(wav), "--", text],
             check=True,
             capture_output=True,
         )

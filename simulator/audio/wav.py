@@ -13,16 +13,32 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from simulator.files import FileTooLargeError, NotRegularFileError, read_regular
+from simulator.i18n import DEFAULT_LANGUAGE, t
+
 FORMAT_PCM = 0x0001
 FORMAT_FLOAT = 0x0003
 FORMAT_EXTENSIBLE = 0xFFFE
 _STREAMING_SIZES = (0, 0xFFFFFFFF)
 MIN_RATE_HZ = 8_000
 MAX_RATE_HZ = 192_000
+MAX_WAV_BYTES = 64 * 1024 * 1024
+"""64 MiB: over ten minutes of 48 kHz mono 16-bit audio, far more than a rehearsal round; the
+file is read whole and converted to float, so a larger one is refused before it is read."""
 
 
 class WavError(ValueError):
-    """A file that cannot be read as audio; the message says why in words a user understands."""
+    """A file that cannot be read as audio. ``code`` names the text in the catalogs (section
+    ``wav_error``) and ``message(lang)`` says why in words a user understands; ``str()`` is the
+    English text."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.message(DEFAULT_LANGUAGE))
+
+    def message(self, lang: str) -> str:
+        return t(f"wav_error.{self.code}", lang, **self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,23 +60,29 @@ class WavAudio:
 
 def read_wav(path: Path) -> WavAudio:
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_WAV_BYTES)
     except FileNotFoundError:
-        raise WavError("file not found") from None
+        raise WavError("not_found") from None
     except IsADirectoryError:
-        raise WavError("is a folder, not a WAV file") from None
+        raise WavError("is_folder") from None
+    except NotRegularFileError:
+        raise WavError("not_regular_file") from None
+    except FileTooLargeError as exc:
+        raise WavError(
+            "too_large", size_mib=exc.size // (1024 * 1024), max_mib=MAX_WAV_BYTES // (1024 * 1024)
+        ) from None
     except OSError as exc:
-        raise WavError(f"cannot read the file: {exc.strerror or exc}") from None
+        raise WavError("cannot_read", reason=exc.strerror or str(exc)) from None
     return parse_wav(data)
 
 
 def parse_wav(data: bytes) -> WavAudio:
     if len(data) == 0:
-        raise WavError("the file is empty")
+        raise WavError("empty")
     if len(data) < 12 or data[0:4] != b"RIFF" or data[8:12] != b"WAVE":
         if data[0:4] == b"RIFX":
-            raise WavError("big-endian WAV (RIFX) is not supported; save it as a standard WAV")
-        raise WavError("not a WAV file (no RIFF/WAVE header)")
+            raise WavError("big_endian")
+        raise WavError("not_wav")
     fmt: bytes | None = None
     pcm: bytes | None = None
     pos = 12
@@ -73,21 +95,18 @@ def parse_wav(data: bytes) -> WavAudio:
             if size in _STREAMING_SIZES:
                 size = available  # written by a recorder that never finalised the header
             elif size > available:
-                raise WavError(
-                    "the file is truncated: its header announces "
-                    f"{size} bytes of audio but only {available} are there"
-                )
+                raise WavError("truncated", size=size, available=available)
             pcm = data[body_start : body_start + size]
             break
         if body_start + size > len(data):
-            raise WavError(f"the file is truncated inside its '{_chunk_name(chunk_id)}' chunk")
+            raise WavError("truncated_chunk", chunk=_chunk_name(chunk_id))
         if chunk_id == b"fmt ":
             fmt = data[body_start : body_start + size]
         pos = body_start + size + (size & 1)
     if fmt is None:
-        raise WavError("the WAV file has no format ('fmt ') chunk")
+        raise WavError("no_fmt")
     if pcm is None:
-        raise WavError("the WAV file has no audio ('data') chunk")
+        raise WavError("no_data")
     return _decode(fmt, pcm)
 
 
@@ -97,37 +116,33 @@ def _chunk_name(chunk_id: bytes) -> str:
 
 def _decode(fmt: bytes, pcm: bytes) -> WavAudio:
     if len(fmt) < 16:
-        raise WavError("the WAV format chunk is too short")
+        raise WavError("fmt_short")
     tag, channels, rate, _byte_rate, block_align, bits = struct.unpack_from("<HHIIHH", fmt)
     if tag == FORMAT_EXTENSIBLE:
         if len(fmt) < 40:
-            raise WavError("the extensible WAV format chunk is too short")
+            raise WavError("extensible_short")
         (tag,) = struct.unpack_from("<H", fmt, 24)  # first two bytes of the sub-format GUID
     if tag not in (FORMAT_PCM, FORMAT_FLOAT):
-        raise WavError(
-            f"unsupported WAV encoding (format tag {tag:#06x}); use PCM or 32-bit float WAV"
-        )
+        raise WavError("encoding", tag=f"{tag:#06x}")
     if channels < 1:
-        raise WavError("the WAV file says it has no channels")
+        raise WavError("no_channels")
     if not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
-        raise WavError(f"unsupported sample rate {rate} Hz (supported: 8 kHz to 192 kHz)")
+        raise WavError("rate", rate=rate)
     is_float = tag == FORMAT_FLOAT
     valid = {True: (32, 64), False: (8, 16, 24, 32)}[is_float]
     if bits not in valid:
         kind = "float" if is_float else "integer"
-        raise WavError(f"unsupported {bits}-bit {kind} samples")
+        raise WavError(f"bits_{kind}", bits=bits)
     frame_bytes = channels * bits // 8
     if block_align != frame_bytes:
-        raise WavError(
-            f"inconsistent WAV header (block align {block_align}, expected {frame_bytes})"
-        )
+        raise WavError("block_align", found=block_align, expected=frame_bytes)
     frames = len(pcm) // frame_bytes
     if frames == 0:
-        raise WavError("the WAV file holds no audio")
+        raise WavError("no_audio")
     raw = pcm[: frames * frame_bytes]
     samples = _to_float(raw, bits, is_float).reshape(frames, channels)
     if is_float and not np.all(np.isfinite(samples)):
-        raise WavError("the WAV file holds invalid (NaN or infinite) samples")
+        raise WavError("not_finite")
     return WavAudio(samples=samples, sample_rate_hz=rate, bits=bits, is_float=is_float)
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from simulator.audio.pattern import Band, Pattern, Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
+from simulator.i18n import resolve_language, t
+from simulator.text import shortened, visible, visible_values
 
 REASON_TEXT = {
     "no_speech": "no speech heard",
@@ -28,15 +30,38 @@ LABELS = {
 }
 
 
+MAX_SECONDS = 3600.0
+
+
+def seconds(text: str) -> float:
+    """A number of seconds on the command line: ASCII digits, finite, 0 to an hour.
+
+    ``float()`` alone would take ``nan``, ``inf``, ``1e999`` and digits of other scripts.
+    """
+    value = text.strip()
+    try:
+        if not value.isascii():
+            raise ValueError(value)
+        number = float(value)
+    except ValueError:
+        message = f"'{shortened(text)}' is not a number of seconds"
+        raise argparse.ArgumentTypeError(message) from None
+    if not 0.0 <= number <= MAX_SECONDS:  # also false for nan; inf is above the hour
+        raise argparse.ArgumentTypeError(
+            f"{shortened(text)} s is out of range; use 0 to {MAX_SECONDS:g} seconds"
+        )
+    return number
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", type=Path, help="WAV recordings")
     parser.add_argument("--json", action="store_true", help="one JSON object per file and line")
     parser.add_argument(
-        "--target", type=float, metavar="S", help="target pause in seconds (default 3.0)"
+        "--target", type=seconds, metavar="S", help="target pause in seconds (default 3.0)"
     )
     parser.add_argument(
         "--band",
-        type=float,
+        type=seconds,
         nargs=2,
         metavar=("MIN_S", "MAX_S"),
         help="the on-target band in seconds (default 2.5 4.0, or around --target)",
@@ -48,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--cue-end",
-        type=float,
+        type=seconds,
         default=0.0,
         metavar="S",
         help="for cue patterns: where the cue ends in the recording (default 0)",
@@ -119,11 +144,12 @@ def _human(path: Path, m: RoundMeasurement) -> str:
     what, start_label, end_label = LABELS[m.shape]
     if m.span is None:
         reason = REASON_TEXT.get(m.reason.value if m.reason else "", "no measurement")
-        return f"{path}: no measurement: {reason}"
+        return f"{visible(str(path))}: no measurement: {reason}"
     band = m.band
     verdict = m.verdict.value.replace("_", " ")
+    shown = visible(str(path))
     text = (
-        f"{path}: {what} {m.measured_s:.2f} s ({verdict}; target {band.target_s:g} s, "
+        f"{shown}: {what} {m.measured_s:.2f} s ({verdict}; target {band.target_s:g} s, "
         f"band {band.min_s:g}–{band.max_s:g} s); {start_label} {m.span_start_s:.2f} s, "
         f"{end_label} {m.span_end_s:.2f} s"
     )
@@ -138,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator.audio.wav import WavError, read_wav
 
     pattern = _pattern(args)
+    lang = resolve_language(getattr(args, "lang", None))
     cue_end = int(round(args.cue_end * ANALYSIS_RATE_HZ))
     failed = 0
     for path in args.files:
@@ -145,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
             audio = read_wav(path)
         except WavError as exc:
             failed += 1
-            print(f"coach-sim analyze: {path}: {exc}", file=sys.stderr)
+            print(f"coach-sim analyze: {visible(str(path))}: {exc.message(lang)}", file=sys.stderr)
             if args.json:
                 print(json.dumps({"file": str(path), "pause_s": None, "error": str(exc)}))
             continue
@@ -153,14 +180,11 @@ def run(args: argparse.Namespace) -> int:
             analyze_samples(audio.samples, audio.sample_rate_hz, pattern, cue_end_sample=cue_end)
         )
         if args.json:
-            print(json.dumps(_record(path, m), ensure_ascii=False))
+            print(json.dumps(visible_values(_record(path, m)), ensure_ascii=False))
         else:
             print(_human(path, m))
         sys.stdout.flush()
     if failed:
-        print(
-            f"coach-sim analyze: {failed} of {len(args.files)} file(s) could not be read",
-            file=sys.stderr,
-        )
+        print(t("analyze.not_read", lang, failed=failed, total=len(args.files)), file=sys.stderr)
         return 1
     return 0

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from simulator.text import shortened
+
 if TYPE_CHECKING:
     from simulator.app import CoachApp
     from simulator.scenarios.library import Library
@@ -99,7 +101,8 @@ def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> Coach
 def _unknown_scenario(scenario_id: str, library: Library) -> str:
     known = ", ".join(library.ids()) or "none"
     return (
-        f"coach-sim practice: no scenario with id '{scenario_id}'. Known scenarios: {known}. "
+        f"coach-sim practice: no scenario with id '{shortened(scenario_id)}'. "
+        f"Known scenarios: {known}. "
         "See `coach-sim scenarios` for their titles."
     )
 
@@ -116,7 +119,8 @@ def run_app(app: CoachApp) -> int:
         return 2
     with stderr_to_log():
         app.run()
-    return 0
+    # Textual sets a non-zero return code when the app ended with an error (a traceback).
+    return app.return_code or 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import argparse
 import errno
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from simulator.export import Format, build_debrief, render
 from simulator.files import replace_atomically
-from simulator.history import HistoryError, HistoryStore, StoredSession
+from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
 from simulator.i18n import LANGUAGES, resolve_language, t
 from simulator.paths import history_db_path
 from simulator.scenarios.library import load_library
 from simulator.scenarios.model import Scenario
+from simulator.text import shortened
 
 RECENT_SHOWN = 5
+MAX_ID_DIGITS = 18
+EXPORT_MODE = 0o600
+"""A new export is readable by its owner only: it holds names and coach notes, and school
+laptops are shared."""
 
 
 class WriteError(Exception):
@@ -99,12 +103,6 @@ def find_scenario(session: StoredSession, lang: str, extra_dirs: list[str]) -> S
     return library.find(session.scenario, lang) or library.find(session.scenario, session.language)
 
 
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` completely or not at all.
 
@@ -117,7 +115,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
     if not folder.is_dir():
         raise WriteError("folder_missing", path=shown, folder=str(folder))
-    mode = path.stat().st_mode & 0o777 if path.is_file() else _file_mode()
+    mode = path.stat().st_mode & 0o777 if path.is_file() else EXPORT_MODE
     try:
         replace_atomically(path, data, temp_prefix=f".{path.name}.", mode=mode)
     except OSError as exc:
@@ -146,14 +144,21 @@ def run(args: argparse.Namespace) -> int:
     chosen: str | None = getattr(args, "lang", None)
     ui_lang = resolve_language(chosen)
     raw_id = str(args.session_id).strip()
-    if not raw_id.isdigit() or int(raw_id) < 1:
+    # ASCII digits only: "²".isdigit() is true, but int("²") fails; and a short number, as
+    # int() refuses more than a few thousand digits.
+    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= MAX_ID_DIGITS):
+        return _fail(t("export.error.bad_id", ui_lang, value=shortened(raw_id)))
+    if int(raw_id) < 1:
         return _fail(t("export.error.bad_id", ui_lang, value=raw_id))
     session_id = int(raw_id)
     store = HistoryStore(history_db_path())
     try:
-        sessions = store.sessions()
+        read = store.read()
     except HistoryError as exc:
         return _fail(exc.message(ui_lang))
+    sessions = read.sessions
+    if warning := describe_unreadable(read.unreadable, ui_lang):
+        print(f"coach-sim export: {warning}", file=sys.stderr)
     session = next((s for s in sessions if s.id == session_id), None)
     if session is None:
         return _fail(unknown_session_message(session_id, sessions, ui_lang))

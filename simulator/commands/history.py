@@ -8,9 +8,16 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from simulator.history import HistoryError, HistoryStore, StoredRound, StoredSession
-from simulator.i18n import format_seconds, resolve_language, t
+from simulator.history import (
+    HistoryError,
+    HistoryStore,
+    StoredRound,
+    StoredSession,
+    describe_unreadable,
+)
+from simulator.i18n import format_seconds, has, resolve_language, t
 from simulator.paths import history_db_path
+from simulator.text import shortened, visible, visible_values
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,16 +60,25 @@ def local_date(iso: str) -> str:
         return iso
 
 
+def _code_text(section: str, code: str, lang: str) -> str:
+    """The words for a stored code (``verdict.on_target``); a code this version does not know
+    (a newer version's, or a damaged row's) is shown as written, shortened and made visible."""
+    key = f"{section}.{code}"
+    return t(key, lang) if has(key, lang) else shortened(code)
+
+
 def _round_cell(r: StoredRound, lang: str) -> str:
     if r.measured_s is None:
-        reason = t(f"reason.{r.reason}", lang) if r.reason else t("verdict.no_measurement", lang)
+        reason = (
+            _code_text("reason", r.reason, lang) if r.reason else t("verdict.no_measurement", lang)
+        )
         return t("history.round_none", lang, round=r.round, reason=reason)
     return t(
         "history.round_cell",
         lang,
         round=r.round,
         value=format_seconds(r.measured_s, lang),
-        verdict=t(f"verdict.{r.verdict}", lang),
+        verdict=_code_text("verdict", r.verdict, lang),
     )
 
 
@@ -78,8 +94,8 @@ def render_table(sessions: tuple[StoredSession, ...], lang: str) -> str:
         [
             str(s.id),
             local_date(s.started_at),
-            s.scenario,
-            s.language,
+            visible(s.scenario),
+            visible(s.language),
             "; ".join(_round_cell(r, lang) for r in s.rounds) or t("history.no_rounds", lang),
         ]
         for s in sessions
@@ -97,12 +113,16 @@ def run(args: argparse.Namespace) -> int:
     lang = resolve_language(args.lang)
     store = HistoryStore(history_db_path())
     try:
-        sessions = store.sessions(scenario=args.scenario)
+        read = store.read(scenario=args.scenario)
     except HistoryError as exc:
         print(f"coach-sim history: {exc.message(lang)}", file=sys.stderr)
         return 1
+    sessions = read.sessions
+    if warning := describe_unreadable(read.unreadable, lang):
+        print(f"coach-sim history: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps([session_record(s) for s in sessions], ensure_ascii=False, indent=2))
+        records = visible_values([session_record(s) for s in sessions])
+        print(json.dumps(records, ensure_ascii=False, indent=2))
     elif not sessions:
         print(t("history.empty", lang))
     else:

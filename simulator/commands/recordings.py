@@ -20,16 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from simulator.commands.history import local_date
-from simulator.history import HistoryError, HistoryStore, StoredSession
+from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
 from simulator.i18n import resolve_language, t
 from simulator.paths import history_db_path, recordings_dir
 from simulator.recordings import (
+    Deleted,
     KeptRound,
     RecordingError,
     delete_all_audio,
     delete_session_audio,
     list_recordings,
 )
+from simulator.text import visible, visible_values
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,9 +62,9 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "recordings_action", None) == "delete":
         return delete(args, root, lang)
     kept = list_recordings(root)
-    sessions = _history_sessions()
+    sessions = _history_sessions(lang)
     if args.json:
-        print(json.dumps(_records(kept, sessions), ensure_ascii=False, indent=2))
+        print(json.dumps(visible_values(_records(kept, sessions)), ensure_ascii=False, indent=2))
     elif not kept:
         print(t("recordings.empty", lang, folder=str(root)))
     else:
@@ -72,15 +74,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history_sessions() -> dict[int, StoredSession]:
+def _history_sessions(lang: str) -> dict[int, StoredSession]:
     """The practice history's sessions by id; empty when there is no readable history."""
     path = history_db_path()
     if not path.exists():
         return {}
     try:
-        return {s.id: s for s in HistoryStore(path).sessions()}
+        read = HistoryStore(path).read()
     except HistoryError:
         return {}
+    if warning := describe_unreadable(read.unreadable, lang):
+        print(f"coach-sim recordings: {warning}", file=sys.stderr)
+    return {s.id: s for s in read.sessions}
 
 
 def _by_session(kept: tuple[KeptRound, ...]) -> list[tuple[str, list[KeptRound]]]:
@@ -130,7 +135,7 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
             [
                 session,
                 local_date(stored.started_at) if stored else "–",
-                stored.scenario if stored else "–",
+                visible(stored.scenario) if stored else "–",
                 ", ".join(str(r.round) for r in rounds),
                 _size(sum(r.size_bytes for r in rounds)),
             ]
@@ -145,6 +150,13 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
     return "\n".join(
         [line(header), rule, *(line(r) for r in rows), "", t("recordings.total", lang, size=total)]
     )
+
+
+def _report_left(deleted: Deleted, lang: str) -> None:
+    """Name what was not deleted because coach-sim did not make it."""
+    if deleted.left:
+        paths = ", ".join(visible(str(p)) for p in deleted.left)
+        print(t("recordings.left", lang, paths=paths), file=sys.stderr)
 
 
 def delete(
@@ -176,19 +188,30 @@ def delete(
                     print(t("recordings.kept", lang))
                     return 1
             deleted = delete_all_audio(root)
-            print(t("recordings.deleted_all", lang, rounds=deleted, folder=str(root)))
+            print(t("recordings.deleted_all", lang, rounds=deleted.rounds, folder=str(root)))
+            _report_left(deleted, lang)
             return 0
         status = 0
         for session in sessions:
             try:
                 deleted = delete_session_audio(root, session)
             except ValueError:
-                deleted = 0
-            if deleted == 0:
-                print(t("recordings.no_audio", lang, session=session), file=sys.stderr)
+                deleted = Deleted()
+            if deleted.rounds == 0:
+                print(t("recordings.no_audio", lang, session=visible(session)), file=sys.stderr)
                 status = 1
             else:
-                print(t("recordings.deleted", lang, session=session, rounds=deleted))
+                files = ", ".join(p.name for p in deleted.removed)
+                print(
+                    t(
+                        "recordings.deleted",
+                        lang,
+                        session=session,
+                        rounds=deleted.rounds,
+                        files=files,
+                    )
+                )
+            _report_left(deleted, lang)
         return status
     except RecordingError as exc:
         print(f"coach-sim recordings: {exc.message(lang)}", file=sys.stderr)

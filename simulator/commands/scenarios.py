@@ -27,6 +27,7 @@ from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import Problem, ScenarioError
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
+from simulator.text import visible, visible_values
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -115,7 +116,7 @@ def list_scenarios(
     """The scenarios (all, or ``only_language``); skipped files are reported in ``lang``."""
     scenarios = library.scenarios if only_language is None else library.in_language(only_language)
     if as_json:
-        rows = [scenario_summary(library, s) for s in scenarios]
+        rows = [visible_values(scenario_summary(library, s)) for s in scenarios]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         _report_skipped(library.problems, lang)
         return 0
@@ -127,7 +128,9 @@ def list_scenarios(
     else:
         header = ("ID", "LANG", "TITLE", "ORIGIN", "FILE")
         rows_text = [
-            (s.id, s.language, s.title, _origin_text(library, s), str(s.path)) for s in scenarios
+            tuple(visible(cell) for cell in (s.id, s.language, s.title, _origin_text(library, s)))
+            + (visible(str(s.path)),)
+            for s in scenarios
         ]
         widths = [max(len(r[i]) for r in [header, *rows_text]) for i in range(4)]
         for row in [header, *rows_text]:
@@ -166,7 +169,7 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
     bad_paths = {p.path for p in problems}
     for scenario in valid:
         if scenario.path not in bad_paths:
-            print(f"ok  {scenario.path}  ({scenario.id}, {scenario.language})")
+            print(f"ok  {visible(str(scenario.path))}  ({scenario.id}, {scenario.language})")
     for problem in problems:
         print(t("scenarios.check_error", lang, problem=problem.describe(lang)))
     count = len({s.path for s in valid} | bad_paths)
@@ -316,9 +319,11 @@ def show(
     if not languages:
         close = difflib.get_close_matches(scenario_id, library.ids(), n=1, cutoff=0.5)
         if close:
-            message = t("scenarios.no_such_id_suggest", lang, id=scenario_id, suggestion=close[0])
+            message = t(
+                "scenarios.no_such_id_suggest", lang, id=visible(scenario_id), suggestion=close[0]
+            )
         else:
-            message = t("scenarios.no_such_id", lang, id=scenario_id)
+            message = t("scenarios.no_such_id", lang, id=visible(scenario_id))
         print(message, file=sys.stderr)
         print(t("scenarios.see_list", lang), file=sys.stderr)
         _report_skipped(library.problems, lang)
@@ -329,7 +334,7 @@ def show(
             t(
                 "scenarios.no_version",
                 lang,
-                id=scenario_id,
+                id=visible(scenario_id),
                 language=only_language,
                 available=available,
             ),
@@ -343,5 +348,5 @@ def show(
         scenario = library.find(scenario_id, language)
         assert scenario is not None
         texts.append(render_scenario(library, scenario, width))
-    print(("\n\n" + "─" * width + "\n\n").join(texts))
+    print(visible(("\n\n" + "─" * width + "\n\n").join(texts), multiline=True))
     return 0

@@ -9,13 +9,21 @@ built-in, then each ``--scenarios`` pack in the order given, then the user's own
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from simulator.files import FileTooLargeError, NotRegularFileError, read_regular
 from simulator.paths import user_scenarios_dir
-from simulator.scenarios.loader import Phrase, Problem, ScenarioError, parse_scenario
+from simulator.scenarios.loader import (
+    MAX_FILE_BYTES,
+    Phrase,
+    Problem,
+    ScenarioError,
+    parse_scenario,
+)
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
 
 SUFFIX = ".toml"
@@ -38,26 +46,60 @@ def user_dir(environ: Mapping[str, str] | None = None) -> Path:
     return user_scenarios_dir(environ)
 
 
-def scenario_files(folder: Path) -> list[Path]:
-    """The ``*.toml`` files in a folder and its subfolders, skipping hidden ones, sorted."""
-    found = []
-    for path in folder.rglob("*" + SUFFIX):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.is_file():
-            found.append(path)
-    return sorted(found)
+MAX_PACK_DEPTH = 8
+"""Subfolders below a pack folder that are read; a pack is a few folders, not a maze."""
+MAX_PACK_FILES = 500
+"""Scenario files read from one pack folder."""
+
+
+def scenario_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The ``*.toml`` entries in a folder and its subfolders, skipping hidden ones, sorted.
+
+    Symbolic links to folders are not followed; folders deeper than ``MAX_PACK_DEPTH`` and files
+    beyond ``MAX_PACK_FILES`` are left unread, each with a problem saying so. Entries that are not
+    ordinary files (a FIFO named ``x.toml``) are listed, so that reading them reports them.
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+    pending = [(folder, 0)]
+    too_deep = False
+    while pending:
+        current, depth = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if depth < MAX_PACK_DEPTH:
+                        pending.append((Path(entry.path), depth + 1))
+                    elif not too_deep:
+                        too_deep = True
+                        problems.append(Problem(folder, "pack_too_deep", {"max": MAX_PACK_DEPTH}))
+                elif entry.name.endswith(SUFFIX):
+                    found.append(Path(entry.path))
+                    if len(found) > MAX_PACK_FILES:
+                        problems.append(Problem(folder, "pack_too_many", {"max": MAX_PACK_FILES}))
+                        return sorted(found)[:MAX_PACK_FILES], problems
+    return sorted(found), problems
 
 
 def load_file(path: Path, origin: Origin) -> Scenario:
-    """Read and validate one file; every failure is a :class:`ScenarioError`."""
+    """Read and validate one file; every failure is a :class:`ScenarioError`.
+
+    Only an ordinary file of at most ``MAX_FILE_BYTES`` is read: a FIFO, a device or a huge
+    file is refused before a byte of it is read.
+    """
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise ScenarioError([Problem(path, "file_not_found")]) from None
     except IsADirectoryError:
         raise ScenarioError([Problem(path, "is_folder")]) from None
+    except NotRegularFileError:
+        raise ScenarioError([Problem(path, "not_regular_file")]) from None
+    except FileTooLargeError as exc:
+        sizes = {"size_kib": exc.size // 1024, "max_kib": MAX_FILE_BYTES // 1024}
+        raise ScenarioError([Problem(path, "too_large", sizes)]) from None
     except OSError as exc:
         raise ScenarioError([Problem(path, "cannot_read", {"reason": _reason(exc)})]) from None
     return parse_scenario(data, path, origin)
@@ -79,19 +121,19 @@ def load_folder(
     ``folder`` may also be a single ``.toml`` file. Two files in one folder with the same id and
     language are a mistake: the first (by path) is kept and the second reported.
     """
-    if folder.is_file():
-        files = [folder]
-    elif folder.is_dir():
+    problems: list[Problem] = []
+    if folder.is_dir():
         try:
-            files = scenario_files(folder)
+            files, problems = scenario_files(folder)
         except OSError as exc:
             return (), (Problem(folder, "folder_unreadable", {"reason": _reason(exc)}),)
+    elif folder.exists():
+        files = [folder]  # a single file (and whatever else it is, load_file says)
     elif missing_ok:
         return (), ()
     else:
         return (), (Problem(folder, "folder_not_found"),)
     scenarios: list[Scenario] = []
-    problems: list[Problem] = []
     seen: dict[tuple[str, str], Path] = {}
     for path in files:
         try:

@@ -38,10 +38,15 @@ from simulator.scenarios.model import (
     RoundPrompt,
     Scenario,
 )
+from simulator.text import find_unsafe, visible
 
 MAX_FILE_BYTES = 256 * 1024
 """A scenario is a page of text; anything far larger is not a scenario file."""
 MAX_ROUNDS = 10
+MAX_NESTING = 16
+"""Tables and lists inside each other; a scenario uses two (``[[prompts]]``)."""
+MAX_KEY_PARTS = 8
+"""Parts of one dotted key (``a.b.c`` has three); a scenario uses two (``feedback.no_pause``)."""
 MAX_DURATION_S = 120.0
 DEFAULT_ROUNDS = 3
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -78,8 +83,17 @@ CATALOG = "scenario_error"
 
 
 def _render(code: str, params: Mapping[str, object], lang: str) -> str:
-    values = {k: v.text(lang) if isinstance(v, Phrase) else v for k, v in params.items()}
+    """The catalog text of ``code``; text from the file among ``params`` is made visible."""
+    values = {k: _param_text(v, lang) for k, v in params.items()}
     return t(f"{CATALOG}.{code}", lang, **values)
+
+
+def _param_text(value: object, lang: str) -> object:
+    if isinstance(value, Phrase):
+        return value.text(lang)
+    if isinstance(value, str):
+        return visible(value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +135,17 @@ class Problem:
         return self.text(DEFAULT_LANGUAGE)
 
     def describe(self, lang: str) -> str:
-        """The whole line in ``lang``: ``path:line:column: key: message``."""
-        where = str(self.path)
+        """The whole line in ``lang``: ``path:line:column: key: message``.
+
+        The path and the key are written by others too, so they are made visible like the rest.
+        """
+        where = visible(str(self.path))
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         if self.key is not None:
-            return f"{where}: {self.key}: {self.text(lang)}"
+            return f"{where}: {visible(self.key)}: {self.text(lang)}"
         return f"{where}: {self.text(lang)}"
 
     def __str__(self) -> str:
@@ -171,8 +188,83 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
     return text
 
 
+_STRING_START = re.compile("[\"'#]")
+_DOT = re.compile(r"[ \t]*\.[ \t]*")
+_SEPARATORS = re.compile(r"[\s,=\[\]{}]+")
+
+
+def _closing(text: str, start: int, quote: str, *, triple: bool) -> int:
+    """Where the string whose content starts at ``start`` ends (just past its closing quotes);
+    the end of the line (or text) if it is never closed. Basic strings (``"``) have escapes."""
+    delimiter = quote * 3 if triple else quote
+    limit = len(text)
+    if not triple and (newline := text.find("\n", start)) >= 0:
+        limit = newline
+    at = start
+    while (found := text.find(delimiter, at, limit)) >= 0:
+        before = text[at:found]
+        if quote == '"' and (len(before) - len(before.rstrip("\\"))) % 2:
+            at = found + 1  # an escaped quote
+            continue
+        end = found + len(delimiter)
+        while triple and end < len(text) and text[end] == quote and end - found < 5:
+            end += 1  # up to two quotes of the content may touch the closing ones
+        return end
+    return limit
+
+
+def _skeleton(text: str) -> str:
+    """``text`` with every string replaced by ``s`` and every comment removed (line breaks
+    kept), in one pass: what is left is keys, brackets, numbers and punctuation."""
+    parts: list[str] = []
+    last = 0
+    while match := _STRING_START.search(text, last):
+        at = match.start()
+        parts.append(text[last:at])
+        if text[at] == "#":
+            end = text.find("\n", at)
+            last = len(text) if end < 0 else end
+            continue
+        quote = text[at]
+        triple = text.startswith(quote * 3, at)
+        end = _closing(text, at + (3 if triple else 1), quote, triple=triple)
+        parts.append("s" + "\n" * text.count("\n", at, end))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def check_structure(text: str, path: Path) -> None:
+    """Refuse deep nesting and long dotted keys on the raw text, before the TOML parser sees it.
+
+    tomllib needs memory and time far out of proportion for a key of thousands of dotted parts
+    (a 60 KB line took gigabytes), so the text is measured first: strings and comments are cut
+    out, then brackets are counted and the dots in each key are counted. Linear in the text.
+    """
+    skeleton = _skeleton(text)
+    depth = 0
+    for index, char in enumerate(skeleton):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = skeleton.count("\n", 0, index) + 1
+                raise ScenarioError(
+                    [Problem(path, "toml_nesting", {"max": MAX_NESTING}, line=line)]
+                )
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    for number, line_text in enumerate(skeleton.split("\n"), start=1):
+        if line_text.count(".") < MAX_KEY_PARTS:
+            continue
+        tokens = _SEPARATORS.split(_DOT.sub(".", line_text))
+        if any(token.count(".") >= MAX_KEY_PARTS for token in tokens):
+            problem = Problem(path, "key_too_deep", {"max": MAX_KEY_PARTS}, line=number)
+            raise ScenarioError([problem])
+
+
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
     """Parse TOML text; syntax errors become a :class:`ScenarioError` with line and column."""
+    check_structure(text, path)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -268,6 +360,16 @@ class _Validator:
         value = table[key]
         if not isinstance(value, str):
             self.error(prefix + key, "not_text", found=_kind_of(value))
+            return None
+        if unsafe := find_unsafe(value):
+            self.error(
+                prefix + key,
+                "unsafe_character",
+                code=unsafe.code,
+                name=unsafe.name,
+                position=unsafe.index + 1,
+                count=unsafe.count,
+            )
             return None
         text = _reflow(value)
         if not text:
@@ -499,13 +601,23 @@ class _Validator:
         return tuple(pairs)
 
     def placeholders(self, text: str, key: str) -> bool:
-        """Check ``{value}``-style placeholders; write ``{{`` and ``}}`` for a literal brace."""
+        """Check ``{value}``-style placeholders; write ``{{`` and ``}}`` for a literal brace.
+
+        Only a bare name is allowed: a format spec such as ``{value:>300000000}`` would let a
+        file decide how much text the app writes.
+        """
         try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+            parts = [(f, s, c) for _, f, s, c in string.Formatter().parse(text) if f is not None]
         except ValueError as exc:
             # Python's own detail ("Single '{' encountered…") stays English, in our frame.
             self.error(key, "broken_placeholder", detail=str(exc))
             return False
+        for name, spec, conversion in parts:
+            if spec or conversion:
+                written = name + (f"!{conversion}" if conversion else "") + f":{spec}" * bool(spec)
+                self.error(key, "placeholder_format", written=written)
+                return False
+        fields = [name for name, _, _ in parts]
         unknown = [f for f in fields if f not in FEEDBACK_PLACEHOLDERS]
         if unknown:
             allowed = ", ".join(f"{{{p}}}" for p in FEEDBACK_PLACEHOLDERS)

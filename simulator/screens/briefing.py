@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,6 +10,7 @@ from textual.widgets import Footer, Header, Static
 from simulator.i18n import format_band, format_seconds
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
+from simulator.text import escape
 
 
 def _clean(text: str) -> str:

@@ -22,11 +22,12 @@ from textual.widgets.selection_list import Selection
 from simulator.history import COACH_MARKS, HistoryError, RoundCoaching, SessionRecorder
 from simulator.i18n import t
 from simulator.screens.base import CoachModal
+from simulator.text import escape
 
 MAX_PERCEIVED_S = 60.0
 """A felt pause longer than this is a typing mistake (a round stops after 45 s)."""
 
-_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)$")  # ASCII digits only
 _UNIT = re.compile(r"\s*(s|sec|secs|seconds?|seconden?|sec\.)$", re.IGNORECASE)
 
 
@@ -86,7 +87,7 @@ class RoundNotes:
                 if problem is not None:
                     lang = getattr(app, "lang", "en")
                     app.notify(
-                        t("coach_mode.note_kept", lang, message=problem.message(lang)),
+                        escape(t("coach_mode.note_kept", lang, message=problem.message(lang))),
                         severity="warning",
                         timeout=8,
                     )
@@ -106,7 +107,7 @@ class RoundNotes:
                 app.notify(t("coach_mode.note_saved", lang, round=self.round_number), timeout=3)
             else:
                 app.notify(
-                    t("coach_mode.note_kept", lang, message=problem.message(lang)),
+                    escape(t("coach_mode.note_kept", lang, message=problem.message(lang))),
                     severity="warning",
                     timeout=8,
                 )
@@ -141,7 +142,7 @@ class PerceivedDialog(CoachModal[float | None]):
         try:
             seconds = parse_seconds(event.value)
         except SecondsInputError as exc:
-            error.update(exc.message(self.lang))
+            error.update(escape(exc.message(self.lang)))
             error.remove_class("hidden")
             return
         self.dismiss(seconds)
@@ -219,8 +220,6 @@ class NoteDialog(CoachModal[RoundCoaching | None]):
 
 def coach_lines(notes: RoundNotes, measured_s: float | None, lang: str) -> tuple[str, str]:
     """The feedback screen's coach panel: ``(felt against measured, note and marks)``."""
-    from rich.markup import escape
-
     from simulator.export import marks_text, perception_text
 
     current = notes.current

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,6 +18,7 @@ from simulator.recordings import RoundAudio
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.screens.coach import RoundNotes, coach_lines
+from simulator.text import escape
 from simulator.widgets.playback import PlaybackView
 
 

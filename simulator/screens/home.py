@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,10 +13,11 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from simulator.audio.sources import MicrophoneError
-from simulator.history import HistoryError, StoredSession
+from simulator.history import HistoryError, StoredSession, describe_unreadable
 from simulator.i18n import format_seconds, t
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
+from simulator.text import escape
 
 RECENT_SESSIONS = 5
 
@@ -67,6 +67,8 @@ class HomeScreen(CoachScreen[None]):
         Binding("m", "masterclass", "keys.masterclass"),
         Binding("q", "app.quit", "keys.quit"),
     ]
+    _warned_unreadable = False
+    """Whether damaged history rows were reported already (once per screen)."""
 
     def compose(self) -> ComposeResult:
         lang = self.coach.lang
@@ -133,7 +135,9 @@ class HomeScreen(CoachScreen[None]):
         options = self.query_one("#scenarios", OptionList)
         options.clear_options()
         options.add_options(
-            Option(f"{s.title}\n[dim]{s.action_step}[/dim]", id=f"{s.id}:{s.language}")
+            Option(
+                f"{escape(s.title)}\n[dim]{escape(s.action_step)}[/dim]", id=f"{s.id}:{s.language}"
+            )
             for s in shown
         )
         if shown:
@@ -203,17 +207,22 @@ class HomeScreen(CoachScreen[None]):
             recent.update(t("home.recent_empty", lang))
             return
         try:
-            sessions = store.sessions()
+            read = store.read()
         except HistoryError as exc:
-            recent.update(t("home.recent_unavailable", lang, message=exc.message(lang)))
+            recent.update(escape(t("home.recent_unavailable", lang, message=exc.message(lang))))
             return
+        sessions = read.sessions
+        warning = describe_unreadable(read.unreadable, lang)
+        if warning is not None and not self._warned_unreadable:
+            self._warned_unreadable = True  # once, not on every return to this screen
+            self.notify(escape(warning), severity="warning", timeout=12)
         if not sessions:
             recent.update(t("home.recent_empty", lang))
             return
         titles = {s.id: s.title for s in self.coach.library.scenarios if s.language == lang}
         titles.update({s.id: s.title for s in self.coach.library.scenarios if s.id not in titles})
         lines = [session_line(s, titles, lang) for s in reversed(sessions[-RECENT_SESSIONS:])]
-        recent.update("\n".join(lines))
+        recent.update(escape("\n".join(lines)))
 
     def _show_settings(self) -> None:
         lang = self.coach.lang
@@ -265,5 +274,5 @@ class HomeScreen(CoachScreen[None]):
             return
         title, message = problem
         banner = self.query_one("#mic-banner", Static)
-        banner.update(f"[b]{title}[/b]\n{message}")
+        banner.update(f"[b]{escape(title)}[/b]\n{escape(message)}")
         banner.remove_class("hidden")

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -36,6 +36,7 @@ from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.screens.home import visible_scenarios
 from simulator.screens.practice import PracticeScreen
+from simulator.text import escape, visible
 
 STRIP_WIDTH = 50
 BAND_STYLE = "on dark_green"
@@ -95,7 +96,7 @@ class MasterclassSetupScreen(CoachScreen[None]):
                 shown = visible_scenarios(self.coach.library.scenarios, self.lang, "")
                 self._by_key = {f"{s.id}:{s.language}": s for s in shown}
                 yield Select[str](
-                    [(s.title, key) for key, s in self._by_key.items()],
+                    [(Content(visible(s.title)), key) for key, s in self._by_key.items()],
                     prompt=self.t("masterclass.scenario_prompt"),
                     id="masterclass-scenario",
                 )
@@ -416,9 +417,12 @@ class GroupScreen(CoachScreen[None]):
             self._failed(self.t(f"summary_export.{exc.key}", **exc.params))
             return
         self.exported = str(path)
-        self.notify(self.t("masterclass.csv_written", path=str(path)), timeout=10)
+        self.notify(escape(self.t("masterclass.csv_written", path=str(path))), timeout=10)
 
     def _failed(self, message: str) -> None:
         self.notify(
-            message, title=self.t("masterclass.csv_failed_title"), severity="error", timeout=12
+            escape(message),
+            title=self.t("masterclass.csv_failed_title"),
+            severity="error",
+            timeout=12,
         )

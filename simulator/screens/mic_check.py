@@ -22,6 +22,7 @@ from simulator.i18n import format_number
 from simulator.messages import AudioFailed, MicCheckUpdate
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
+from simulator.text import escape
 from simulator.widgets.level_meter import LevelMeter
 
 BLOCK = ANALYSIS_RATE_HZ // 10
@@ -265,7 +266,7 @@ class MicCheckScreen(CoachScreen[None]):
 
     def on_audio_failed(self, message: AudioFailed) -> None:
         widget = self.query_one("#mic-warnings", Static)
-        widget.update(f"[b]{message.title}[/b]\n{message.message}")
+        widget.update(f"[b]{escape(message.title)}[/b]\n{escape(message.message)}")
         widget.add_class("warning")
         self.query_one("#mic-status", Static).update("")
         self.query_one("#noise-floor", Static).update("–")

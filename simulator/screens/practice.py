@@ -12,7 +12,6 @@ import traceback
 from pathlib import Path
 
 import numpy as np
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,6 +47,7 @@ from simulator.recordings import RecordingError, RoundAudio, save_round_audio, s
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.screens.feedback import FeedbackScreen  # loaded up front: no delay after round 1
+from simulator.text import escape, visible
 from simulator.widgets.level_meter import LevelMeter
 
 PHASES = ("ready", "starting", "cue", "listening", "analysing", "stopped")
@@ -117,7 +117,7 @@ class PracticeScreen(CoachScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.scenario.title
+        self.sub_title = visible(self.scenario.title)
         self._show_prompt()
         self.watch_phase("ready")
 
@@ -417,7 +417,7 @@ class PracticeScreen(CoachScreen[None]):
             if problem is not None:
                 self.save_problem = problem.message(self.lang)
                 self.notify(
-                    self.t("round.save_failed", message=self.save_problem),
+                    escape(self.t("round.save_failed", message=self.save_problem)),
                     severity="warning",
                     timeout=8,
                 )
@@ -510,7 +510,7 @@ class PracticeScreen(CoachScreen[None]):
             )
         except RecordingError as exc:
             self.notify(
-                self.t("listen.save_failed", message=exc.message(self.lang)),
+                escape(self.t("listen.save_failed", message=exc.message(self.lang))),
                 severity="warning",
                 timeout=10,
             )

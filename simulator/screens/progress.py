@@ -6,15 +6,16 @@ round (oldest on the left), with a line on the trend and the counts below it.
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Static
 
 from simulator.history import HistoryError, StoredSession
 from simulator.screens.base import CoachScreen
+from simulator.text import escape, visible
 from simulator.widgets.progress_chart import ProgressChart, capacity, legend, progress_data
 
 
@@ -65,7 +66,7 @@ class ProgressScreen(CoachScreen[None]):
                 )
                 first = self._first_choice()
                 yield Select[str](
-                    options,
+                    [(Content(visible(title)), sid) for title, sid in options],
                     value=first if first is not None else Select.NULL,
                     allow_blank=first is None,
                     id="progress-scenario",

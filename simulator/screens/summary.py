@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,6 +18,7 @@ from simulator.history import RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_band
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
+from simulator.text import escape
 
 VERDICT_STYLE = {
     Verdict.ON_TARGET: "green",
@@ -146,11 +146,11 @@ class SummaryScreen(CoachScreen[str]):
             self._export_failed(self.t(f"summary_export.{exc.key}", **exc.params))
             return
         self.exported = path
-        self.notify(self.t("summary_export.written", path=str(path)), timeout=10)
+        self.notify(escape(self.t("summary_export.written", path=str(path))), timeout=10)
 
     def _export_failed(self, message: str) -> None:
         self.notify(
-            f"{message} {self.t('summary_export.kept')}",
+            escape(f"{message} {self.t('summary_export.kept')}"),
             title=self.t("summary_export.failed_title"),
             severity="error",
             timeout=12,

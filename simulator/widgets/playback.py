@@ -29,6 +29,7 @@ from simulator.audio.sources import AudioPlayer, Playback, PlaybackError
 from simulator.coaching.timeline import Timeline
 from simulator.i18n import format_seconds, t
 from simulator.recordings import RoundAudio
+from simulator.text import escape
 from simulator.widgets.timeline import (
     LABEL_WIDTH,
     VALUE_WIDTH,
@@ -235,4 +236,4 @@ class PlaybackView(TimelineView):
         timeout: float | None = None,
     ) -> None:
         self.status = message
-        self.notify(message, title=title, severity=severity, timeout=timeout)
+        self.notify(escape(message), title=title, severity=severity, timeout=timeout)

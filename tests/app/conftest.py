@@ -87,3 +87,15 @@ def app_for(library: Library, store: HistoryStore, tmp_path: Path) -> AppMaker:
 
 def no_portaudio() -> list[tuple[str, str]]:
     raise NoPortAudioError("PortAudio library not found")
+
+
+def app_with(library: Library, store: HistoryStore, tmp_path: Path) -> CoachApp:
+    """The app on a given library (e.g. with a pack), no microphone, English."""
+    return make_app(
+        source_factory=Rounds([]),
+        library=library,
+        store=store,
+        settings=Settings(),
+        settings_path=tmp_path / "settings.json",
+        lang="en",
+    )

@@ -220,23 +220,14 @@ async def test_settings_are_saved_and_the_language_switches(
 async def test_home_says_which_scenario_file_was_skipped_and_why(
     store: HistoryStore, tmp_path: Path
 ) -> None:
-    from simulator.app import make_app
     from simulator.scenarios.library import load_library
-    from simulator.settings import Settings
-    from tests.app.conftest import Rounds
+    from tests.app.conftest import app_with
 
     pack = tmp_path / "pack"
     pack.mkdir()
     (pack / "broken.toml").write_text('id = "broken"\nlanguage = "nl"\ntitel = "Typfout"\n')
     library = load_library([pack], user=tmp_path / "no-user-folder")
-    app = make_app(
-        source_factory=Rounds([]),
-        library=library,
-        store=store,
-        settings=Settings(),
-        settings_path=tmp_path / "settings.json",
-        lang="en",
-    )
+    app = app_with(library, store, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         (note,) = [n for n in app._notifications if "skipped" in (n.title or "")]  # noqa: SLF001

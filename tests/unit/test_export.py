@@ -535,7 +535,7 @@ def test_simulated_full_disk_removes_the_temporary_file(
     def no_space(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export_command.os, "fsync", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     code, _, err = run(capsys, str(session_id), "-o", str(out_dir / "d.md"))

@@ -172,13 +172,13 @@ def test_deleting_one_session_then_everything(tmp_path: Path) -> None:
     root = tmp_path / "recordings"
     for session, rnd in (("1", 1), ("1", 2), ("2", 1)):
         save_round_audio(root, session, rnd, tone(0.1))
-    assert delete_session_audio(root, "1") == 2
+    assert delete_session_audio(root, "1").rounds == 2
     assert not (root / "1").exists()
     assert [(k.session, k.round) for k in list_recordings(root)] == [("2", 1)]
-    assert delete_session_audio(root, "1") == 0
-    assert delete_all_audio(root) == 1
+    assert delete_session_audio(root, "1").rounds == 0
+    assert delete_all_audio(root).rounds == 1
     assert not root.exists()
-    assert delete_all_audio(root) == 0
+    assert delete_all_audio(root).rounds == 0
 
 
 # -- a real full disk and a real read-only folder ----------------------------------------------

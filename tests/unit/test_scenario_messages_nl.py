@@ -8,6 +8,7 @@ whole texts in both languages. The last tests make sure every code the loader, t
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,18 +221,19 @@ def test_missing_and_unreadable_files(tmp_path: Path, monkeypatch: pytest.Monkey
 
     path = write(tmp_path, "locked.toml", VALID)
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, max_bytes: int) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)  # root may read anything: fake the refusal
+    # root may read anything: fake the refusal
+    monkeypatch.setattr(library_module, "read_regular", refuse)
     (locked,) = problems_in(path)
     assert locked.text("en") == "cannot be read: Permission denied"
     assert locked.text("nl") == "kan niet gelezen worden: geen leesrechten"
 
-    def fail(self: Path) -> bytes:
+    def fail(self: Path, max_bytes: int) -> bytes:
         raise OSError(5, "Input/output error", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", fail)
+    monkeypatch.setattr(library_module, "read_regular", fail)
     (broken,) = problems_in(path)
     assert broken.text("nl") == "kan niet gelezen worden: Input/output error"
 
@@ -320,8 +322,9 @@ SOURCES = ("scenarios/loader.py", "scenarios/library.py", "commands/scenarios.py
 _CODE_IN_SOURCE = re.compile(
     r"""(?:self\.error\(\s*[^,()]+(?:\([^()]*\))?,\s*|Problem\(\s*[\w.]+,\s*|Phrase\(\s*|missing(?::\s*str\s*)?=\s*)"([\w.]+)\""""
 )
-UNREACHABLE = {"band_invalid"}
-"""Kept so that a Band the loader's own checks let through is still a message, not a traceback."""
+UNREACHABLE = {"band_invalid", "toml_too_deep"}
+"""Kept so that a Band the loader's own checks let through, or a recursion in the TOML parser
+that the nesting check before it missed, is still a message, not a traceback."""
 
 
 def codes_in_source() -> set[str]:
@@ -361,7 +364,8 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
     ("empty", b""),
     ("toml_syntax", b"title = Check\n"),
     ("toml_syntax_at_end", b"rounds = "),
-    ("toml_too_deep", b"x = " + b"[" * 5000 + b"]" * 5000),
+    ("toml_nesting", b"x = " + b"[" * 5000 + b"]" * 5000),
+    ("key_too_deep", b"a" + b".a" * 5000 + b" = 1"),
     ("no_scenario", b"# only a comment\n"),
     ("unknown_key", _broken(VALID.replace("title =", "titel ="))),
     ("unknown_key", _broken(VALID + '\n[feedback]\nzzz = "x"\n')),
@@ -421,6 +425,8 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
     ("broken_placeholder", _broken(VALID + '\n[feedback]\nno_pause = "a { b"\n')),
     ("unknown_placeholder", _broken(VALID + '\n[feedback]\nno_pause = "{pauze}"\n')),
     ("bad_material_kind", _broken(VALID + '\n[[materials]]\ntitle = "A"\nkind = "blog"\n')),
+    ("unsafe_character", _broken(VALID.replace('title = "Check question"', 'title = "\\u202e"'))),
+    ("placeholder_format", _broken(VALID + '\n[feedback]\nno_pause = "{value:>9}"\n')),
 ]
 
 
@@ -456,8 +462,16 @@ def test_every_code_and_phrase_is_produced_and_reads_in_both_languages(
 
     monkeypatch.setattr(library_module, "scenario_files", refuse)
     problems += load_folder(tmp_path / "dup", Origin.PACK)[1]
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(library_module, "read_regular", refuse)
     problems += problems_in(tmp_path / "dup" / "a.toml")
+    monkeypatch.undo()
+    # Bounded reading: a FIFO, a pack too deep and one of too many files.
+    os.mkfifo(tmp_path / "stuck.toml")
+    problems += problems_in(tmp_path / "stuck.toml")
+    (tmp_path / "dup" / "sub").mkdir()
+    monkeypatch.setattr(library_module, "MAX_PACK_DEPTH", 0)
+    monkeypatch.setattr(library_module, "MAX_PACK_FILES", 1)
+    problems += load_folder(tmp_path / "dup", Origin.PACK)[1]
     monkeypatch.undo()
 
     produced = {p.code for p in problems} | {c for p in problems for c in _phrases(p)}

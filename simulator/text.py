@@ -1,0 +1,114 @@
+"""The one door for untrusted text on its way to a screen.
+
+Scenario files, participants' names, coach notes and the history are written by other people and
+passed around by e-mail and USB stick. Before any of that text reaches the terminal or the app it
+goes through :func:`visible`: control characters (an escape sequence can set the window title or
+write to the clipboard), bidirectional overrides (they make a line read differently from what it
+says) and invisible format characters are replaced by a visible ``\\u202e``-style code, so the
+reader sees that something odd is there and the terminal never acts on it.
+
+Pure: no Textual, no files. The app additionally shows such text as plain text, never markup
+(``simulator.screens.base.plain``); exports have their own escaping (``simulator.export``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories never shown as they are: controls (C0, DEL, C1), format characters (bidi
+overrides and isolates, zero-width characters, tag characters), lone surrogates, and the line and
+paragraph separators."""
+
+LAYOUT = frozenset("\n\t")
+"""Characters a multi-line text may keep."""
+
+
+def is_unsafe(char: str) -> bool:
+    """Whether ``char`` must not reach a terminal as it is."""
+    return unicodedata.category(char) in UNSAFE_CATEGORIES
+
+
+def code_of(char: str) -> str:
+    """The visible stand-in: ``\\u001b`` (``\\U000e0041`` beyond the first 65,536 code points)."""
+    point = ord(char)
+    return f"\\u{point:04x}" if point <= 0xFFFF else f"\\U{point:08x}"
+
+
+def visible(text: str, *, multiline: bool = False) -> str:
+    """``text`` safe for a terminal or a widget: every unsafe character shown as its code.
+
+    One line by default (a table cell, a name): line breaks and tabs become spaces, so a name
+    cannot start a line of its own. With ``multiline`` newlines and tabs stay and ``\\r\\n``
+    becomes ``\\n``.
+    """
+    if multiline:
+        text = text.replace("\r\n", "\n")
+    out: list[str] = []
+    for char in text:
+        if char in LAYOUT or char == "\r":
+            out.append(char if multiline and char in LAYOUT else " ")
+        elif is_unsafe(char):
+            out.append(code_of(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Unsafe:
+    """The first unsafe character in a text: where (0-based) and which, and how many in all."""
+
+    index: int
+    char: str
+    count: int
+
+    @property
+    def code(self) -> str:
+        return code_of(self.char)
+
+    @property
+    def name(self) -> str:
+        return unicodedata.name(self.char, "control character").lower()
+
+
+def find_unsafe(text: str, *, allowed: frozenset[str] = frozenset("\n\t\r")) -> Unsafe | None:
+    """The first character of ``text`` that :func:`visible` would replace, or ``None``.
+
+    ``allowed`` are characters the caller accepts (by default the line breaks and tabs of a
+    text wrapped over several lines).
+    """
+    found = [i for i, char in enumerate(text) if char not in allowed and is_unsafe(char)]
+    if not found:
+        return None
+    return Unsafe(found[0], text[found[0]], len(found))
+
+
+def escape(text: str) -> str:
+    """``text`` as Textual markup that shows exactly that text (unsafe characters as codes).
+
+    Textual reads ``\\[`` as a literal bracket, so escaping every ``[`` leaves nothing that can
+    open a tag: not ``[/]`` (which would end a style that was never opened), not ``[$x]`` or
+    ``[ b ]`` (which ``rich.markup.escape`` leaves alone), not ``[@click=app.quit]``. A backslash
+    before a bracket stays visible, because ``\\\\[`` shows as ``\\[``.
+    """
+    return visible(text, multiline=True).replace("[", "\\[")
+
+
+def visible_values(value: Any) -> Any:
+    """Every text in a JSON-like value (dicts, lists, strings) made :func:`visible`."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {k: visible_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [visible_values(v) for v in value]
+    return value
+
+
+def shortened(text: str, max_chars: int = 40) -> str:
+    """:func:`visible`, cut to ``max_chars`` with an ellipsis: for echoing a bad argument."""
+    shown = visible(text)
+    return shown if len(shown) <= max_chars else shown[: max_chars - 1] + "…"
