@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -35,6 +37,10 @@ CuePlayer = Callable[[str, str], CueSound | None]
 """Renders a student's line (text, language) as sound for the round to play; ``None`` when it
 cannot (the round then shows the line)."""
 CUE_RENDER_TIMEOUT_S = 10.0
+
+
+SIGNAL_EXIT_GRACE_S = 3.0
+"""After SIGTERM or SIGHUP the process ends at the latest this long after the app was asked to."""
 
 
 def default_audio_player(samples: Samples, sample_rate_hz: int) -> Playback:
@@ -216,7 +222,7 @@ class CoachApp(App[None]):
             number = getattr(signal, name, None)  # Windows has no SIGHUP
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 if number is not None:
-                    asyncio.get_running_loop().add_signal_handler(number, self.exit)
+                    asyncio.get_running_loop().add_signal_handler(number, self._end_on_signal)
         if self.settings_problem:
             self.notify(escape(self.settings_problem), severity="warning", timeout=8)
         from simulator.screens.home import HomeScreen
@@ -231,6 +237,15 @@ class CoachApp(App[None]):
 
             self.push_screen(PracticeScreen(self.start_scenario))
         self._fit_to(self.size.width, self.size.height)
+
+    def _end_on_signal(self) -> None:
+        self.exit()
+        # When the terminal itself is gone (its window closed), Textual's input and output
+        # threads can wait on it for ever and keep the process alive, busy. Every finished round
+        # is saved already, so the process ends shortly after the app, whatever they do.
+        timer = threading.Timer(SIGNAL_EXIT_GRACE_S, os._exit, args=(0,))
+        timer.daemon = True
+        timer.start()
 
     def scenario_in_language(self, scenario: Scenario) -> Scenario:
         return self.library.find(scenario.id, self.lang) or scenario

@@ -63,3 +63,39 @@ def test_sighup_restores_the_terminal(pulse_server: PulseServer, tmp_path: Path)
         assert pane(app, "#{mouse_any_flag}") == "0"
     finally:
         app.stop()
+
+
+@pytest.mark.parametrize("where", ["home", "round"])
+def test_a_closed_terminal_ends_the_process(
+    pulse_server: PulseServer, tmp_path: Path, where: str
+) -> None:
+    # The window is closed: the terminal itself is gone, not only signalled. The process must
+    # end, not wait on the vanished terminal for ever.
+    env_vars = {**pulse_server.env_vars, "COACH_SIM_HOME": str(tmp_path / "home")}
+    app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
+    args = ["practice", "check-question"] if where == "round" else []
+    app.start([*coach_sim_command(), *args, "--lang", "en"], env_vars)
+    try:
+        if where == "round":
+            app.wait_for("Press Space or Enter to start", timeout_s=30)
+            app.keys("Enter")
+            app.wait_for("Listening", timeout_s=15)
+        else:
+            app.wait_for("Recent practice", timeout_s=30)
+            time.sleep(1.0)  # the microphone check on the home screen is under way
+        pid = app.pid()
+    finally:
+        app.stop()  # the terminal goes away with its server
+    deadline = time.monotonic() + 10
+    while running(pid):
+        assert time.monotonic() < deadline, "the app kept running after its terminal closed"
+        time.sleep(0.1)
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is alive (an ended process not yet collected is a zombie: not running)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
