@@ -497,6 +497,25 @@ def _quantize(x: npt.NDArray[np.floating], sample_format: str) -> Audio:
     return np.asarray(x, dtype=np.float32)
 
 
+def place_clips(
+    parts: list[tuple[Clip, float]], n: int, lead: int, rate: int
+) -> tuple[npt.NDArray[np.float64], list[tuple[int, int]]]:
+    """Lay ``(clip, gap before it in seconds)`` out in ``n`` samples from ``lead`` on, the gaps
+    counted between speech boundaries, which fall at exact sample offsets; returns the signal and
+    each clip's speech span."""
+    out = np.zeros(n, dtype=np.float64)
+    spans: list[tuple[int, int]] = []
+    cursor = lead
+    for clip, gap in parts:
+        boundary = cursor + round(gap * rate) if spans else cursor
+        offset = boundary - clip.start
+        lo, hi = max(offset, 0), min(offset + clip.samples.size, n)
+        out[lo:hi] += clip.samples[lo - offset : hi - offset]
+        spans.append((boundary, offset + clip.end))
+        cursor = offset + clip.end
+    return out, spans
+
+
 def make_item(seed: int, index: int, bank: SpeechBank) -> Item:
     """Round ``index`` of corpus ``seed``: the same regardless of how many rounds are made."""
     rng = np.random.default_rng([seed, index])
@@ -544,16 +563,7 @@ def make_item(seed: int, index: int, bank: SpeechBank) -> Item:
     total_s = float(np.clip(speech_s + rng.uniform(0.8, 3.0), MIN_ITEM_S, MAX_ITEM_S))
     lead_s = float(rng.uniform(0.3, max(0.35, min(1.5, total_s - speech_s - 0.3))))
     n = round(total_s * rate)
-    speech = np.zeros(n, dtype=np.float64)
-    spans: list[tuple[int, int]] = []
-    cursor = round(lead_s * rate)
-    for clip, gap in parts:
-        boundary = cursor + round(gap * rate) if spans else cursor
-        offset = boundary - clip.start
-        lo, hi = max(offset, 0), min(offset + clip.samples.size, n)
-        speech[lo:hi] += clip.samples[lo - offset : hi - offset]
-        spans.append((boundary, offset + clip.end))
-        cursor = offset + clip.end
+    speech, spans = place_clips(parts, n, round(lead_s * rate), rate)
     if spans and spans[-1][1] > n - round(0.2 * rate):
         raise SpeechError(f"round {index} does not fit in {MAX_ITEM_S} s")
 

@@ -59,6 +59,7 @@ from generate import (
     _pick,
     _quantize,
     _split_question,
+    place_clips,
     speech_bounds,
     write_wav,
 )
@@ -1124,16 +1125,7 @@ class RoomCorpus:
         total_s = float(np.clip(speech_s + rng.uniform(1.0, 3.0), 6.0, MAX_ROUND_S))
         lead_s = float(rng.uniform(0.3, max(0.35, min(1.5, total_s - speech_s - 0.5))))
         n = round(total_s * RATE_HZ)
-        dry = np.zeros(n)
-        spans: list[tuple[int, int]] = []
-        cursor = round(lead_s * RATE_HZ)
-        for c, gap in parts:
-            boundary = cursor + round(gap * RATE_HZ) if spans else cursor
-            offset = boundary - c.start
-            lo, hi = max(offset, 0), min(offset + c.samples.size, n)
-            dry[lo:hi] += c.samples[lo - offset : hi - offset]
-            spans.append((boundary, offset + c.end))
-            cursor = offset + c.end
+        dry, spans = place_clips(parts, n, round(lead_s * RATE_HZ), RATE_HZ)
         if spans and spans[-1][1] > n - round(0.4 * RATE_HZ):
             raise RoomCorpusError(f"round {index} does not fit in {MAX_ROUND_S} s")
 
