@@ -51,7 +51,7 @@ class DetectionConfig:
     """... a segment must also reach within this of the speaker's level in the first-difference
     (high-frequency tilted) signal: a voice close to the microphone keeps its high frequencies,
     voices across the room reach it duller (directivity, absorption, reverberation)."""
-    min_voiced_run_ms: int = 50
+    min_voiced_run_ms: int = 10
     """A segment must hold a voiced stretch this long (a vowel): speech, not a cough, a scrape,
     a key click or a footstep. 0 switches the check off."""
     voicing_group_gap_ms: int = 250
