@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples, model
 from simulator.audio.analysis.voicing import periodicity
@@ -224,3 +226,26 @@ def test_the_speech_model_answers_once_per_utterance(monkeypatch: pytest.MonkeyP
     assert calls == []
     assert model.speech_probability(x, RATE + 512, 2 * RATE, 4800) == 1.0
     assert calls
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@settings(max_examples=60, deadline=None)
+@given(
+    seconds=st.floats(0.0, 1.2),
+    level=st.sampled_from([0.0, 1e-4, 0.01, 0.5, 1.0]),
+    burst=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_any_short_buffer_is_analysed_without_an_error(
+    seconds: float, level: float, burst: bool, seed: int
+) -> None:
+    # A live round analyses its buffer from the first 0.2 s on: short, silent, loud, clipped or
+    # with one burst, the analysis answers with a reason, never with an exception.
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal(int(seconds * RATE)) * level).astype(np.float32)
+    if burst and x.size > 400:
+        at = int(rng.integers(0, x.size - 400))
+        x[at : at + 400] += np.sin(np.arange(400) * 0.09).astype(np.float32) * 0.8
+    m = analyze_samples(np.clip(x, -1.0, 1.0), RATE)
+    assert (m.span is None) == (m.reason is not None)
+    assert np.isfinite(m.levels.noise_floor_dbfs) and np.isfinite(m.levels.peak_dbfs)

@@ -65,6 +65,8 @@ def measure_levels(
     noise = noise_floor_db(energy)
     vad = _vad_flags(x, peak, config)
     n = min(vad.size, energy.size)
+    if n == 0:  # shorter than one VAD decision (30 ms)
+        return Levels(peak_dbfs, None, FLOOR_DB, clipped_fraction), None
     vad, energy, noise = vad[:n], energy[:n], noise[:n]
     sound = energy >= noise + config.noise_margin_db
     ref = slice(min(reference_from, max(0, n - 1)), n)
