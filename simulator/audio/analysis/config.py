@@ -56,13 +56,6 @@ class DetectionConfig:
     a key click or a footstep. 0 switches the check off."""
     voicing_group_gap_ms: int = 250
     """Segments closer than this form one utterance, judged as a whole."""
-    voicing_above_background_db: float = 20.0
-    """Where the speaker stands less than this above the background ..."""
-    voiced_background_fraction: float = 0.2
-    """... and at least this share of the background's louder frames is voiced (other voices),
-    voicing is not judged: the near-voice rule does the work there."""
-    background_voicing_frames: int = 60
-    """How many background frames are sampled for that."""
     brighter_than_voice_db: float = 12.0
     """An utterance this much brighter than the speaker's longest one is not speech (0: not
     checked)."""

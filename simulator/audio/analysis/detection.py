@@ -50,10 +50,9 @@ def detect_speech(
     if fl.full_speaker_db - fl.full_background_db < config.near_voice_below_db and frames:
         frames = _near_voices_only(x, fl, frames, config)
     if frames and (config.min_voiced_run_ms or config.model_min_probability):
-        judge_voicing = bool(config.min_voiced_run_ms) and not _voiced_background(
-            x, fl, frames, config
+        frames = _speech_like_utterances(
+            x, fl, frames, config, judge_voicing=bool(config.min_voiced_run_ms)
         )
-        frames = _speech_like_utterances(x, fl, frames, config, judge_voicing=judge_voicing)
     return frames
 
 
@@ -67,8 +66,7 @@ def _speech_like_utterances(
 ) -> list[tuple[int, int]]:
     """Keep the utterances (segments closer than a gap between words) that sound like speech:
     they hold a vowel, are not far brighter than the speaker's own words, and the speech model
-    (where installed) hears speech in them. Where other voices fill the room only the model is
-    asked: there the background's own periodicity masks the teacher's.
+    (where installed) hears speech in them.
 
     Judged per utterance, not per segment: a word's unvoiced ending ("-s", "-t") may stand
     apart as a segment of its own, and belongs to the word before it.
@@ -151,29 +149,6 @@ def _utterance_tilt(
     energy = np.concatenate([fl.full_energy_db[a:b] for a, b in group])
     loud = values[energy >= energy.max() - config.voicing_reference_within_db]
     return float(np.median(loud)) if loud.size else None
-
-
-def _voiced_background(
-    x: npt.NDArray[np.float32],
-    fl: FrameLevels,
-    frames: list[tuple[int, int]],
-    config: DetectionConfig,
-) -> bool:
-    """Whether other voices fill the room: the background is loud (the speaker less than
-    ``voicing_above_background_db`` above it) and much of it is voiced. There the background's
-    own periodicity masks the teacher's, and the near-voice rule does the work instead."""
-    if fl.full_speaker_db - fl.full_background_db >= config.voicing_above_background_db:
-        return False
-    outside = np.ones(fl.full_energy_db.size, dtype=bool)
-    for a, b in frames:
-        outside[a:b] = False
-    loud = outside & (fl.full_energy_db >= fl.full_background_db)
-    picks = np.nonzero(loud)[0]
-    if picks.size == 0:
-        return False
-    picks = picks[:: max(1, picks.size // config.background_voicing_frames)]
-    voiced = [periodicity(x, int(i), int(i) + 1)[0] >= config.voicing_threshold for i in picks]
-    return float(np.mean(voiced)) >= config.voiced_background_fraction
 
 
 def _near_voices_only(

@@ -25,6 +25,7 @@ MAX_LAG_SAMPLES = 80
 
 _HOP = FRAME_SAMPLES // DECIMATE
 _FFT = 512
+_SPAN = WINDOW_SAMPLES + MAX_LAG_SAMPLES
 
 
 def periodicity(x: npt.NDArray[np.float32], first: int, last: int) -> npt.NDArray[np.float64]:
@@ -32,29 +33,44 @@ def periodicity(x: npt.NDArray[np.float32], first: int, last: int) -> npt.NDArra
     the frame and itself one pitch period later (1 = perfectly periodic, around 0 = noise)."""
     n = last - first
     out = np.zeros(max(n, 0))
-    span = WINDOW_SAMPLES + MAX_LAG_SAMPLES
     lo = first * FRAME_SAMPLES
-    hi = min(x.size, lo + ((n - 1) * _HOP + span) * DECIMATE)
-    part = x[lo:hi]
-    # A box of twice the decimation (first null at 2 kHz, the new Nyquist), then every 4th.
-    c = np.concatenate(([0.0], np.cumsum(part, dtype=np.float64)))
-    low = (c[2 * DECIMATE :: DECIMATE] - c[: -2 * DECIMATE : DECIMATE]) / (2 * DECIMATE)
-    if n <= 0 or low.size < span:
+    hi = min(x.size, lo + ((n - 1) * _HOP + _SPAN) * DECIMATE)
+    low = _low_band(x[lo:hi])
+    if n <= 0 or low.size < _SPAN:
         return out
-    count = min(n, (low.size - span) // _HOP + 1)
-    chunks = low[np.arange(count)[:, None] * _HOP + np.arange(span)[None, :]]
+    count = min(n, (low.size - _SPAN) // _HOP + 1)
+    out[:count] = _strongest_correlation(
+        low[np.arange(count)[:, None] * _HOP + np.arange(_SPAN)[None, :]]
+    )
+    return out
+
+
+def _low_band(part: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    """A box of twice the decimation (first null at 2 kHz, the new Nyquist), then every 4th."""
+    c = np.concatenate(([0.0], np.cumsum(part, dtype=np.float64)))
+    low: npt.NDArray[np.float64] = (c[2 * DECIMATE :: DECIMATE] - c[: -2 * DECIMATE : DECIMATE]) / (
+        2 * DECIMATE
+    )
+    return low
+
+
+def _strongest_correlation(chunks: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Per row (a window and the lags after it, at 4 kHz): the highest normalised correlation
+    of the window with itself at a pitch lag."""
     chunks = chunks - chunks.mean(axis=1, keepdims=True)
     head = chunks[:, :WINDOW_SAMPLES]
-    # Sliding dot products of the frame's start with every lag, at once by FFT.
+    # Sliding dot products of the window with every lag, at once by FFT.
     cross = np.fft.irfft(
         np.conj(np.fft.rfft(head, _FFT, axis=1)) * np.fft.rfft(chunks, _FFT, axis=1), _FFT, axis=1
     )[:, MIN_LAG_SAMPLES:MAX_LAG_SAMPLES]
-    sq = np.concatenate((np.zeros((count, 1)), np.cumsum(np.square(chunks), axis=1)), axis=1)
+    sq = np.concatenate(
+        (np.zeros((chunks.shape[0], 1)), np.cumsum(np.square(chunks), axis=1)), axis=1
+    )
     lags = np.arange(MIN_LAG_SAMPLES, MAX_LAG_SAMPLES)
     shifted = sq[:, lags + WINDOW_SAMPLES] - sq[:, lags]
     own = sq[:, WINDOW_SAMPLES : WINDOW_SAMPLES + 1]
-    out[:count] = (cross / np.sqrt(np.maximum(own * shifted, 1e-30))).max(axis=1)
-    return out
+    best: npt.NDArray[np.float64] = (cross / np.sqrt(np.maximum(own * shifted, 1e-30))).max(axis=1)
+    return best
 
 
 def longest_run_ms(voiced: npt.NDArray[np.bool_]) -> int:
