@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -691,6 +691,15 @@ def write_wav(path: Path, samples: Audio, sample_rate_hz: int, sample_format: st
     path.write_bytes(b"RIFF" + (4 + len(chunks)).to_bytes(4, "little") + b"WAVE" + chunks)
 
 
+def write_items(out: Path, items: Iterable[Item]) -> None:
+    """Each round as ``<id>.wav`` in ``out``, and one line per round in ``out/labels.jsonl``."""
+    with (out / "labels.jsonl").open("w", encoding="utf-8") as labels:
+        for item in items:
+            name = f"{item.item_id}.wav"
+            write_wav(out / name, item.samples, item.sample_rate_hz, item.sample_format)
+            labels.write(json.dumps({"file": name, **item.label()}, ensure_ascii=False) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Write labelled rehearsal rounds (WAV + labels.jsonl) for the benchmark."
@@ -705,11 +714,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         bank = SpeechBank(args.cache)
-        with (args.out / "labels.jsonl").open("w", encoding="utf-8") as labels:
-            for item in iter_items(args.seed, args.count, bank=bank):
-                name = f"{item.item_id}.wav"
-                write_wav(args.out / name, item.samples, item.sample_rate_hz, item.sample_format)
-                labels.write(json.dumps({"file": name, **item.label()}, ensure_ascii=False) + "\n")
+        write_items(args.out, iter_items(args.seed, args.count, bank=bank))
     except (SpeechError, OSError) as exc:
         print(f"generate: {exc}", file=sys.stderr)
         return 1

@@ -61,7 +61,7 @@ from generate import (
     _split_question,
     place_clips,
     speech_bounds,
-    write_wav,
+    write_items,
 )
 from room_split import SPLITS, event_split, speaker_split
 
@@ -1436,11 +1436,7 @@ def main(argv: list[str] | None = None) -> int:
             log=lambda t: print(t, file=sys.stderr),
         )
         args.out.mkdir(parents=True, exist_ok=True)
-        with (args.out / "labels.jsonl").open("w", encoding="utf-8") as labels:
-            for item in items:
-                name = f"{item.item_id}.wav"
-                write_wav(args.out / name, item.samples, item.sample_rate_hz, item.sample_format)
-                labels.write(json.dumps({"file": name, **item.label()}, ensure_ascii=False) + "\n")
+        write_items(args.out, items)
     except (RoomCorpusError, SpeechError, OSError) as exc:
         print(f"rooms: {exc}", file=sys.stderr)
         return 1

@@ -156,11 +156,7 @@ def test_typing_in_the_pause_is_too_bright_to_be_the_teacher() -> None:
     keys = ["24-0", "12-0", "11-0", "1a-0"]
     q = clip("What did we just learn about market forces?", "en")
     r = make_round(q, clip("Kay.", "en"), 3.6)
-    x = r.samples
-    for k in range(6):
-        press = _event("keyboard", f"keyboard_bucklespring_{keys[k % 4]}.flac", 0.3)
-        x = _place(x, press, r.question_end + int((1.2 + 0.09 * k) * RATE))
-    x = _floor(x)
+    x = _floor(_typing(r.samples, r.question_end + int(1.2 * RATE), keys))
     pause = _pause(x)
     assert pause is not None and abs(pause - r.pause_s) <= 0.1
     alone = _pause(x, SIGNAL_RULES_ONLY)
