@@ -194,7 +194,7 @@ async def test_the_summary_saves_markdown_too(
     assert summary.exported is not None and summary.exported.suffix == ".md"
     md = summary.exported.read_text("utf-8")
     for n in (1, 2, 3):
-        assert f"## Round {n}" in md
+        assert f"### Round {n}" in md
     assert "Measured 1.3\xa0s" in md and "- **Coach note:** Calm and clear" in md
     assert f"-{summary.recorder.session_id}.md" in summary.exported.name  # type: ignore[union-attr]
 
