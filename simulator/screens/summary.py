@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,9 @@ from simulator.i18n import format_band
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.text import escape
+
+if TYPE_CHECKING:
+    from simulator.export import HandoutDetails
 
 VERDICT_STYLE = {
     Verdict.ON_TARGET: "green",
@@ -54,6 +58,8 @@ class SummaryScreen(CoachScreen[str]):
         self.started_at = recorder.started_at if recorder is not None else utc_now_iso()
         self.exported: Path | None = None
         """The last debrief file written from this summary."""
+        self.handout: HandoutDetails | None = None
+        """What was filled in for the last handout, offered again for the next."""
         self.summary = summarize(scenario.pattern, results, self.lang, scenario)
         self.save_problem = save_problem
 
@@ -106,13 +112,30 @@ class SummaryScreen(CoachScreen[str]):
     # -- the debrief ----------------------------------------------------------------------------
 
     def action_export(self, fmt: str) -> None:
+        """Ask for the handout's names, date and agreed step, then write the debrief."""
+        from simulator.export import HandoutDetails
+        from simulator.screens.handout import HandoutDialog
+
+        if self.handout is None:
+            started = datetime.fromisoformat(self.started_at).astimezone()
+            date = started.strftime("%Y-%m-%d %H:%M")
+            self.handout = HandoutDetails(date=date, next_step=self.summary.next_step)
+
+        def filled_in(details: HandoutDetails | None) -> None:
+            if details is not None:
+                self.handout = details
+                self._write_debrief(fmt, details)
+
+        self.app.push_screen(HandoutDialog(self.handout), filled_in)
+
+    def _write_debrief(self, fmt: str, details: HandoutDetails) -> None:
         """Write the session's debrief into the exports folder and say where it went.
 
         Built from the rounds in memory, so it also works while the history cannot be written;
         a failure leaves the session on screen and nothing half-written behind.
         """
         from simulator.commands.export import WriteError, write_atomic
-        from simulator.export import Format, build_debrief, render
+        from simulator.export import Format, build_debrief, render, with_details
         from simulator.history import session_snapshot
 
         recorder = self.recorder
@@ -128,7 +151,8 @@ class SummaryScreen(CoachScreen[str]):
             coaching=self.coaching,
         )
         started = datetime.fromisoformat(self.started_at).astimezone()
-        text = render(Format(fmt), build_debrief(session, self.scenario, self.lang, started))
+        debrief = build_debrief(session, self.scenario, self.lang, started)
+        text = render(Format(fmt), with_details(debrief, details))
         folder = self.coach.export_dir
         stamp = started.strftime("%Y-%m-%d-%H%M")
         suffix = f"-{session_id}" if session_id else ""
