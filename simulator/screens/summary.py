@@ -37,8 +37,10 @@ class SummaryScreen(CoachScreen[str]):
         Binding("a", "again", "keys.again"),
         Binding("o", "another", "keys.another"),
         Binding("q", "quit", "keys.quit"),
-        Binding("x", "export('html')", "keys.export_html"),
-        Binding("m", "export('md')", "keys.export_md"),
+        # X and M are named in the hint on the screen; in the footer they would push it past 80
+        # columns.
+        Binding("x", "export('html')", "keys.export_html", show=False),
+        Binding("m", "export('md')", "keys.export_md", show=False),
     ]
 
     def __init__(
