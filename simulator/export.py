@@ -951,11 +951,16 @@ def render_html(d: Debrief) -> str:
         body += [f"<li>{_e(line)}</li>" for line in materials]
         body += ["</ul>", "</section>"]
     body += [f"<footer>{_e(t('export.footer', lang))}</footer>", "</main>"]
+    return html_page(lang, title, _CSS, body)
+
+
+def html_page(lang: str, title: str, css: str, body: list[str]) -> str:
+    """A whole HTML document around ``body`` (lines of markup made safe already)."""
     head = (
         "<!DOCTYPE html>\n"
         f'<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        f"<title>{_e(title)}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
     )
     return head + "\n".join(body) + "\n</body>\n</html>\n"
 

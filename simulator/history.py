@@ -122,6 +122,31 @@ class StoredSession:
     participant: str | None
     notes: str | None
     rounds: tuple[StoredRound, ...]
+    masterclass_id: int | None = None
+    """The masterclass this session was a participant's turn in; ``None`` for one's own
+    practice (see ``MASTERCLASS_TABLES``)."""
+
+
+class Kind(enum.Enum):
+    """Which sessions a read returns: one's own practice, masterclass turns, or both."""
+
+    PRACTICE = "practice"
+    MASTERCLASS = "masterclass"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMasterclass:
+    """A masterclass a trainer ran: its scenario, when, and whether names were kept."""
+
+    id: int
+    scenario: str
+    language: str
+    started_at: str
+    participants: int
+    names_kept: bool
+    sessions: tuple[StoredSession, ...]
+    """The participants' sessions (one per participant who took a round), in turn order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +256,9 @@ def _round_from_row(r: Sequence[object]) -> StoredRound:
     )
 
 
-def _session_from_row(s: Sequence[object], rounds: Sequence[StoredRound]) -> StoredSession:
+def _session_from_row(
+    s: Sequence[object], rounds: Sequence[StoredRound], masterclass_id: int | None = None
+) -> StoredSession:
     """One ``sessions`` row with its rounds; ``_DamagedRowError`` if damaged."""
     return StoredSession(
         _whole(s[0]),
@@ -241,6 +268,7 @@ def _session_from_row(s: Sequence[object], rounds: Sequence[StoredRound]) -> Sto
         _opt_text(s[4]),
         _opt_text(s[5]),
         tuple(rounds),
+        masterclass_id,
     )
 
 
@@ -328,6 +356,34 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE rounds ADD COLUMN perceived_s REAL")
     conn.execute("ALTER TABLE rounds ADD COLUMN coach_note TEXT")
     conn.execute("ALTER TABLE rounds ADD COLUMN marks_json TEXT")
+
+
+MASTERCLASS_TABLES = (
+    """CREATE TABLE IF NOT EXISTS masterclasses (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        scenario TEXT NOT NULL,
+        language TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        participants INTEGER NOT NULL,
+        names_kept INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS masterclass_turns (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        masterclass_id INTEGER NOT NULL REFERENCES masterclasses(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL
+    )""",
+)
+"""Masterclasses and which sessions were their participants' turns, kept apart from one's own
+practice. Created when missing by any write, independent of the schema version: an older
+history simply has none, and reading it treats every session as one's own practice."""
+
+
+def _masterclass_tables_exist(conn: sqlite3.Connection) -> bool:
+    found = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        " AND name IN ('masterclasses', 'masterclass_turns')"
+    ).fetchone()[0]
+    return bool(found == 2)
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
@@ -451,6 +507,9 @@ class HistoryStore:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 migrate(conn, self.path)
+                if write:
+                    for statement in MASTERCLASS_TABLES:
+                        conn.execute(statement)
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
@@ -538,7 +597,10 @@ class HistoryStore:
         started_at: str | None = None,
         participant: str | None = None,
         notes: str | None = None,
+        turn: tuple[int, int] | None = None,
     ) -> int:
+        """A new session; ``turn`` = ``(masterclass id, position)`` makes it a participant's
+        turn in that masterclass instead of one's own practice."""
         with self._transaction(write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO sessions (scenario, language, started_at, participant, notes)"
@@ -546,8 +608,67 @@ class HistoryStore:
                 (scenario, language, started_at or utc_now_iso(), participant, notes),
             )
             row_id = cur.lastrowid
+            if turn is not None:
+                conn.execute(
+                    "INSERT INTO masterclass_turns (session_id, masterclass_id, position)"
+                    " VALUES (?, ?, ?)",
+                    (row_id, turn[0], turn[1]),
+                )
         assert row_id is not None
         return row_id
+
+    def start_masterclass(
+        self,
+        scenario: str,
+        language: str,
+        *,
+        participants: int,
+        names_kept: bool,
+        started_at: str | None = None,
+    ) -> int:
+        """Record a masterclass; its participants' sessions refer to the id returned."""
+        with self._transaction(write=True) as conn:
+            cur = conn.execute(
+                "INSERT INTO masterclasses (scenario, language, started_at, participants,"
+                " names_kept) VALUES (?, ?, ?, ?, ?)",
+                (scenario, language, started_at or utc_now_iso(), participants, int(names_kept)),
+            )
+            row_id = cur.lastrowid
+        assert row_id is not None
+        return row_id
+
+    def masterclasses(self) -> tuple[StoredMasterclass, ...]:
+        """Every masterclass that can be read, oldest first, with its participants' sessions."""
+        if not self.path.exists():
+            return ()
+        by_masterclass: dict[int, list[StoredSession]] = {}
+        for session in self.read(kind=Kind.MASTERCLASS).sessions:
+            assert session.masterclass_id is not None
+            by_masterclass.setdefault(session.masterclass_id, []).append(session)
+        found: list[StoredMasterclass] = []
+        with self._transaction(write=False) as conn:
+            if not _masterclass_tables_exist(conn):
+                return ()
+            rows = conn.execute(
+                "SELECT id, scenario, language, started_at, participants, names_kept"
+                " FROM masterclasses ORDER BY started_at, id"
+            ).fetchall()
+        for row in rows:
+            try:
+                found.append(
+                    StoredMasterclass(
+                        _whole(row[0]),
+                        _text(row[1]),
+                        _text(row[2]),
+                        _text(row[3]),
+                        _whole(row[4]),
+                        bool(row[5]),
+                        tuple(by_masterclass.get(row[0], ())),
+                    )
+                )
+            except _DamagedRowError:
+                continue
+        return tuple(found)
 
     def save_round(
         self,
@@ -630,12 +751,17 @@ class HistoryStore:
                 (participant, notes, session_id),
             )
 
-    def sessions(self, scenario: str | None = None) -> tuple[StoredSession, ...]:
+    def sessions(
+        self, scenario: str | None = None, *, kind: Kind = Kind.ALL
+    ) -> tuple[StoredSession, ...]:
         """All sessions that can be read, oldest first, each with its rounds in order."""
-        return self.read(scenario).sessions
+        return self.read(scenario, kind=kind).sessions
 
-    def read(self, scenario: str | None = None) -> HistoryRead:
+    def read(self, scenario: str | None = None, *, kind: Kind = Kind.ALL) -> HistoryRead:
         """All sessions, oldest first, each with its rounds in order. No file: no sessions.
+
+        ``kind`` keeps one's own practice (``PRACTICE``) and the turns of the masterclasses one
+        ran for others (``MASTERCLASS``) apart; ``ALL`` returns both.
 
         Rows are read one by one: a damaged row (a value of the wrong type, a time out of range,
         broken JSON) is left out and named in ``unreadable``, and the rest is read as usual.
@@ -662,9 +788,19 @@ class HistoryStore:
                 "SELECT id, scenario, language, started_at, participant, notes FROM sessions "
                 f"{where} ORDER BY started_at, id"
             )
+            turns: dict[object, int] = {}
+            if _masterclass_tables_exist(conn):
+                turns = dict(
+                    conn.execute("SELECT session_id, masterclass_id FROM masterclass_turns")
+                )
             for s in conn.execute(query, args):
+                masterclass_id = turns.get(s[0])
+                if kind is Kind.PRACTICE and masterclass_id is not None:
+                    continue
+                if kind is Kind.MASTERCLASS and masterclass_id is None:
+                    continue
                 try:
-                    sessions.append(_session_from_row(s, by_session.get(s[0], [])))
+                    sessions.append(_session_from_row(s, by_session.get(s[0], []), masterclass_id))
                 except _DamagedRowError:
                     unreadable.append(Unreadable(s[0]))
         shown = {s.id for s in sessions}
@@ -690,6 +826,32 @@ class HistoryStore:
 
 
 @dataclass
+class MasterclassLog:
+    """A masterclass as the history keeps it, written with its first participant's round (and
+    retried with the next one when that failed), so its turns never land in one's own practice."""
+
+    store: HistoryStore
+    scenario: str
+    language: str
+    participants: int
+    names_kept: bool
+    started_at: str = field(default_factory=utc_now_iso)
+    id: int | None = None
+
+    def saved_id(self) -> int:
+        """The masterclass's id, writing it first if needed; raises ``HistoryError``."""
+        if self.id is None:
+            self.id = self.store.start_masterclass(
+                self.scenario,
+                self.language,
+                participants=self.participants,
+                names_kept=self.names_kept,
+                started_at=self.started_at,
+            )
+        return self.id
+
+
+@dataclass
 class SessionRecorder:
     """Saves a session's rounds as they end, keeping whatever could not be saved yet.
 
@@ -705,6 +867,9 @@ class SessionRecorder:
     participant: str | None = None
     started_at: str = field(default_factory=utc_now_iso)
     session_id: int | None = None
+    masterclass: MasterclassLog | None = None
+    """Set when the session is a participant's turn in a masterclass (``position`` from 1)."""
+    position: int = 0
     pending: dict[int, tuple[RoundMeasurement, str]] = field(default_factory=dict)
     pending_coaching: dict[int, RoundCoaching] = field(default_factory=dict)
     """Coach mode input not saved yet, by round; written after the round itself."""
@@ -722,11 +887,15 @@ class SessionRecorder:
     def flush(self) -> HistoryError | None:
         try:
             if self.session_id is None:
+                turn = None
+                if self.masterclass is not None:
+                    turn = (self.masterclass.saved_id(), self.position)
                 self.session_id = self.store.start_session(
                     self.scenario,
                     self.language,
                     started_at=self.started_at,
                     participant=self.participant,
+                    turn=turn,
                 )
             for number in sorted(self.pending):
                 m, created_at = self.pending[number]

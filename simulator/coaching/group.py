@@ -1,4 +1,5 @@
-"""Masterclass group data: participants' rounds made anonymous, per-round statistics, CSV.
+"""Masterclass group data: participants' rounds made anonymous, per-round statistics, and the
+histogram the group view draws.
 
 Pure: plain values in, plain values out (no Textual, no files). Participants are known to the
 group view and the CSV only by a code in entry order (``P1``, ``P2``, …).
@@ -6,16 +7,16 @@ group view and the CSV only by a code in entry order (``P1``, ``P2``, …).
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from simulator.audio.pattern import Band
 from simulator.audio.result import RoundMeasurement
 
-CSV_HEADER = ("participant", "round", "measured_s", "verdict", "reason")
+SKIPPED = "skipped"
+"""The verdict of a round a participant did not take because the trainer skipped them."""
+EIGHTHS = " ▁▂▃▄▅▆▇█"
 
 
 def participant_code(index: int) -> str:
@@ -45,11 +46,18 @@ class GroupRound:
     reason: str | None
 
 
-def group_rounds(results: Mapping[int, Sequence[RoundMeasurement]]) -> tuple[GroupRound, ...]:
-    """Every measured round by participant (index in entry order), then round number."""
+def group_rounds(
+    results: Mapping[int, Sequence[RoundMeasurement]],
+    *,
+    skipped: Collection[int] = (),
+    rounds: int = 0,
+) -> tuple[GroupRound, ...]:
+    """Every round by participant (index in entry order), then round number: the measured ones,
+    and for a skipped participant each round up to ``rounds`` they did not take (``SKIPPED``)."""
     rows = []
-    for index in sorted(results):
-        for number, m in enumerate(results[index], start=1):
+    for index in sorted(set(results) | set(skipped)):
+        taken = results.get(index, ())
+        for number, m in enumerate(taken, start=1):
             rows.append(
                 GroupRound(
                     participant_code(index),
@@ -59,6 +67,9 @@ def group_rounds(results: Mapping[int, Sequence[RoundMeasurement]]) -> tuple[Gro
                     m.reason.value if m.reason is not None else None,
                 )
             )
+        if index in skipped:
+            for number in range(len(taken) + 1, rounds + 1):
+                rows.append(GroupRound(participant_code(index), number, None, SKIPPED, None))
     return tuple(rows)
 
 
@@ -105,7 +116,7 @@ def round_stats(round_number: int, values_s: Sequence[float | None], band: Band)
 def stats_per_round(rows: Sequence[GroupRound], rounds: int, band: Band) -> tuple[RoundStats, ...]:
     """One ``RoundStats`` for each round number 1…``rounds``."""
     return tuple(
-        round_stats(n, [r.measured_s for r in rows if r.round == n], band)
+        round_stats(n, [r.measured_s for r in rows if r.round == n and r.verdict != SKIPPED], band)
         for n in range(1, rounds + 1)
     )
 
@@ -116,33 +127,23 @@ def strip_scale_s(rows: Sequence[GroupRound], band: Band) -> float:
     return max(2.0 * band.max_s, longest * 1.05, 1.0)
 
 
-def column(value_s: float, scale_s: float, width: int) -> int:
-    """The strip column (0…``width``-1) of a value; values beyond the scale sit at the end."""
-    return min(width - 1, max(0, round(value_s / scale_s * (width - 1))))
-
-
-def strip_counts(values_s: Sequence[float], scale_s: float, width: int) -> dict[int, int]:
-    """How many values fall in each strip column."""
-    counts: dict[int, int] = {}
+def histogram(values_s: Sequence[float], scale_s: float, bins: int) -> tuple[int, ...]:
+    """How many values fall in each of ``bins`` equal slices of 0…``scale_s`` (values beyond
+    the scale count in the last slice)."""
+    counts = [0] * bins
     for v in values_s:
-        col = column(v, scale_s, width)
-        counts[col] = counts.get(col, 0) + 1
-    return counts
+        counts[min(bins - 1, max(0, int(v / scale_s * bins)))] += 1
+    return tuple(counts)
 
 
-def render_csv(rows: Sequence[GroupRound]) -> str:
-    """The group data as CSV: one line per participant-round, codes only, seconds to 0.01."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for r in rows:
-        writer.writerow(
-            (
-                r.code,
-                r.round,
-                "" if r.measured_s is None else f"{r.measured_s:.2f}",
-                r.verdict,
-                r.reason or "",
-            )
-        )
-    return out.getvalue()
+def bar_cells(count: int, tallest: int, height: int) -> tuple[str, ...]:
+    """A column of ``height`` cells, bottom first, for ``count`` values: one full cell per value
+    while the tallest column fits, otherwise scaled (in eighths) so that it just fits."""
+    if count <= 0 or height <= 0:
+        return (" ",) * max(height, 0)
+    eighths = count * 8 if tallest <= height else max(1, round(count * height * 8 / tallest))
+    cells = []
+    for _ in range(height):
+        cells.append(EIGHTHS[min(8, eighths)])
+        eighths = max(0, eighths - 8)
+    return tuple(cells)

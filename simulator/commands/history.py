@@ -11,6 +11,7 @@ from typing import Any
 from simulator.history import (
     HistoryError,
     HistoryStore,
+    Kind,
     StoredRound,
     StoredSession,
     describe_unreadable,
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     lang = resolve_language(args.lang)
     store = HistoryStore(history_db_path())
     try:
-        read = store.read(scenario=args.scenario)
+        read = store.read(scenario=args.scenario, kind=Kind.PRACTICE)
     except HistoryError as exc:
         print(f"coach-sim history: {exc.message(lang)}", file=sys.stderr)
         return 1

@@ -42,8 +42,11 @@ class FeedbackScreen(CoachScreen[str]):
         coach_notes: RoundNotes | None = None,
         audio: RoundAudio | None = None,
         after_last: tuple[str, str] | None = None,
+        turn: str | None = None,
     ) -> None:
         super().__init__()
+        self.turn = turn
+        """Whose round this was, on top (a masterclass: "Ayla's turn"); plain text."""
         self.audio = audio
         """The round's audio when it was kept (``--keep-audio``); ``None`` otherwise."""
         if audio is None:  # L still answers (how to keep audio) but stays out of the footer
@@ -70,6 +73,8 @@ class FeedbackScreen(CoachScreen[str]):
         verdict_class = "problem" if fb.verdict is Verdict.NO_MEASUREMENT else fb.verdict.value
         yield Header()
         with VerticalScroll(id="feedback", classes=f"-{verdict_class}"):
+            if self.turn is not None:
+                yield Static(escape(self.turn), id="feedback-turn")
             yield Static(
                 self.t("feedback.title", round=self.round_number, rounds=self.scenario.rounds),
                 classes="title",

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from simulator.audio.sources import MicrophoneError
-from simulator.history import HistoryError, StoredSession, describe_unreadable
+from simulator.history import HistoryError, Kind, StoredSession, describe_unreadable
 from simulator.i18n import format_seconds, language_choice, t
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
@@ -207,7 +207,7 @@ class HomeScreen(CoachScreen[None]):
             recent.update(t("home.recent_empty", lang))
             return
         try:
-            read = store.read()
+            read = store.read(kind=Kind.PRACTICE)  # masterclasses have their own list
         except HistoryError as exc:
             recent.update(escape(t("home.recent_unavailable", lang, message=exc.message(lang))))
             return

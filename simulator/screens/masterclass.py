@@ -1,23 +1,23 @@
 """Masterclass mode: a trainer runs one scenario for a group, participant after participant.
 
-Setup (names, scenario) → each participant's rounds on the usual rounds screen, with whose turn
-it is on top and every participant's rounds saved as their own history session → the group
-view: the anonymised values per round against the target band, first round against last, and
-a CSV of the group data (codes only).
+Setup (scenario, names, whether the history keeps them) → each participant's rounds on the
+usual rounds screen, with whose turn it is on top of the round and of its feedback, every
+participant's rounds saved as their own session of this masterclass (apart from the trainer's
+own practice) → the group view: the anonymised values per round against the target band, drawn
+to fill the terminal, first round against last, and the group data as CSV plus an HTML handout.
 """
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.audio.result import RoundMeasurement
@@ -25,22 +25,25 @@ from simulator.coaching.group import (
     RoundStats,
     group_rounds,
     name_problem,
-    render_csv,
     stats_per_round,
-    strip_counts,
     strip_scale_s,
 )
-from simulator.history import SessionRecorder
-from simulator.i18n import format_band, format_number, format_seconds
-from simulator.scenarios.model import Scenario
+from simulator.group_export import GroupReport, render_group_csv, render_group_html
+from simulator.history import (
+    HistoryError,
+    MasterclassLog,
+    SessionRecorder,
+    StoredMasterclass,
+    utc_now_iso,
+)
+from simulator.i18n import format_band, format_seconds, t
+from simulator.scenarios.library import Library
+from simulator.scenarios.model import Origin, Scenario
 from simulator.screens.base import CoachScreen
 from simulator.screens.home import visible_scenarios
 from simulator.screens.practice import PracticeScreen
-from simulator.text import escape, visible
-
-STRIP_WIDTH = 50
-BAND_STYLE = "on dark_green"
-DOT_STYLE = "bold bright_white"
+from simulator.text import escape
+from simulator.widgets.group_chart import GroupChart
 
 
 @dataclass
@@ -49,6 +52,11 @@ class Masterclass:
 
     scenario: Scenario
     participants: list[str]
+    names_kept: bool = False
+    """Whether the history keeps the names; otherwise it keeps "Participant 1", "2", …"""
+    log: MasterclassLog | None = None
+    started_at: str = field(default_factory=utc_now_iso)
+    lang: str = "en"
     current: int = 0
     results: dict[int, list[RoundMeasurement]] = field(default_factory=dict)
     """Measured rounds by participant index (entry order)."""
@@ -62,16 +70,67 @@ class Masterclass:
     def name(self) -> str:
         return self.participants[self.current]
 
+    def stored_name(self, index: int) -> str:
+        """What the history keeps for a participant: the name only when the trainer chose so."""
+        if self.names_kept:
+            return self.participants[index]
+        return t("masterclass.room.participant_n", self.lang, n=index + 1)
+
+    def report(self) -> GroupReport:
+        """Everyone's rounds so far for the group files (names only when kept)."""
+        return GroupReport(
+            scenario_id=self.scenario.id,
+            title=self.scenario.title,
+            language=self.scenario.language,
+            band=self.scenario.pattern.band,
+            rounds=self.scenario.rounds,
+            date=local_time(self.started_at),
+            rows=group_rounds(self.results, skipped=self.skipped, rounds=self.scenario.rounds),
+            names=tuple(self.participants) if self.names_kept else (),
+        )
+
 
 # -- setup ------------------------------------------------------------------------------------
 
 
+class EdgeOptionList(OptionList):
+    """An option list that hands the focus on at its ends: ↑ on the first option moves to the
+    field above, ↓ on the last to the field below (the whole setup works with arrows)."""
+
+    def action_cursor_up(self) -> None:
+        if self.option_count == 0 or self.highlighted == 0:
+            self.screen.focus_previous()
+            return
+        super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        last = self.option_count - 1
+        if self.option_count == 0 or (self.highlighted is not None and self.highlighted >= last):
+            self.screen.focus_next()
+            return
+        super().action_cursor_down()
+
+
+def preselected(shown: list[Scenario]) -> int | None:
+    """The scenario a masterclass starts with: the first from a trainer's pack, else the only
+    one; ``None`` when the trainer has to choose."""
+    for index, scenario in enumerate(shown):
+        if scenario.origin is Origin.PACK:
+            return index
+    return 0 if len(shown) == 1 else None
+
+
 class MasterclassSetupScreen(CoachScreen[None]):
-    """The trainer types participants (Enter adds), removes one, picks the scenario, starts."""
+    """The trainer picks the scenario, types participants (Enter adds; Enter on an empty line
+    starts), chooses whether names are kept, starts — all with arrows and Enter."""
 
     BINDINGS = [
         Binding("ctrl+s", "begin", "keys.masterclass_start", priority=True),
         Binding("ctrl+r", "remove", "keys.masterclass_remove", priority=True),
+        Binding("delete", "remove_highlighted", "keys.masterclass_remove", show=False),
+        # Priority: the scrolling form would otherwise take ↑↓ to scroll itself.
+        Binding("down", "move(1)", show=False, priority=True),
+        Binding("up", "move(-1)", show=False, priority=True),
         Binding("escape", "leave", "keys.back"),
     ]
 
@@ -80,10 +139,11 @@ class MasterclassSetupScreen(CoachScreen[None]):
         self.fixed_scenario = scenario
         self.participants: list[str] = []
         self.masterclass: Masterclass | None = None
+        self._shown: list[Scenario] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="masterclass-setup"):
+        with VerticalScroll(id="masterclass-setup"):
             yield Static(self.t("masterclass.setup_title"), classes="title")
             if self.fixed_scenario is not None:
                 yield Static(
@@ -92,25 +152,77 @@ class MasterclassSetupScreen(CoachScreen[None]):
                     classes="heading",
                 )
             else:
-                yield Static(self.t("masterclass.scenario_label"), classes="heading")
-                shown = visible_scenarios(self.coach.library.scenarios, self.lang, "")
-                self._by_key = {f"{s.id}:{s.language}": s for s in shown}
-                yield Select[str](
-                    [(Content(visible(s.title)), key) for key, s in self._by_key.items()],
-                    prompt=self.t("masterclass.scenario_prompt"),
+                self._shown = visible_scenarios(self.coach.library.scenarios, self.lang, "")
+                yield Static("", id="scenario-chosen", classes="heading")
+                yield EdgeOptionList(
+                    *(Option(escape(s.title), id=f"{s.id}:{s.language}") for s in self._shown),
                     id="masterclass-scenario",
                 )
             yield Static(self.t("masterclass.participants_heading"), classes="heading")
             yield Input(placeholder=self.t("masterclass.name_placeholder"), id="participant-name")
-            yield OptionList(id="participants")
+            yield EdgeOptionList(id="participants")
+            yield Checkbox(self.t("masterclass.room.keep_names"), False, id="keep-names")
+            yield Button(self.t("masterclass.room.start_button"), id="start-masterclass")
             yield Static("", id="setup-message")
-            yield Static(self.t("masterclass.setup_hint"), classes="hint")
+            yield Static(self.t("masterclass.room.setup_hint"), classes="hint")
+            yield Static(self.t("masterclass.room.earlier_heading"), classes="heading")
+            yield Static(self._earlier(), id="earlier-masterclasses")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("masterclass.name")
-        self.query_one("#participant-name", Input).focus()
         self._show_participants()
+        if self.fixed_scenario is None:
+            options = self.query_one("#masterclass-scenario", EdgeOptionList)
+            options.highlighted = preselected(self._shown)
+            self._show_chosen()
+            if options.highlighted is None:
+                options.focus()
+                return
+        self.query_one("#participant-name", Input).focus()
+
+    def action_move(self, step: int) -> None:
+        """↑↓: through a list's options, and from field to field everywhere else."""
+        focused = self.focused
+        if isinstance(focused, EdgeOptionList):
+            if step > 0:
+                focused.action_cursor_down()
+            else:
+                focused.action_cursor_up()
+        elif step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+        if self.focused is not None:
+            self.focused.scroll_visible()
+
+    def _earlier(self) -> str:
+        """The masterclasses run before (the newest few): their own list, apart from practice."""
+        store = self.coach.store
+        if store is None:
+            return self.t("masterclass.room.earlier_none")
+        try:
+            found = store.masterclasses()
+        except HistoryError as exc:
+            return escape(exc.message(self.lang))
+        if not found:
+            return self.t("masterclass.room.earlier_none")
+        lines = [earlier_line(m, self.coach.library, self.lang) for m in found[-EARLIER_SHOWN:]]
+        return escape("\n".join(reversed(lines)))
+
+    @on(OptionList.OptionHighlighted, "#masterclass-scenario")
+    def _show_chosen(self) -> None:
+        chosen = self._scenario()
+        self.query_one("#scenario-chosen", Static).update(
+            self.t("masterclass.room.scenario_pick")
+            if chosen is None
+            else self.t("masterclass.room.scenario_chosen", title=escape(chosen.title))
+        )
+
+    @on(OptionList.OptionSelected, "#masterclass-scenario")
+    def _scenario_selected(self) -> None:
+        self._show_chosen()
+        self.query_one("#participant-name", Input).focus()
 
     def _say(self, text: str) -> None:
         self.query_one("#setup-message", Static).update(text)
@@ -126,7 +238,14 @@ class MasterclassSetupScreen(CoachScreen[None]):
 
     @on(Input.Submitted, "#participant-name")
     def _add(self, event: Input.Submitted) -> None:
-        self.add_participant(event.value)
+        if event.value.strip():
+            self.add_participant(event.value)
+        else:
+            self.action_begin()
+
+    @on(Button.Pressed, "#start-masterclass")
+    def _start_pressed(self) -> None:
+        self.action_begin()
 
     def add_participant(self, value: str) -> bool:
         name = " ".join(value.split())
@@ -143,6 +262,11 @@ class MasterclassSetupScreen(CoachScreen[None]):
         self._show_participants()
         return True
 
+    def action_remove_highlighted(self) -> None:
+        """Del on the participants list removes the highlighted one."""
+        if self.focused is self.query_one("#participants", OptionList):
+            self.action_remove()
+
     def action_remove(self) -> None:
         if not self.participants:
             self._say(self.t("masterclass.nobody_to_remove"))
@@ -157,8 +281,8 @@ class MasterclassSetupScreen(CoachScreen[None]):
     def _scenario(self) -> Scenario | None:
         if self.fixed_scenario is not None:
             return self.fixed_scenario
-        value = self.query_one("#masterclass-scenario", Select).value
-        return self._by_key.get(value) if isinstance(value, str) else None
+        index = self.query_one("#masterclass-scenario", OptionList).highlighted
+        return self._shown[index] if index is not None and index < len(self._shown) else None
 
     def action_begin(self) -> None:
         pending = self.query_one("#participant-name", Input).value
@@ -166,13 +290,35 @@ class MasterclassSetupScreen(CoachScreen[None]):
             return
         if not self.participants:
             self._say(self.t("masterclass.need_participant"))
+            self.query_one("#participant-name", Input).focus()
             return
         scenario = self._scenario()
         if scenario is None:
             self._say(self.t("masterclass.need_scenario"))
+            self.query_one("#masterclass-scenario", OptionList).focus()
             return
         scenario = self.coach.scenario_in_language(scenario)
-        self.masterclass = Masterclass(scenario, list(self.participants))
+        names_kept = self.query_one("#keep-names", Checkbox).value
+        started_at = utc_now_iso()
+        store = self.coach.store
+        log = None
+        if store is not None:
+            log = MasterclassLog(
+                store,
+                scenario.id,
+                scenario.language,
+                participants=len(self.participants),
+                names_kept=names_kept,
+                started_at=started_at,
+            )
+        self.masterclass = Masterclass(
+            scenario,
+            list(self.participants),
+            names_kept=names_kept,
+            log=log,
+            started_at=started_at,
+            lang=self.lang,
+        )
         self.app.push_screen(MasterclassRoundsScreen(self.masterclass))
 
     def action_leave(self) -> None:
@@ -180,6 +326,42 @@ class MasterclassSetupScreen(CoachScreen[None]):
             self.app.pop_screen()
         else:
             self.app.exit()
+
+
+EARLIER_SHOWN = 3
+
+
+def earlier_line(m: StoredMasterclass, library: Library, lang: str) -> str:
+    """One earlier masterclass: date, scenario, how many took part, median first → last round."""
+    found = library.find(m.scenario, lang) or library.find(m.scenario, m.language)
+    rounds = max((len(s.rounds) for s in m.sessions), default=0)
+
+    def median(number: int) -> str:
+        values = [
+            r.measured_s
+            for s in m.sessions
+            for r in s.rounds
+            if r.round == number and r.measured_s is not None
+        ]
+        return format_seconds(statistics.median(values), lang) if values else "–"
+
+    return t(
+        "masterclass.room.earlier_item",
+        lang,
+        date=local_time(m.started_at),
+        scenario=found.title if found is not None else m.scenario,
+        people=m.participants,
+        first=median(1),
+        last=median(rounds) if rounds else "–",
+    )
+
+
+def local_time(iso: str) -> str:
+    """A stored UTC time as ``YYYY-MM-DD HH:MM`` in the reader's time zone."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
 
 
 # -- the rounds, participant after participant ------------------------------------------------
@@ -199,9 +381,16 @@ class MasterclassRoundsScreen(PracticeScreen):
 
     def _new_recorder(self) -> SessionRecorder | None:
         recorder = super()._new_recorder()
-        if recorder is not None and not self.masterclass.finished:
-            recorder.participant = self.masterclass.name
+        mc = self.masterclass
+        if recorder is not None and not mc.finished:
+            recorder.participant = mc.stored_name(mc.current)
+            recorder.masterclass = mc.log
+            recorder.position = mc.current + 1
         return recorder
+
+    def feedback_turn(self) -> str | None:
+        mc = self.masterclass
+        return None if mc.finished else self.t("masterclass.room.feedback_turn", name=mc.name)
 
     def on_mount(self) -> None:
         # Textual also runs PracticeScreen.on_mount (after this one): no super() call here.
@@ -285,7 +474,8 @@ class MasterclassRoundsScreen(PracticeScreen):
 
 
 class GroupScreen(CoachScreen[None]):
-    """Everyone's values per round, anonymous, against the band; first round against last."""
+    """Everyone's pauses per round against the band, drawn to fill the terminal (a projector's
+    too); first round against last; C saves the CSV and the HTML handout."""
 
     BINDINGS = [
         Binding("c", "csv", "keys.group_csv"),
@@ -301,6 +491,7 @@ class GroupScreen(CoachScreen[None]):
         self.band = masterclass.scenario.pattern.band
         self.stats = stats_per_round(self.rows, masterclass.scenario.rounds, self.band)
         self.exported: str | None = None
+        self.handout: str | None = None
         if final:
             self._bindings.key_to_bindings["escape"] = [
                 replace(b, description=self.t("keys.masterclass_finish"))
@@ -309,101 +500,55 @@ class GroupScreen(CoachScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="group"):
-            yield Static(self.t("masterclass.group_title"), classes="title")
-            yield Static(self._intro(), id="group-intro", classes="hint")
-            yield Static(self._strips(), id="group-strips")
+        with Vertical(id="group"):
+            yield Static(self._title(), id="group-intro", classes="title")
+            yield GroupChart(
+                self.stats,
+                self.band,
+                strip_scale_s(self.rows, self.band),
+                self.lang,
+                id="group-chart",
+            )
             with Horizontal(id="group-compare"):
                 yield Static(self._column(self.stats[0], "first"), id="group-first")
                 yield Static(self._column(self.stats[-1], "last"), id="group-last")
-            yield Static(self.t("masterclass.group_hint"), classes="hint")
+            yield Static(self.t("masterclass.room.group_hint"), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("masterclass.name")
-        self.query_one("#group").focus()
 
-    def _intro(self) -> str:
+    def _title(self) -> str:
         mc = self.masterclass
         return self.t(
-            "masterclass.group_intro",
+            "masterclass.room.title_line",
             people=len([i for i in mc.results if mc.results[i]]),
-            rounds=len(self.rows),
             band=format_band(self.band.min_s, self.band.max_s, self.lang),
-        )
-
-    def _strips(self) -> Text:
-        """Per round: a strip from 0 s with the band shaded and a dot (or count) per value."""
-        scale = strip_scale_s(self.rows, self.band)
-        width = STRIP_WIDTH
-        lo = round(self.band.min_s / scale * (width - 1))
-        hi = round(self.band.max_s / scale * (width - 1))
-        text = Text()
-        for stats in self.stats:
-            label = self.t("masterclass.round_label", round=stats.round)
-            text.append(f"{label:<10}", style="bold")
-            counts = strip_counts(stats.values_s, scale, width)
-            for col in range(width):
-                style = BAND_STYLE if lo <= col <= hi else ""
-                n = counts.get(col, 0)
-                if n:
-                    mark = "●" if n == 1 else (str(n) if n < 10 else "+")
-                    text.append(mark, style=f"{DOT_STYLE} {style}".strip())
-                else:
-                    text.append("░" if style else "·", style="green" if style else "dim")
-            text.append(f"  {self._short(stats)}\n")
-        right = self._seconds(scale, 0)
-        text.append(f"{'':<10}0 s{' ' * (width - 3 - len(right))}{right}\n", style="dim")
-        band = format_band(self.band.min_s, self.band.max_s, self.lang)
-        text.append(f"{'':<10}" + self.t("masterclass.legend", band=band), style="dim")
-        return text
-
-    def _seconds(self, value: float, decimals: int = 1) -> str:
-        return format_seconds(value, self.lang, decimals).replace("\xa0", " ")
-
-    def _short(self, stats: RoundStats) -> str:
-        if stats.median_s is None:
-            return self.t("masterclass.no_values")
-        return self.t(
-            "masterclass.short_stats",
-            median=self._seconds(stats.median_s),
-            on=stats.on_target,
-            taken=stats.taken,
         )
 
     def _column(self, stats: RoundStats, which: str) -> str:
         heading = self.t(f"masterclass.{which}_heading", round=stats.round)
-        if stats.median_s is None or stats.low_s is None or stats.high_s is None:
+        if stats.median_s is None:
             return f"[b]{heading}[/b]\n{self.t('masterclass.no_values')}"
-        share = stats.on_target_share or 0.0
-        return "\n".join(
-            (
-                f"[b]{heading}[/b]",
-                self.t("masterclass.median", value=self._seconds(stats.median_s)),
-                self.t(
-                    "masterclass.spread",
-                    low=self._seconds(stats.low_s),
-                    high=self._seconds(stats.high_s),
-                ),
-                self.t(
-                    "masterclass.on_target",
-                    on=stats.on_target,
-                    taken=stats.taken,
-                    percent=format_number(100 * share, self.lang, 0),
-                ),
-            )
+        line = self.t(
+            "masterclass.room.compare_line",
+            median=format_seconds(stats.median_s, self.lang),
+            on=stats.on_target,
+            taken=stats.taken,
         )
+        return f"[b]{heading}[/b]\n{line}"
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     def action_csv(self) -> None:
-        """Write the group data (codes, no names) into the exports folder."""
+        """Write the group data (codes, no names) and the handout into the exports folder."""
         from simulator.commands.export import WriteError, write_atomic
 
         folder = self.coach.export_dir
         stamp = datetime.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
-        path = folder / f"masterclass-{self.masterclass.scenario.id}-{stamp}.csv"
+        stem = f"masterclass-{self.masterclass.scenario.id}-{stamp}"
+        csv_path, html_path = folder / f"{stem}.csv", folder / f"{stem}.html"
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -411,13 +556,18 @@ class GroupScreen(CoachScreen[None]):
                 self.t("summary_export.folder", folder=str(folder), detail=exc.strerror or exc)
             )
             return
+        report = self.masterclass.report()
         try:
-            write_atomic(path, render_csv(self.rows).encode("utf-8"))
+            write_atomic(csv_path, render_group_csv(report).encode("utf-8"))
+            write_atomic(html_path, render_group_html(report, self.lang).encode("utf-8"))
         except WriteError as exc:
             self._failed(self.t(f"summary_export.{exc.key}", **exc.params))
             return
-        self.exported = str(path)
-        self.notify(escape(self.t("masterclass.csv_written", path=str(path))), timeout=10)
+        self.exported, self.handout = str(csv_path), str(html_path)
+        self.notify(
+            escape(self.t("masterclass.room.saved", csv=str(csv_path), html=str(html_path))),
+            timeout=10,
+        )
 
     def _failed(self, message: str) -> None:
         self.notify(

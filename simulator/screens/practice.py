@@ -439,6 +439,7 @@ class PracticeScreen(CoachScreen[None]):
             coach_notes=notes,
             audio=self._keep_round_audio(),
             after_last=self.after_last_round() if last else None,
+            turn=self.feedback_turn(),
         )
         if notes is None:
             self.app.push_screen(screen, self._after_feedback)
@@ -446,6 +447,10 @@ class PracticeScreen(CoachScreen[None]):
             notes.ask_perceived(
                 self.app, lambda: self.app.push_screen(screen, self._after_feedback)
             )
+
+    def feedback_turn(self) -> str | None:
+        """Whose round it was, for the top of the feedback (a masterclass); ``None``: nobody's."""
+        return None
 
     def after_last_round(self) -> tuple[str, str] | None:
         """What Space does after the last round, for the feedback screen; ``None``: the summary."""

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Static
 
-from simulator.history import HistoryError, StoredSession
+from simulator.history import HistoryError, Kind, StoredSession
 from simulator.screens.base import CoachScreen
 from simulator.text import escape, visible
 from simulator.widgets.progress_chart import ProgressChart, capacity, legend, progress_data
@@ -35,7 +35,7 @@ class ProgressScreen(CoachScreen[None]):
         store = self.coach.store
         if store is not None:
             try:
-                for session in store.sessions():
+                for session in store.sessions(kind=Kind.PRACTICE):
                     if session.rounds:
                         self.by_scenario.setdefault(session.scenario, []).append(session)
             except HistoryError as exc:

@@ -1,5 +1,6 @@
-"""Masterclass mode with real espeak-ng speech: turns, sessions per participant, the anonymous
-group view and its CSV."""
+"""Masterclass mode with real espeak-ng speech: the setup by arrows and Enter, turns with the
+participant's name on the round and its feedback, sessions kept apart from one's own practice,
+the group view and its files."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ import csv
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Static
 
 from simulator.app import CoachApp, make_app
 from simulator.cli import build_parser
-from simulator.history import HistoryStore
-from simulator.scenarios.library import Library
+from simulator.history import HistoryStore, Kind
+from simulator.scenarios.library import Library, builtin_dir, load_library
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.masterclass import (
     GroupScreen,
     MasterclassRoundsScreen,
     MasterclassSetupScreen,
 )
+from simulator.widgets.group_chart import GroupChart
 from tests.app.conftest import Audio, Rounds, speech_round
 
 pytestmark = pytest.mark.espeak
@@ -56,12 +58,19 @@ async def type_line(pilot, value: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def take_round(app: CoachApp, pilot, then: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    """One round; ``then`` is what the feedback screen must say Space leads to."""
+def chart(app: CoachApp) -> str:
+    return str(app.screen.query_one(GroupChart).render())
+
+
+async def take_round(app: CoachApp, pilot, then: str | None = None, who: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """One round; ``then`` is what the feedback screen must say Space leads to, ``who`` whose
+    turn it must say it was."""
     await pilot.press("space")
     await app.workers.wait_for_complete()
     await pilot.pause()
     assert isinstance(app.screen, FeedbackScreen)
+    if who is not None:
+        assert text(app, "#feedback-turn") == f"{who}'s turn"
     if then is not None:
         hint = str(app.screen.query_one(".hint", Static).render())
         assert then in hint, hint
@@ -94,10 +103,11 @@ async def test_two_participants_take_turns_and_the_group_view_is_anonymous(
         assert isinstance(rounds, MasterclassRoundsScreen)
 
         for number in (1, 2, 3):
-            assert text(app, "#turn") == f"Turn: Jantien — round {number} of 3"
-            await take_round(app, pilot, "hand over to Piet" if number == 3 else "round")
+            assert text(app, "#turn") == f"Jantien's turn — round {number} of 3"
+            then = "hand over to Piet" if number == 3 else "round"
+            await take_round(app, pilot, then, who="Jantien")
         assert app.screen is rounds
-        assert text(app, "#turn") == "Turn: Piet — round 1 of 3"
+        assert text(app, "#turn") == "Piet's turn — round 1 of 3"
         message = text(app, "#round-message")
         assert "Jantien has finished all rounds." in message
         assert "Next: Piet. Press Space" in message
@@ -106,44 +116,46 @@ async def test_two_participants_take_turns_and_the_group_view_is_anonymous(
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, GroupScreen)
-        strips = text(app, "#group-strips")
-        assert "median 1.2 s · 0/1 on target" in strips
+        assert "┃ median 1.2 s" in chart(app) and "0/1 on target" in chart(app)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is rounds
 
         for number in (1, 2, 3):
-            assert text(app, "#turn") == f"Turn: Piet — round {number} of 3"
-            await take_round(app, pilot, "see the group" if number == 3 else "round")
+            assert text(app, "#turn") == f"Piet's turn — round {number} of 3"
+            await take_round(app, pilot, "see the group" if number == 3 else "round", who="Piet")
 
         group = app.screen
         assert isinstance(group, GroupScreen) and group.final
-        strips = text(app, "#group-strips")
-        lines = strips.splitlines()
-        assert lines[0].startswith("Round 1") and "median 1.4 s · 0/2 on target" in lines[0]
-        assert lines[1].startswith("Round 2") and "median 2.5 s · 1/2 on target" in lines[1]
-        assert lines[2].startswith("Round 3") and "median 3.1 s · 2/2 on target" in lines[2]
-        assert all(line.count("●") == 2 for line in lines[:3])  # two values per round, apart
+        drawn = chart(app)
+        for median, on in (("1.4 s", "0/2"), ("2.5 s", "1/2"), ("3.1 s", "2/2")):
+            assert f"┃ median {median}" in drawn and f"{on} on target" in drawn
         first, last = text(app, "#group-first"), text(app, "#group-last")
-        assert "First round (round 1)" in first and "On target: 0 of 2 (0%)" in first
-        assert "Spread: 1.2 s to 1.5 s" in first
-        assert "Last round (round 3)" in last and "On target: 2 of 2 (100%)" in last
-        assert "Median: 3.1 s" in last
-        shown = "\n".join(str(w.render()) for w in group.query(Static))
+        assert "First round (round 1)" in first and "median 1.4 s · 0 of 2 on target" in first
+        assert "Last round (round 3)" in last and "median 3.1 s · 2 of 2 on target" in last
+        shown = "\n".join(str(w.render()) for w in group.query(Static)) + drawn
         assert not any(name in shown for name in NAMES)
 
         await pilot.press("c")
         await pilot.pause()
-        assert group.exported is not None
+        assert group.exported is not None and group.handout is not None
         path = Path(group.exported)
         assert path.parent == tmp_path / "exports" and path.suffix == ".csv"
+        assert Path(group.handout) == path.with_suffix(".html")
         content = path.read_text(encoding="utf-8")
+        handout = Path(group.handout).read_text(encoding="utf-8")
         await pilot.press("escape")  # the end: back home
         await pilot.pause()
         assert not isinstance(app.screen, (GroupScreen, MasterclassRoundsScreen))
 
     assert not any(name.lower() in content.lower() for name in NAMES)
+    assert not any(name in handout for name in NAMES)  # names were not kept: codes only
+    assert "<td>P1</td>" in handout and "<td>P2</td>" in handout
     rows = list(csv.DictReader(content.splitlines()))
+    assert {(r["scenario"], r["language"], r["band_min_s"], r["band_max_s"]) for r in rows} == {
+        ("check-question", "en", "2.50", "4.00")
+    }
+    assert len({r["date"] for r in rows}) == 1
     assert [(r["participant"], r["round"]) for r in rows] == [
         (code, str(n)) for code in ("P1", "P2") for n in (1, 2, 3)
     ]
@@ -153,9 +165,16 @@ async def test_two_participants_take_turns_and_the_group_view_is_anonymous(
     assert [r["verdict"] for r in rows][2:4] == ["on_target", "too_short"]
     assert all(r["reason"] == "" for r in rows)
 
-    sessions = store.sessions()
-    assert [(s.participant, len(s.rounds)) for s in sessions] == [("Jantien", 3), ("Piet", 3)]
+    sessions = store.sessions(kind=Kind.MASTERCLASS)
+    assert [(s.participant, len(s.rounds)) for s in sessions] == [
+        ("Participant 1", 3),
+        ("Participant 2", 3),
+    ]  # names are not kept unless the trainer ticks it
     assert sessions[1].rounds[2].pause_s == pytest.approx(3.2, abs=0.05)
+    assert store.sessions(kind=Kind.PRACTICE) == ()
+    (masterclass,) = store.masterclasses()
+    assert masterclass.participants == 2 and not masterclass.names_kept
+    assert [s.id for s in masterclass.sessions] == [s.id for s in sessions]
 
 
 async def test_setup_refuses_bad_input_removes_and_skip_moves_on(
@@ -165,47 +184,62 @@ async def test_setup_refuses_bad_input_removes_and_skip_moves_on(
     async with app.run_test(size=SIZE) as pilot:
         setup = app.screen
         assert isinstance(setup, MasterclassSetupScreen)
+        # Several scenarios, none from a pack: the trainer chooses, starting in that list.
+        assert setup.focused is setup.query_one("#masterclass-scenario", OptionList)
+        assert text(app, "#scenario-chosen") == "Scenario: choose one with ↑↓ and Enter"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert text(app, "#setup-message") == "Add at least one participant before you start."
-        await pilot.press("enter")
-        assert text(app, "#setup-message") == "Type a name or initials first."
+        assert setup.focused is setup.query_one("#participant-name", Input)
+        await pilot.press("enter")  # Enter on the empty line means "start": not yet
+        assert text(app, "#setup-message") == "Add at least one participant before you start."
         for name in ("AB", "CD", "EF"):
             await type_line(pilot, name)
         await pilot.press("ctrl+r")  # the highlighted one: the last added
         await pilot.pause()
         assert setup.participants == ["AB", "CD"]
         assert text(app, "#setup-message") == "Removed EF."
-        await pilot.press("ctrl+s")
+        await pilot.press("enter")  # empty line: start
         await pilot.pause()
         assert text(app, "#setup-message") == "Choose a scenario before you start."
-        setup.query_one("#masterclass-scenario", Select).value = "check-question:en"
-        setup.query_one("#participant-name", Input).focus()
-        await pilot.press("ctrl+s")
+        scenarios = setup.query_one("#masterclass-scenario", OptionList)
+        assert setup.focused is scenarios
+        wanted = [s.id for s in setup._shown].index("check-question")
+        for _ in range(wanted + 1):  # the first ↓ highlights the first scenario
+            await pilot.press("down")
+        assert text(app, "#scenario-chosen") == f"Scenario: {setup._shown[wanted].title}"
+        await pilot.press("enter")  # chosen: on to the names
+        assert setup.focused is setup.query_one("#participant-name", Input)
+        await pilot.press("enter")  # and start
         await pilot.pause()
         assert isinstance(app.screen, MasterclassRoundsScreen)
-        assert text(app, "#turn") == "Turn: AB — round 1 of 3"
+        assert text(app, "#turn") == "AB's turn — round 1 of 3"
 
-        await take_round(app, pilot)  # AB takes one round, then is skipped
-        assert text(app, "#turn") == "Turn: AB — round 2 of 3"
+        await take_round(app, pilot, who="AB")  # AB takes one round, then is skipped
+        assert text(app, "#turn") == "AB's turn — round 2 of 3"
         await pilot.press("k")
         await pilot.pause()
-        assert text(app, "#turn") == "Turn: CD — round 1 of 3"
+        assert text(app, "#turn") == "CD's turn — round 1 of 3"
         assert "AB was skipped." in text(app, "#round-message")
         await pilot.press("k")  # CD skipped too: the masterclass ends with the group view
         await pilot.pause()
         group = app.screen
         assert isinstance(group, GroupScreen) and group.final
-        assert "median 3.0 s · 1/1 on target" in text(app, "#group-strips")
+        assert "┃ median 3.0 s" in chart(app) and "1/1 on target" in chart(app)
         assert "No measured values yet".lower() in text(app, "#group-last").lower()
         await pilot.press("c")
         await pilot.pause()
         assert group.exported is not None
         rows = list(csv.DictReader(Path(group.exported).read_text().splitlines()))
-    assert [(r["participant"], r["round"], r["verdict"]) for r in rows] == [
-        ("P1", "1", "on_target")
+    assert [(r["participant"], r["round"], r["verdict"], r["measured_s"]) for r in rows] == [
+        ("P1", "1", "on_target", "3.00"),
+        ("P1", "2", "skipped", ""),
+        ("P1", "3", "skipped", ""),
+        ("P2", "1", "skipped", ""),
+        ("P2", "2", "skipped", ""),
+        ("P2", "3", "skipped", ""),
     ]
-    assert [(s.participant, len(s.rounds)) for s in store.sessions()] == [("AB", 1)]
+    assert [(s.participant, len(s.rounds)) for s in store.sessions()] == [("Participant 1", 1)]
 
 
 def test_masterclass_option_on_the_app_and_practice() -> None:
@@ -229,3 +263,107 @@ async def test_a_trainer_starts_a_masterclass_from_the_home_screen(app_for) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+def pack_with_one_scenario(folder: Path) -> Path:
+    """A trainer's pack: the check question under its own id and title."""
+    folder.mkdir()
+    source = (builtin_dir() / "check-question.en.toml").read_text(encoding="utf-8")
+    text = source.replace('id = "check-question"', 'id = "pack-question"', 1)
+    assert text != source
+    (folder / "pack-question.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+async def test_a_pack_scenario_is_preselected_and_everything_works_with_arrows_and_enter(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    library = load_library([pack_with_one_scenario(tmp_path / "pack")], user=tmp_path / "none")
+    app = make_app(
+        source_factory=Rounds([speech_round(p) for p in (2.0, 3.0, 3.0, 1.5, 3.0, 3.0)]),
+        library=library,
+        store=store,
+        lang="en",
+        masterclass=True,
+        export_dir=tmp_path / "exports",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = app.screen
+        assert isinstance(setup, MasterclassSetupScreen)
+        chosen = setup._scenario()
+        assert chosen is not None and chosen.id == "pack-question"  # among the built-in ones
+        name = setup.query_one("#participant-name", Input)
+        assert setup.focused is name  # scenario chosen: straight to the names
+        await type_line(pilot, "Ayla")
+        await type_line(pilot, "Bo")
+        await pilot.press("up")  # ↑ from the names goes back to the scenario list …
+        assert setup.focused is setup.query_one("#masterclass-scenario", OptionList)
+        await pilot.press("down")  # … and ↓ on its last option (the pack's) comes back
+        if setup.focused is not name:  # the pack's scenario is not the last one listed
+            assert setup._scenario() is not chosen
+            while setup.focused is not name:
+                await pilot.press("down")
+            for _ in range(len(setup._shown)):
+                await pilot.press("up")
+                if setup._scenario() is chosen:
+                    break
+            await pilot.press("enter")
+        assert setup._scenario() is chosen and setup.focused is name
+        for key, widget in (("down", "#participants"), ("down", "#keep-names")):
+            await pilot.press(key)
+            assert setup.focused is setup.query_one(widget), widget
+        await pilot.press("space")  # keep the names this time
+        assert setup.query_one("#keep-names", Checkbox).value is True
+        await pilot.press("down")
+        assert setup.focused is setup.query_one("#start-masterclass", Button)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MasterclassRoundsScreen)
+        assert app.screen.scenario.id == "pack-question"
+        for who in ("Ayla", "Bo"):
+            for _ in range(3):
+                await take_round(app, pilot, who=who)
+        assert isinstance(app.screen, GroupScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        handout = Path(app.screen.handout or "").read_text(encoding="utf-8")
+    assert "<td>Ayla</td>" in handout and "<td>Bo</td>" in handout  # names kept: named
+    assert [s.participant for s in store.sessions(kind=Kind.MASTERCLASS)] == ["Ayla", "Bo"]
+    assert store.masterclasses()[0].names_kept
+
+
+async def test_masterclass_turns_stay_out_of_recent_and_progress(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    from simulator.screens.home import HomeScreen
+    from simulator.screens.progress import ProgressScreen
+
+    own = store.start_session("check-question", "en", participant=None)
+    app = masterclass_app(library, store, tmp_path, [speech_round(3.0)])
+    async with app.run_test(size=SIZE) as pilot:
+        await type_line(pilot, "Ayla")
+        await pilot.press("enter")
+        await pilot.pause()
+        await take_round(app, pilot, who="Ayla")
+        await pilot.press("escape")  # leave the masterclass after one round
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.screen.refresh_recent()
+        recent = text(app, "#recent")
+        assert "3.0 s" not in recent  # Ayla's round is not the trainer's practice
+        app.push_screen(ProgressScreen("check-question"))
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)
+        assert app.screen.by_scenario == {}  # the trainer's own session has no rounds
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        earlier = text(app, "#earlier-masterclasses")
+    assert "Check question" in earlier and "1 participants" in earlier
+    assert "median 3.0 s → 3.0 s" in earlier
+    (session,) = store.sessions(kind=Kind.MASTERCLASS)
+    assert session.participant == "Participant 1" and session.id != own
+    assert [s.id for s in store.sessions(kind=Kind.PRACTICE)] == [own]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import subprocess
 import sys
 
@@ -11,17 +9,18 @@ import pytest
 
 from simulator.audio.pattern import Band
 from simulator.coaching.group import (
-    CSV_HEADER,
+    SKIPPED,
     GroupRound,
-    column,
+    bar_cells,
+    group_rounds,
+    histogram,
     name_problem,
     participant_code,
-    render_csv,
     round_stats,
     stats_per_round,
-    strip_counts,
     strip_scale_s,
 )
+from tests.unit.test_history import sps
 
 BAND = Band(target_s=3.0, min_s=2.5, max_s=4.0)
 
@@ -65,26 +64,40 @@ def test_codes_and_names() -> None:
     assert name_problem("JV", ["Jantien"]) is None
 
 
-def test_strip_positions() -> None:
-    assert column(0.0, 8.0, 61) == 0
-    assert column(4.0, 8.0, 61) == 30
-    assert column(20.0, 8.0, 61) == 60
-    assert strip_counts([2.9, 2.95, 6.0], 8.0, 61) == {22: 2, 45: 1}
+def test_histogram_slices_and_scale() -> None:
+    assert histogram([0.1, 0.2, 2.9, 2.95, 6.0], 8.0, 32) == tuple(
+        {0: 2, 11: 2, 24: 1}.get(i, 0) for i in range(32)
+    )
+    assert histogram([20.0], 8.0, 4) == (0, 0, 0, 1)  # beyond the scale: the last slice
     assert strip_scale_s([GroupRound("P1", 1, 9.0, "too_long", None)], BAND) == pytest.approx(9.45)
     assert strip_scale_s([], BAND) == 8.0
 
 
-def test_csv_has_one_row_per_participant_round() -> None:
-    rows = [
-        GroupRound("P1", 1, 2.345, "too_short", None),
-        GroupRound("P2", 1, None, "no_measurement", "no_speech"),
+def test_bar_cells_one_block_per_value_until_it_must_scale() -> None:
+    assert bar_cells(2, 3, 4) == ("█", "█", " ", " ")
+    assert bar_cells(0, 3, 2) == (" ", " ")
+    # 16 values in 4 rows: the tallest just fits, a smaller one in proportion (eighths)
+    assert bar_cells(16, 16, 4) == ("█", "█", "█", "█")
+    assert bar_cells(3, 16, 4) == ("▆", " ", " ", " ")
+    assert bar_cells(1, 100, 2) == ("▁", " ")  # never drawn as nothing
+
+
+def test_group_rounds_names_each_round_a_skipped_participant_did_not_take() -> None:
+    rows = group_rounds({0: [sps(3.0)], 1: [sps(1.0)] * 3}, skipped={0, 2}, rounds=3)
+    assert [(r.code, r.round, r.verdict) for r in rows] == [
+        ("P1", 1, "on_target"),
+        ("P1", 2, SKIPPED),
+        ("P1", 3, SKIPPED),
+        ("P2", 1, "too_short"),
+        ("P2", 2, "too_short"),
+        ("P2", 3, "too_short"),
+        ("P3", 1, SKIPPED),
+        ("P3", 2, SKIPPED),
+        ("P3", 3, SKIPPED),
     ]
-    parsed = list(csv.reader(io.StringIO(render_csv(rows))))
-    assert tuple(parsed[0]) == CSV_HEADER
-    assert parsed[1:] == [
-        ["P1", "1", "2.35", "too_short", ""],
-        ["P2", "1", "", "no_measurement", "no_speech"],
-    ]
+    first, second, _ = stats_per_round(rows, 3, BAND)
+    assert first.taken == 2 and first.on_target == 1  # skipped rounds were not taken
+    assert second.taken == 1
 
 
 def test_group_core_loads_no_ui_or_audio_hardware() -> None:
