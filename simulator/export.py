@@ -645,6 +645,8 @@ svg .bar-on_target { fill: #2f8f57; } svg .bar-too_short, svg .bar-too_long { fi
 svg .heard { fill: #8d8d8d; } svg .target { stroke: #2f6f4f; stroke-width: 2; }
 svg .axis { stroke: #777; stroke-width: 1; } svg .tick { font-size: 11px; fill: #555; }
 svg .none { fill: #555; font-style: italic; }
+svg .value { font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px;
+  stroke-linejoin: round; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 @page { size: A4; margin: 10mm 12mm; }
 @media print {
@@ -755,9 +757,8 @@ def svg_rounds_chart(band: Band, rows: list[ChartRow], lang: str, caption: str) 
         # The value beside the bar's end: to its right, or inside it near the axis' end.
         inside = end > SVG_WIDTH - SVG_RIGHT - 170
         anchor, tx = ("end", end - 6) if inside else ("start", end + 6)
-        weight = ' font-weight="600"'
         items.append(
-            f'<text x="{_num(tx)}" y="{y + bar_h - 3}" text-anchor="{anchor}"{weight}>'
+            f'<text class="value" x="{_num(tx)}" y="{y + bar_h - 3}" text-anchor="{anchor}">'
             f"{_e(row.text)}</text>"
         )
     tx = x(band.target_s)

@@ -12,7 +12,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from simulator.export import Format, build_debrief, render
+from simulator.export import Format, HandoutDetails, build_debrief, render, with_details
 from simulator.files import replace_atomically
 from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
 from simulator.i18n import LANGUAGES, resolve_language, t
@@ -56,6 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write to this file instead of the terminal (replaced as a whole, never half)",
     )
+    for flag, what in (
+        ("--teacher", "the teacher's name"),
+        ("--coach", "the coach's name"),
+        ("--date", "the date shown (default: when the session started)"),
+        ("--next-step", "the next step the teacher and coach agreed (default: the summary's)"),
+    ):
+        parser.add_argument(flag, metavar="TEXT", help=f"on the handout: {what}")
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
@@ -168,7 +175,10 @@ def run(args: argparse.Namespace) -> int:
         lang = ui_lang
     scenario = find_scenario(session, lang, list(getattr(args, "scenarios", None) or []))
     debrief = build_debrief(session, scenario, lang, _local(session.started_at))
-    text = render(Format(args.format), debrief)
+    details = HandoutDetails(
+        *(getattr(args, name, None) for name in ("teacher", "coach", "date", "next_step"))
+    )
+    text = render(Format(args.format), with_details(debrief, details))
 
     if not args.output:
         sys.stdout.write(text)

@@ -200,3 +200,21 @@ def test_a_three_round_coach_session_prints_on_one_a4_page(
     page = tmp_path / f"handout-{lang}.html"
     page.write_text(render_html(coach_session(tmp_path, library, lang, DETAILS)), "utf-8")
     assert _pdf_pages(page) == 1
+
+
+def test_the_export_command_takes_the_handout_details(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.cli import main
+
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
+    from simulator.paths import history_db_path
+
+    store = HistoryStore(history_db_path())
+    sid = store.start_session("check-question", "en", started_at="2026-12-04T09:15:02+00:00")
+    store.save_round(sid, 1, sps(1.2))
+    args = ["export", str(sid), "--teacher", "Kim", "--coach", "=Noor", "--next-step", "Wait"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "- **Teacher:** Kim" in out and "- **Coach:** \\=Noor" in out
+    assert "**Agreed next step:** Wait" in out
