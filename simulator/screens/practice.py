@@ -426,26 +426,30 @@ class PracticeScreen(CoachScreen[None]):
         feedback = round_feedback(self.scenario.pattern, self.results, self.lang, self.scenario)
         last = self.round_number >= self.scenario.rounds
         self.coaching.pop(self.round_number, None)  # a redone round starts without notes
-        notes = None
-        if self.coach.coach_mode:
-            from simulator.screens.coach import RoundNotes
+        from simulator.screens.coach import RoundNotes
 
-            notes = RoundNotes(self.round_number, self.coaching, self.recorder)
+        notes = RoundNotes(self.round_number, self.coaching, self.recorder)
         screen = FeedbackScreen(
             self.scenario,
             feedback,
             self.round_number,
             last=last,
-            coach_notes=notes,
+            coach_notes=notes if self.coach.coach_mode else None,
             audio=self._keep_round_audio(),
             after_last=self.after_last_round() if last else None,
         )
-        if notes is None:
+
+        def show() -> None:
             self.app.push_screen(screen, self._after_feedback)
-        else:  # coach mode: first how long the pause felt, then the measurement
-            notes.ask_perceived(
-                self.app, lambda: self.app.push_screen(screen, self._after_feedback)
-            )
+
+        def felt_then_show() -> None:  # coach mode: how long the pause felt, then the measurement
+            notes.ask_perceived(self.app, show)
+
+        then = felt_then_show if self.coach.coach_mode else show
+        if self.coach.settings.reflection:  # the teacher's own noticing comes first
+            notes.ask_reflection(self.app, then)
+        else:
+            then()
 
     def after_last_round(self) -> tuple[str, str] | None:
         """What Space does after the last round, for the feedback screen; ``None``: the summary."""
