@@ -122,9 +122,9 @@ class RoundCoaching:
 
 @dataclass(frozen=True, slots=True)
 class OwnPrompt:
-    """The teacher's own words for a round: their question (or line) and a student's name."""
+    """The teacher's own words for a round: their question (or line) and/or a student's name."""
 
-    line: str
+    line: str | None = None
     name: str | None = None
 
 
