@@ -66,7 +66,7 @@ class OwnWordsDialog(CoachModal[OwnWords | None]):
                         self.t("own_words.name", example=s.prompt_for(1).name or "")
                     ),
                     max_length=MAX_NAME_CHARS,
-                    id="name",
+                    id="own-name",
                 )
             yield Static("", id="own-words-error", classes="dialog-error hidden")
             yield Static(self.t("own_words.hint"), classes="hint")
@@ -85,7 +85,7 @@ class OwnWordsDialog(CoachModal[OwnWords | None]):
 
     def action_use(self) -> None:
         lines = [self.query_one(f"#line-{i}", Input).value for i in range(1, self.line_count + 1)]
-        name = self.query_one("#name", Input).value if self.query("#name") else ""
+        name = self.query_one("#own-name", Input).value if self.query("#own-name") else ""
         try:
             words = own_words(lines, name, self.shape)
         except OwnWordsError as exc:
@@ -97,7 +97,7 @@ class OwnWordsDialog(CoachModal[OwnWords | None]):
             error = self.query_one("#own-words-error", Static)
             error.update(escape(f"{field}: {message}"))
             error.remove_class("hidden")
-            self.query_one(f"#{exc.field}", Input).focus()
+            self.query_one(f"#{'own-name' if exc.field == 'name' else exc.field}", Input).focus()
             return
         self.dismiss(words)
 

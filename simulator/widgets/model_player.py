@@ -91,7 +91,7 @@ class ModelPlayer(Static):
     """
 
     DEFAULT_CSS = """
-    ModelPlayer { height: auto; margin: 0 0 1 0; }
+    ModelPlayer { height: auto; min-height: 2; margin: 0 0 1 0; }
     """
 
     def __init__(

@@ -78,10 +78,10 @@ async def test_own_question_and_name_prompt_the_rounds_and_are_kept(
         await pilot.pause()
         assert isinstance(app.screen, OwnWordsDialog)
         # Hostile text is refused with a message naming the field, and nothing changes.
-        await fill(app, pilot, {"line-1": QUESTION, "name": "Daan\x1b]52;c;aGk=\x07"})
+        await fill(app, pilot, {"line-1": QUESTION, "own-name": "Daan\x1b]52;c;aGk=\x07"})
         assert isinstance(app.screen, OwnWordsDialog)
         assert shown(app, "#own-words-error").startswith("Name: This text holds an invisible")
-        await fill(app, pilot, {"name": "  Daan "})
+        await fill(app, pilot, {"own-name": "  Daan "})
         assert isinstance(app.screen, PracticeScreen)
         assert f"“{QUESTION}”" in shown(app, "#line")
         assert "Daan" in shown(app, "#name")
