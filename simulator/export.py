@@ -65,6 +65,9 @@ CSV_COLUMNS = (
     "perceived_s",
     "coach_note",
     "marks",
+    "reflection",
+    "own_line",
+    "own_name",
 )
 
 UNKNOWN_LEVELS = Levels(
@@ -422,8 +425,11 @@ def marks_text(marks: tuple[str, ...], lang: str) -> str:
 
 
 def coach_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
-    """``(label, text)`` for what a coach added to a round: felt pause, note, marks."""
-    items: list[tuple[str, str]] = []
+    """``(label, text)`` for what the teacher and a coach added to a round: the teacher's own
+    question and name, what they noticed, the felt pause, the coach's note and marks."""
+    items: list[tuple[str, str]] = own_items(r, lang)
+    if r.reflection and r.reflection.strip():
+        items.append((t("reflection.export", lang), r.reflection.strip()))
     if r.perceived_s is not None and in_range(r.perceived_s):
         felt = format_seconds(r.perceived_s, lang)
         value = (
@@ -441,6 +447,16 @@ def coach_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
         items.append((t("export.coach_note", lang), r.coach_note.strip()))
     if r.marks:
         items.append((t("export.marks", lang), marks_text(r.marks, lang)))
+    return items
+
+
+def own_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
+    """``(label, text)`` for the teacher's own question and student's name, when they typed them."""
+    items: list[tuple[str, str]] = []
+    if r.own_line and r.own_line.strip():
+        items.append((t("own_words.export_line", lang), r.own_line.strip()))
+    if r.own_name and r.own_name.strip():
+        items.append((t("own_words.export_name", lang), r.own_name.strip()))
     return items
 
 
@@ -1019,6 +1035,9 @@ def render_csv(session: StoredSession) -> str:
                     r.perceived_s,
                     r.coach_note,
                     ";".join(r.marks) or None,
+                    r.reflection,
+                    r.own_line,
+                    r.own_name,
                 )
             ]
         )

@@ -24,6 +24,8 @@ class Settings:
     """Show a running pause timer during a round (off: delayed feedback works better)."""
     keep_audio: bool = False
     """Keep each round's audio on this computer for listening back (off by default: privacy)."""
+    reflection: bool = False
+    """Ask "What did you notice?" after each round, before the measurement is shown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +62,12 @@ def parse_settings(text: str) -> LoadedSettings:
     if not isinstance(keep_audio, bool):
         problems.append("keep_audio must be true or false")
         keep_audio = False
+    reflection = data.get("reflection", False)
+    if not isinstance(reflection, bool):
+        problems.append("reflection must be true or false")
+        reflection = False
     return LoadedSettings(
-        Settings(language, microphone or None, live_timer, keep_audio),
+        Settings(language, microphone or None, live_timer, keep_audio, reflection=reflection),
         "; ".join(problems) or None,
     )
 
@@ -99,6 +105,7 @@ def save_settings(settings: Settings, path: Path) -> None:
         "microphone": settings.microphone,
         "live_timer": settings.live_timer,
         "keep_audio": settings.keep_audio,
+        "reflection": settings.reflection,
     }
     text = json.dumps(data, indent=2) + "\n"
     replace_atomically(path, text.encode("utf-8"), temp_prefix=".settings-")

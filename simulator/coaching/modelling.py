@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from simulator.audio.modelling import ModelTiming
 from simulator.audio.pattern import Pattern, PhaseKind, Shape
 from simulator.i18n import format_seconds, t
+from simulator.scenarios.model import RoundPrompt
 
 PAUSE_MARK = re.compile(r"\s*(?:…|\.\.\.)(?:\s*\([^()]*\)\s*(?:…|\.\.\.))?\s*")
 """``… (3 seconds) …``, or one ``…`` (``...``): where the pause goes."""
@@ -116,3 +117,24 @@ def moment_at(timing: ModelTiming, position: int) -> ModelMoment:
     if position < timing.after_start:
         return ModelMoment("pause", (position - timing.before_end) / timing.rate_hz, fraction)
     return ModelMoment("after", pause_s, fraction)
+
+
+def prompt_model_line(prompt: RoundPrompt, pattern: Pattern) -> ModelLine:
+    """A round's prompt as a model line: question … name, cue … reply, or the line alone."""
+    phases = pattern.phases
+    shape = pattern.shape
+    first, second = {
+        Shape.SPEECH_PAUSE_SPEECH: (prompt.line, prompt.name),
+        Shape.CUE_PAUSE_SPEECH: (prompt.cue, prompt.line),
+    }.get(shape, (prompt.line, None))
+    if shape is Shape.TIMED_TURN or not first or not second:
+        return ModelLine(prompt.line, None, None, phases[-1].label)
+    band = pattern.band
+    return ModelLine(
+        first,
+        second,
+        band.target_s,
+        phases[0].label,
+        after_label=phases[2].label,
+        pause_label=phases[1].label,
+    )

@@ -48,6 +48,9 @@ def session_record(session: StoredSession) -> dict[str, Any]:
                 "perceived_s": r.perceived_s,
                 "coach_note": r.coach_note,
                 "marks": list(r.marks),
+                "reflection": r.reflection,
+                "own_line": r.own_line,
+                "own_name": r.own_name,
             }
             for r in session.rounds
         ],

@@ -90,5 +90,8 @@ class BriefingScreen(CoachScreen[None]):
 
     def action_model_line(self) -> None:
         player = self.query_one("#model-player", ModelPlayer)
-        player.scroll_visible()
+        # The written line and what is playing, both in view.
+        self.query_one("#briefing", VerticalScroll).scroll_to_widget(
+            self.query_one("#model-line"), top=True
+        )
         player.toggle()

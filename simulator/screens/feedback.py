@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import Verdict
 from simulator.coaching.feedback import RoundFeedback
+from simulator.coaching.modelling import ModelLine
 from simulator.recordings import RoundAudio
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
@@ -24,6 +25,9 @@ from simulator.widgets.playback import PlaybackView
 
 
 class FeedbackScreen(CoachScreen[str]):
+    model_line: ModelLine | None = None
+    """The line M speaks: the scenario's model line unless set (the teacher's own words)."""
+
     BINDINGS = [
         Binding("space", "next", "keys.next_round"),
         Binding("enter", "next", "keys.next_round", show=False),
@@ -145,7 +149,7 @@ class FeedbackScreen(CoachScreen[str]):
         if found:
             player = found.first(ModelPlayer)
         else:
-            player = model_player(self.coach, self.scenario)
+            player = model_player(self.coach, self.scenario, self.model_line)
             await self.query_one("#feedback").mount(player, after="#next-step")
         player.scroll_visible()
         player.toggle()

@@ -58,6 +58,10 @@ class SettingsScreen(CoachModal[Settings | None]):
                 self.t("settings.keep_audio_help", folder=str(self.coach.recordings_root)),
                 classes="hint",
             )
+            with Horizontal(id="reflection-row"):
+                yield Switch(value=settings.reflection, id="reflection")
+                yield Label(self.t("reflection.setting"))
+            yield Static(self.t("reflection.setting_help"), classes="hint")
             from simulator.paths import data_dir
 
             yield Static(self.t("settings.data_folder", folder=str(data_dir())), classes="hint")
@@ -105,6 +109,7 @@ class SettingsScreen(CoachModal[Settings | None]):
                 microphone=None if microphone in (SYSTEM, Select.NULL) else str(microphone),
                 live_timer=self.query_one("#live-timer", Switch).value,
                 keep_audio=self.query_one("#keep-audio", Switch).value,
+                reflection=self.query_one("#reflection", Switch).value,
             )
         )
 

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import RoundMeasurement, Verdict
 from simulator.coaching.summary import summarize
-from simulator.history import RoundCoaching, SessionRecorder, utc_now_iso
+from simulator.history import OwnPrompt, RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_band
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
@@ -51,8 +51,11 @@ class SummaryScreen(CoachScreen[str]):
         *,
         recorder: SessionRecorder | None = None,
         coaching: Mapping[int, RoundCoaching] | None = None,
+        own: Mapping[int, OwnPrompt] | None = None,
     ) -> None:
         super().__init__()
+        self.own = own or {}
+        """The teacher's own words per round, for the debrief."""
         self.scenario = scenario
         self.results = results
         self.recorder = recorder
@@ -151,6 +154,7 @@ class SummaryScreen(CoachScreen[str]):
             started_at=self.started_at,
             results=self.results,
             coaching=self.coaching,
+            own=self.own,
         )
         started = datetime.fromisoformat(self.started_at).astimezone()
         debrief = build_debrief(session, self.scenario, self.lang, started)

@@ -91,7 +91,7 @@ class ModelPlayer(Static):
     """
 
     DEFAULT_CSS = """
-    ModelPlayer { height: auto; margin: 0 0 1 0; }
+    ModelPlayer { height: auto; min-height: 2; margin: 0 0 1 0; }
     """
 
     def __init__(
@@ -205,10 +205,11 @@ class ModelPlayer(Static):
         self.notify(escape(message), severity=severity, timeout=timeout)
 
 
-def model_player(app: CoachApp, scenario: Scenario) -> ModelPlayer:
-    """The scenario's model line, spoken in the scenario's language by the app's cue voice."""
+def model_player(app: CoachApp, scenario: Scenario, model: ModelLine | None = None) -> ModelPlayer:
+    """The scenario's model line (or ``model``), spoken in the scenario's language by the app's
+    cue voice."""
     return ModelPlayer(
-        split_model_line(scenario.model_line, scenario.pattern),
+        model or split_model_line(scenario.model_line, scenario.pattern),
         app.lang,
         voice=app.cue_player,
         voice_lang=scenario.language,

@@ -200,7 +200,13 @@ async def test_settings_are_saved_and_the_language_switches(
         )
         assert "Checkvraag: eerst de vraag, dan de naam" in option_titles(app)
     saved = json.loads((tmp_path / "settings.json").read_text())
-    assert saved == {"language": "nl", "microphone": "3", "live_timer": True, "keep_audio": False}
+    assert saved == {
+        "language": "nl",
+        "microphone": "3",
+        "live_timer": True,
+        "keep_audio": False,
+        "reflection": False,
+    }
 
 
 async def test_home_says_which_scenario_file_was_skipped_and_why(

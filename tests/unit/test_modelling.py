@@ -176,3 +176,23 @@ def test_the_core_loads_neither_textual_nor_sounddevice() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_prompt_in_the_teachers_own_words_is_modelled_per_shape() -> None:
+    from simulator.coaching.modelling import prompt_model_line
+    from simulator.scenarios.model import RoundPrompt
+
+    sps_line = prompt_model_line(RoundPrompt("", "What is inflation?", name="Daan"), SPS)
+    assert (sps_line.before, sps_line.after, sps_line.pause_s) == (
+        "What is inflation?",
+        "Daan",
+        3.0,
+    )
+    cue_line = prompt_model_line(RoundPrompt("", "Why?", cue="Because."), CUE)
+    assert (cue_line.before, cue_line.after, cue_line.after_label) == (
+        "Because.",
+        "Why?",
+        "response",
+    )
+    turn = prompt_model_line(RoundPrompt("", "Books out."), TURN)
+    assert (turn.before, turn.after, turn.pause_s) == ("Books out.", None, None)
