@@ -14,6 +14,7 @@ from simulator.audio.sources import FakePlayer
 from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.feedback import FeedbackScreen
+from simulator.screens.handout import HandoutDialog
 from simulator.screens.own_words import OwnWordsDialog
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.summary import SummaryScreen
@@ -103,9 +104,13 @@ async def test_own_question_and_name_prompt_the_rounds_and_are_kept(
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        summary = app.screen
         await pilot.press("m")  # the debrief as Markdown
         await pilot.pause()
-        exported = app.screen.exported
+        assert isinstance(app.screen, HandoutDialog)  # names and the agreed step first
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        exported = summary.exported
     assert exported is not None
     page = exported.read_text("utf-8")
     assert page.count(f"**Your own question:** {QUESTION}") == 3

@@ -13,6 +13,7 @@ from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.coach import PerceivedDialog, ReflectionDialog
 from simulator.screens.feedback import FeedbackScreen
+from simulator.screens.handout import HandoutDialog
 from simulator.screens.settings import SettingsScreen
 from simulator.screens.summary import SummaryScreen
 from simulator.settings import Settings, load_settings
@@ -81,9 +82,13 @@ async def test_what_you_noticed_is_asked_first_kept_and_exported(
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        await pilot.press("m")
+        summary = app.screen
+        await pilot.press("m")  # the debrief as Markdown
         await pilot.pause()
-        exported = app.screen.exported
+        assert isinstance(app.screen, HandoutDialog)  # names and the agreed step first
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        exported = summary.exported
     assert exported is not None
     page = exported.read_text("utf-8")
     assert "**What you noticed:** I counted to three" in page
