@@ -19,9 +19,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from simulator.commands import ui_language
 from simulator.commands.history import local_date
 from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
-from simulator.i18n import resolve_language, t
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from simulator.paths import history_db_path, recordings_dir
 from simulator.recordings import (
     Deleted,
@@ -34,30 +35,23 @@ from simulator.recordings import (
 from simulator.text import visible, visible_values
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--json", action="store_true", help="print the kept audio as a JSON array (for scripts)"
-    )
-    actions = parser.add_subparsers(dest="recordings_action", metavar="ACTION")
-    delete = actions.add_parser(
-        "delete",
-        help="delete kept audio (the practice history keeps its measurements)",
-        description="Delete the audio kept for these sessions, or with --all every kept round. "
-        "The practice history keeps its measurements.",
-    )
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
+    def h(key: str) -> str:
+        return t(f"cli.recordings.{key}", lang)
+
+    parser.add_argument("--json", action="store_true", help=h("json"))
+    actions = parser.add_subparsers(dest="recordings_action", metavar=t("cli.action_metavar", lang))
+    delete = actions.add_parser("delete", help=h("delete"), description=h("delete_description"))
+    delete.add_argument("sessions", nargs="*", metavar=h("session_metavar"), help=h("sessions"))
+    delete.add_argument("--all", action="store_true", help=h("all"))
+    delete.add_argument("--yes", "-y", action="store_true", help=h("yes"))
     delete.add_argument(
-        "sessions",
-        nargs="*",
-        metavar="SESSION_ID",
-        help="a session id as `coach-sim recordings` shows it (a number, or unsaved-…)",
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang_short", lang)
     )
-    delete.add_argument("--all", action="store_true", help="delete all kept audio")
-    delete.add_argument("--yes", "-y", action="store_true", help="do not ask before --all")
-    delete.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="language")
 
 
 def run(args: argparse.Namespace) -> int:
-    lang = resolve_language(getattr(args, "lang", None))
+    lang = ui_language(args)
     root = recordings_dir()
     if getattr(args, "recordings_action", None) == "delete":
         return delete(args, root, lang)
