@@ -216,3 +216,19 @@ def test_analyze_result_lines_in_dutch(tmp_path: Path, capsys: pytest.CaptureFix
     assert not english_words(dutch), dutch
     english = run(["--lang", "en", "analyze", str(good)], capsys)
     assert re.search(r": pause 3\.1\d\u00a0s \(on target; target 3\.0\u00a0s", english)
+
+
+def test_a_broken_settings_file_is_reported_in_the_app_s_language(home: Path) -> None:
+    """The app warns about a settings file it cannot use in the language it speaks."""
+    from simulator.cli import build_parser
+    from simulator.commands.app import build_app
+
+    home.mkdir(parents=True)
+    (home / "settings.json").write_text('{"language": "fr", "live_timer": "ja"}')
+    app = build_app(build_parser("nl").parse_args(["--lang", "nl"]))
+    assert app.settings_problem is not None
+    assert "language moet een van nl, en zijn, of null" in app.settings_problem
+    assert "live_timer moet true of false zijn" in app.settings_problem
+    # (language and live_timer are the file's own keys, the same in both languages)
+    english = build_app(build_parser("en").parse_args(["--lang", "en"])).settings_problem
+    assert english is not None and "live_timer must be true or false" in english
