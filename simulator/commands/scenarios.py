@@ -6,8 +6,8 @@
 * ``coach-sim scenarios check FILE...`` — validate files (or folders); exit 0 only if all are valid.
 * ``coach-sim scenarios show ID [--lang L]`` — print one scenario in full.
 
-Problems with scenario files are printed in the language of ``--lang`` (before or after the
-subcommand), else the system's; the table and the JSON keep their fixed English column names.
+The table and the problems with scenario files are in the language of ``--lang`` (before or
+after the subcommand), else the setting's or the system's; the JSON keeps its fixed English keys.
 """
 
 from __future__ import annotations
@@ -74,15 +74,19 @@ def run(args: argparse.Namespace) -> int:
 # -- listing ------------------------------------------------------------------------------------
 
 
+def _origin_name(origin: Origin, lang: str) -> str:
+    return t(f"cli.scenarios.origin_{origin.value}", lang)
+
+
 def _origin_text(library: Library, scenario: Scenario, lang: str = DEFAULT_LANGUAGE) -> str:
     hidden = library.overrides_of(scenario)
     if not hidden:
-        return scenario.origin.value
+        return _origin_name(scenario.origin, lang)
     return t(
         "cli.scenarios.overrides",
         lang,
-        origin=scenario.origin.value,
-        hidden=", ".join(s.origin.value for s in hidden),
+        origin=_origin_name(scenario.origin, lang),
+        hidden=", ".join(_origin_name(s.origin, lang) for s in hidden),
     )
 
 
@@ -128,7 +132,8 @@ def list_scenarios(
         else:
             print(t("scenarios.none_in_language", lang, language=only_language))
     else:
-        header = ("ID", "LANG", "TITLE", "ORIGIN", "FILE")
+        columns = ("col_id", "col_language", "col_title", "col_origin", "col_file")
+        header = tuple(t(f"cli.scenarios.{c}", lang) for c in columns)
         rows_text = [
             tuple(
                 visible(cell)
@@ -276,7 +281,12 @@ def render_scenario(library: Library, scenario: Scenario, width: int = 80) -> st
     out.append(f"{_origin_text(library, scenario, lang)}: {scenario.path}")
     for hidden in library.overrides_of(scenario):
         out.append(
-            t("cli.scenarios.overrides_line", lang, origin=hidden.origin.value, path=hidden.path)
+            t(
+                "cli.scenarios.overrides_line",
+                lang,
+                origin=_origin_name(hidden.origin, lang),
+                path=hidden.path,
+            )
         )
     block(labels["action_step"], scenario.action_step)
     block(labels["why"], scenario.why)

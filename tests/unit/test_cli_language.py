@@ -83,7 +83,7 @@ HELP = [
     ["recordings", "delete"],
 ]
 
-ERRORS = [
+MESSAGES = [
     ["analyze"],
     ["analyze", "missing.wav"],
     ["analyze", "--target", "abc", "x.wav"],
@@ -103,6 +103,9 @@ ERRORS = [
     ["scenarios", "show", "nope"],
     ["scenarios", "check", "missing.toml"],
     ["recordings", "delete"],
+    ["scenarios"],
+    ["scenarios", "show", "check-question"],
+    ["history"],
 ]
 
 
@@ -148,8 +151,8 @@ def test_every_help_is_dutch_under_lang_nl(
     assert english_words(english)
 
 
-@pytest.mark.parametrize("command", ERRORS, ids=" ".join)
-def test_errors_are_dutch_under_lang_nl(
+@pytest.mark.parametrize("command", MESSAGES, ids=" ".join)
+def test_messages_and_errors_are_dutch_under_lang_nl(
     command: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     dutch = run(["--lang", "nl", *command], capsys)
