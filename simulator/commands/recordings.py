@@ -22,7 +22,7 @@ from typing import Any
 from simulator.commands import ui_language
 from simulator.commands.history import local_date
 from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
-from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, t
 from simulator.paths import history_db_path, recordings_dir
 from simulator.recordings import (
     Deleted,
@@ -108,10 +108,11 @@ def _records(
     return out
 
 
-def _size(n_bytes: int) -> str:
+def _size(n_bytes: int, lang: str) -> str:
+    """``12 kB`` or ``1.5 MB`` (``1,5 MB`` in Dutch), the unit tied to the number."""
     if n_bytes < 1024 * 1024:
-        return f"{max(1, round(n_bytes / 1024))} kB"
-    return f"{n_bytes / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(n_bytes / 1024))}\u00a0kB"
+    return f"{format_number(n_bytes / (1024 * 1024), lang)}\u00a0MB"
 
 
 def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang: str) -> str:
@@ -131,7 +132,7 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
                 local_date(stored.started_at) if stored else "–",
                 visible(stored.scenario) if stored else "–",
                 ", ".join(str(r.round) for r in rounds),
-                _size(sum(r.size_bytes for r in rounds)),
+                _size(sum(r.size_bytes for r in rounds), lang),
             ]
         )
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -140,7 +141,7 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     rule = "  ".join("─" * w for w in widths)
-    total = _size(sum(k.size_bytes for k in kept))
+    total = _size(sum(k.size_bytes for k in kept), lang)
     return "\n".join(
         [line(header), rule, *(line(r) for r in rows), "", t("recordings.total", lang, size=total)]
     )
