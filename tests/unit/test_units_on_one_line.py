@@ -25,3 +25,11 @@ def test_formatted_durations_hold_a_no_break_space(lang: str, text: str) -> None
     assert format_seconds(3.0, lang) == text
     assert format_band(2.5, 4.0, lang).endswith("\u00a0s")
     assert " " not in format_seconds(12.25, lang, 2)
+
+
+def test_kept_audio_sizes_follow_the_language() -> None:
+    from simulator.commands.recordings import _size
+
+    assert _size(1536 * 1024, "nl") == "1,5\u00a0MB"
+    assert _size(1536 * 1024, "en") == "1.5\u00a0MB"
+    assert _size(188 * 1024, "nl") == "188\u00a0kB"
