@@ -12,6 +12,7 @@ round that was too quiet to measure) is replaced by a version without the number
 from __future__ import annotations
 
 import csv
+import dataclasses
 import enum
 import html
 import io
@@ -233,18 +234,7 @@ def build_debrief(
 
 
 def _replace_praise(fb: RoundFeedback, praise: str) -> RoundFeedback:
-    return RoundFeedback(
-        round_number=fb.round_number,
-        verdict=fb.verdict,
-        measured_s=fb.measured_s,
-        problem=fb.problem,
-        praise=praise,
-        timeline=fb.timeline,
-        next_step=fb.next_step,
-        change=fb.change,
-        reference_round=fb.reference_round,
-        level_note=fb.level_note,
-    )
+    return dataclasses.replace(fb, praise=praise)
 
 
 # --- shared wording ----------------------------------------------------------------------------
@@ -275,8 +265,11 @@ def measurement_line(r: StoredRound, lang: str) -> str:
     return t("export.measured", lang, value=value, target=target, band=band)
 
 
-def perception_text(perceived_s: float, measured_s: float | None, lang: str) -> str:
-    """Coach mode: "You felt 3.0 s; it was 1.6 s." and what that difference means."""
+def perception_text(
+    perceived_s: float, measured_s: float | None, lang: str, *, timed_turn: bool = False
+) -> str:
+    """Coach mode: "You felt 3.0 s; it was 1.6 s." and what that difference means (for a
+    timed turn, about its length rather than a silence)."""
     felt = format_seconds(perceived_s, lang)
     if measured_s is None:
         return t("coach_mode.perceived_unmeasured", lang, perceived=felt)
@@ -288,10 +281,12 @@ def perception_text(perceived_s: float, measured_s: float | None, lang: str) -> 
     )
     difference_s = perceived_s - measured_s
     if abs(difference_s) <= FEEL_TOLERANCE_S:
-        key = "felt_right"
+        key = "right"
     else:
-        key = "felt_longer" if difference_s > 0 else "felt_shorter"
-    return f"{line} {t(f'coach_mode.{key}', lang)}"
+        key = "longer" if difference_s > 0 else "shorter"
+    if timed_turn:
+        return f"{line} {t(f'coach.felt.turn_{key}', lang)}"
+    return f"{line} {t(f'coach_mode.felt_{key}', lang)}"
 
 
 def marks_text(marks: tuple[str, ...], lang: str) -> str:
@@ -421,7 +416,8 @@ def render_markdown(d: Debrief) -> str:
         fence = _md_fence(timeline)
         out += [f"{fence}text", timeline, fence, ""]
         fb = dr.feedback
-        out.append(f"- **{t('feedback.praise_heading', lang)}:** {md_escape(fb.praise)}")
+        heading = fb.heading or t("feedback.praise_heading", lang)
+        out.append(f"- **{heading}:** {md_escape(fb.praise)}")
         out.append(f"- **{t('feedback.next_heading', lang)}:** {md_escape(fb.next_step)}")
         if fb.level_note:
             out.append(f"- **{t('feedback.level_heading', lang)}:** {md_escape(fb.level_note)}")
@@ -429,7 +425,9 @@ def render_markdown(d: Debrief) -> str:
     if d.summary is not None:
         out += [f"## {t('export.summary', lang)}", ""]
         out.append(f"- **{t('summary.trend_heading', lang)}:** {md_escape(d.summary.trend_text)}")
-        out.append(f"- **{t('summary.well_heading', lang)}:** {md_escape(d.summary.went_well)}")
+        if d.summary.went_well:
+            well = md_escape(d.summary.went_well)
+            out.append(f"- **{t('summary.well_heading', lang)}:** {well}")
         out.append(f"- **{t('summary.next_heading', lang)}:** {md_escape(d.summary.next_step)}")
         out.append("")
     out.append(f"*{t('export.footer', lang)}*")
@@ -640,7 +638,8 @@ def render_html(d: Debrief) -> str:
         else:
             body.append(f"<p>{_e(t('feedback.no_timeline', lang))}</p>")
         body.append('<dl class="fb">')
-        body.append(f"<dt>{_e(t('feedback.praise_heading', lang))}</dt>")
+        heading = dr.feedback.heading or t("feedback.praise_heading", lang)
+        body.append(f"<dt>{_e(heading)}</dt>")
         body.append(f"<dd>{_e(dr.feedback.praise)}</dd>")
         body.append(f"<dt>{_e(t('feedback.next_heading', lang))}</dt>")
         body.append(f"<dd>{_e(dr.feedback.next_step)}</dd>")
@@ -657,7 +656,8 @@ def render_html(d: Debrief) -> str:
             ("summary.well_heading", d.summary.went_well),
             ("summary.next_heading", d.summary.next_step),
         ):
-            body.append(f"<dt>{_e(t(key, lang))}</dt><dd>{_e(text)}</dd>")
+            if text:
+                body.append(f"<dt>{_e(t(key, lang))}</dt><dd>{_e(text)}</dd>")
         body += ["</dl>", "</section>"]
     body += [f"<footer>{_e(t('export.footer', lang))}</footer>", "</main>"]
     head = (

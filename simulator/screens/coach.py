@@ -218,7 +218,9 @@ class NoteDialog(CoachModal[RoundCoaching | None]):
         self.dismiss(None)
 
 
-def coach_lines(notes: RoundNotes, measured_s: float | None, lang: str) -> tuple[str, str]:
+def coach_lines(
+    notes: RoundNotes, measured_s: float | None, lang: str, *, timed_turn: bool = False
+) -> tuple[str, str]:
     """The feedback screen's coach panel: ``(felt against measured, note and marks)``."""
     from simulator.export import marks_text, perception_text
 
@@ -226,7 +228,7 @@ def coach_lines(notes: RoundNotes, measured_s: float | None, lang: str) -> tuple
     if current.perceived_s is None:
         felt = t("coach_mode.perceived_skipped", lang)
     else:
-        felt = perception_text(current.perceived_s, measured_s, lang)
+        felt = perception_text(current.perceived_s, measured_s, lang, timed_turn=timed_turn)
     parts: list[str] = []
     if current.note:
         parts.append(f"[b]{t('coach_mode.note_heading', lang)}:[/b] {escape(current.note)}")

@@ -410,6 +410,10 @@ class PracticeScreen(CoachScreen[None]):
 
     def record_round(self, measurement: RoundMeasurement) -> None:
         """Keep and save the round at once, then show its feedback."""
+        # A redo replaces this round's earlier attempt; its feedback refers back to it.
+        replaced = (
+            self.results[self.round_number - 1] if len(self.results) >= self.round_number else None
+        )
         del self.results[self.round_number - 1 :]
         self.results.append(measurement)
         if self.recorder is not None:
@@ -423,7 +427,9 @@ class PracticeScreen(CoachScreen[None]):
                 )
             else:
                 self.save_problem = None
-        feedback = round_feedback(self.scenario.pattern, self.results, self.lang, self.scenario)
+        feedback = round_feedback(
+            self.scenario.pattern, self.results, self.lang, self.scenario, replaced
+        )
         last = self.round_number >= self.scenario.rounds
         self.coaching.pop(self.round_number, None)  # a redone round starts without notes
         notes = None
