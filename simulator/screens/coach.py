@@ -78,8 +78,11 @@ class RoundNotes:
             return None
         return self.recorder.annotate(self.round_number, coaching)
 
-    def ask_perceived(self, app: App[object], then: Callable[[], object]) -> None:
-        """Ask how long the pause felt, keep the answer, then call ``then`` (the feedback)."""
+    def ask_perceived(
+        self, app: App[object], then: Callable[[], object], *, timed_turn: bool = False
+    ) -> None:
+        """Ask how long the pause (or, for a timed turn, the turn) felt, keep the answer, then
+        call ``then`` (the feedback)."""
 
         def answered(perceived_s: float | None) -> None:
             if perceived_s is not None:
@@ -93,7 +96,7 @@ class RoundNotes:
                     )
             then()
 
-        app.push_screen(PerceivedDialog(self.round_number), answered)
+        app.push_screen(PerceivedDialog(self.round_number, timed_turn=timed_turn), answered)
 
     def open_note(self, app: App[object], then: Callable[[], object]) -> None:
         """Open the note dialog; a saved note is kept and stored, then ``then`` refreshes."""
@@ -121,14 +124,18 @@ class PerceivedDialog(CoachModal[float | None]):
 
     BINDINGS = [Binding("escape", "skip", "keys.skip")]
 
-    def __init__(self, round_number: int) -> None:
+    def __init__(self, round_number: int, *, timed_turn: bool = False) -> None:
         super().__init__()
         self.round_number = round_number
+        self.timed_turn = timed_turn
 
     def compose(self) -> ComposeResult:
+        title, prompt = ("coach_mode.perceived_title", "coach_mode.perceived_prompt")
+        if self.timed_turn:  # a spoken turn is timed, not a silence
+            title, prompt = ("coach.felt.turn_title", "coach.felt.turn_prompt")
         with Vertical(id="perceived-dialog", classes="coach-dialog"):
-            yield Static(self.t("coach_mode.perceived_title"), classes="title")
-            yield Static(self.t("coach_mode.perceived_prompt"))
+            yield Static(self.t(title), classes="title")
+            yield Static(self.t(prompt))
             yield Input(placeholder=self.t("coach_mode.perceived_placeholder"), id="perceived")
             yield Static("", id="perceived-error", classes="dialog-error hidden")
             yield Static(self.t("coach_mode.perceived_hint"), classes="hint")

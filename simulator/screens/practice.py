@@ -450,7 +450,9 @@ class PracticeScreen(CoachScreen[None]):
             self.app.push_screen(screen, self._after_feedback)
         else:  # coach mode: first how long the pause felt, then the measurement
             notes.ask_perceived(
-                self.app, lambda: self.app.push_screen(screen, self._after_feedback)
+                self.app,
+                lambda: self.app.push_screen(screen, self._after_feedback),
+                timed_turn=self.scenario.pattern.shape is Shape.TIMED_TURN,
             )
 
     def after_last_round(self) -> tuple[str, str] | None:

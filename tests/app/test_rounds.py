@@ -398,3 +398,18 @@ async def test_a_fault_while_measuring_stops_the_round_with_a_message(
         assert store.sessions() == ()
         await play_round(app, pilot)  # the retry works
         assert feedback(app).feedback.verdict is Verdict.ON_TARGET
+
+
+async def test_a_summary_with_nothing_that_went_well_praises_nothing(app_for: AppMaker) -> None:
+    from tests.unit.test_history import failed
+
+    app = app_for([], scenario="check-question")
+    scenario = app.start_scenario
+    assert scenario is not None
+    results = (failed(Reason.NO_SPEECH),) * 3
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(SummaryScreen(scenario, results, None))
+        await pilot.pause()
+        assert not app.screen.query("#went-well")
+        assert "No round could be measured" in text(app, "#trend")
+        assert text(app, "#summary-next")
