@@ -9,6 +9,7 @@ short enough to read between two rounds.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterator
@@ -42,7 +43,7 @@ from simulator.export import build_debrief, perception_text
 from simulator.history import session_snapshot
 from simulator.i18n import LANGUAGES, format_number, t
 from simulator.scenarios.library import load_library
-from simulator.scenarios.model import Scenario
+from simulator.scenarios.model import FEEDBACK_KEYS, LEGACY_FEEDBACK_KEYS, Scenario
 
 R = ANALYSIS_RATE_HZ
 LEVELS = Levels(peak_dbfs=-8.0, speech_dbfs=-20.0, noise_floor_dbfs=-60.0, clipped_fraction=0.0)
@@ -129,10 +130,11 @@ def failed(shape: Shape, band: Band, reason: Reason) -> RoundMeasurement:
 
 
 def outcomes(shape: Shape, band: Band) -> list[RoundMeasurement]:
-    """Far short, a little short, on target, on the band's edge, a little long, far long, and
-    every failure of the shape."""
+    """Far short, twice that, a little short, on target, on the band's edge, a little long, far
+    long, and every failure of the shape."""
     values = [
         max(0.1, band.min_s * 0.3),
+        max(0.2, band.min_s * 0.6),  # twice the one before
         max(0.05, band.min_s - 0.1),
         band.target_s,
         band.max_s - 0.05,
@@ -348,7 +350,7 @@ def test_debrief_export_and_summary_use_the_same_plan(scenario: Scenario) -> Non
     lang, pattern = scenario.language, scenario.pattern
     band = next(p.band for p in pattern.phases if p.band is not None)
     options = outcomes(pattern.shape, band)
-    for seq in [(options[1], options[2], options[6]), (options[0], options[0], options[2])]:
+    for seq in [(options[2], options[3], options[7]), (options[0], options[0], options[3])]:
         session = session_snapshot(
             session_id=1,
             scenario=scenario.id,
@@ -368,3 +370,26 @@ def test_debrief_export_and_summary_use_the_same_plan(scenario: Scenario) -> Non
             assert (dr.feedback.heading, dr.feedback.next_step) == (fb.heading, fb.next_step)
         kind = kind_for(scenario, pattern.shape)
         assert summary.plan == plan_session(seq, kind)
+
+
+def test_a_scenario_can_replace_every_feedback_text() -> None:
+    """With every key overridden by a marker, every marker is shown somewhere (and so every
+    text the feedback uses can be replaced by the scenario)."""
+    keys = [k for k in FEEDBACK_KEYS if k not in LEGACY_FEEDBACK_KEYS and k != "praise_improved"]
+    seen: set[str] = set()
+    for original in SCENARIOS:
+        scenario = dataclasses.replace(original, feedback=tuple((k, f"<{k}>") for k in keys))
+        pattern, lang = scenario.pattern, scenario.language
+        band = next(p.band for p in pattern.phases if p.band is not None)
+        options = outcomes(pattern.shape, band)
+        for seq in itertools.product(options, repeat=3):
+            texts = [summarize(pattern, seq, lang, scenario)]
+            texts.append(round_feedback(pattern, seq, lang, scenario))
+            texts.append(round_feedback(pattern, seq[:2], lang, scenario, replaced=seq[2]))
+            for x in texts:
+                seen.update(re.findall(r"<(\w+)>", " ".join(map(str, vars_of(x)))))
+    assert sorted(set(keys) - seen) == []
+
+
+def vars_of(x: object) -> list[object]:
+    return [getattr(x, f) for f in ("praise", "next_step", "went_well") if hasattr(x, f)]
