@@ -148,12 +148,12 @@ def test_comparisons_with_the_previous_round() -> None:
     assert fb.praise.endswith(f"In round 1 it was still 2.2{NBSP}s.")
     fb = round_feedback(SPS, [sps(6.0), sps(4.8)], "en")
     assert fb.change is Change.CLOSER
-    assert fb.praise.endswith(f"1.2{NBSP}s closer than round 1 (6.0{NBSP}s).")
+    assert fb.praise.endswith(f"1.2{NBSP}s closer to the range than round 1 (6.0{NBSP}s).")
     fb = round_feedback(SPS, [sps(3.1), sps(3.0)], "en")
     assert fb.change is Change.HELD and fb.praise.endswith("Just like round 1.")
     assert "without counting" in fb.next_step  # on target twice: the next step moves on
     fb = round_feedback(SPS, [sps(2.8), sps(3.1), sps(3.0)], "en")
-    assert fb.praise.endswith("Within the range in all 3 rounds.")
+    assert fb.praise.endswith("That is 3 rounds in a row.")
 
 
 def test_the_false_comparisons_of_the_past_cannot_be_made() -> None:
