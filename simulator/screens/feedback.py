@@ -84,6 +84,10 @@ class FeedbackScreen(CoachScreen[str]):
             timeline.timeline = fb.timeline
             yield timeline
             yield Static(self._verdict_line(), id="verdict")
+            # The next step comes right after what was measured, so it is in view at 80×24
+            # even when the coach's panel below it is long.
+            yield Static(self.t("feedback.next_heading"), classes="heading")
+            yield Static(escape(fb.next_step), id="next-step", classes="callout")
             if self.coach_notes is not None:
                 felt, notes = coach_lines(
                     self.coach_notes, fb.measured_s, self.lang, timed_turn=self._timed_turn
@@ -91,8 +95,6 @@ class FeedbackScreen(CoachScreen[str]):
                 yield Static(self.t("coach_mode.perceived_heading"), classes="heading")
                 yield Static(felt, id="perceived-line", classes="callout")
                 yield Static(notes, id="coach-notes")
-            yield Static(self.t("feedback.next_heading"), classes="heading")
-            yield Static(escape(fb.next_step), id="next-step", classes="callout")
             if fb.level_note:
                 yield Static(self.t("feedback.level_heading"), classes="heading")
                 yield Static(escape(fb.level_note), id="level-note")

@@ -413,3 +413,23 @@ async def test_a_summary_with_nothing_that_went_well_praises_nothing(app_for: Ap
         assert not app.screen.query("#went-well")
         assert "No round could be measured" in text(app, "#trend")
         assert text(app, "#summary-next")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_the_next_step_is_in_view_at_80x24(app_for: AppMaker, lang: str) -> None:
+    # A failure with the heard speech drawn, then a quiet round with a note about the sound.
+    quiet = (speech_round(3.0) * 0.01).astype(np.float32)
+    app = app_for([_name_first(), quiet], scenario="check-question", lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for number in (1, 2):
+            await play_round(app, pilot)
+            fb = feedback(app)
+            if number == 1:
+                assert fb.feedback.problem is Reason.NAME_FIRST
+            else:
+                assert fb.feedback.level_note or fb.feedback.problem is Reason.TOO_QUIET
+            step = fb.query_one("#next-step")
+            assert fb.query_one("#feedback").scroll_y == 0
+            assert step.region.height >= 1 and step.region.bottom <= 23, step.region
+            await pilot.press("space")
+            await pilot.pause()
