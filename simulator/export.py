@@ -12,6 +12,7 @@ round that was too quiet to measure) is replaced by a version without the number
 from __future__ import annotations
 
 import csv
+import dataclasses
 import enum
 import html
 import io
@@ -259,18 +260,7 @@ def build_debrief(
 
 
 def _replace_praise(fb: RoundFeedback, praise: str) -> RoundFeedback:
-    return RoundFeedback(
-        round_number=fb.round_number,
-        verdict=fb.verdict,
-        measured_s=fb.measured_s,
-        problem=fb.problem,
-        praise=praise,
-        timeline=fb.timeline,
-        next_step=fb.next_step,
-        change=fb.change,
-        reference_round=fb.reference_round,
-        level_note=fb.level_note,
-    )
+    return dataclasses.replace(fb, praise=praise)
 
 
 # --- shared wording ----------------------------------------------------------------------------
@@ -398,8 +388,11 @@ def chart_end_s(band: Band, rows: list[ChartRow]) -> float:
     return float(math.ceil(max(band.max_s + 1.0, longest + 0.5)))
 
 
-def perception_text(perceived_s: float, measured_s: float | None, lang: str) -> str:
-    """Coach mode: "You felt 3.0 s; it was 1.6 s." and what that difference means."""
+def perception_text(
+    perceived_s: float, measured_s: float | None, lang: str, *, timed_turn: bool = False
+) -> str:
+    """Coach mode: "You felt 3.0 s; it was 1.6 s." and what that difference means (for a
+    timed turn, about its length rather than a silence)."""
     felt = format_seconds(perceived_s, lang)
     if measured_s is None:
         return t("coach_mode.perceived_unmeasured", lang, perceived=felt)
@@ -411,10 +404,12 @@ def perception_text(perceived_s: float, measured_s: float | None, lang: str) -> 
     )
     difference_s = perceived_s - measured_s
     if abs(difference_s) <= FEEL_TOLERANCE_S:
-        key = "felt_right"
+        key = "right"
     else:
-        key = "felt_longer" if difference_s > 0 else "felt_shorter"
-    return f"{line} {t(f'coach_mode.{key}', lang)}"
+        key = "longer" if difference_s > 0 else "shorter"
+    if timed_turn:
+        return f"{line} {t(f'coach.felt.turn_{key}', lang)}"
+    return f"{line} {t(f'coach_mode.felt_{key}', lang)}"
 
 
 def marks_text(marks: tuple[str, ...], lang: str) -> str:
@@ -562,7 +557,8 @@ def _md_round(dr: DebriefRound, lang: str, skip_step: str | None) -> list[str]:
     fence = _md_fence(timeline)
     out += [f"{fence}text", timeline, fence, ""]
     fb = dr.feedback
-    out.append(f"- **{t('feedback.praise_heading', lang)}:** {md_escape(fb.praise)}")
+    heading = fb.heading or t("feedback.praise_heading", lang)
+    out.append(f"- **{heading}:** {md_escape(fb.praise)}")
     if fb.next_step.strip() != skip_step:
         out.append(f"- **{t('feedback.next_heading', lang)}:** {md_escape(fb.next_step)}")
     if fb.level_note:
@@ -594,7 +590,8 @@ def render_markdown(d: Debrief) -> str:
         if d.summary is not None:
             trend, well = d.summary.trend_text, d.summary.went_well
             out.append(f"- **{t('summary.trend_heading', lang)}:** {md_escape(trend)}")
-            out.append(f"- **{t('summary.well_heading', lang)}:** {md_escape(well)}")
+            if well:
+                out.append(f"- **{t('summary.well_heading', lang)}:** {md_escape(well)}")
             out.append("")
     if s.notes and s.notes.strip():
         out += [f"## {t('export.notes', lang)}", ""]
@@ -861,7 +858,7 @@ def svg_timeline(
 
 def _html_dl(items: list[tuple[str, str]], cls: str) -> list[str]:
     out = [f'<dl class="{cls}">']
-    out += [f"<div><dt>{_e(label)}</dt><dd>{_e(text)}</dd></div>" for label, text in items]
+    out += [f"<div><dt>{_e(label)}</dt><dd>{_e(text)}</dd></div>" for label, text in items if text]
     return [*out, "</dl>"]
 
 
@@ -920,7 +917,7 @@ def _html_round(
         body.append(f"<figure>{svg}</figure>")
     else:
         body.append(f"<p>{_e(t('feedback.no_timeline', lang))}</p>")
-    items = [(t("feedback.praise_heading", lang), fb.praise)]
+    items = [(fb.heading or t("feedback.praise_heading", lang), fb.praise)]
     if fb.next_step.strip() != skip_step:
         items.append((t("feedback.next_heading", lang), fb.next_step))
     if fb.level_note:

@@ -1,36 +1,20 @@
 """The summary after the last round: every round against the band, the trend, what went well,
-and one next step. Pure, like the round feedback."""
+and one next step. Worded from the session's plan (``coaching.plan.plan_session``), the same plan
+the debrief export uses. Pure, like the round feedback."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.audio.pattern import Band, Pattern
 from simulator.audio.result import Reason, RoundMeasurement, Verdict
-from simulator.coaching.feedback import (
-    SAME_TOLERANCE_S,
-    SHAPE_KEY,
-    band_distance_s,
-    round_feedback,
-)
+from simulator.coaching.feedback import Words, kind_for, round_params
+from simulator.coaching.plan import STEADY_SPREAD_S, Good, SessionPlan, Trend, plan_session
 from simulator.i18n import format_band, format_seconds, t
 from simulator.scenarios.model import Scenario
 
-STEADY_SPREAD_S = 0.4
-"""Rounds all on the same side of the band and within this spread count as steady."""
-
-
-class Trend(enum.Enum):
-    IMPROVING = "improving"
-    STEADY = "steady"
-    DECLINING = "declining"
-    MIXED = "mixed"
-    SINGLE = "single"
-    """Only one round could be measured."""
-    NONE = "none"
-    """No round could be measured."""
+__all__ = ["STEADY_SPREAD_S", "SessionSummary", "SummaryRound", "Trend", "summarize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +24,7 @@ class SummaryRound:
     verdict: Verdict
     problem: Reason | None
     text: str
-    """E.g. "Round 2: 2.8 s — on target"."""
+    """E.g. "Round 2: 2.8 s — within the range"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,28 +34,12 @@ class SessionSummary:
     trend: Trend
     trend_text: str
     went_well: str
+    """Only what went well; empty when nothing did."""
     next_step: str
     on_target_count: int
     measured_count: int
-
-
-def _trend(values: list[float], band: Band) -> Trend:
-    if not values:
-        return Trend.NONE
-    if len(values) == 1:
-        return Trend.SINGLE
-    dist = [band_distance_s(v, band) for v in values]
-    if all(d == 0.0 for d in dist):
-        return Trend.STEADY
-    same_side = all(v < band.min_s for v in values) or all(v > band.max_s for v in values)
-    if same_side and max(values) - min(values) <= STEADY_SPREAD_S:
-        return Trend.STEADY
-    steps = list(zip(dist, dist[1:], strict=False))
-    if all(b <= a + SAME_TOLERANCE_S for a, b in steps) and dist[-1] < dist[0] - SAME_TOLERANCE_S:
-        return Trend.IMPROVING
-    if all(b >= a - SAME_TOLERANCE_S for a, b in steps) and dist[-1] > dist[0] + SAME_TOLERANCE_S:
-        return Trend.DECLINING
-    return Trend.MIXED
+    well_heading: str = ""
+    plan: SessionPlan | None = None
 
 
 def summarize(
@@ -84,13 +52,13 @@ def summarize(
     if not results:
         raise ValueError("summarize needs at least one round")
     band = results[-1].band
-    shape = SHAPE_KEY[results[-1].shape]
+    kind = kind_for(scenario, results[-1].shape)
+    plan = plan_session(results, kind)
 
     def s(v: float) -> str:
         return format_seconds(v, lang)
 
     rows: list[SummaryRound] = []
-    measured: list[tuple[int, float]] = []
     for i, m in enumerate(results, start=1):
         value = m.measured_s
         if value is None:
@@ -100,71 +68,57 @@ def summarize(
             )
             rows.append(SummaryRound(i, None, Verdict.NO_MEASUREMENT, reason, text))
             continue
-        measured.append((i, value))
         verdict_text = t(f"verdict.{m.verdict.value}", lang)
         text = t("summary.round_line", lang, round=i, value=s(value), verdict=verdict_text)
         rows.append(SummaryRound(i, value, m.verdict, None, text))
 
-    values = [v for _, v in measured]
-    trend = _trend(values, band)
-    hits = [(i, v) for i, v in measured if band_distance_s(v, band) == 0.0]
-    joined = " → ".join(s(v) for v in values)
+    values = [v for _, v in plan.values]
     common = {
-        "values": joined,
+        "values": " → ".join(s(v) for v in values),
         "target": s(band.target_s),
         "band": format_band(band.min_s, band.max_s, lang),
     }
-    if trend is Trend.STEADY:
-        if hits and len(hits) == len(measured):
-            key = "steady_on"
-        else:
-            key = "steady_short" if values[0] < band.min_s else "steady_long"
-    else:
-        key = trend.value
-    trend_text = t(f"summary.trend.{key}", lang, **common, hits=len(hits), count=len(measured))
+    key = plan.trend.value
+    if plan.trend.value == "steady":
+        key = {
+            Verdict.ON_TARGET: "steady_on",
+            Verdict.TOO_SHORT: "steady_short",
+            Verdict.TOO_LONG: "steady_long",
+        }[plan.trend_side or Verdict.ON_TARGET]
+    if key == "mixed" and plan.on_target_count == 0:
+        key = "mixed_none"
+    trend_text = t(
+        f"summary.trend.{key}", lang, **common, hits=plan.on_target_count, count=len(values)
+    )
 
+    words = Words(kind, lang, scenario, round_params(results[-1], len(results), lang))
     well: list[str] = []
-    if trend is Trend.IMPROVING:
-        (first_round, first), (last_round, last) = measured[0], measured[-1]
-        well.append(
-            t(
-                "summary.well.improved",
-                lang,
-                first=s(first),
-                first_round=first_round,
-                last=s(last),
-                last_round=last_round,
+    for p in plan.praise:
+        if p.good is Good.ON_TARGET and p.ref is not None and p.ref.value_s is not None:
+            well.append(words.get("summary_best", round=p.ref.round_number, value=s(p.ref.value_s)))
+        elif p.good is Good.CLOSER and p.ref is not None and p.ref.value_s is not None:
+            last_round, last = plan.values[-1]
+            well.append(
+                words.get(
+                    "summary_improved",
+                    ref_round=p.ref.round_number,
+                    ref_value=s(p.ref.value_s),
+                    round=last_round,
+                    value=s(last),
+                )
             )
-        )
-    if hits:
-        best_round, best = min(hits, key=lambda h: (abs(h[1] - band.target_s), -h[0]))
-        well.append(t(f"summary.well.{shape}", lang, round=best_round, value=s(best)))
-    elif measured and not well:
-        best = min(values) if shape == "turn" else max(values)
-        well.append(
-            t(
-                f"summary.well.order_{shape}",
-                lang,
-                count=len(measured),
-                total=len(results),
-                best=s(best),
-            )
-        )
-    elif not measured:
-        well.append(t("summary.well.none", lang, total=len(results)))
-
-    if results[-1].verdict is Verdict.ON_TARGET and len(hits) >= 2:
-        next_step = t(f"summary.next.transfer_{shape}", lang)
-    else:
-        next_step = round_feedback(pattern, results, lang, scenario).next_step
+        elif p.good is Good.ORDER:
+            well.append(words.get("summary_order", measured=len(values), total=len(results)))
 
     return SessionSummary(
         rounds=tuple(rows),
         band=band,
-        trend=trend,
+        trend=plan.trend,
         trend_text=trend_text,
         went_well=" ".join(well),
-        next_step=next_step,
-        on_target_count=len(hits),
-        measured_count=len(measured),
+        next_step=words.step(plan.step),
+        on_target_count=plan.on_target_count,
+        measured_count=len(values),
+        well_heading=t("summary.well_heading", lang),
+        plan=plan,
     )

@@ -33,6 +33,7 @@ from simulator.scenarios.model import (
     FEEDBACK_PLACEHOLDERS,
     LANGUAGES,
     MATERIAL_KINDS,
+    STEP_KINDS,
     Material,
     Origin,
     RoundPrompt,
@@ -62,6 +63,7 @@ TOP_KEYS = (
     "story",
     "model_line",
     "rounds",
+    "step",
     "prompts",
     "pattern",
     "feedback",
@@ -72,6 +74,12 @@ PHASE_KEYS = ("kind", "label", "target_s", "min_s", "max_s")
 BAND_KEYS = ("target_s", "min_s", "max_s")
 MATERIAL_KEYS = ("title", "kind", "reference")
 PHASE_KINDS = tuple(k.value for k in PhaseKind)
+STEP_FITS = {
+    Shape.SPEECH_PAUSE_SPEECH: ("question",),
+    Shape.CUE_PAUSE_SPEECH: ("answer",),
+    Shape.TIMED_TURN: ("direction", "compliment"),
+}
+"""Which kinds of action step each pattern shape can measure."""
 
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$", re.S)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -441,6 +449,7 @@ class _Validator:
         prompts = self.prompts(doc, pattern, rounds)
         feedback = self.feedback(doc)
         materials = self.materials(doc)
+        step = self.step(doc, pattern)
         if self.problems:
             raise ScenarioError(self.problems)
         assert scenario_id and language and title and action_step and why and story
@@ -461,7 +470,23 @@ class _Validator:
             materials=materials,
             path=self.path,
             origin=self.origin,
+            step=step,
         )
+
+    def step(self, doc: dict[str, Any], pattern: Pattern | None) -> str | None:
+        """The kind of action step; a pause pattern implies its own, a timed turn has two."""
+        step = self.text(doc, "step", required=False)
+        if step is None:
+            return None
+        if step not in STEP_KINDS:
+            self.error("step", "bad_step", step=step, steps=", ".join(STEP_KINDS))
+            return None
+        if pattern is not None:
+            fits = STEP_FITS[pattern.shape]
+            if step not in fits:
+                self.error("step", "step_shape", step=step, steps=", ".join(fits))
+                return None
+        return step
 
     def rounds(self, doc: dict[str, Any]) -> int | None:
         value = doc.get("rounds", DEFAULT_ROUNDS)

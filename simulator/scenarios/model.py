@@ -48,17 +48,63 @@ class Material:
 
 MATERIAL_KINDS = ("article", "video", "podcast", "book")
 
+STEP_KINDS = ("question", "answer", "direction", "compliment")
+"""Kinds of action step (``step = "…"`` in a scenario): wait after a question, wait after a
+student's answer, a timed direction, a debrief compliment. Each has its own feedback words."""
+
+FAILURE_KEYS = (
+    "name_first",
+    "no_pause",
+    "no_pause_cue",
+    "one_utterance",
+    "no_response",
+    "no_speech",
+    "too_quiet",
+    "clipped",
+)
+"""Why a round could not be measured, as the feedback names it (``no_pause_cue``: no silence
+after a student's answer)."""
+
+STEP_KEYS = ("too_short", "too_long", "on_target", "on_target_again", "transfer", *FAILURE_KEYS)
+"""The one next step of a round or a summary; each has a ``next_`` and a ``why_`` text."""
+
 FEEDBACK_KEYS = (
     "praise_on_target",
+    "praise_held",
+    "praise_all_held",
+    "praise_into_band",
+    "praise_closer",
+    "praise_ratio",
+    "praise_twice",
     "praise_improved",
-    "next_too_short",
-    "next_too_long",
-    "next_on_target",
+    "praise_order",
+    "praise_earlier",
+    *(f"fixed_{k}" for k in ("name_first", "no_pause", "no_pause_cue", "one_utterance")),
+    "fixed_no_response",
+    "observe_too_short",
+    "observe_too_long",
+    *(f"observe_{k}" for k in FAILURE_KEYS),
+    *(f"next_{k}" for k in STEP_KEYS),
+    *(f"why_{k}" for k in STEP_KEYS),
+    "redo_was",
+    "redo_failed",
+    "summary_best",
+    "summary_improved",
+    "summary_order",
+    # Older names, still read: the next step after these failures.
     "name_first",
     "no_pause",
     "no_speech",
 )
-"""Feedback texts a scenario may override (placeholders as in the app's catalog)."""
+"""Feedback texts a scenario may override (placeholders as in the app's catalog): every text
+the feedback of its kind of step uses. ``praise_improved`` stands for ``praise_into_band``,
+``praise_closer`` and ``praise_ratio`` when those are not given."""
+
+LEGACY_FEEDBACK_KEYS = {
+    "name_first": ("next_name_first",),
+    "no_pause": ("next_no_pause", "next_no_pause_cue"),
+    "no_speech": ("next_no_speech",),
+}
 
 FEEDBACK_PLACEHOLDERS = (
     "value",
@@ -76,6 +122,13 @@ FEEDBACK_PLACEHOLDERS = (
     "speech",
     "duration",
     "level",
+    "count",
+    "ref",
+    "more",
+    "rounds",
+    "measured",
+    "total",
+    "say",
 )
 """Placeholders a feedback override may use, e.g. ``{value}`` (see ``coaching.feedback``)."""
 
@@ -98,13 +151,19 @@ class Scenario:
     materials: tuple[Material, ...]
     path: Path
     origin: Origin
+    step: str | None = None
+    """The kind of action step (one of ``STEP_KINDS``); ``None``: the kind its pattern implies."""
 
     def prompt_for(self, round_number: int) -> RoundPrompt:
         """The prompt of round ``round_number`` (1-based); prompts repeat if rounds > prompts."""
         return self.prompts[(round_number - 1) % len(self.prompts)]
 
     def feedback_text(self, key: str) -> str | None:
+        """The scenario's own text for ``key``, also when written under an older name."""
+        found = None
         for k, text in self.feedback:
             if k == key:
                 return text
-        return None
+            if key in LEGACY_FEEDBACK_KEYS.get(k, ()):
+                found = text
+        return found

@@ -92,15 +92,18 @@ class RoundNotes:
                 timeout=8,
             )
 
-    def ask_perceived(self, app: App[object], then: Callable[[], object]) -> None:
-        """Ask how long the pause felt, keep the answer, then call ``then`` (the feedback)."""
+    def ask_perceived(
+        self, app: App[object], then: Callable[[], object], *, timed_turn: bool = False
+    ) -> None:
+        """Ask how long the pause (or, for a timed turn, the turn) felt, keep the answer, then
+        call ``then`` (the feedback)."""
 
         def answered(perceived_s: float | None) -> None:
             if perceived_s is not None:
                 self._keep(app, replace(self.current, perceived_s=perceived_s))
             then()
 
-        app.push_screen(PerceivedDialog(self.round_number), answered)
+        app.push_screen(PerceivedDialog(self.round_number, timed_turn=timed_turn), answered)
 
     def ask_reflection(self, app: App[object], then: Callable[[], object]) -> None:
         """Ask what the teacher noticed, keep the answer, then call ``then``."""
@@ -145,9 +148,10 @@ class AnswerDialog(CoachModal[AnswerT | None]):
     BINDINGS = [Binding("escape", "skip", "keys.skip")]
     FIELD = ""
 
-    def __init__(self, round_number: int) -> None:
+    def __init__(self, round_number: int, *, timed_turn: bool = False) -> None:
         super().__init__()
         self.round_number = round_number
+        self.timed_turn = timed_turn
 
     def parse(self, value: str) -> AnswerT | None:
         raise NotImplementedError
@@ -175,9 +179,12 @@ class PerceivedDialog(AnswerDialog[float]):
     FIELD = "perceived"
 
     def compose(self) -> ComposeResult:
+        title, prompt = ("coach_mode.perceived_title", "coach_mode.perceived_prompt")
+        if self.timed_turn:  # a spoken turn is timed, not a silence
+            title, prompt = ("coach.felt.turn_title", "coach.felt.turn_prompt")
         with Vertical(id="perceived-dialog", classes="coach-dialog"):
-            yield Static(self.t("coach_mode.perceived_title"), classes="title")
-            yield Static(self.t("coach_mode.perceived_prompt"))
+            yield Static(self.t(title), classes="title")
+            yield Static(self.t(prompt))
             yield Input(placeholder=self.t("coach_mode.perceived_placeholder"), id="perceived")
             yield Static("", id="perceived-error", classes="dialog-error hidden")
             yield Static(self.t("coach_mode.perceived_hint"), classes="hint")
@@ -286,7 +293,9 @@ class NoteDialog(CoachModal[RoundCoaching | None]):
         self.dismiss(None)
 
 
-def coach_lines(notes: RoundNotes, measured_s: float | None, lang: str) -> tuple[str, str]:
+def coach_lines(
+    notes: RoundNotes, measured_s: float | None, lang: str, *, timed_turn: bool = False
+) -> tuple[str, str]:
     """The feedback screen's coach panel: ``(felt against measured, note and marks)``."""
     from simulator.export import marks_text, perception_text
 
@@ -294,7 +303,7 @@ def coach_lines(notes: RoundNotes, measured_s: float | None, lang: str) -> tuple
     if current.perceived_s is None:
         felt = t("coach_mode.perceived_skipped", lang)
     else:
-        felt = perception_text(current.perceived_s, measured_s, lang)
+        felt = perception_text(current.perceived_s, measured_s, lang, timed_turn=timed_turn)
     parts: list[str] = []
     if current.note:
         parts.append(f"[b]{t('coach_mode.note_heading', lang)}:[/b] {escape(current.note)}")

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from simulator.audio.pattern import Shape
 from simulator.audio.result import Verdict
 from simulator.coaching.feedback import RoundFeedback
 from simulator.coaching.modelling import ModelLine
@@ -85,7 +86,7 @@ class FeedbackScreen(CoachScreen[str]):
                 self.t("feedback.title", round=self.round_number, rounds=self.scenario.rounds),
                 classes="title",
             )
-            yield Static(self.t("feedback.praise_heading"), classes="heading")
+            yield Static(fb.heading or self.t("feedback.praise_heading"), classes="heading")
             yield Static(escape(fb.praise), id="praise")
             yield Static(self.t("feedback.timeline_heading"), classes="heading")
             timeline = PlaybackView(
@@ -94,13 +95,17 @@ class FeedbackScreen(CoachScreen[str]):
             timeline.timeline = fb.timeline
             yield timeline
             yield Static(self._verdict_line(), id="verdict")
+            # The next step comes right after what was measured, so it is in view at 80×24
+            # even when the coach's panel below it is long.
+            yield Static(self.t("feedback.next_heading"), classes="heading")
+            yield Static(escape(fb.next_step), id="next-step", classes="callout")
             if self.coach_notes is not None:
-                felt, notes = coach_lines(self.coach_notes, fb.measured_s, self.lang)
+                felt, notes = coach_lines(
+                    self.coach_notes, fb.measured_s, self.lang, timed_turn=self._timed_turn
+                )
                 yield Static(self.t("coach_mode.perceived_heading"), classes="heading")
                 yield Static(felt, id="perceived-line", classes="callout")
                 yield Static(notes, id="coach-notes")
-            yield Static(self.t("feedback.next_heading"), classes="heading")
-            yield Static(escape(fb.next_step), id="next-step", classes="callout")
             if fb.level_note:
                 yield Static(self.t("feedback.level_heading"), classes="heading")
                 yield Static(escape(fb.level_note), id="level-note")
@@ -112,12 +117,13 @@ class FeedbackScreen(CoachScreen[str]):
             yield Static(f"{hint}  ·  {self.t('feedback.redo_hint')}", classes="hint")
         yield Footer()
 
+    @property
+    def _timed_turn(self) -> bool:
+        return self.scenario.pattern.shape is Shape.TIMED_TURN
+
     def _verdict_line(self) -> str:
-        fb = self.feedback
-        verdict = self.t(f"verdict.{fb.verdict.value}")
-        if fb.problem is not None:
-            return f"[b]{verdict}[/b] — {self.t(f'reason.{fb.problem.value}')}"
-        return f"[b]{verdict}[/b]"
+        """The verdict alone: for a failed round, what happened is said above it."""
+        return f"[b]{self.t(f'verdict.{self.feedback.verdict.value}')}[/b]"
 
     def on_mount(self) -> None:
         self.query_one("#feedback").focus()
@@ -160,7 +166,9 @@ class FeedbackScreen(CoachScreen[str]):
             return
 
         def refresh() -> None:
-            felt, text = coach_lines(notes, self.feedback.measured_s, self.lang)
+            felt, text = coach_lines(
+                notes, self.feedback.measured_s, self.lang, timed_turn=self._timed_turn
+            )
             self.query_one("#perceived-line", Static).update(felt)
             self.query_one("#coach-notes", Static).update(text)
 

@@ -435,6 +435,10 @@ class PracticeScreen(CoachScreen[None]):
 
     def record_round(self, measurement: RoundMeasurement) -> None:
         """Keep and save the round at once, then show its feedback."""
+        # A redo replaces this round's earlier attempt; its feedback refers back to it.
+        replaced = (
+            self.results[self.round_number - 1] if len(self.results) >= self.round_number else None
+        )
         del self.results[self.round_number - 1 :]
         self.results.append(measurement)
         own = self.own.for_round(self.round_number)
@@ -453,7 +457,9 @@ class PracticeScreen(CoachScreen[None]):
                 )
             else:
                 self.save_problem = None
-        feedback = round_feedback(self.scenario.pattern, self.results, self.lang, self.scenario)
+        feedback = round_feedback(
+            self.scenario.pattern, self.results, self.lang, self.scenario, replaced
+        )
         last = self.round_number >= self.scenario.rounds
         self.coaching.pop(self.round_number, None)  # a redone round starts without notes
         from simulator.screens.coach import RoundNotes
@@ -476,7 +482,9 @@ class PracticeScreen(CoachScreen[None]):
             self.app.push_screen(screen, self._after_feedback)
 
         def felt_then_show() -> None:  # coach mode: how long the pause felt, then the measurement
-            notes.ask_perceived(self.app, show)
+            notes.ask_perceived(
+                self.app, show, timed_turn=self.scenario.pattern.shape is Shape.TIMED_TURN
+            )
 
         then = felt_then_show if self.coach.coach_mode else show
         if self.coach.settings.reflection:  # the teacher's own noticing comes first

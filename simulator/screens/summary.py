@@ -84,8 +84,9 @@ class SummaryScreen(CoachScreen[str]):
             )
             yield Static(self.t("summary.trend_heading"), classes="heading")
             yield Static(escape(s.trend_text), id="trend")
-            yield Static(self.t("summary.well_heading"), classes="heading")
-            yield Static(escape(s.went_well), id="went-well")
+            if s.went_well:  # only what went well; when nothing did, the trend says what happened
+                yield Static(self.t("summary.well_heading"), classes="heading")
+                yield Static(escape(s.went_well), id="went-well")
             yield Static(self.t("summary.next_heading"), classes="heading")
             yield Static(escape(s.next_step), id="summary-next", classes="callout")
             if self.coach.store is not None:

@@ -35,6 +35,7 @@ from simulator.widgets.timeline import (
     VALUE_WIDTH,
     TimelineView,
     _scale,
+    drawable,
     timeline_lines,
 )
 
@@ -127,7 +128,7 @@ class PlaybackView(TimelineView):
             t(key, self.lang, position=format_seconds(position, self.lang), total=total),
             style="bold yellow" if self.in_pause else "bold",
         )
-        if self.timeline is None or not self.timeline.phases:
+        if self.timeline is None or not drawable(self.timeline):
             return Text("\n").join(
                 [Text(t("feedback.no_timeline", self.lang), style="dim"), status]
             )

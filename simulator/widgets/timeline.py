@@ -55,6 +55,19 @@ def timeline_lines(timeline: Timeline, lang: str, width: int) -> list[Text]:
         return Text(label[: label_width - 1].ljust(label_width), style="dim"), [(" ", "")] * cells
 
     lines: list[Text] = []
+    if not timeline.phases and timeline.speech_s:
+        # Nothing measured: draw what was heard, so the teacher sees what happened.
+        head, body = row(t("feedback.heard_label", lang))
+        for a_s, b_s in timeline.speech_s:
+            a, b = col(a_s), max(col(b_s), col(a_s) + 1)
+            for i in range(a, min(b, cells)):
+                body[i] = ("█", PHASE_STYLE[PhaseKind.SPEECH])
+        text = head
+        for ch, style in body:
+            text.append(ch, style=style)
+        speech_total = sum(b_s - a_s for a_s, b_s in timeline.speech_s)
+        text.append(f" {format_seconds(speech_total, lang)}", style="dim")
+        lines.append(text)
     for phase in timeline.phases:
         head, body = row(phase.label)
         a, b = col(phase.start_s), max(col(phase.end_s), col(phase.start_s) + 1)
@@ -101,6 +114,11 @@ def timeline_lines(timeline: Timeline, lang: str, width: int) -> list[Text]:
     return lines
 
 
+def drawable(timeline: Timeline | None) -> bool:
+    """Whether there is anything to draw: phases, or at least the speech that was heard."""
+    return timeline is not None and bool(timeline.phases or timeline.speech_s)
+
+
 class TimelineView(Widget):
     """Draws a :class:`Timeline`; ``None`` or an empty timeline shows a short note instead."""
 
@@ -118,6 +136,7 @@ class TimelineView(Widget):
         self.lang = lang
 
     def render(self) -> RenderableType:
-        if self.timeline is None or not self.timeline.phases:
+        if not drawable(self.timeline):
             return Text(t("feedback.no_timeline", self.lang), style="dim")
+        assert self.timeline is not None
         return Text("\n").join(timeline_lines(self.timeline, self.lang, self.size.width))

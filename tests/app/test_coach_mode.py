@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
@@ -21,6 +22,7 @@ from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.handout import HandoutDialog
 from simulator.screens.summary import SummaryScreen
 from tests.app.conftest import Rounds, speech_round
+from tests.speech import clip, silence
 from tests.unit.test_history import failed, sps
 
 pytestmark = pytest.mark.espeak
@@ -262,3 +264,31 @@ async def _export_fails(library: Library, store: HistoryStore, folder: Path, say
         assert says in note.message and "Your session is still here" in note.message
     assert summary.exported is None
     assert not any(p.suffix == ".html" for p in folder.parent.rglob("*"))
+
+
+async def test_coach_mode_after_a_timed_direction_asks_about_its_length(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    direction = np.concatenate(
+        [silence(0.5), clip("Grammar books, page 42, exercise 3. Go.", "en"), silence(2.5)]
+    ).astype(np.float32)
+    app = make_app(
+        source_factory=Rounds([direction]),
+        library=library,
+        store=store,
+        lang="en",
+        scenario=library.find("economy-of-language", "en"),
+        coach_mode=True,
+        export_dir=tmp_path / "exports",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await end_round(app, pilot)
+        assert isinstance(app.screen, PerceivedDialog)
+        asked = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "How long did it feel?" in asked and "pause" not in asked
+        await type_into(pilot, "9")
+        await pilot.press("enter")
+        await pilot.pause()
+        felt = text(app, "#perceived-line")
+        assert felt.startswith("You felt 9.0 s") and "silence" not in felt
+        assert "pause" not in text(app, "#praise") + text(app, "#next-step")

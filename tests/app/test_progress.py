@@ -65,7 +65,7 @@ async def test_progress_from_home_shows_every_round_against_the_band(
         count = str(screen.query_one("#progress-count", Static).render())
         assert "Rounds: 9 · sessions: 3 · on target: 4" in count
         legend = str(screen.query_one("#progress-legend", Static).render())
-        assert "target band 2.5–4.0" in legend.replace("\xa0", " ")
+        assert "target range 2.5–4.0" in legend.replace("\xa0", " ")
         # Every line of the chart fits the 100-column terminal.
         assert all(len(line) <= SIZE[0] for line in chart.splitlines())
 

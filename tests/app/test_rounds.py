@@ -42,9 +42,9 @@ def feedback(app: CoachApp) -> FeedbackScreen:
 @pytest.mark.parametrize(
     ("pause_s", "verdict", "praise_has"),
     [
-        (3.0, Verdict.ON_TARGET, "right inside the band"),
-        (1.2, Verdict.TOO_SHORT, "real pause of 1.2"),
-        (5.0, Verdict.TOO_LONG, "held the silence for 5.0"),
+        (3.0, Verdict.ON_TARGET, "within the range"),
+        (1.2, Verdict.TOO_SHORT, "of silence, then the name"),
+        (5.0, Verdict.TOO_LONG, "of silence, then the name"),
     ],
 )
 async def test_a_measured_round_gives_praise_timeline_and_one_next_step(
@@ -100,7 +100,7 @@ def _clipped() -> np.ndarray:
         (_no_pause, Reason.NO_PAUSE, None),
         (lambda: silence(3.0), Reason.NO_SPEECH, "level meter"),
         (_quiet, Reason.TOO_QUIET, "closer to the microphone"),
-        (_clipped, Reason.CLIPPED, "further from the microphone"),
+        (_clipped, Reason.CLIPPED, "back from the microphone"),
     ],
 )
 async def test_each_problem_gets_its_own_feedback(
@@ -117,15 +117,16 @@ async def test_each_problem_gets_its_own_feedback(
             problems.add(Reason.NO_PAUSE)
         assert reason in problems
         assert "no measurement" in text(app, "#verdict")
-        assert "No timeline" in str(fb.query_one("#timeline").render())
+        assert fb.feedback.heading == "What happened"
+        drawn = str(fb.query_one("#timeline").render())
+        # What was heard is drawn; with nothing heard there is nothing to draw.
+        assert ("No timeline" if reason is Reason.NO_SPEECH else "speech heard") in drawn
         if next_has:
             assert next_has in text(app, "#next-step")
     assert store.sessions()[0].rounds[0].verdict == "no_measurement"
 
 
-@pytest.mark.parametrize(
-    ("gain", "note_has"), [(0.002, "on the quiet side"), (4.0, "so loud that it sometimes")]
-)
+@pytest.mark.parametrize(("gain", "note_has"), [(0.002, "Quiet sound"), (4.0, "Loud sound")])
 async def test_a_measured_round_with_a_level_warning_gets_a_note(
     app_for: AppMaker, gain: float, note_has: str
 ) -> None:
@@ -216,8 +217,8 @@ async def test_three_rounds_refer_back_then_summary_and_every_round_saved(
         assert isinstance(app.screen, SummaryScreen)
         rounds = text(app, "#summary-rounds")
         assert "Round 1: 1.5 s — too short" in rounds
-        assert "Round 2: 3.0 s — on target" in rounds
-        assert "Round 3: 3.2 s — on target" in rounds
+        assert "Round 2: 3.0 s — within the range" in rounds
+        assert "Round 3: 3.2 s — within the range" in rounds
         assert "1.5 s → 3.0 s → 3.2 s" in text(app, "#trend")
         assert text(app, "#went-well") and text(app, "#summary-next")
         assert "saved" in text(app, "#saved")
@@ -278,7 +279,7 @@ async def test_summary_another_scenario_and_quit(app_for: AppMaker) -> None:
         assert isinstance(practice, PracticeScreen)
         app.push_screen(SummaryScreen(scenario, results, None), practice._after_summary)
         await pilot.pause()
-        assert "Round 2: 3.0 s — on target" in text(app, "#summary-rounds")
+        assert "Round 2: 3.0 s — within the range" in text(app, "#summary-rounds")
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -397,3 +398,38 @@ async def test_a_fault_while_measuring_stops_the_round_with_a_message(
         assert store.sessions() == ()
         await play_round(app, pilot)  # the retry works
         assert feedback(app).feedback.verdict is Verdict.ON_TARGET
+
+
+async def test_a_summary_with_nothing_that_went_well_praises_nothing(app_for: AppMaker) -> None:
+    from tests.unit.test_history import failed
+
+    app = app_for([], scenario="check-question")
+    scenario = app.start_scenario
+    assert scenario is not None
+    results = (failed(Reason.NO_SPEECH),) * 3
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(SummaryScreen(scenario, results, None))
+        await pilot.pause()
+        assert not app.screen.query("#went-well")
+        assert "No round could be measured" in text(app, "#trend")
+        assert text(app, "#summary-next")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_the_next_step_is_in_view_at_80x24(app_for: AppMaker, lang: str) -> None:
+    # A failure with the heard speech drawn, then a quiet round with a note about the sound.
+    quiet = (speech_round(3.0) * 0.01).astype(np.float32)
+    app = app_for([_name_first(), quiet], scenario="check-question", lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for number in (1, 2):
+            await play_round(app, pilot)
+            fb = feedback(app)
+            if number == 1:
+                assert fb.feedback.problem is Reason.NAME_FIRST
+            else:
+                assert fb.feedback.level_note or fb.feedback.problem is Reason.TOO_QUIET
+            step = fb.query_one("#next-step")
+            assert fb.query_one("#feedback").scroll_y == 0
+            assert step.region.height >= 1 and step.region.bottom <= 23, step.region
+            await pilot.press("space")
+            await pilot.pause()

@@ -42,8 +42,13 @@ def hostile_pack(tmp_path: Path) -> Path:
 
     text = re.sub(rf'^({keys}) = "[^"\n]*"', swap, text, flags=re.M)
     text = re.sub(r'^(why|research|story) = """.*?"""', swap, text, flags=re.M | re.S)
-    text = text.replace("[feedback]\n", f"[feedback]\nnext_too_short = '{HOSTILE} {{value}}'\n")
-    text = text.replace("[feedback]\n", f"[feedback]\npraise_on_target = '{HOSTILE} on target'\n")
+    assert "[feedback]" not in text  # the built-in file has no overrides: add them
+    text = text.replace(
+        "[[materials]]\n",
+        f"[feedback]\nnext_too_short = '{HOSTILE} {{value}}'\n"
+        f"praise_on_target = '{HOSTILE} on target'\n\n[[materials]]\n",
+        1,
+    )
     pack = tmp_path / "pack"
     pack.mkdir()
     (pack / "check-question.en.toml").write_text(text, "utf-8")

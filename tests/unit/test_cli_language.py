@@ -212,13 +212,13 @@ def test_analyze_result_lines_in_dutch(tmp_path: Path, capsys: pytest.CaptureFix
     dutch = run(["--lang", "nl", "analyze", str(good), str(quiet)], capsys)
     first, second = dutch.splitlines()
     assert re.search(
-        r": pauze 3,1\d\u00a0s \(op doel; doel 3,0\u00a0s, band 2,5–4,0\u00a0s\)", first
+        r": pauze 3,1\d\u00a0s \(binnen de marge; doel 3,0\u00a0s, marge 2,5–4,0\u00a0s\)", first
     )
     assert "einde vraag" in first and "begin naam" in first
     assert second.endswith(": geen meting: geen spraak gehoord")
     assert not english_words(dutch), dutch
     english = run(["--lang", "en", "analyze", str(good)], capsys)
-    assert re.search(r": pause 3\.1\d\u00a0s \(on target; target 3\.0\u00a0s", english)
+    assert re.search(r": pause 3\.1\d\u00a0s \(within the range; target 3\.0\u00a0s", english)
 
 
 def test_a_broken_settings_file_is_reported_in_the_app_s_language(home: Path) -> None:

@@ -64,10 +64,12 @@ def test_csv_export_neutralises_names_and_notes(
 def scenario_with_overrides(tmp_path: Path) -> Path:
     text = (REPO / "scenarios" / "check-question.en.toml").read_text("utf-8")
     text = text.replace(
-        "[feedback]\n",
+        "[[materials]]\n",
         "[feedback]\n"
         f"next_too_short = 'Wait longer. {IMG}'\n"
-        f"praise_on_target = 'Well done {IFRAME} ![x](https://tracker.invalid/i.png)'\n",
+        f"praise_on_target = 'Well done {IFRAME} ![x](https://tracker.invalid/i.png)'\n\n"
+        "[[materials]]\n",
+        1,
     )
     path = tmp_path / "check-question.en.toml"
     path.write_text(text, "utf-8")

@@ -67,7 +67,7 @@ def test_handout_shows_codes_without_names_and_every_round_on_one_axis() -> None
     page = render_group_html(report(), "nl")
     assert "<td>P1</td>" in page and "<td>P2</td>" in page
     assert page.count("<circle") == 2  # the two measured values, nothing for the others
-    assert "overgeslagen" in page and "Doelbereik" in page and "2,5–4,0" in page
+    assert "overgeslagen" in page and "Doelmarge" in page and "2,5–4,0" in page
     assert len(re.findall(r'<rect class="band"', page)) == 1  # one band across all rounds
     assert "Eerste ronde (ronde 1)" in page and "Laatste ronde (ronde 2)" in page
     assert "<strong>1,2\u00a0s</strong>" in page  # round 1's median, the only value

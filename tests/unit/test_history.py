@@ -392,7 +392,7 @@ def test_history_command_json_and_table(
     assert "2: the name came before the question" in lines[2]
     assert "no rounds" in lines[3]
     code, out, _ = _run(tmp_path, capsys, monkeypatch, lang="nl")
-    assert "1: 1,0\u00a0s te kort" in out and "3: 3,0\u00a0s op doel" in out
+    assert "1: 1,0\u00a0s te kort" in out and "3: 3,0\u00a0s binnen de marge" in out
 
 
 def test_history_command_reports_a_broken_store(

@@ -45,7 +45,7 @@ def test_placeholders_parses_format_fields() -> None:
 def test_t_fills_placeholders_in_each_language() -> None:
     assert t("round.title", "en", round=2, rounds=3) == "Round 2 of 3"
     assert t("round.title", "nl", round=2, rounds=3) == "Ronde 2 van 3"
-    assert t("verdict.on_target", "nl") == "op doel"
+    assert t("verdict.on_target", "nl") == "binnen de marge"
 
 
 def test_t_unknown_key_and_missing_parameter_raise() -> None:

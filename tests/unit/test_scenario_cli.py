@@ -162,7 +162,7 @@ def test_show_uses_global_lang_or_both(capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = run(["scenarios", "show", "wait-time-after-answer"], capsys)
     assert code == 0
     assert "Wachttijd na het antwoord" in out and "Wait time after a student's answer" in out
-    assert "Student says: Because the ship is hollow." in out
+    assert "Student says: Then bread gets more expensive." in out
 
 
 def test_show_unknown_id_suggests(capsys: pytest.CaptureFixture[str]) -> None:

@@ -115,7 +115,7 @@ def test_shipped_patterns(shipped: tuple) -> None:  # type: ignore[type-arg]
         "check-question": (Shape.SPEECH_PAUSE_SPEECH, Band(3.0, 2.5, 4.0)),
         "cold-call-think-time": (Shape.SPEECH_PAUSE_SPEECH, Band(5.0, 4.0, 7.0)),
         "wait-time-after-answer": (Shape.CUE_PAUSE_SPEECH, Band(3.0, 2.5, 5.0)),
-        "economy-of-language": (Shape.TIMED_TURN, Band(4.0, 0.5, 6.0)),
+        "economy-of-language": (Shape.TIMED_TURN, Band(4.0, 1.0, 6.0)),
         "debrief-praise": (Shape.TIMED_TURN, Band(8.0, 3.0, 12.0)),
     }
     for s in scenarios:

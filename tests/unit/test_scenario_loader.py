@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from simulator.audio.pattern import Band, PhaseKind, Shape
 from simulator.scenarios.loader import Problem, ScenarioError, parse_scenario
-from simulator.scenarios.model import Origin
+from simulator.scenarios.model import STEP_KINDS, Origin
 
 PATH = Path("packs/my-scenario.en.toml")
 
@@ -531,3 +531,20 @@ def test_fuzz_mutated_valid_file_only_raises_scenario_error(at: int, cut: int, i
     except ScenarioError:
         return
     assert scenario.pattern.shape in set(Shape)
+
+
+def test_the_kind_of_step_is_read_and_fits_the_pattern() -> None:
+    from simulator.coaching.feedback import kind_for
+    from simulator.coaching.plan import StepKind
+
+    prompts = SPS_PROMPTS
+    for name in ("Kay", "Sanne", "Daan"):
+        prompts = prompts.replace(f'name = "{name}"\n', "")
+    text = HEADER + 'step = "compliment"\n' + TIMED + prompts
+    timed = parse_scenario(text.encode(), PATH)
+    assert timed.step == "compliment"
+    assert kind_for(timed, timed.pattern.shape) is StepKind.COMPLIMENT
+    plain = parse_scenario(VALID.encode(), PATH)
+    assert plain.step is None
+    assert kind_for(plain, plain.pattern.shape) is StepKind.QUESTION
+    assert set(STEP_KINDS) == {k.value for k in StepKind}

@@ -425,6 +425,8 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
     ("broken_placeholder", _broken(VALID + '\n[feedback]\nno_pause = "a { b"\n')),
     ("unknown_placeholder", _broken(VALID + '\n[feedback]\nno_pause = "{pauze}"\n')),
     ("bad_material_kind", _broken(VALID + '\n[[materials]]\ntitle = "A"\nkind = "blog"\n')),
+    ("bad_step", _broken(VALID.replace(HEADER, HEADER + 'step = "lecture"\n'))),
+    ("step_shape", _broken(VALID.replace(HEADER, HEADER + 'step = "direction"\n'))),
     ("unsafe_character", _broken(VALID.replace('title = "Check question"', 'title = "\\u202e"'))),
     ("placeholder_format", _broken(VALID + '\n[feedback]\nno_pause = "{value:>9}"\n')),
 ]

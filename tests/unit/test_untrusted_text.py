@@ -123,7 +123,9 @@ def test_hostile_keys_and_values_in_messages_are_made_visible() -> None:
 
 @pytest.mark.parametrize("spec", ["{value:>300000000}", "{value!r}", "{value:{value}}"])
 def test_placeholders_are_bare_names_only(spec: str) -> None:
-    english = problems(GOOD.replace("[feedback]\n", f'[feedback]\nno_pause = "Wait {spec}"\n'))[0]
+    override = f'[feedback]\nno_pause = "Wait {spec}"\n\n[[materials]]\n'
+    text = GOOD.replace("[[materials]]\n", override, 1)
+    english = problems(text)[0]
     assert english.startswith("pack/x.toml: feedback.no_pause: placeholder {value")
 
 
