@@ -252,7 +252,7 @@ def _reason_text(r: StoredRound, lang: str) -> str:
 
 
 def measurement_line(r: StoredRound, lang: str) -> str:
-    """E.g. "Measured 2.1 s · target 3.0 s, on target between 2.5–4.0 s" (without the verdict)."""
+    """E.g. "Measured 2.1 s · target 3.0 s, range 2.5–4.0 s" (without the verdict)."""
     if not (in_range(r.min_s) and in_range(r.max_s) and in_range(r.target_s)):
         return t("export.unreadable", lang)
     band = format_band(r.min_s, r.max_s, lang)
