@@ -399,7 +399,8 @@ def plan_round(
             items.append(improvement)
         elif earlier_hit is not None and redo_of is None:
             items.append(Praise(Good.EARLIER, earlier_hit))
-    praise = tuple(items[:2])
+    # A note about the sound takes the room of a second sentence: the screen stays short.
+    praise = tuple(items[: 1 if m.warnings else 2])
     about_this_round = any(p.good is not Good.EARLIER for p in praise)
 
     if verdict is Verdict.ON_TARGET:
