@@ -208,8 +208,9 @@ def check_praise(screen: Screen, plan: RoundPlan) -> None:
             assert ref is not None and ref.verdict is Verdict.ON_TARGET
             assert not (p.ref and p.ref.redo)
         elif p.good is Good.ALL_HELD:
-            done = [r for r in screen.results if r.measured_s is not None]
-            assert all(r.verdict is Verdict.ON_TARGET for r in done) and len(done) >= 3
+            # "In a row": every round so far, none failed in between.
+            assert all(r.verdict is Verdict.ON_TARGET for r in screen.results)
+            assert p.amount == len(screen.results) >= 3
         elif p.good is Good.INTO_BAND:
             assert m.verdict is Verdict.ON_TARGET and ref is not None
             assert ref.measured_s is not None and ref.verdict is not Verdict.ON_TARGET
