@@ -379,14 +379,13 @@ def plan_round(
     items: list[Praise] = []
     if verdict is Verdict.ON_TARGET:
         items.append(Praise(Good.ON_TARGET))
-        measured_earlier = [r for _, r in earlier if r.measured_s is not None]
         if fixed is not None:
             items.append(fixed)
         elif improvement is not None and change is not Change.STEADIER:
             items.append(improvement)
         elif redo_of is not None:
             pass  # a redo refers to the attempt it replaces, not to other rounds
-        elif len(on_target_before) >= 2 and len(on_target_before) == len(measured_earlier):
+        elif len(on_target_before) >= 2 and len(on_target_before) == len(earlier):
             items.append(Praise(Good.ALL_HELD, amount=len(on_target_before) + 1))
         elif earlier_hit is not None:
             items.append(Praise(Good.HELD, earlier_hit))
@@ -399,7 +398,8 @@ def plan_round(
             items.append(improvement)
         elif earlier_hit is not None and redo_of is None:
             items.append(Praise(Good.EARLIER, earlier_hit))
-    praise = tuple(items[:2])
+    # A note about the sound takes the room of a second sentence: the screen stays short.
+    praise = tuple(items[: 1 if m.warnings else 2])
     about_this_round = any(p.good is not Good.EARLIER for p in praise)
 
     if verdict is Verdict.ON_TARGET:

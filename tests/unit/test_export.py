@@ -234,7 +234,7 @@ def test_session_whose_scenario_is_gone_uses_generic_labels(
     assert f"turn {'█' * 48} 12.0{NBSP}s [4.0–10.0{NBSP}s]" in out
     assert f"turn {'█' * 30} 7.5{NBSP}s" in out
     assert "**too long**" in out and "**within the range**" in out
-    assert "Quiet sound: sit a little closer" in out  # the stored level warning
+    assert "Quiet sound: move closer" in out  # the stored level warning
 
 
 def test_too_quiet_round_quotes_the_stored_level(

@@ -457,3 +457,10 @@ def test_coaching_core_loads_no_ui_or_audio_hardware() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_rounds_in_a_row_means_no_failed_round_in_between() -> None:
+    fb = round_feedback(SPS, [sps(3.0), problem(Reason.NO_SPEECH), sps(3.0), sps(3.1)], "en")
+    assert "in a row" not in fb.praise and fb.praise.endswith("Just like round 3.")
+    fb = round_feedback(SPS, [sps(3.0), sps(2.9), sps(3.1), sps(3.0)], "en")
+    assert fb.praise.endswith("That is 4 rounds in a row.")

@@ -22,6 +22,7 @@ from simulator.audio.pattern import Band, Shape
 from simulator.audio.result import (
     ANALYSIS_RATE_HZ,
     Levels,
+    LevelWarning,
     Reason,
     RoundMeasurement,
     Segment,
@@ -131,7 +132,7 @@ def failed(shape: Shape, band: Band, reason: Reason) -> RoundMeasurement:
 
 def outcomes(shape: Shape, band: Band) -> list[RoundMeasurement]:
     """Far short, twice that, a little short, on target, on the band's edge, a little long, far
-    long, and every failure of the shape."""
+    long, two of them with a note about the sound, and every failure of the shape."""
     values = [
         max(0.1, band.min_s * 0.3),
         max(0.2, band.min_s * 0.6),  # twice the one before
@@ -142,6 +143,9 @@ def outcomes(shape: Shape, band: Band) -> list[RoundMeasurement]:
         band.max_s + 2 * band.target_s,
     ]
     out = [measured(shape, band, v) for v in values]
+    # Measured, but with a note about the sound.
+    out.append(dataclasses.replace(out[3], warnings=(LevelWarning.TOO_QUIET,)))
+    out.append(dataclasses.replace(out[0], warnings=(LevelWarning.CLIPPED,)))
     return out + [failed(shape, band, r) for r in REASONS[shape]]
 
 
@@ -204,8 +208,9 @@ def check_praise(screen: Screen, plan: RoundPlan) -> None:
             assert ref is not None and ref.verdict is Verdict.ON_TARGET
             assert not (p.ref and p.ref.redo)
         elif p.good is Good.ALL_HELD:
-            done = [r for r in screen.results if r.measured_s is not None]
-            assert all(r.verdict is Verdict.ON_TARGET for r in done) and len(done) >= 3
+            # "In a row": every round so far, none failed in between.
+            assert all(r.verdict is Verdict.ON_TARGET for r in screen.results)
+            assert p.amount == len(screen.results) >= 3
         elif p.good is Good.INTO_BAND:
             assert m.verdict is Verdict.ON_TARGET and ref is not None
             assert ref.measured_s is not None and ref.verdict is not Verdict.ON_TARGET
@@ -350,7 +355,7 @@ def test_debrief_export_and_summary_use_the_same_plan(scenario: Scenario) -> Non
     lang, pattern = scenario.language, scenario.pattern
     band = next(p.band for p in pattern.phases if p.band is not None)
     options = outcomes(pattern.shape, band)
-    for seq in [(options[2], options[3], options[7]), (options[0], options[0], options[3])]:
+    for seq in [(options[2], options[3], options[9]), (options[0], options[0], options[3])]:
         session = session_snapshot(
             session_id=1,
             scenario=scenario.id,

@@ -152,7 +152,8 @@ def test_one_wording_of_the_verdict(tmp_path: Path, library: Library, lang: str)
     html_page, md = render_html(d), render_markdown(d)
     for page in (html_page, md):
         assert "on target between" not in page and "op doel tussen" not in page
-    short, on = ("too short", "within the range") if lang == "en" else ("te kort", "binnen de marge")
+    en = lang == "en"
+    short, on = ("too short", "within the range") if en else ("te kort", "binnen de marge")
     measured = "Measured" if lang == "en" else "Gemeten"
     assert f"{measured} 1{'.' if lang == 'en' else ','}2{NBSP}s: **{short}**." in md
     assert f'<span class="verdict verdict-on_target">{on}</span>' in html_page
