@@ -160,10 +160,12 @@ class MasterclassSetupScreen(CoachScreen[None]):
                 )
             yield Static(self.t("masterclass.participants_heading"), classes="heading")
             yield Input(placeholder=self.t("masterclass.name_placeholder"), id="participant-name")
+            yield Static("", id="setup-message")
             yield EdgeOptionList(id="participants")
             yield Checkbox(self.t("masterclass.room.keep_names"), False, id="keep-names")
-            yield Button(self.t("masterclass.room.start_button"), id="start-masterclass")
-            yield Static("", id="setup-message")
+            yield Button(
+                self.t("masterclass.room.start_button"), id="start-masterclass", compact=True
+            )
             yield Static(self.t("masterclass.room.setup_hint"), classes="hint")
             yield Static(self.t("masterclass.room.earlier_heading"), classes="heading")
             yield Static(self._earlier(), id="earlier-masterclasses")
