@@ -128,7 +128,7 @@ footer { color: #555; font-size: .8rem; margin: 1.2rem 0 2rem; }
 SVG_WIDTH = 680
 LABEL_W = 90
 RIGHT_W = 12
-LANE_H = 46
+LANE_H = 56
 DOT_R = 7
 
 
