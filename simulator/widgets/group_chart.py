@@ -99,7 +99,7 @@ class GroupChart(Widget):
                     text.append(char, style=cell_style)
                 text.append("\n")
         text.append(" " * lw + "└" + "─" * span + "\n", style="dim")
-        text.append_text(self._axis(lw, span, seconds_per_col))
+        text.append_text(self._axis(lw, span, seconds_per_col, width))
         text.append("\n")
         band = format_band(self.band.min_s, self.band.max_s, self.lang).replace("\xa0", " ")
         text.append(" ")
@@ -154,20 +154,21 @@ class GroupChart(Widget):
                         put(filled, start + i, ch, "bold")
         return grid
 
-    def _axis(self, lw: int, span: int, seconds_per_col: float) -> Text:
+    def _axis(self, lw: int, span: int, seconds_per_col: float, width: int) -> Text:
         """Whole seconds under the chart, as many as fit without touching."""
         cols_per_s = 1 / seconds_per_col
         step = 1
         while step * cols_per_s < 4:
             step += 1
-        line = [" "] * (lw + 1 + span + 6)
-        sec = 0
+        line = [" "] * max(width, lw + 1 + span)
+        sec, free = 0, 0
         while sec * cols_per_s < span:
             label = format_number(sec, self.lang, 0)
             if (sec + step) * cols_per_s >= span:
                 label += " s"  # the unit once, after the last number
-            col = lw + 1 + round(sec * cols_per_s)
-            for i, ch in enumerate(label):
-                line[min(col + i, len(line) - 1)] = ch
+            col = min(lw + 1 + round(sec * cols_per_s), len(line) - len(label))
+            if col >= free:  # never run into the number before
+                line[col : col + len(label)] = label
+                free = col + len(label) + 1
             sec += step
         return Text("".join(line).rstrip(), style="bold")
