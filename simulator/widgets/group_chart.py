@@ -60,16 +60,16 @@ class GroupChart(Widget):
     def _seconds(self, value: float) -> str:
         return format_seconds(value, self.lang).replace("\xa0", " ")
 
-    def _labels(self, s: RoundStats) -> list[tuple[str, str]]:
-        lines = [(t("masterclass.round_label", self.lang, round=s.round), "bold reverse")]
+    def _labels(self, s: RoundStats, rows: int) -> list[tuple[str, str]]:
+        """The lane's labels: round, median, on target — on two rows when the lane has two."""
+        label = t("masterclass.round_label", self.lang, round=s.round)
         if s.median_s is None:
-            lines.append((t("masterclass.no_values", self.lang), "italic"))
-            return lines
-        median = t("masterclass.room.lane_median", self.lang, value=self._seconds(s.median_s))
-        lines.append((median, MEDIAN))
+            return [(label, "bold reverse"), (t("masterclass.no_values", self.lang), "italic")]
         on = t("masterclass.room.lane_on", self.lang, on=s.on_target, taken=s.taken)
-        lines.append((on, "bold"))
-        return lines
+        if rows < 3:
+            return [(f"{label} ┃ {self._seconds(s.median_s)}", "bold"), (on, "bold")]
+        median = t("masterclass.room.lane_median", self.lang, value=self._seconds(s.median_s))
+        return [(label, "bold reverse"), (median, MEDIAN), (on, "bold")]
 
     def render(self) -> Text:
         width, height = self.size.width, self.size.height
@@ -90,7 +90,7 @@ class GroupChart(Widget):
         text = Text(no_wrap=True, overflow="crop")
         for s in self.stats:
             grid = self._lane(s, bins, bin_w, lane_h, band_cols, seconds_per_col)
-            labels = self._labels(s)
+            labels = self._labels(s, lane_h)
             for row in range(lane_h):
                 label, style = labels[row] if row < len(labels) else ("", "")
                 text.append(f"{label[: lw - 1]:<{lw}}", style=style)
