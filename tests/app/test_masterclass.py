@@ -20,6 +20,7 @@ from simulator.screens.masterclass import (
     MasterclassRoundsScreen,
     MasterclassSetupScreen,
 )
+from simulator.text import visible
 from simulator.widgets.group_chart import GroupChart
 from tests.app.conftest import Audio, Rounds, speech_round
 
@@ -367,3 +368,20 @@ async def test_masterclass_turns_stay_out_of_recent_and_progress(
     (session,) = store.sessions(kind=Kind.MASTERCLASS)
     assert session.participant == "Participant 1" and session.id != own
     assert [s.id for s in store.sessions(kind=Kind.PRACTICE)] == [own]
+
+
+async def test_a_name_is_shown_as_typed_never_as_markup(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    name = "[b red]Ayla[/] \x1b[31m"
+    app = masterclass_app(library, store, tmp_path, [speech_round(3.0)])
+    async with app.run_test(size=SIZE) as pilot:
+        setup = app.screen
+        assert isinstance(setup, MasterclassSetupScreen)
+        assert setup.add_participant(name)
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = visible(name)  # the escape character as a visible code, the brackets as typed
+        assert shown.startswith("[b red]Ayla[/] ") and "\x1b" not in shown
+        assert text(app, "#turn").startswith(f"{shown}'s turn")
+        await take_round(app, pilot, who=shown)
