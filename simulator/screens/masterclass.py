@@ -144,7 +144,8 @@ class MasterclassSetupScreen(CoachScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="masterclass-setup"):
+        # Not a stop of its own for ↑↓: the form scrolls to whichever field has the focus.
+        with VerticalScroll(id="masterclass-setup", can_focus=False):
             yield Static(self.t("masterclass.setup_title"), classes="title")
             if self.fixed_scenario is not None:
                 yield Static(
