@@ -39,6 +39,27 @@ cannot (the round then shows the line)."""
 CUE_RENDER_TIMEOUT_S = 10.0
 
 
+NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+"""No-break, figure and narrow no-break space: the catalogs put one between a number and its
+unit (``3,0\u00a0s``) so that the two stay on one line."""
+
+
+def keep_no_break_spaces() -> None:
+    """Make the screens' word wrap respect no-break spaces.
+
+    Textual wraps text with Rich's word splitter, which takes every Unicode space as a place to
+    break, the no-break space too (Textualize/rich#4196): ``3,0`` could end one line and ``s``
+    start the next. This redefines a "word" there as a run of anything but breakable spaces.
+    """
+    import re
+
+    import rich._wrap
+
+    breakable = f"[^\\S{NO_BREAK_SPACES}]"
+    unbreakable = f"[\\S{NO_BREAK_SPACES}]"
+    rich._wrap.re_word = re.compile(f"{breakable}*{unbreakable}+{breakable}*")
+
+
 SIGNAL_EXIT_GRACE_S = 3.0
 """After SIGTERM or SIGHUP the process ends at the latest this long after the app was asked to."""
 
@@ -113,6 +134,9 @@ class CoachApp(App[None]):
     TITLE = "coach-sim"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Below 30 lines (80×24) the screens close up their spacing (``app.tcss``)."""
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(
         self,
@@ -137,6 +161,7 @@ class CoachApp(App[None]):
         masterclass: bool = False,
     ) -> None:
         super().__init__()
+        keep_no_break_spaces()
         self.masterclass = masterclass
         """``--masterclass``: a trainer runs the rounds for a group, one participant at a time."""
         self.keep_audio_override = keep_audio

@@ -16,70 +16,155 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from simulator import __version__
+from simulator.i18n import LANGUAGES, resolve_language, t
 from simulator.text import visible
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("practice", "go straight into a scenario's three rounds"),
-    ("analyze", "measure the pause in recorded rounds (WAV files)"),
-    ("scenarios", "list, check or show scenarios"),
-    ("history", "show your practice history"),
-    ("devices", "list the microphones coach-sim can use"),
-    ("export", "export a practice session for the debrief (Markdown, HTML or CSV)"),
-    ("recordings", "list or delete the round audio kept on this computer (--keep-audio)"),
+COMMANDS: tuple[str, ...] = (
+    "practice",
+    "analyze",
+    "scenarios",
+    "history",
+    "devices",
+    "export",
+    "recordings",
 )
+"""The subcommands; each one's help line is ``cli.commands.<name>`` in the catalogs."""
+
+ARGPARSE_TEXTS: dict[str, str] = {
+    "usage: ": "usage",
+    "positional arguments": "positionals",
+    "options": "options",
+    "show this help message and exit": "help",
+    "%(prog)s: error: %(message)s\n": "error",
+    "argument %(argument_name)s: %(message)s": "argument",
+    "unrecognized arguments: %s": "unrecognized",
+    "the following arguments are required: %s": "required",
+    "one of the arguments %s is required": "one_required",
+    "not allowed with argument %s": "not_allowed",
+    "ignored explicit argument %r": "ignored",
+    "expected one argument": "expected_one",
+    "expected at most one argument": "expected_at_most_one",
+    "expected at least one argument": "expected_at_least_one",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+    "invalid %(type)s value: %(value)r": "invalid_value",
+    "unexpected option string: %s": "unexpected",
+    "can't open '%(filename)s': %(error)s": "cannot_open",
+}
+"""The texts Python's argparse shows a user (it looks them up through gettext), by their key in
+the catalogs' ``[cli.argparse]`` table."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="coach-sim",
-        description=(
-            "Rehearse an instructional-coaching action step with your own voice: ask the "
-            "question, wait, then name a student. Without a subcommand the app opens."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"coach-sim {__version__}")
+@contextlib.contextmanager
+def argparse_in(lang: str) -> Iterator[None]:
+    """While inside, argparse's own words (``usage:``, ``options``, its error messages) come from
+    the catalog of ``lang``.
+
+    argparse looks each of them up at the moment it uses it, through the ``_`` and ``ngettext``
+    names of its module (the gettext hook); they are pointed at the catalog here and restored
+    afterwards.
+    """
+
+    def translate(text: str) -> str:
+        key = ARGPARSE_TEXTS.get(text)
+        return t(f"cli.argparse.{key}", lang) if key is not None else text
+
+    def translate_n(singular: str, plural: str, n: int) -> str:
+        if singular == "expected %s argument":
+            return t("cli.argparse.expected_n" + ("" if n == 1 else "_plural"), lang)
+        return translate(singular if n == 1 else plural)
+
+    module: Any = argparse
+    saved = module._, module.ngettext
+    module._, module.ngettext = translate, translate_n
+    try:
+        yield
+    finally:
+        module._, module.ngettext = saved
+
+
+def cli_language(argv: Sequence[str]) -> str:
+    """The language of the command line's texts, known before the arguments are parsed (the help
+    and the parse errors need it): a valid ``--lang`` anywhere on the line, else the language
+    setting, else the computer's language."""
+    chosen: str | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            chosen = argv[i + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.split("=", 1)[1]
+    if chosen in LANGUAGES:
+        return chosen
+    from simulator.paths import settings_path
+    from simulator.settings import load_settings
+
+    return resolve_language(load_settings(settings_path()).settings.language)
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, its help in ``lang`` (default: as :func:`cli_language` finds it
+    for an empty command line)."""
+    lang = lang or cli_language(())
+    with argparse_in(lang):
+        return _build_parser(lang)
+
+
+def _build_parser(lang: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coach-sim", description=t("cli.description", lang))
     parser.add_argument(
-        "--lang", choices=("nl", "en"), help="language of the app and the scenarios"
+        "--version",
+        action="version",
+        version=f"coach-sim {__version__}",
+        help=t("cli.version", lang),
     )
+    parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang", lang))
     parser.add_argument(
         "--scenarios",
-        metavar="DIR",
+        metavar=t("cli.dir_metavar", lang),
         action="append",
         default=[],
-        help="also load scenarios from this folder (e.g. a masterclass pack); may repeat",
+        help=t("cli.scenarios_dir", lang),
     )
-    parser.add_argument("--device", help="microphone: a name (or part of one) or an index")
+    parser.add_argument(
+        "--device", metavar=t("cli.device_metavar", lang), help=t("cli.device", lang)
+    )
     # The app's own options (--coach, --keep-audio) for `coach-sim` without a subcommand.
-    importlib.import_module("simulator.commands.app").add_arguments(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, help_text in COMMANDS:
+    importlib.import_module("simulator.commands.app").add_arguments(parser, lang)
+    sub = parser.add_subparsers(dest="command", metavar=t("cli.command_metavar", lang))
+    for name in COMMANDS:
+        help_text = t(f"cli.commands.{name}", lang)
         module = importlib.import_module(f"simulator.commands.{name}")
         command = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(command)
-        _add_shared_options(command)
+        module.add_arguments(command, lang)
+        _add_shared_options(command, lang)
     return parser
 
 
-def _add_shared_options(command: argparse.ArgumentParser) -> None:
+def _add_shared_options(command: argparse.ArgumentParser, lang: str) -> None:
     """Let ``--lang``, ``--device`` and ``--scenarios`` also follow the subcommand
     (``coach-sim practice check-question --lang en``). SUPPRESS keeps an option that is not
     given after the subcommand from overwriting the same option given before it."""
     taken = command._option_string_actions  # noqa: SLF001 - argparse has no public query
     if "--lang" not in taken:
         command.add_argument(
-            "--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="language"
+            "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang_short", lang)
         )
     if "--device" not in taken:
         command.add_argument(
-            "--device", default=argparse.SUPPRESS, help="microphone: a name or an index"
+            "--device",
+            metavar=t("cli.device_metavar", lang),
+            default=argparse.SUPPRESS,
+            help=t("cli.device_short", lang),
         )
     if "--scenarios" not in taken:
         command.add_argument(
             "--scenarios",
-            metavar="DIR",
+            metavar=t("cli.dir_metavar", lang),
             action="append",
             default=argparse.SUPPRESS,
-            help="also load scenarios from this folder; may repeat",
+            help=t("cli.scenarios_dir_short", lang),
         )
 
 
@@ -118,9 +203,13 @@ def visible_output() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    with visible_output():
-        args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    lang = cli_language(arguments)
+    with argparse_in(lang):
+        parser = _build_parser(lang)
+        with visible_output():
+            args = parser.parse_args(arguments)
+    args.ui_lang = lang
     name = args.command or "app"
     module = importlib.import_module(f"simulator.commands.{name}")
     guard = contextlib.nullcontext() if name in FULL_SCREEN else visible_output()
@@ -129,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code: int = module.run(args)
             sys.stdout.flush()
     except KeyboardInterrupt:
-        print("coach-sim: interrupted", file=sys.stderr)
+        print(t("cli.interrupted", lang), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (`coach-sim scenarios | head`): not an error worth a traceback.

@@ -17,7 +17,8 @@ import html
 import io
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from simulator.audio.pattern import Band, Pattern, Phase, PhaseKind, Shape
@@ -35,7 +36,7 @@ from simulator.coaching.summary import SessionSummary, summarize
 from simulator.coaching.timeline import Timeline
 from simulator.history import StoredRound, StoredSession
 from simulator.i18n import format_band, format_number, format_seconds, has, t
-from simulator.scenarios.model import Scenario
+from simulator.scenarios.model import Material, Scenario
 from simulator.text import visible
 
 
@@ -64,6 +65,9 @@ CSV_COLUMNS = (
     "perceived_s",
     "coach_note",
     "marks",
+    "reflection",
+    "own_line",
+    "own_name",
 )
 
 UNKNOWN_LEVELS = Levels(
@@ -91,6 +95,19 @@ class DebriefRound:
 
 
 @dataclass(frozen=True, slots=True)
+class HandoutDetails:
+    """What the teacher and coach fill in before exporting: who, when, and the step they agreed.
+
+    Empty or ``None`` fields are left out of the handout; without an agreed step the summary's
+    next step is shown."""
+
+    teacher: str | None = None
+    coach: str | None = None
+    date: str | None = None
+    next_step: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Debrief:
     """Everything an export shows, in the export's language."""
 
@@ -101,6 +118,14 @@ class Debrief:
     date: str
     rounds: tuple[DebriefRound, ...]
     summary: SessionSummary | None
+    materials: tuple[Material, ...] = ()
+    """The scenario's playbook materials, for the coach to hand on."""
+    details: HandoutDetails = HandoutDetails()
+
+
+def with_details(d: Debrief, details: HandoutDetails) -> Debrief:
+    """The debrief with the names, date and agreed step the teacher and coach filled in."""
+    return replace(d, details=details)
 
 
 # --- from stored rounds back to measurements ---------------------------------------------------
@@ -229,6 +254,7 @@ def build_debrief(
         date=date,
         rounds=tuple(rounds),
         summary=summary,
+        materials=scenario.materials if scenario is not None else (),
     )
 
 
@@ -261,18 +287,115 @@ def _reason_text(r: StoredRound, lang: str) -> str:
     return r.reason or t("verdict.no_measurement", lang)
 
 
-def measurement_line(r: StoredRound, lang: str) -> str:
-    """E.g. "Measured 2.1 s · target 3.0 s, on target between 2.5–4.0 s" (without the verdict)."""
+VERDICT_MARK = "\x00"
+"""Stands in for the verdict while the measurement line is worded (never in catalog text)."""
+
+
+def measurement_parts(r: StoredRound, lang: str) -> tuple[str, str | None, str]:
+    """The round's result in words, split around its verdict.
+
+    E.g. ``("Measured 2.1 s: ", "too short", ". Target 3.0 s, band 2.5–4.0 s.")``: the one
+    wording of a result for every export (HTML marks the verdict, Markdown makes it bold). The
+    verdict is ``None`` when the round has no measurement.
+    """
     if not (in_range(r.min_s) and in_range(r.max_s) and in_range(r.target_s)):
-        return t("export.unreadable", lang)
+        return t("export.unreadable", lang), None, ""
     band = format_band(r.min_s, r.max_s, lang)
     target = format_seconds(r.target_s, lang)
     if r.measured_s is None or not in_range(r.measured_s):
-        return t(
-            "export.no_measurement", lang, reason=_reason_text(r, lang), target=target, band=band
+        text = t(
+            "handout.not_measured", lang, reason=_reason_text(r, lang), target=target, band=band
         )
+        return text, None, ""
     value = format_seconds(r.measured_s, lang)
-    return t("export.measured", lang, value=value, target=target, band=band)
+    line = t("handout.measured", lang, value=value, verdict=VERDICT_MARK, target=target, band=band)
+    before, _, after = line.partition(VERDICT_MARK)
+    return before, _verdict_text(r, lang), after
+
+
+def measurement_line(r: StoredRound, lang: str) -> str:
+    """E.g. "Measured 2.1 s: too short. Target 3.0 s, band 2.5–4.0 s." """
+    before, verdict, after = measurement_parts(r, lang)
+    return before + (verdict or "") + after
+
+
+def shown_next_step(d: Debrief) -> tuple[str, str] | None:
+    """``(heading, text)`` of the step the handout leads with: the one the teacher and coach
+    agreed, else the summary's."""
+    agreed = (d.details.next_step or "").strip()
+    if agreed:
+        return t("handout.agreed_step", d.lang), agreed
+    if d.summary is not None:
+        return t("summary.next_heading", d.lang), d.summary.next_step
+    return None
+
+
+def people(d: Debrief) -> list[tuple[str, str]]:
+    """``(label, value)`` for the handout's header: teacher, coach, date, scenario."""
+    lang = d.lang
+    s = d.session
+    items: list[tuple[str, str]] = []
+    for key, value in (("teacher", d.details.teacher), ("coach", d.details.coach)):
+        if value and value.strip():
+            items.append((t(f"handout.{key}", lang), value.strip()))
+    if s.participant and not (d.details.teacher or "").strip():
+        items.append((t("export.participant", lang), s.participant))
+    date = (d.details.date or "").strip() or d.date
+    items.append((t("export.date", lang), date))
+    items.append((t("export.scenario", lang), f"{s.scenario} ({s.language})"))
+    return items
+
+
+def material_lines(d: Debrief) -> list[str]:
+    """The playbook materials in words, as the briefing shows them."""
+    return [
+        t(
+            "briefing.material_item",
+            d.lang,
+            title=m.title,
+            kind=t(f"briefing.material_kind_{m.kind}", d.lang)
+            if has(f"briefing.material_kind_{m.kind}", d.lang)
+            else m.kind,
+            reference=m.reference,
+        )
+        for m in d.materials
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRow:
+    round: int
+    measured_s: float | None
+    verdict: str
+    """A ``Verdict`` value (``no_measurement`` also for unreadable rounds)."""
+    text: str
+    """The value and verdict in words, or why there is none."""
+
+
+def chart_rows(d: Debrief) -> tuple[Band, list[ChartRow]] | None:
+    """Every round's measured phase against the session's band; ``None`` with nothing measured."""
+    if d.summary is None:
+        return None
+    lang = d.lang
+    rows: list[ChartRow] = []
+    for dr in d.rounds:
+        r = dr.stored
+        if dr.measurement is None:
+            rows.append(
+                ChartRow(r.round, None, "no_measurement", t("handout.chart_unreadable", lang))
+            )
+        elif r.measured_s is None or not in_range(r.measured_s):
+            rows.append(ChartRow(r.round, None, "no_measurement", _reason_text(r, lang)))
+        else:
+            verdict = r.verdict if r.verdict in {v.value for v in Verdict} else "no_measurement"
+            value = f"{format_seconds(r.measured_s, lang)} — {_verdict_text(r, lang)}"
+            rows.append(ChartRow(r.round, r.measured_s, verdict, value))
+    return d.summary.band, rows
+
+
+def chart_end_s(band: Band, rows: list[ChartRow]) -> float:
+    longest = max((r.measured_s for r in rows if r.measured_s is not None), default=0.0)
+    return float(math.ceil(max(band.max_s + 1.0, longest + 0.5)))
 
 
 def perception_text(perceived_s: float, measured_s: float | None, lang: str) -> str:
@@ -302,8 +425,11 @@ def marks_text(marks: tuple[str, ...], lang: str) -> str:
 
 
 def coach_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
-    """``(label, text)`` for what a coach added to a round: felt pause, note, marks."""
-    items: list[tuple[str, str]] = []
+    """``(label, text)`` for what the teacher and a coach added to a round: the teacher's own
+    question and name, what they noticed, the felt pause, the coach's note and marks."""
+    items: list[tuple[str, str]] = own_items(r, lang)
+    if r.reflection and r.reflection.strip():
+        items.append((t("reflection.export", lang), r.reflection.strip()))
     if r.perceived_s is not None and in_range(r.perceived_s):
         felt = format_seconds(r.perceived_s, lang)
         value = (
@@ -321,6 +447,16 @@ def coach_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
         items.append((t("export.coach_note", lang), r.coach_note.strip()))
     if r.marks:
         items.append((t("export.marks", lang), marks_text(r.marks, lang)))
+    return items
+
+
+def own_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
+    """``(label, text)`` for the teacher's own question and student's name, when they typed them."""
+    items: list[tuple[str, str]] = []
+    if r.own_line and r.own_line.strip():
+        items.append((t("own_words.export_line", lang), r.own_line.strip()))
+    if r.own_name and r.own_name.strip():
+        items.append((t("own_words.export_name", lang), r.own_name.strip()))
     return items
 
 
@@ -364,14 +500,15 @@ _MD_LINE_START = frozenset("-+=.)")
 """Escaped at the start of a line, where they would start a list or underline a heading."""
 
 
-def md_escape(text: str) -> str:
+def md_escape(text: str, *, line_start: bool = True) -> str:
     """Untrusted or worded text (titles, names, notes, feedback) as literal Markdown on one line.
 
     Line breaks are folded into spaces, so a text can never start a heading or a block of its
-    own, and unsafe characters are shown as codes.
+    own, and unsafe characters are shown as codes. ``line_start=False`` for text that follows
+    other text on its line.
     """
     out = ["\\" + c if c in _MD_SPECIAL else c for c in visible(text)]
-    if out and out[0] in _MD_LINE_START:
+    if line_start and out and out[0] in _MD_LINE_START:
         out[0] = "\\" + out[0]
     return "".join(out)
 
@@ -386,51 +523,95 @@ def _md_fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+def text_rounds_chart(band: Band, rows: list[ChartRow], lang: str) -> str:
+    """Every round against the band on one axis, in monospace::
+
+    0   1   2   3   4   5 s
+    █████·····░░░░░░····  Round 1  1.2 s — too short
+    """
+    end_s = chart_end_s(band, rows)
+    width = round(end_s * BAR_CHARS_PER_S)
+    lo, hi = band.min_s * BAR_CHARS_PER_S, band.max_s * BAR_CHARS_PER_S
+    ticks = "".join(f"{format_number(s, lang, 0):<{BAR_CHARS_PER_S}}" for s in range(int(end_s)))
+    lines = [f"{ticks}{format_number(end_s, lang, 0)} s"]
+    for row in rows:
+        bar = round(row.measured_s * BAR_CHARS_PER_S) if row.measured_s is not None else 0
+        cells = "".join(
+            "█" if i < bar else "░" if lo <= i < hi else "·" for i in range(max(width, bar))
+        )
+        label = t("export.round", lang, round=row.round)
+        lines.append(f"{cells}  {label}  {row.text}")
+    band_words = t("feedback.band_label", lang, band=format_band(band.min_s, band.max_s, lang))
+    lines.append(f"░ {band_words}")
+    return visible("\n".join(lines), multiline=True)
+
+
+def _md_round(dr: DebriefRound, lang: str, skip_step: str | None) -> list[str]:
+    r = dr.stored
+    out = [f"### {t('export.round', lang, round=r.round)}", ""]
+    before, verdict, after = measurement_parts(r, lang)
+    shown = f"**{md_escape(verdict)}**" if verdict is not None else ""
+    out += [md_escape(before) + shown + md_escape(after, line_start=False), ""]
+    coached = coach_items(r, lang)
+    if coached:
+        out += [f"- **{label}:** {md_escape(text)}" for label, text in coached]
+        out.append("")
+    if dr.feedback is None:
+        return out
+    timeline = visible(text_timeline(dr.feedback.timeline, lang))
+    fence = _md_fence(timeline)
+    out += [f"{fence}text", timeline, fence, ""]
+    fb = dr.feedback
+    out.append(f"- **{t('feedback.praise_heading', lang)}:** {md_escape(fb.praise)}")
+    if fb.next_step.strip() != skip_step:
+        out.append(f"- **{t('feedback.next_heading', lang)}:** {md_escape(fb.next_step)}")
+    if fb.level_note:
+        out.append(f"- **{t('feedback.level_heading', lang)}:** {md_escape(fb.level_note)}")
+    out.append("")
+    return out
+
+
 def render_markdown(d: Debrief) -> str:
+    """The handout as Markdown, in the HTML's order: who and what, the summary with every
+    round against the band, the rounds, the playbook materials."""
     lang = d.lang
     s = d.session
     out = [f"# {md_escape(t('export.title', lang, title=d.title))}", ""]
+    out += [f"- **{label}:** {md_escape(value)}" for label, value in people(d)]
+    out.append("")
     if d.action_step:
         out += [f"**{t('export.action_step', lang)}:** {md_escape(d.action_step)}", ""]
-    out.append(f"- **{t('export.date', lang)}:** {md_escape(d.date)}")
-    out.append(
-        f"- **{t('export.scenario', lang)}:** {md_escape(s.scenario)} ({md_escape(s.language)})"
-    )
-    if s.participant:
-        out.append(f"- **{t('export.participant', lang)}:** {md_escape(s.participant)}")
-    out.append("")
+    step = shown_next_step(d)
+    chart = chart_rows(d)
+    if d.summary is not None or step is not None:
+        out += [f"## {t('export.summary', lang)}", ""]
+        if step is not None:
+            out += [f"**{md_escape(step[0])}:** {md_escape(step[1])}", ""]
+        if chart is not None:
+            text = text_rounds_chart(*chart, lang)
+            fence = _md_fence(text)
+            out += [f"{fence}text", text, fence, ""]
+        if d.summary is not None:
+            trend, well = d.summary.trend_text, d.summary.went_well
+            out.append(f"- **{t('summary.trend_heading', lang)}:** {md_escape(trend)}")
+            out.append(f"- **{t('summary.well_heading', lang)}:** {md_escape(well)}")
+            out.append("")
     if s.notes and s.notes.strip():
         out += [f"## {t('export.notes', lang)}", ""]
         out += [f"> {line}".rstrip() for line in _md_block(s.notes)]
         out.append("")
+    out += [f"## {t('handout.rounds', lang)}", ""]
     if not d.rounds:
         out += [t("export.no_rounds", lang), ""]
+    skip = step[1].strip() if step is not None else None
     for dr in d.rounds:
-        r = dr.stored
-        out += [f"## {t('export.round', lang, round=r.round)}", ""]
-        verdict = "" if r.measured_s is None else f" — **{md_escape(_verdict_text(r, lang))}**"
-        out += [md_escape(measurement_line(r, lang)) + verdict, ""]
-        coached = coach_items(r, lang)
-        if coached:
-            out += [f"- **{label}:** {md_escape(text)}" for label, text in coached]
-            out.append("")
+        out += _md_round(dr, lang, skip)
         if dr.feedback is None:
             out += [t("export.unreadable", lang), ""]
-            continue
-        timeline = visible(text_timeline(dr.feedback.timeline, lang))
-        fence = _md_fence(timeline)
-        out += [f"{fence}text", timeline, fence, ""]
-        fb = dr.feedback
-        out.append(f"- **{t('feedback.praise_heading', lang)}:** {md_escape(fb.praise)}")
-        out.append(f"- **{t('feedback.next_heading', lang)}:** {md_escape(fb.next_step)}")
-        if fb.level_note:
-            out.append(f"- **{t('feedback.level_heading', lang)}:** {md_escape(fb.level_note)}")
-        out.append("")
-    if d.summary is not None:
-        out += [f"## {t('export.summary', lang)}", ""]
-        out.append(f"- **{t('summary.trend_heading', lang)}:** {md_escape(d.summary.trend_text)}")
-        out.append(f"- **{t('summary.well_heading', lang)}:** {md_escape(d.summary.went_well)}")
-        out.append(f"- **{t('summary.next_heading', lang)}:** {md_escape(d.summary.next_step)}")
+    materials = material_lines(d)
+    if materials:
+        out += [f"## {t('handout.materials', lang)}", ""]
+        out += [f"- {md_escape(line)}" for line in materials]
         out.append("")
     out.append(f"*{t('export.footer', lang)}*")
     return "\n".join(out) + "\n"
@@ -441,47 +622,62 @@ def render_markdown(d: Debrief) -> str:
 _CSS = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
+html { font-size: 15px; }
 body { margin: 0; background: #fff; color: #1d1d1f;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
-main { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .5rem; line-height: 1.25; }
-h2 { font-size: 1.15rem; margin: 0 0 .4rem; }
-.action-step { font-size: 1.05rem; border-left: 4px solid #2f6f4f; padding: .2rem 0 .2rem .8rem;
-  margin: .8rem 0; }
-.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 1rem; }
-.meta dt { font-weight: 600; } .meta dd { margin: 0; }
-.notes { background: #f6f6f2; border: 1px solid #deded6; border-radius: 6px; padding: .6rem .9rem;
-  margin: 0 0 1rem; white-space: pre-wrap; }
-section.round, section.summary { border-top: 1px solid #d0d0d0; padding: 1rem 0 .6rem;
+  font: 1rem/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+main { max-width: 50rem; margin: 2rem auto; padding: 0 1.25rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .4rem; line-height: 1.2; }
+h2 { font-size: 1.1rem; margin: 0 0 .3rem; }
+h3 { font-size: 1rem; margin: 0; }
+.meta { display: flex; flex-wrap: wrap; gap: .1rem 1.6rem; margin: 0 0 .5rem; }
+.meta div { display: flex; gap: .4rem; } .meta dt { font-weight: 600; } .meta dd { margin: 0; }
+.action-step { border-left: 4px solid #2f6f4f; padding: .1rem 0 .1rem .7rem; margin: .4rem 0; }
+.next-step { font-size: 1.05rem; background: #eef6f0; border: 1px solid #9cc7aa;
+  border-radius: 6px; padding: .4rem .7rem; margin: .3rem 0 .4rem; }
+.notes { background: #f6f6f2; border: 1px solid #deded6; border-radius: 6px; padding: .4rem .7rem;
+  margin: 0 0 .5rem; white-space: pre-wrap; }
+section { border-top: 1px solid #d0d0d0; padding: .5rem 0 .3rem;
   break-inside: avoid; page-break-inside: avoid; }
-.measure { margin: 0 0 .5rem; }
-.verdict { display: inline-block; padding: 0 .45rem; border-radius: 4px; font-weight: 600;
+.round-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: .2rem 1rem; }
+.measure { margin: 0; }
+.verdict { display: inline-block; padding: 0 .4rem; border-radius: 4px; font-weight: 600;
   border: 1px solid currentColor; }
 .verdict-on_target { color: #1f6b3d; } .verdict-too_short, .verdict-too_long { color: #8a4b00; }
 .verdict-no_measurement { color: #555; }
-figure { margin: .3rem 0 .6rem; } figure svg { width: 100%; height: auto; display: block; }
-figcaption { font-size: .85rem; color: #444; }
-.fb dt { font-weight: 600; margin-top: .3rem; } .fb dd { margin: 0 0 .2rem; }
-footer { color: #555; font-size: .8rem; margin: 1.5rem 0 2rem; }
-svg text { font-family: inherit; font-size: 12px; fill: #1d1d1f; }
+figure { margin: .2rem 0 .3rem; } figure svg { width: 100%; height: auto; display: block; }
+figcaption, .scale-note { font-size: .9rem; color: #444; margin: 0; }
+dl.fb { display: grid; grid-template-columns: 1fr 1fr; gap: .1rem 1.2rem; margin: 0; }
+dl.fb div { margin: 0; } dl.fb dt { font-weight: 600; } dl.fb dd { margin: 0; }
+dl.coach { display: flex; flex-wrap: wrap; gap: 0 1.2rem; margin: 0 0 .2rem; }
+dl.coach div { display: flex; gap: .4rem; } dl.coach dt { font-weight: 600; }
+dl.coach dd { margin: 0; }
+ul.materials { margin: .1rem 0 0; padding-left: 1.2rem; }
+footer { color: #555; font-size: .75rem; margin: .6rem 0 2rem; }
+svg text { font-family: inherit; font-size: 13px; fill: #1d1d1f; }
 svg .band { fill: #cfe8d6; stroke: #2f6f4f; stroke-dasharray: 4 3; }
 svg .speech { fill: #3b5b8c; } svg .cue { fill: #9aa7b8; }
 svg .pause { fill: #f4d58d; stroke: #8a6d1d; }
+svg .bar-on_target { fill: #2f8f57; } svg .bar-too_short, svg .bar-too_long { fill: #d08a2c; }
 svg .heard { fill: #8d8d8d; } svg .target { stroke: #2f6f4f; stroke-width: 2; }
-svg .axis { stroke: #777; stroke-width: 1; } svg .tick { font-size: 10px; fill: #555; }
+svg .axis { stroke: #777; stroke-width: 1; } svg .tick { font-size: 11px; fill: #555; }
+svg .none { fill: #555; font-style: italic; }
+svg .value { font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px;
+  stroke-linejoin: round; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-@page { size: A4; margin: 16mm 14mm; }
+@page { size: A4; margin: 10mm 12mm; }
 @media print {
-  body { font-size: 11pt; }
+  html { font-size: 8.5pt; }
+  body { line-height: 1.25; }
   main { max-width: none; margin: 0; padding: 0; }
-  h1 { font-size: 18pt; } h2 { font-size: 13pt; break-after: avoid; page-break-after: avoid; }
-  footer { margin-bottom: 0; }
+  footer { margin: .3rem 0 0; }
 }
 """.strip()
 
-SVG_WIDTH = 640
+SVG_WIDTH = 800
 SVG_LEFT = 12
 SVG_RIGHT = 12
+CHART_LABEL_W = 90
+"""The rounds chart's left column, for "Round 1"."""
 
 
 def _e(text: str) -> str:
@@ -506,25 +702,112 @@ def timeline_description(timeline: Timeline, lang: str) -> str:
     return f"{phases} ({band})"
 
 
-def svg_timeline(timeline: Timeline, lang: str, caption: str) -> str:
-    """The round as an inline SVG: phases in seconds, the target band shaded behind the pause."""
-    starts = [p.start_s for p in timeline.phases] + [a for a, _ in timeline.speech_s]
-    ends = [p.end_s for p in timeline.phases] + [b for _, b in timeline.speech_s]
-    if timeline.band_end_s is not None:
-        ends.append(timeline.band_end_s)
+def timeline_view(timelines: list[Timeline]) -> tuple[float, float] | None:
+    """Whole seconds from before the first sound to after the last (or the band's end) of all
+    ``timelines``: one scale for every round of a handout, so rounds can be compared."""
+    starts = [p.start_s for tl in timelines for p in tl.phases]
+    starts += [a for tl in timelines for a, _ in tl.speech_s]
+    ends = [p.end_s for tl in timelines for p in tl.phases]
+    ends += [b for tl in timelines for _, b in tl.speech_s]
+    ends += [tl.band_end_s for tl in timelines if tl.band_end_s is not None]
     if not starts:
-        return ""
+        return None
     view_start = max(0.0, math.floor(min(starts) - 0.5))
-    view_end = max(view_start + 1.0, math.ceil(max(ends) + 0.3))
+    return view_start, max(view_start + 1.0, math.ceil(max(ends) + 0.3))
+
+
+def _svg_axis(
+    x: Callable[[float], float], view: tuple[float, float], axis_y: float, left: float, lang: str
+) -> list[str]:
+    """A seconds axis under a drawing: a line with a tick and number every 1, 2 or 5 s."""
+    view_start, view_end = view
+    span = view_end - view_start
+    items = [
+        f'<line class="axis" x1="{_num(left)}" y1="{axis_y}" x2="{SVG_WIDTH - SVG_RIGHT}" '
+        f'y2="{axis_y}"/>'
+    ]
+    step = 1 if span <= 12 else 2 if span <= 24 else 5 * math.ceil(span / 60)
+    tick = math.ceil(view_start / step) * step
+    while tick <= view_end + 1e-9:
+        tx = x(tick)
+        items.append(
+            f'<line class="axis" x1="{_num(tx)}" y1="{axis_y}" x2="{_num(tx)}" y2="{axis_y + 4}"/>'
+        )
+        items.append(
+            f'<text class="tick" x="{_num(tx)}" y="{axis_y + 15}" text-anchor="middle">'
+            f"{_e(format_number(tick, lang, 0))}</text>"
+        )
+        tick += step
+    return items
+
+
+def svg_rounds_chart(band: Band, rows: list[ChartRow], lang: str, caption: str) -> str:
+    """Every round's measured phase as a bar from 0 s, all on one axis, over the band."""
+    view = (0.0, chart_end_s(band, rows))
+    left = SVG_LEFT + CHART_LABEL_W
+    inner = SVG_WIDTH - SVG_RIGHT - left
+
+    def x(sec: float) -> float:
+        return left + sec / view[1] * inner
+
+    row_h, bar_h, top = 24, 16, 6
+    axis_y = top + row_h * len(rows) + 4
+    items = [
+        f'<rect class="band" x="{_num(x(band.min_s))}" y="{top - 4}" '
+        f'width="{_num(x(band.max_s) - x(band.min_s))}" height="{axis_y - top + 4}"/>'
+    ]
+    for i, row in enumerate(rows):
+        y = top + i * row_h
+        label = t("export.round", lang, round=row.round)
+        items.append(f'<text x="{SVG_LEFT}" y="{y + bar_h - 3}">{_e(label)}</text>')
+        if row.measured_s is None:
+            items.append(
+                f'<text class="none" x="{_num(left + 4)}" y="{y + bar_h - 3}">{_e(row.text)}</text>'
+            )
+            continue
+        end = x(row.measured_s)
+        items.append(
+            f'<rect class="bar-{row.verdict}" x="{_num(left)}" y="{y}" '
+            f'width="{_num(max(end - left, 1.0))}" height="{bar_h}"/>'
+        )
+        # The value beside the bar's end: to its right, or inside it near the axis' end.
+        inside = end > SVG_WIDTH - SVG_RIGHT - 170
+        anchor, tx = ("end", end - 6) if inside else ("start", end + 6)
+        items.append(
+            f'<text class="value" x="{_num(tx)}" y="{y + bar_h - 3}" text-anchor="{anchor}">'
+            f"{_e(row.text)}</text>"
+        )
+    tx = x(band.target_s)
+    items.append(
+        f'<line class="target" x1="{_num(tx)}" y1="{top - 4}" x2="{_num(tx)}" y2="{axis_y}"/>'
+    )
+    items += _svg_axis(x, view, axis_y, left, lang)
+    return (
+        f'<svg class="chart" viewBox="0 0 {SVG_WIDTH} {axis_y + 18}" role="img" '
+        f'aria-label="{_e(caption)}"><title>{_e(caption)}</title>' + "".join(items) + "</svg>"
+    )
+
+
+def svg_timeline(
+    timeline: Timeline, lang: str, caption: str, view: tuple[float, float] | None = None
+) -> str:
+    """The round as an inline SVG: phases in seconds, the target band shaded behind the pause.
+
+    ``view`` is the stretch of seconds drawn (see `timeline_view`); by default the round's own.
+    """
+    view = view or timeline_view([timeline])
+    if view is None:
+        return ""
+    view_start, view_end = view
     span = view_end - view_start
     inner = SVG_WIDTH - SVG_LEFT - SVG_RIGHT
 
     def x(sec: float) -> float:
         return SVG_LEFT + (sec - view_start) / span * inner
 
-    bar_y, bar_h = 40, 26
-    axis_y = bar_y + bar_h + 10
-    height = axis_y + 20
+    bar_y, bar_h = 30, 16
+    axis_y = bar_y + bar_h + 6
+    height = axis_y + 17
     items: list[str] = []
     band_label = t(
         "feedback.band_label",
@@ -551,7 +834,7 @@ def svg_timeline(timeline: Timeline, lang: str, caption: str) -> str:
             )
             label = f"{p.label} {value}" if p.measured else p.label
             # The measured phase's label sits on its own row, so neighbours never overlap it.
-            row_y, weight = (bar_y - 26, ' font-weight="600"') if p.measured else (bar_y - 10, "")
+            row_y, weight = (bar_y - 18, ' font-weight="600"') if p.measured else (bar_y - 5, "")
             items.append(
                 f'<text x="{_num(x0 + w / 2)}" y="{row_y}" text-anchor="middle"{weight}>'
                 f"{_e(label)}</text>"
@@ -568,22 +851,7 @@ def svg_timeline(timeline: Timeline, lang: str, caption: str) -> str:
             f'<line class="target" x1="{_num(tx)}" y1="{bar_y - 6}" x2="{_num(tx)}" '
             f'y2="{bar_y + bar_h + 6}"/>'
         )
-    items.append(
-        f'<line class="axis" x1="{SVG_LEFT}" y1="{axis_y}" x2="{SVG_WIDTH - SVG_RIGHT}" '
-        f'y2="{axis_y}"/>'
-    )
-    step = 1 if span <= 12 else 2 if span <= 24 else 5 * math.ceil(span / 60)
-    tick = math.ceil(view_start / step) * step
-    while tick <= view_end + 1e-9:
-        tx = x(tick)
-        items.append(
-            f'<line class="axis" x1="{_num(tx)}" y1="{axis_y}" x2="{_num(tx)}" y2="{axis_y + 4}"/>'
-        )
-        items.append(
-            f'<text class="tick" x="{_num(tx)}" y="{axis_y + 15}" text-anchor="middle">'
-            f"{_e(format_number(tick, lang, 0))}</text>"
-        )
-        tick += step
+    items += _svg_axis(x, view, axis_y, SVG_LEFT, lang)
     return (
         f'<svg viewBox="0 0 {SVG_WIDTH} {height}" '
         f'role="img" aria-label="{_e(caption)}">'
@@ -591,74 +859,114 @@ def svg_timeline(timeline: Timeline, lang: str, caption: str) -> str:
     )
 
 
+def _html_dl(items: list[tuple[str, str]], cls: str) -> list[str]:
+    out = [f'<dl class="{cls}">']
+    out += [f"<div><dt>{_e(label)}</dt><dd>{_e(text)}</dd></div>" for label, text in items]
+    return [*out, "</dl>"]
+
+
+def _html_summary(d: Debrief) -> list[str]:
+    lang = d.lang
+    step = shown_next_step(d)
+    chart = chart_rows(d)
+    if d.summary is None and step is None:
+        return []
+    body = ['<section class="summary" id="summary">', f"<h2>{_e(t('export.summary', lang))}</h2>"]
+    if step is not None:
+        body.append(f'<p class="next-step"><strong>{_e(step[0])}:</strong> {_e(step[1])}</p>')
+    if chart is not None:
+        band, rows = chart
+        caption = t(
+            "handout.chart_caption",
+            lang,
+            band=format_band(band.min_s, band.max_s, lang),
+            target=format_seconds(band.target_s, lang),
+        )
+        svg = svg_rounds_chart(band, rows, lang, caption)
+        body.append(f"<figure>{svg}<figcaption>{_e(caption)}</figcaption></figure>")
+    if d.summary is not None:
+        body += _html_dl(
+            [
+                (t("summary.trend_heading", lang), d.summary.trend_text),
+                (t("summary.well_heading", lang), d.summary.went_well),
+            ],
+            "fb",
+        )
+    return [*body, "</section>"]
+
+
+def _html_round(
+    dr: DebriefRound, lang: str, view: tuple[float, float] | None, skip_step: str | None
+) -> list[str]:
+    r = dr.stored
+    body = [f'<section class="round" id="round-{r.round}">', '<div class="round-head">']
+    body.append(f"<h3>{_e(t('export.round', lang, round=r.round))}</h3>")
+    before, verdict, after = measurement_parts(r, lang)
+    if verdict is not None:
+        code = r.verdict if r.verdict in {v.value for v in Verdict} else "no_measurement"
+        verdict_html = f'<span class="verdict verdict-{code}">{_e(verdict)}</span>'
+    else:
+        verdict_html = ""
+    body += [f'<p class="measure">{_e(before)}{verdict_html}{_e(after)}</p>', "</div>"]
+    coached = coach_items(r, lang)
+    if coached:
+        body += _html_dl(coached, "coach")
+    if dr.feedback is None:
+        return [*body, f"<p>{_e(t('export.unreadable', lang))}</p>", "</section>"]
+    fb = dr.feedback
+    caption = timeline_description(fb.timeline, lang)
+    svg = svg_timeline(fb.timeline, lang, caption, view)
+    if svg:
+        body.append(f"<figure>{svg}</figure>")
+    else:
+        body.append(f"<p>{_e(t('feedback.no_timeline', lang))}</p>")
+    items = [(t("feedback.praise_heading", lang), fb.praise)]
+    if fb.next_step.strip() != skip_step:
+        items.append((t("feedback.next_heading", lang), fb.next_step))
+    if fb.level_note:
+        items.append((t("feedback.level_heading", lang), fb.level_note))
+    return [*body, *_html_dl(items, "fb"), "</section>"]
+
+
 def render_html(d: Debrief) -> str:
+    """The handout: one A4 page for a three-round session.
+
+    First who and what (teacher, coach, date, the action step), then the summary: the step
+    the teacher and coach agreed and every round's measurement against the band on one axis.
+    Then the rounds, their timelines all on one scale, and the scenario's playbook materials.
+    """
     lang = d.lang
     s = d.session
     title = t("export.title", lang, title=d.title)
     body: list[str] = ["<main>", "<header>", f"<h1>{_e(title)}</h1>"]
+    body += _html_dl(people(d), "meta")
     if d.action_step:
         body.append(
             f'<p class="action-step"><strong>{_e(t("export.action_step", lang))}:</strong> '
             f"{_e(d.action_step)}</p>"
         )
-    meta = [
-        (t("export.date", lang), d.date),
-        (t("export.scenario", lang), f"{s.scenario} ({s.language})"),
-    ]
-    if s.participant:
-        meta.append((t("export.participant", lang), s.participant))
-    body.append('<dl class="meta">')
-    body += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta]
-    body += ["</dl>", "</header>"]
+    body.append("</header>")
+    body += _html_summary(d)
     if s.notes and s.notes.strip():
-        body.append(f"<h2>{_e(t('export.notes', lang))}</h2>")
-        body.append(f'<div class="notes">{_e(s.notes.strip())}</div>')
+        body.append(f'<div class="notes"><strong>{_e(t("export.notes", lang))}:</strong> ')
+        body[-1] += f"{_e(s.notes.strip())}</div>"
     if not d.rounds:
         body.append(f"<p>{_e(t('export.no_rounds', lang))}</p>")
+    timelines = [dr.feedback.timeline for dr in d.rounds if dr.feedback is not None]
+    view = timeline_view(timelines)
+    if view is not None:
+        body.append(f'<p class="scale-note">{_e(t("handout.timelines_note", lang))}</p>')
+    step = shown_next_step(d)
+    skip = step[1].strip() if step is not None else None
     for dr in d.rounds:
-        r = dr.stored
-        body.append(f'<section class="round" id="round-{r.round}">')
-        body.append(f"<h2>{_e(t('export.round', lang, round=r.round))}</h2>")
-        badge = ""
-        if r.measured_s is not None:
-            verdict = r.verdict if r.verdict in {v.value for v in Verdict} else "no_measurement"
-            badge = f' <span class="verdict verdict-{verdict}">{_e(_verdict_text(r, lang))}</span>'
-        body.append(f'<p class="measure">{_e(measurement_line(r, lang))}{badge}</p>')
-        coached = coach_items(r, lang)
-        if coached:
-            body.append('<dl class="fb coach">')
-            body += [f"<dt>{_e(label)}</dt><dd>{_e(text)}</dd>" for label, text in coached]
-            body.append("</dl>")
-        if dr.feedback is None:
-            body += [f"<p>{_e(t('export.unreadable', lang))}</p>", "</section>"]
-            continue
-        caption = timeline_description(dr.feedback.timeline, lang)
-        svg = svg_timeline(dr.feedback.timeline, lang, caption)
-        if svg:
-            axis = t("export.axis", lang)
-            body.append(f"<figure>{svg}<figcaption>{_e(axis)}</figcaption></figure>")
-        else:
-            body.append(f"<p>{_e(t('feedback.no_timeline', lang))}</p>")
-        body.append('<dl class="fb">')
-        body.append(f"<dt>{_e(t('feedback.praise_heading', lang))}</dt>")
-        body.append(f"<dd>{_e(dr.feedback.praise)}</dd>")
-        body.append(f"<dt>{_e(t('feedback.next_heading', lang))}</dt>")
-        body.append(f"<dd>{_e(dr.feedback.next_step)}</dd>")
-        if dr.feedback.level_note:
-            body.append(f"<dt>{_e(t('feedback.level_heading', lang))}</dt>")
-            body.append(f"<dd>{_e(dr.feedback.level_note)}</dd>")
-        body += ["</dl>", "</section>"]
-    if d.summary is not None:
-        body.append('<section class="summary">')
-        body.append(f"<h2>{_e(t('export.summary', lang))}</h2>")
-        body.append('<dl class="fb">')
-        for key, text in (
-            ("summary.trend_heading", d.summary.trend_text),
-            ("summary.well_heading", d.summary.went_well),
-            ("summary.next_heading", d.summary.next_step),
-        ):
-            body.append(f"<dt>{_e(t(key, lang))}</dt><dd>{_e(text)}</dd>")
-        body += ["</dl>", "</section>"]
+        body += _html_round(dr, lang, view, skip)
+    materials = material_lines(d)
+    if materials:
+        body.append('<section class="materials" id="materials">')
+        body.append(f"<h2>{_e(t('handout.materials', lang))}</h2>")
+        body.append('<ul class="materials">')
+        body += [f"<li>{_e(line)}</li>" for line in materials]
+        body += ["</ul>", "</section>"]
     body += [f"<footer>{_e(t('export.footer', lang))}</footer>", "</main>"]
     return html_page(lang, title, _CSS, body)
 
@@ -727,6 +1035,9 @@ def render_csv(session: StoredSession) -> str:
                     r.perceived_s,
                     r.coach_note,
                     ";".join(r.marks) or None,
+                    r.reflection,
+                    r.own_line,
+                    r.own_name,
                 )
             ]
         )

@@ -30,7 +30,7 @@ from simulator.files import FileProblemError, make_private_folder
 from simulator.i18n import t
 from simulator.text import shortened
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 2.0
 LOW_SPACE_BYTES = 256 * 1024
 FILE_MODE = 0o600
@@ -87,6 +87,12 @@ class StoredRound:
     coach_note: str | None = None
     marks: tuple[str, ...] = ()
     """What the coach ticked as heard, as codes (see ``COACH_MARKS``)."""
+    reflection: str | None = None
+    """Version 4: the teacher's answer to "What did you notice?", before seeing the measurement."""
+    own_line: str | None = None
+    """Version 4: the teacher's own question (or line) this round prompted, when they typed one."""
+    own_name: str | None = None
+    """Version 4: the student's name from the teacher's own class, when they typed one."""
 
 
 COACH_MARKS: tuple[str, ...] = (
@@ -106,10 +112,20 @@ class RoundCoaching:
     perceived_s: float | None = None
     note: str | None = None
     marks: tuple[str, ...] = ()
+    reflection: str | None = None
+    """What the teacher noticed, typed before the measurement was shown (any mode)."""
 
     @property
     def empty(self) -> bool:
-        return self.perceived_s is None and not self.note and not self.marks
+        return self.perceived_s is None and not self.note and not self.marks and not self.reflection
+
+
+@dataclass(frozen=True, slots=True)
+class OwnPrompt:
+    """The teacher's own words for a round: their question (or line) and/or a student's name."""
+
+    line: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +271,9 @@ def _round_from_row(r: Sequence[object]) -> StoredRound:
         perceived_s=_opt_time(r[22]),
         coach_note=_opt_text(r[23]),
         marks=_marks(r[24] if isinstance(r[24], str) else None),
+        reflection=_opt_text(r[25]),
+        own_line=_opt_text(r[26]),
+        own_name=_opt_text(r[27]),
     )
 
 
@@ -279,7 +298,7 @@ ROUND_COLUMNS = (
     " name_start_s, span_start_s, span_end_s, shape, target_s, min_s, max_s,"
     " segments_json, warnings_json, audio_s, created_at,"
     " peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction,"
-    " perceived_s, coach_note, marks_json"
+    " perceived_s, coach_note, marks_json, reflection, own_line, own_name"
 )
 
 
@@ -360,6 +379,16 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE rounds ADD COLUMN marks_json TEXT")
 
 
+def _v4(conn: sqlite3.Connection) -> None:
+    """Version 4: the teacher's reflection and own words (question, student's name) per round."""
+    for column in ("reflection", "own_line", "own_name"):
+        conn.execute(f"ALTER TABLE rounds ADD COLUMN {column} TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
+"""``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``."""
+
+
 MASTERCLASS_TABLES = (
     """CREATE TABLE IF NOT EXISTS masterclasses (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -386,10 +415,6 @@ def _masterclass_tables_exist(conn: sqlite3.Connection) -> bool:
         " AND name IN ('masterclasses', 'masterclass_turns')"
     ).fetchone()[0]
     return bool(found == 2)
-
-
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
-"""``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``."""
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
@@ -427,6 +452,7 @@ def stored_round(
     *,
     created_at: str,
     coaching: RoundCoaching | None = None,
+    own: OwnPrompt | None = None,
 ) -> StoredRound:
     """A measured round as the history keeps it (values rounded as stored)."""
     sps = m.shape is Shape.SPEECH_PAUSE_SPEECH
@@ -456,6 +482,9 @@ def stored_round(
         perceived_s=_opt(c.perceived_s),
         coach_note=c.note or None,
         marks=c.marks,
+        reflection=c.reflection or None,
+        own_line=own.line if own else None,
+        own_name=own.name if own else None,
     )
 
 
@@ -469,6 +498,7 @@ def session_snapshot(
     coaching: Mapping[int, RoundCoaching] | None = None,
     participant: str | None = None,
     notes: str | None = None,
+    own: Mapping[int, OwnPrompt] | None = None,
 ) -> StoredSession:
     """A session as the history would return it, built from the rounds held in memory.
 
@@ -476,6 +506,7 @@ def session_snapshot(
     cannot be written.
     """
     coaching = coaching or {}
+    own = own or {}
     return StoredSession(
         session_id,
         scenario,
@@ -484,7 +515,7 @@ def session_snapshot(
         participant,
         notes,
         tuple(
-            stored_round(i, m, created_at=started_at, coaching=coaching.get(i))
+            stored_round(i, m, created_at=started_at, coaching=coaching.get(i), own=own.get(i))
             for i, m in enumerate(results, start=1)
         ),
     )
@@ -683,18 +714,21 @@ class HistoryStore:
         *,
         created_at: str | None = None,
         coaching: RoundCoaching | None = None,
+        own: OwnPrompt | None = None,
     ) -> None:
         """Write one round in its own transaction; a redone round replaces the earlier one."""
-        r = stored_round(round_number, m, created_at=created_at or utc_now_iso(), coaching=coaching)
+        r = stored_round(
+            round_number, m, created_at=created_at or utc_now_iso(), coaching=coaching, own=own
+        )
         with self._transaction(write=True) as conn:
             conn.execute(
                 """INSERT OR REPLACE INTO rounds (session_id, round, pause_s, measured_s, verdict,
                     reason, question_end_s, name_start_s, span_start_s, span_end_s, shape,
                     target_s, min_s, max_s, segments_json, warnings_json, audio_s, created_at,
                     peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction,
-                    perceived_s, coach_note, marks_json)
+                    perceived_s, coach_note, marks_json, reflection, own_line, own_name)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                    ?, ?, ?)""",
+                    ?, ?, ?, ?, ?, ?)""",
                 (
                     session_id,
                     r.round,
@@ -721,24 +755,29 @@ class HistoryStore:
                     r.perceived_s,
                     r.coach_note,
                     _marks_json(r.marks),
+                    r.reflection,
+                    r.own_line,
+                    r.own_name,
                 ),
             )
 
     def update_round_coaching(
         self, session_id: int, round_number: int, coaching: RoundCoaching
     ) -> bool:
-        """Set a saved round's perceived pause, coach note and marks, in its own transaction.
+        """Set a saved round's perceived pause, coach note, marks and the teacher's reflection,
+        in its own transaction.
 
-        Replaces all three; returns ``False`` when there is no such round.
+        Replaces all four; returns ``False`` when there is no such round.
         """
         with self._transaction(write=True) as conn:
             cur = conn.execute(
-                "UPDATE rounds SET perceived_s = ?, coach_note = ?, marks_json = ?"
+                "UPDATE rounds SET perceived_s = ?, coach_note = ?, marks_json = ?, reflection = ?"
                 " WHERE session_id = ? AND round = ?",
                 (
                     _opt(coaching.perceived_s),
                     coaching.note or None,
                     _marks_json(coaching.marks),
+                    coaching.reflection or None,
                     session_id,
                     round_number,
                 ),
@@ -875,12 +914,15 @@ class SessionRecorder:
     masterclass: MasterclassLog | None = None
     """Set when the session is a participant's turn in a masterclass (``position`` from 1)."""
     position: int = 0
-    pending: dict[int, tuple[RoundMeasurement, str]] = field(default_factory=dict)
+    pending: dict[int, tuple[RoundMeasurement, str, OwnPrompt | None]] = field(default_factory=dict)
     pending_coaching: dict[int, RoundCoaching] = field(default_factory=dict)
     """Coach mode input not saved yet, by round; written after the round itself."""
 
-    def record(self, round_number: int, m: RoundMeasurement) -> HistoryError | None:
-        self.pending[round_number] = (m, utc_now_iso())
+    def record(
+        self, round_number: int, m: RoundMeasurement, own: OwnPrompt | None = None
+    ) -> HistoryError | None:
+        """Keep and save a finished round (with the teacher's own words when it prompted them)."""
+        self.pending[round_number] = (m, utc_now_iso(), own)
         self.pending_coaching.pop(round_number, None)  # a redone round starts without notes
         return self.flush()
 
@@ -903,8 +945,8 @@ class SessionRecorder:
                     turn=turn,
                 )
             for number in sorted(self.pending):
-                m, created_at = self.pending[number]
-                self.store.save_round(self.session_id, number, m, created_at=created_at)
+                m, created_at, own = self.pending[number]
+                self.store.save_round(self.session_id, number, m, created_at=created_at, own=own)
                 del self.pending[number]
             for number in sorted(self.pending_coaching):
                 self.store.update_round_coaching(

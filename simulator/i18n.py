@@ -117,6 +117,15 @@ def resolve_language(explicit: str | None, environ: Mapping[str, str] | None = N
     return DEFAULT_LANGUAGE
 
 
+def language_choice(choice: str | None, lang: str) -> str:
+    """How the language setting reads in ``lang``: ``Nederlands``, ``English``, or "as on this
+    computer" with the computer's language named in itself. Home and Settings both use this."""
+    if choice in LANGUAGES:
+        return t(f"settings.language_{choice}", lang)
+    system = resolve_language(None)
+    return t("settings.language_system", lang, language=t("app.language_name", system))
+
+
 def format_number(value: float, lang: str, decimals: int = 1) -> str:
     text = f"{value:.{decimals}f}"
     return text.replace(".", ",") if lang == "nl" else text

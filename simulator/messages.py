@@ -34,9 +34,13 @@ class MicCheckUpdate(Message):
         warnings: tuple[str, ...],
         sample_rate_hz: int | None,
         ok: bool,
+        *,
+        waiting: bool = False,
     ) -> None:
         super().__init__()
         self.ok = ok
+        self.waiting = waiting
+        """No voice heard yet: the check says what to do, nothing alarming."""
         self.level_dbfs = level_dbfs
         self.noise_floor_dbfs = noise_floor_dbfs
         self.warnings = warnings

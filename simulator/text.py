@@ -112,3 +112,29 @@ def shortened(text: str, max_chars: int = 40) -> str:
     """:func:`visible`, cut to ``max_chars`` with an ellipsis: for echoing a bad argument."""
     shown = visible(text)
     return shown if len(shown) <= max_chars else shown[: max_chars - 1] + "…"
+
+
+class TypedTextError(ValueError):
+    """A line typed by a teacher that cannot be kept: ``reason`` is ``too_long`` or ``unsafe``,
+    ``params`` fill the message (``max``, ``length``; ``code``, ``name``)."""
+
+    def __init__(self, reason: str, **params: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params
+
+
+def typed_text(text: str, max_chars: int) -> str:
+    """A line typed (or pasted) into the app, made safe to keep, show and export.
+
+    Runs of white space become one space and the ends are trimmed; a text longer than
+    ``max_chars`` or holding an unsafe character (a pasted escape sequence, a bidi override)
+    raises ``TypedTextError`` so the teacher can fix it, instead of it being kept in secret.
+    """
+    unsafe = find_unsafe(text, allowed=LAYOUT | {"\r"})
+    if unsafe is not None:
+        raise TypedTextError("unsafe", code=unsafe.code, name=unsafe.name)
+    clean = " ".join(text.split())
+    if len(clean) > max_chars:
+        raise TypedTextError("too_long", max=max_chars, length=len(clean))
+    return clean

@@ -10,30 +10,22 @@ from typing import Any
 
 from simulator.audio.pattern import Band, Pattern, Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
-from simulator.i18n import resolve_language, t
+from simulator.commands import ui_language
+from simulator.i18n import DEFAULT_LANGUAGE, format_band, format_seconds, t
 from simulator.text import shortened, visible, visible_values
 
-REASON_TEXT = {
-    "no_speech": "no speech heard",
-    "one_utterance": "only one utterance heard (no pause between two parts)",
-    "name_first": "the name came before the question (a short utterance followed by a long one)",
-    "no_pause": "no pause between the question and the name",
-    "too_quiet": "the input is too quiet",
-    "clipped": "the input is clipped (too loud)",
-    "no_response": "no speech after the cue",
-}
-
 LABELS = {
-    Shape.SPEECH_PAUSE_SPEECH: ("pause", "question end", "name start"),
-    Shape.CUE_PAUSE_SPEECH: ("pause", "cue end", "response start"),
-    Shape.TIMED_TURN: ("turn", "turn start", "turn end"),
+    Shape.SPEECH_PAUSE_SPEECH: ("pause", "question_end", "name_start"),
+    Shape.CUE_PAUSE_SPEECH: ("pause", "cue_end_label", "response_start"),
+    Shape.TIMED_TURN: ("turn", "turn_start", "turn_end"),
 }
+"""What is measured and where it starts and ends, as ``cli.analyze.*`` catalog keys."""
 
 
 MAX_SECONDS = 3600.0
 
 
-def seconds(text: str) -> float:
+def seconds(text: str, lang: str = DEFAULT_LANGUAGE) -> float:
     """A number of seconds on the command line: ASCII digits, finite, 0 to an hour.
 
     ``float()`` alone would take ``nan``, ``inf``, ``1e999`` and digits of other scripts.
@@ -44,43 +36,37 @@ def seconds(text: str) -> float:
             raise ValueError(value)
         number = float(value)
     except ValueError:
-        message = f"'{shortened(text)}' is not a number of seconds"
+        message = t("cli.analyze.not_seconds", lang, value=shortened(text))
         raise argparse.ArgumentTypeError(message) from None
     if not 0.0 <= number <= MAX_SECONDS:  # also false for nan; inf is above the hour
         raise argparse.ArgumentTypeError(
-            f"{shortened(text)} s is out of range; use 0 to {MAX_SECONDS:g} seconds"
+            t("cli.analyze.out_of_range", lang, value=shortened(text), max=f"{MAX_SECONDS:g}")
         )
     return number
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", type=Path, help="WAV recordings")
-    parser.add_argument("--json", action="store_true", help="one JSON object per file and line")
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
+    def in_seconds(text: str) -> float:
+        return seconds(text, lang)
+
+    in_seconds.__name__ = "seconds"  # argparse names the type in its fallback message
+
+    def h(key: str) -> str:
+        return t(f"cli.analyze.{key}", lang)
+
     parser.add_argument(
-        "--target", type=seconds, metavar="S", help="target pause in seconds (default 3.0)"
+        "files", nargs="+", metavar=t("cli.file_metavar", lang), type=Path, help=h("files")
     )
+    parser.add_argument("--json", action="store_true", help=h("json"))
+    parser.add_argument("--target", type=in_seconds, metavar="S", help=h("target"))
     parser.add_argument(
-        "--band",
-        type=seconds,
-        nargs=2,
-        metavar=("MIN_S", "MAX_S"),
-        help="the on-target band in seconds (default 2.5 4.0, or around --target)",
+        "--band", type=in_seconds, nargs=2, metavar=("MIN_S", "MAX_S"), help=h("band")
     )
-    parser.add_argument(
-        "--scenario",
-        metavar="ID",
-        help="measure the pattern of this scenario (see `coach-sim scenarios`)",
-    )
-    parser.add_argument(
-        "--cue-end",
-        type=seconds,
-        default=0.0,
-        metavar="S",
-        help="for cue patterns: where the cue ends in the recording (default 0)",
-    )
+    parser.add_argument("--scenario", metavar="ID", help=h("scenario"))
+    parser.add_argument("--cue-end", type=in_seconds, default=0.0, metavar="S", help=h("cue_end"))
 
 
-def _pattern(args: argparse.Namespace) -> Pattern:
+def _pattern(args: argparse.Namespace, lang: str) -> Pattern:
     pattern = question_pause_name()
     if args.scenario:
         from simulator.scenarios.library import load_library
@@ -91,9 +77,14 @@ def _pattern(args: argparse.Namespace) -> Pattern:
             matches = [s for s in library.scenarios if s.id == args.scenario]
             scenario = matches[0] if matches else None
         if scenario is None:
-            known = ", ".join(sorted({s.id for s in library.scenarios})) or "none"
+            known = ", ".join(sorted({s.id for s in library.scenarios}))
             raise SystemExit(
-                f"coach-sim analyze: no scenario with id '{args.scenario}' (known: {known})"
+                t(
+                    "cli.analyze.unknown_scenario",
+                    lang,
+                    id=shortened(args.scenario),
+                    known=known or t("cli.app.none", lang),
+                )
             )
         pattern = scenario.pattern
     band = pattern.band
@@ -107,12 +98,31 @@ def _pattern(args: argparse.Namespace) -> Pattern:
         else:
             lo, hi = band.min_s, band.max_s
         if target <= 0:
-            raise SystemExit("coach-sim analyze: --target must be a positive number of seconds")
+            raise SystemExit(t("cli.analyze.target_positive", lang))
         try:
             pattern = pattern.with_band(Band(target_s=target, min_s=lo, max_s=hi))
-        except ValueError as exc:
-            raise SystemExit(f"coach-sim analyze: {exc}") from None
+        except ValueError:
+            raise SystemExit(_band_problem(lo, hi, target, lang)) from None
     return pattern
+
+
+def _band_problem(min_s: float, max_s: float, target_s: float, lang: str) -> str:
+    """Why ``--band``/``--target`` make no band (the conditions ``Band`` checks)."""
+    if not max_s > 0:
+        return t("cli.analyze.band_not_positive", lang)
+    if min_s > max_s:
+        return t(
+            "cli.analyze.band_min_above_max",
+            lang,
+            min=format_seconds(min_s, lang),
+            max=format_seconds(max_s, lang),
+        )
+    return t(
+        "cli.analyze.target_outside",
+        lang,
+        target=format_seconds(target_s, lang),
+        band=format_band(min_s, max_s, lang),
+    )
 
 
 def _record(path: Path, m: RoundMeasurement) -> dict[str, Any]:
@@ -140,21 +150,36 @@ def _record(path: Path, m: RoundMeasurement) -> dict[str, Any]:
     }
 
 
-def _human(path: Path, m: RoundMeasurement) -> str:
-    what, start_label, end_label = LABELS[m.shape]
-    if m.span is None:
-        reason = REASON_TEXT.get(m.reason.value if m.reason else "", "no measurement")
-        return f"{visible(str(path))}: no measurement: {reason}"
-    band = m.band
-    verdict = m.verdict.value.replace("_", " ")
+def _human(path: Path, m: RoundMeasurement, lang: str) -> str:
+    """One result line in ``lang``: ``file: pause 3.10 s (on target; target 3.0 s, …)``."""
+    what, start_label, end_label = (t(f"cli.analyze.{key}", lang) for key in LABELS[m.shape])
     shown = visible(str(path))
-    text = (
-        f"{shown}: {what} {m.measured_s:.2f} s ({verdict}; target {band.target_s:g} s, "
-        f"band {band.min_s:g}–{band.max_s:g} s); {start_label} {m.span_start_s:.2f} s, "
-        f"{end_label} {m.span_end_s:.2f} s"
+    if m.span is None:
+        code = m.reason.value if m.reason else "other"
+        reason = t(f"cli.analyze.reason.{code}", lang)
+        return t("cli.analyze.no_measurement", lang, file=shown, reason=reason)
+    band = m.band
+
+    def s(value: float | None) -> str:
+        return format_seconds(value or 0.0, lang, 2)
+
+    text = t(
+        "cli.analyze.result",
+        lang,
+        file=shown,
+        what=what,
+        measured=s(m.measured_s),
+        verdict=t(f"verdict.{m.verdict.value}", lang),
+        target=format_seconds(band.target_s, lang),
+        band=format_band(band.min_s, band.max_s, lang),
+        start_label=start_label,
+        start=s(m.span_start_s),
+        end_label=end_label,
+        end=s(m.span_end_s),
     )
     if m.warnings:
-        text += "; warning: " + ", ".join(REASON_TEXT[w.value] for w in m.warnings)
+        warnings = ", ".join(t(f"cli.analyze.reason.{w.value}", lang) for w in m.warnings)
+        text += t("cli.analyze.warning", lang, warnings=warnings)
     return text
 
 
@@ -163,8 +188,8 @@ def run(args: argparse.Namespace) -> int:
     from simulator.audio.level_floor import refuse_too_quiet
     from simulator.audio.wav import WavError, read_wav
 
-    pattern = _pattern(args)
-    lang = resolve_language(getattr(args, "lang", None))
+    lang = ui_language(args)
+    pattern = _pattern(args, lang)
     cue_end = int(round(args.cue_end * ANALYSIS_RATE_HZ))
     failed = 0
     for path in args.files:
@@ -182,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(visible_values(_record(path, m)), ensure_ascii=False))
         else:
-            print(_human(path, m))
+            print(_human(path, m, lang))
         sys.stdout.flush()
     if failed:
         print(t("analyze.not_read", lang, failed=failed, total=len(args.files)), file=sys.stderr)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from simulator.commands import ui_language
+from simulator.i18n import DEFAULT_LANGUAGE, t
 from simulator.text import shortened
 
 if TYPE_CHECKING:
@@ -13,38 +15,37 @@ if TYPE_CHECKING:
     from simulator.scenarios.library import Library
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
     """The app takes the global options (``--lang``, ``--device``, ``--scenarios``) and these."""
-    add_coach_option(parser)
-    add_keep_audio_option(parser)
-    add_masterclass_option(parser)
+    add_coach_option(parser, lang)
+    add_keep_audio_option(parser, lang)
+    add_masterclass_option(parser, lang)
 
 
-def add_masterclass_option(parser: argparse.ArgumentParser) -> None:
+def add_masterclass_option(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument(
         "--masterclass",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="masterclass mode: enter participants, each takes their rounds in turn; a group "
-        "view and a CSV without names",
+        help=t("cli.app.masterclass", lang),
     )
 
 
-def add_keep_audio_option(parser: argparse.ArgumentParser) -> None:
+def add_keep_audio_option(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument(
         "--keep-audio",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="keep each round's audio on this computer so you can listen back (off by default)",
+        help=t("cli.app.keep_audio", lang),
     )
 
 
-def add_coach_option(parser: argparse.ArgumentParser) -> None:
+def add_coach_option(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument(
         "--coach",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="coach mode: ask how long each pause felt before showing it; add notes and marks",
+        help=t("cli.app.coach", lang),
     )
 
 
@@ -72,7 +73,7 @@ def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> Coach
             (s for s in library.scenarios if s.id == scenario_id), None
         )
         if scenario is None:
-            raise SystemExit(_unknown_scenario(scenario_id, library))
+            raise SystemExit(_unknown_scenario(scenario_id, library, ui_language(args)))
 
     def open_microphone(device: str | None) -> AudioSource:
         return MicrophoneSource(device)
@@ -91,31 +92,23 @@ def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> Coach
         scenario=scenario,
         device=getattr(args, "device", None),
         cue_player=espeak_cue_player(),
-        settings_problem=loaded.problem,
+        settings_problem=loaded.describe(resolve_language(lang or loaded.settings.language)),
         coach_mode=bool(getattr(args, "coach", False)),
         keep_audio=bool(getattr(args, "keep_audio", False)),
         masterclass=bool(getattr(args, "masterclass", False)),
     )
 
 
-def _unknown_scenario(scenario_id: str, library: Library) -> str:
-    known = ", ".join(library.ids()) or "none"
-    return (
-        f"coach-sim practice: no scenario with id '{shortened(scenario_id)}'. "
-        f"Known scenarios: {known}. "
-        "See `coach-sim scenarios` for their titles."
-    )
+def _unknown_scenario(scenario_id: str, library: Library, lang: str) -> str:
+    known = ", ".join(library.ids()) or t("cli.app.none", lang)
+    return t("cli.app.unknown_scenario", lang, id=shortened(scenario_id), known=known)
 
 
 def run_app(app: CoachApp) -> int:
     from simulator.termguard import stderr_to_log
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():
-        print(
-            "coach-sim: the app needs an interactive terminal. For recordings, use "
-            "`coach-sim analyze FILE.wav`.",
-            file=sys.stderr,
-        )
+        print(t("cli.app.needs_terminal", app.lang), file=sys.stderr)
         return 2
     with stderr_to_log():
         app.run()

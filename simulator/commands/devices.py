@@ -13,30 +13,50 @@ import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from simulator.audio.sources import MicrophoneError
+from simulator.commands import ui_language
+from simulator.i18n import DEFAULT_LANGUAGE, has, t
+
 if TYPE_CHECKING:
     from simulator.audio.capture import DeviceInfo
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--json", action="store_true", help="print the devices as a JSON array (for scripts)"
-    )
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
+    parser.add_argument("--json", action="store_true", help=t("cli.devices.json", lang))
+
+
+def _problem(error: MicrophoneError, lang: str, platform: str = sys.platform) -> str:
+    """What stops coach-sim from using a microphone, and what to do, in the user's language."""
+    if error.code == "no_portaudio":
+        system = "linux" if platform.startswith("linux") else platform
+        key = f"cli.devices.portaudio_{system}"
+        how = t(key if has(key, lang) else "cli.devices.portaudio_other", lang)
+        message = t("cli.devices.no_portaudio", lang, how=how)
+    elif error.code == "no_input_device":
+        system = next((s for s in ("darwin", "win", "linux") if platform.startswith(s)), "")
+        hint = t(f"cli.devices.hint_{system}", lang) if system else ""
+        message = t("cli.devices.no_device", lang, hint=hint)
+    elif error.code == "device_not_found":
+        message = t("cli.devices.not_found", lang, device=str(error.params.get("device", "")))
+    else:
+        message = error.message
+    return t("cli.devices.problem", lang, message=message)
 
 
 def run(args: argparse.Namespace) -> int:
     from simulator.audio.capture import (
-        MicrophoneError,
         list_input_devices,
         no_input_device_error,
         resolve_device,
     )
 
+    lang = ui_language(args)
     try:
         devices = list_input_devices()
         if not devices:
             raise no_input_device_error(mention_devices_command=False)
     except MicrophoneError as exc:
-        print(f"coach-sim devices: {exc}", file=sys.stderr)
+        print(_problem(exc, lang), file=sys.stderr)
         if getattr(args, "json", False):
             print("[]")
         return 1
@@ -54,27 +74,28 @@ def run(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        _print_table(devices, chosen)
+        _print_table(devices, chosen, lang)
     if problem is not None:
-        print(f"coach-sim devices: {problem}", file=sys.stderr)
+        print(_problem(problem, lang), file=sys.stderr)
         return 1
     return 0
 
 
-def _print_table(devices: list[DeviceInfo], chosen: DeviceInfo | None) -> None:
-    header = ("", "NR", "NAME", "HOST API", "CHANNELS", "DEFAULT RATE")
+def _print_table(devices: list[DeviceInfo], chosen: DeviceInfo | None, lang: str) -> None:
+    columns = ("col_number", "col_name", "col_host_api", "col_channels", "col_rate")
+    header = ("", *(t(f"cli.devices.{c}", lang) for c in columns))
     rows = [
         (
             "*" if chosen is not None and d.index == chosen.index else "",
             str(d.index),
-            d.name + (" (default)" if d.is_default else ""),
+            d.name + (t("cli.devices.default", lang) if d.is_default else ""),
             d.host_api,
             str(d.max_input_channels),
-            f"{d.default_samplerate_hz} Hz",
+            f"{d.default_samplerate_hz}\u00a0Hz",
         )
         for d in devices
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    print("\n* = the microphone coach-sim will use (choose another with --device NR or NAME)")
+    print("\n" + t("cli.devices.chosen", lang))

@@ -12,10 +12,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from simulator.export import Format, build_debrief, render
+from simulator.commands import ui_language
+from simulator.export import Format, HandoutDetails, build_debrief, render, with_details
 from simulator.files import replace_atomically
 from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
-from simulator.i18n import LANGUAGES, resolve_language, t
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from simulator.paths import history_db_path
 from simulator.scenarios.library import load_library
 from simulator.scenarios.model import Scenario
@@ -40,28 +41,23 @@ class WriteError(Exception):
         return t(f"export.error.{self.key}", lang, **self.params)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "session_id", metavar="SESSION_ID", help="the session's id (see `coach-sim history --json`)"
-    )
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
+    def h(key: str) -> str:
+        return t(f"cli.export.{key}", lang)
+
+    parser.add_argument("session_id", metavar=h("session_metavar"), help=h("session_id"))
     parser.add_argument(
         "--format",
         choices=[f.value for f in Format],
         default=Format.MARKDOWN.value,
-        help="md (default), html (one self-contained file that prints well) or csv",
+        help=h("format"),
     )
-    parser.add_argument(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="write to this file instead of the terminal (replaced as a whole, never half)",
-    )
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=argparse.SUPPRESS,
-        help="language of the export (default: the language the session was practised in)",
-    )
+    parser.add_argument("--output", "-o", metavar=t("cli.file_metavar", lang), help=h("output"))
+    for flag in ("teacher", "coach", "date", "next_step"):
+        parser.add_argument(
+            "--" + flag.replace("_", "-"), metavar=h("text_metavar"), help=h(f"handout_{flag}")
+        )
+    parser.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=h("lang"))
 
 
 def _local(iso: str) -> datetime | None:
@@ -142,7 +138,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     chosen: str | None = getattr(args, "lang", None)
-    ui_lang = resolve_language(chosen)
+    ui_lang = ui_language(args)
     raw_id = str(args.session_id).strip()
     # ASCII digits only: "²".isdigit() is true, but int("²") fails; and a short number, as
     # int() refuses more than a few thousand digits.
@@ -168,7 +164,10 @@ def run(args: argparse.Namespace) -> int:
         lang = ui_lang
     scenario = find_scenario(session, lang, list(getattr(args, "scenarios", None) or []))
     debrief = build_debrief(session, scenario, lang, _local(session.started_at))
-    text = render(Format(args.format), debrief)
+    details = HandoutDetails(
+        *(getattr(args, name, None) for name in ("teacher", "coach", "date", "next_step"))
+    )
+    text = render(Format(args.format), with_details(debrief, details))
 
     if not args.output:
         sys.stdout.write(text)

@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from simulator.commands import ui_language
 from simulator.history import (
     HistoryError,
     HistoryStore,
@@ -16,18 +17,18 @@ from simulator.history import (
     StoredSession,
     describe_unreadable,
 )
-from simulator.i18n import format_seconds, has, resolve_language, t
+from simulator.i18n import DEFAULT_LANGUAGE, format_seconds, has, t
 from simulator.paths import history_db_path
 from simulator.text import shortened, visible, visible_values
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
+    parser.add_argument("--json", action="store_true", help=t("cli.history.json", lang))
     parser.add_argument(
-        "--json",
-        action="store_true",
-        help="print a JSON array of sessions, oldest first, each with its rounds",
+        "--scenario",
+        metavar=t("cli.history.scenario_metavar", lang),
+        help=t("cli.history.scenario", lang),
     )
-    parser.add_argument("--scenario", metavar="ID", help="only sessions of this scenario")
 
 
 def session_record(session: StoredSession) -> dict[str, Any]:
@@ -48,6 +49,9 @@ def session_record(session: StoredSession) -> dict[str, Any]:
                 "perceived_s": r.perceived_s,
                 "coach_note": r.coach_note,
                 "marks": list(r.marks),
+                "reflection": r.reflection,
+                "own_line": r.own_line,
+                "own_name": r.own_name,
             }
             for r in session.rounds
         ],
@@ -111,7 +115,7 @@ def render_table(sessions: tuple[StoredSession, ...], lang: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    lang = resolve_language(args.lang)
+    lang = ui_language(args)
     store = HistoryStore(history_db_path())
     try:
         read = store.read(scenario=args.scenario, kind=Kind.PRACTICE)

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
     parser.add_argument(
-        "scenario", metavar="ID", help="the scenario's id (see `coach-sim scenarios`)"
+        "scenario",
+        metavar=t("cli.practice.scenario_metavar", lang),
+        help=t("cli.practice.scenario", lang),
     )
     # SUPPRESS keeps the global --lang/--device when these are not given after the subcommand.
     parser.add_argument(
-        "--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="language of the app"
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang", lang)
     )
     parser.add_argument(
         "--device",
+        metavar=t("cli.device_metavar", lang),
         default=argparse.SUPPRESS,
-        help="microphone: a name (or part of one) or an index (see `coach-sim devices`)",
+        help=t("cli.practice.device", lang),
     )
     from simulator.commands.app import (
         add_coach_option,
@@ -24,9 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         add_masterclass_option,
     )
 
-    add_coach_option(parser)
-    add_keep_audio_option(parser)
-    add_masterclass_option(parser)
+    add_coach_option(parser, lang)
+    add_keep_audio_option(parser, lang)
+    add_masterclass_option(parser, lang)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,9 +19,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from simulator.commands import ui_language
 from simulator.commands.history import local_date
 from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
-from simulator.i18n import resolve_language, t
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, t
 from simulator.paths import history_db_path, recordings_dir
 from simulator.recordings import (
     Deleted,
@@ -34,30 +35,23 @@ from simulator.recordings import (
 from simulator.text import visible, visible_values
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--json", action="store_true", help="print the kept audio as a JSON array (for scripts)"
-    )
-    actions = parser.add_subparsers(dest="recordings_action", metavar="ACTION")
-    delete = actions.add_parser(
-        "delete",
-        help="delete kept audio (the practice history keeps its measurements)",
-        description="Delete the audio kept for these sessions, or with --all every kept round. "
-        "The practice history keeps its measurements.",
-    )
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
+    def h(key: str) -> str:
+        return t(f"cli.recordings.{key}", lang)
+
+    parser.add_argument("--json", action="store_true", help=h("json"))
+    actions = parser.add_subparsers(dest="recordings_action", metavar=t("cli.action_metavar", lang))
+    delete = actions.add_parser("delete", help=h("delete"), description=h("delete_description"))
+    delete.add_argument("sessions", nargs="*", metavar=h("session_metavar"), help=h("sessions"))
+    delete.add_argument("--all", action="store_true", help=h("all"))
+    delete.add_argument("--yes", "-y", action="store_true", help=h("yes"))
     delete.add_argument(
-        "sessions",
-        nargs="*",
-        metavar="SESSION_ID",
-        help="a session id as `coach-sim recordings` shows it (a number, or unsaved-…)",
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang_short", lang)
     )
-    delete.add_argument("--all", action="store_true", help="delete all kept audio")
-    delete.add_argument("--yes", "-y", action="store_true", help="do not ask before --all")
-    delete.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="language")
 
 
 def run(args: argparse.Namespace) -> int:
-    lang = resolve_language(getattr(args, "lang", None))
+    lang = ui_language(args)
     root = recordings_dir()
     if getattr(args, "recordings_action", None) == "delete":
         return delete(args, root, lang)
@@ -114,10 +108,11 @@ def _records(
     return out
 
 
-def _size(n_bytes: int) -> str:
+def _size(n_bytes: int, lang: str) -> str:
+    """``12 kB`` or ``1.5 MB`` (``1,5 MB`` in Dutch), the unit tied to the number."""
     if n_bytes < 1024 * 1024:
-        return f"{max(1, round(n_bytes / 1024))} kB"
-    return f"{n_bytes / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(n_bytes / 1024))}\u00a0kB"
+    return f"{format_number(n_bytes / (1024 * 1024), lang)}\u00a0MB"
 
 
 def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang: str) -> str:
@@ -137,7 +132,7 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
                 local_date(stored.started_at) if stored else "–",
                 visible(stored.scenario) if stored else "–",
                 ", ".join(str(r.round) for r in rounds),
-                _size(sum(r.size_bytes for r in rounds)),
+                _size(sum(r.size_bytes for r in rounds), lang),
             ]
         )
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -146,7 +141,7 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     rule = "  ".join("─" * w for w in widths)
-    total = _size(sum(k.size_bytes for k in kept))
+    total = _size(sum(k.size_bytes for k in kept), lang)
     return "\n".join(
         [line(header), rule, *(line(r) for r in rows), "", t("recordings.total", lang, size=total)]
     )

@@ -6,8 +6,8 @@
 * ``coach-sim scenarios check FILE...`` — validate files (or folders); exit 0 only if all are valid.
 * ``coach-sim scenarios show ID [--lang L]`` — print one scenario in full.
 
-Problems with scenario files are printed in the language of ``--lang`` (before or after the
-subcommand), else the system's; the table and the JSON keep their fixed English column names.
+The table and the problems with scenario files are in the language of ``--lang`` (before or
+after the subcommand), else the setting's or the system's; the JSON keeps its fixed English keys.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.audio.pattern import PhaseKind, Shape
+from simulator.commands import ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import Problem, ScenarioError
@@ -30,58 +31,63 @@ from simulator.scenarios.model import LANGUAGES, Origin, Scenario
 from simulator.text import visible, visible_values
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--json", action="store_true", help="print the list as a JSON array (for scripts)"
-    )
-    actions = parser.add_subparsers(dest="scenarios_action", metavar="ACTION")
-    check = actions.add_parser(
-        "check",
-        help="validate scenario files; exit 0 only if all are valid",
-        description="Validate scenario files (or every .toml file in a folder). Each problem "
-        "is printed with the file and the key; the exit status is 0 only if all are valid.",
-    )
-    check.add_argument("check_files", nargs="+", metavar="FILE", type=Path)
+def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
+    def h(key: str) -> str:
+        return t(f"cli.scenarios.{key}", lang)
+
+    parser.add_argument("--json", action="store_true", help=h("json"))
+    actions = parser.add_subparsers(dest="scenarios_action", metavar=t("cli.action_metavar", lang))
+    check = actions.add_parser("check", help=h("check"), description=h("check_description"))
     check.add_argument(
-        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the messages"
+        "check_files",
+        nargs="+",
+        metavar=t("cli.file_metavar", lang),
+        type=Path,
+        help=h("check_files"),
     )
-    show = actions.add_parser(
-        "show",
-        help="print one scenario in full",
-        description="Print one scenario: the action step, why it works, the story, the "
-        "rounds and the follow-up materials. Without --lang every language is shown.",
-    )
-    show.add_argument("scenario_id", metavar="ID", help="the scenario id, e.g. check-question")
-    show.add_argument("--lang", dest="show_lang", choices=LANGUAGES, help="only this language")
+    check.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=h("check_lang"))
+    show = actions.add_parser("show", help=h("show"), description=h("show_description"))
+    show.add_argument("scenario_id", metavar="ID", help=h("show_id"))
+    show.add_argument("--lang", dest="show_lang", choices=LANGUAGES, help=h("show_lang"))
 
 
 def run(args: argparse.Namespace) -> int:
     action: str | None = getattr(args, "scenarios_action", None)
     global_lang: str | None = getattr(args, "lang", None)
+    lang = ui_language(args)
     if action == "check":
         paths: list[Path] = args.check_files
-        return check_files(paths, lang=resolve_language(global_lang))
+        return check_files(paths, lang=lang)
     extra = [Path(d) for d in (getattr(args, "scenarios", None) or [])]
     library = load_library(extra)
     if action == "show":
         only = args.show_lang or global_lang
-        return show(library, args.scenario_id, only, lang=resolve_language(only))
+        return show(library, args.scenario_id, only, lang=resolve_language(only or lang))
     return list_scenarios(
         library,
         as_json=bool(getattr(args, "json", False)),
         only_language=global_lang,
-        lang=resolve_language(global_lang),
+        lang=lang,
     )
 
 
 # -- listing ------------------------------------------------------------------------------------
 
 
-def _origin_text(library: Library, scenario: Scenario) -> str:
+def _origin_name(origin: Origin, lang: str) -> str:
+    return t(f"cli.scenarios.origin_{origin.value}", lang)
+
+
+def _origin_text(library: Library, scenario: Scenario, lang: str = DEFAULT_LANGUAGE) -> str:
     hidden = library.overrides_of(scenario)
     if not hidden:
-        return scenario.origin.value
-    return f"{scenario.origin.value}, overrides " + ", ".join(s.origin.value for s in hidden)
+        return _origin_name(scenario.origin, lang)
+    return t(
+        "cli.scenarios.overrides",
+        lang,
+        origin=_origin_name(scenario.origin, lang),
+        hidden=", ".join(_origin_name(s.origin, lang) for s in hidden),
+    )
 
 
 def scenario_summary(library: Library, scenario: Scenario) -> dict[str, Any]:
@@ -126,9 +132,13 @@ def list_scenarios(
         else:
             print(t("scenarios.none_in_language", lang, language=only_language))
     else:
-        header = ("ID", "LANG", "TITLE", "ORIGIN", "FILE")
+        columns = ("col_id", "col_language", "col_title", "col_origin", "col_file")
+        header = tuple(t(f"cli.scenarios.{c}", lang) for c in columns)
         rows_text = [
-            tuple(visible(cell) for cell in (s.id, s.language, s.title, _origin_text(library, s)))
+            tuple(
+                visible(cell)
+                for cell in (s.id, s.language, s.title, _origin_text(library, s, lang))
+            )
             + (visible(str(s.path)),)
             for s in scenarios
         ]
@@ -169,7 +179,14 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
     bad_paths = {p.path for p in problems}
     for scenario in valid:
         if scenario.path not in bad_paths:
-            print(f"ok  {visible(str(scenario.path))}  ({scenario.id}, {scenario.language})")
+            ok = t(
+                "cli.scenarios.ok",
+                lang,
+                path=visible(str(scenario.path)),
+                id=scenario.id,
+                language=scenario.language,
+            )
+            print(ok)
     for problem in problems:
         print(t("scenarios.check_error", lang, problem=problem.describe(lang)))
     count = len({s.path for s in valid} | bad_paths)
@@ -242,15 +259,16 @@ def describe_pattern(scenario: Scenario) -> str:
                 _number(v, scenario.language) for v in (band.target_s, band.min_s, band.max_s)
             )
             if scenario.pattern.shape is Shape.TIMED_TURN:
-                text += f" ~{target} s, {labels['at_most']} {high} s"
+                text += f" ~{target}\u00a0s, {labels['at_most']} {high}\u00a0s"
             else:
-                text += f" {target} s ({low}–{high} s)"
+                text += f" {target}\u00a0s ({low}–{high}\u00a0s)"
         parts.append(text)
     return " → ".join(parts)
 
 
 def render_scenario(library: Library, scenario: Scenario, width: int = 80) -> str:
     labels = _LABELS.get(scenario.language, _LABELS["en"])
+    lang = scenario.language if scenario.language in LANGUAGES else DEFAULT_LANGUAGE
     out: list[str] = []
 
     def block(label: str, text: str) -> None:
@@ -260,9 +278,16 @@ def render_scenario(library: Library, scenario: Scenario, width: int = 80) -> st
             out.append(textwrap.fill(paragraph, width, initial_indent="  ", subsequent_indent="  "))
 
     out.append(f"{scenario.title}  [{scenario.id}, {scenario.language}]")
-    out.append(f"{_origin_text(library, scenario)}: {scenario.path}")
+    out.append(f"{_origin_text(library, scenario, lang)}: {scenario.path}")
     for hidden in library.overrides_of(scenario):
-        out.append(f"  (overrides {hidden.origin.value}: {hidden.path})")
+        out.append(
+            t(
+                "cli.scenarios.overrides_line",
+                lang,
+                origin=_origin_name(hidden.origin, lang),
+                path=hidden.path,
+            )
+        )
     block(labels["action_step"], scenario.action_step)
     block(labels["why"], scenario.why)
     if scenario.research:

@@ -11,6 +11,7 @@ from simulator.i18n import format_band, format_seconds
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.text import escape
+from simulator.widgets.model_player import ModelPlayer, model_player
 
 
 def _clean(text: str) -> str:
@@ -23,6 +24,7 @@ class BriefingScreen(CoachScreen[None]):
     BINDINGS = [
         Binding("enter", "continue", "keys.continue"),
         Binding("space", "continue", "keys.continue", show=False),
+        Binding("m", "model_line", "keys.teach.model"),
         Binding("escape", "app.pop_screen", "keys.back"),
     ]
 
@@ -47,6 +49,7 @@ class BriefingScreen(CoachScreen[None]):
             yield Static(_clean(s.story), id="story")
             yield Static(self.t("briefing.model_line"), classes="heading")
             yield Static(f"[i]{_clean(s.model_line)}[/i]", id="model-line", classes="callout")
+            yield model_player(self.coach, s)
             yield Static(
                 self.t("briefing.rounds_info", rounds=s.rounds)
                 + " "
@@ -84,3 +87,11 @@ class BriefingScreen(CoachScreen[None]):
         from simulator.screens.mic_check import MicCheckScreen
 
         self.app.push_screen(MicCheckScreen(self.scenario))
+
+    def action_model_line(self) -> None:
+        player = self.query_one("#model-player", ModelPlayer)
+        # The written line and what is playing, both in view.
+        self.query_one("#briefing", VerticalScroll).scroll_to_widget(
+            self.query_one("#model-line"), top=True
+        )
+        player.toggle()

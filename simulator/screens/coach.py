@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -22,7 +23,9 @@ from textual.widgets.selection_list import Selection
 from simulator.history import COACH_MARKS, HistoryError, RoundCoaching, SessionRecorder
 from simulator.i18n import t
 from simulator.screens.base import CoachModal
-from simulator.text import escape
+from simulator.text import TypedTextError, escape, typed_text
+
+AnswerT = TypeVar("AnswerT")
 
 MAX_PERCEIVED_S = 60.0
 """A felt pause longer than this is a typing mistake (a round stops after 45 s)."""
@@ -78,22 +81,36 @@ class RoundNotes:
             return None
         return self.recorder.annotate(self.round_number, coaching)
 
+    def _keep(self, app: App[object], coaching: RoundCoaching) -> None:
+        """Keep the input; a history that cannot be written is told (and retried later)."""
+        problem = self.update(coaching)
+        if problem is not None:
+            lang = getattr(app, "lang", "en")
+            app.notify(
+                escape(t("coach_mode.note_kept", lang, message=problem.message(lang))),
+                severity="warning",
+                timeout=8,
+            )
+
     def ask_perceived(self, app: App[object], then: Callable[[], object]) -> None:
         """Ask how long the pause felt, keep the answer, then call ``then`` (the feedback)."""
 
         def answered(perceived_s: float | None) -> None:
             if perceived_s is not None:
-                problem = self.update(replace(self.current, perceived_s=perceived_s))
-                if problem is not None:
-                    lang = getattr(app, "lang", "en")
-                    app.notify(
-                        escape(t("coach_mode.note_kept", lang, message=problem.message(lang))),
-                        severity="warning",
-                        timeout=8,
-                    )
+                self._keep(app, replace(self.current, perceived_s=perceived_s))
             then()
 
         app.push_screen(PerceivedDialog(self.round_number), answered)
+
+    def ask_reflection(self, app: App[object], then: Callable[[], object]) -> None:
+        """Ask what the teacher noticed, keep the answer, then call ``then``."""
+
+        def answered(reflection: str | None) -> None:
+            if reflection:
+                self._keep(app, replace(self.current, reflection=reflection))
+            then()
+
+        app.push_screen(ReflectionDialog(self.round_number), answered)
 
     def open_note(self, app: App[object], then: Callable[[], object]) -> None:
         """Open the note dialog; a saved note is kept and stored, then ``then`` refreshes."""
@@ -116,14 +133,46 @@ class RoundNotes:
         app.push_screen(NoteDialog(self.round_number, self.current), saved)
 
 
-class PerceivedDialog(CoachModal[float | None]):
-    """How long did the pause feel? Returns the seconds, or ``None`` when skipped (Esc)."""
+class AnswerRefusedError(ValueError):
+    """A typed answer that cannot be used; the text says what to type instead."""
+
+
+class AnswerDialog(CoachModal[AnswerT | None]):
+    """One typed answer before the measurement is shown: Enter keeps it (once ``parse`` accepts
+    it), Esc skips (``None``). Subclasses compose the dialog around an ``Input`` with id
+    ``FIELD`` and a hidden ``FIELD-error`` line."""
 
     BINDINGS = [Binding("escape", "skip", "keys.skip")]
+    FIELD = ""
 
     def __init__(self, round_number: int) -> None:
         super().__init__()
         self.round_number = round_number
+
+    def parse(self, value: str) -> AnswerT | None:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FIELD}", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        error = self.query_one(f"#{self.FIELD}-error", Static)
+        try:
+            answer = self.parse(event.value)
+        except AnswerRefusedError as exc:
+            error.update(escape(str(exc)))
+            error.remove_class("hidden")
+            return
+        self.dismiss(answer)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
+
+
+class PerceivedDialog(AnswerDialog[float]):
+    """How long did the pause feel? Returns the seconds, or ``None`` when skipped (Esc)."""
+
+    FIELD = "perceived"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="perceived-dialog", classes="coach-dialog"):
@@ -133,22 +182,41 @@ class PerceivedDialog(CoachModal[float | None]):
             yield Static("", id="perceived-error", classes="dialog-error hidden")
             yield Static(self.t("coach_mode.perceived_hint"), classes="hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#perceived", Input).focus()
-
-    @on(Input.Submitted, "#perceived")
-    def _submitted(self, event: Input.Submitted) -> None:
-        error = self.query_one("#perceived-error", Static)
+    def parse(self, value: str) -> float:
         try:
-            seconds = parse_seconds(event.value)
+            return parse_seconds(value)
         except SecondsInputError as exc:
-            error.update(escape(exc.message(self.lang)))
-            error.remove_class("hidden")
-            return
-        self.dismiss(seconds)
+            raise AnswerRefusedError(exc.message(self.lang)) from None
 
-    def action_skip(self) -> None:
-        self.dismiss(None)
+
+MAX_REFLECTION_CHARS = 300
+"""A reflection is a few words between two rounds, not an essay."""
+
+
+class ReflectionDialog(AnswerDialog[str]):
+    """What did you notice? Returns the typed text, or ``None`` when skipped (Esc) or empty."""
+
+    FIELD = "reflection"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="reflection-dialog", classes="coach-dialog"):
+            yield Static(self.t("reflection.title"), classes="title")
+            yield Static(
+                self.t("reflection.prompt", round=self.round_number), id="reflection-prompt"
+            )
+            yield Input(
+                placeholder=self.t("reflection.placeholder"),
+                max_length=MAX_REFLECTION_CHARS,
+                id="reflection",
+            )
+            yield Static("", id="reflection-error", classes="dialog-error hidden")
+            yield Static(self.t("reflection.hint"), classes="hint")
+
+    def parse(self, value: str) -> str | None:
+        try:
+            return typed_text(value, MAX_REFLECTION_CHARS) or None
+        except TypedTextError as exc:
+            raise AnswerRefusedError(self.t(f"typed.{exc.reason}", **exc.params)) from None
 
 
 class NoteDialog(CoachModal[RoundCoaching | None]):

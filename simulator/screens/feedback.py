@@ -14,15 +14,20 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import Verdict
 from simulator.coaching.feedback import RoundFeedback
+from simulator.coaching.modelling import ModelLine
 from simulator.recordings import RoundAudio
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.screens.coach import RoundNotes, coach_lines
 from simulator.text import escape
+from simulator.widgets.model_player import ModelPlayer, model_player
 from simulator.widgets.playback import PlaybackView
 
 
 class FeedbackScreen(CoachScreen[str]):
+    model_line: ModelLine | None = None
+    """The line M speaks: the scenario's model line unless set (the teacher's own words)."""
+
     BINDINGS = [
         Binding("space", "next", "keys.next_round"),
         Binding("enter", "next", "keys.next_round", show=False),
@@ -30,6 +35,7 @@ class FeedbackScreen(CoachScreen[str]):
         Binding("l", "listen", "keys.listen"),
         Binding("escape", "stop_listening", "keys.stop_listening", show=False),
         Binding("n", "coach_note", "keys.coach_note"),
+        Binding("m", "model_line", "keys.teach.model"),
     ]
 
     def __init__(
@@ -133,7 +139,20 @@ class FeedbackScreen(CoachScreen[str]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "coach_note":
             return self.coach_notes is not None
+        if action == "model_line":  # modelling after a missed round: see it, then do it
+            return self.feedback.verdict is not Verdict.ON_TARGET
         return True
+
+    async def action_model_line(self) -> None:
+        """Speak the model line with its pause, shown below the next step."""
+        found = self.query("#model-player")
+        if found:
+            player = found.first(ModelPlayer)
+        else:
+            player = model_player(self.coach, self.scenario, self.model_line)
+            await self.query_one("#feedback").mount(player, after="#next-step")
+        player.scroll_visible()
+        player.toggle()
 
     def action_coach_note(self) -> None:
         notes = self.coach_notes

@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 
 from simulator.audio.sources import MicrophoneError
 from simulator.history import HistoryError, Kind, StoredSession, describe_unreadable
-from simulator.i18n import format_seconds, t
+from simulator.i18n import format_seconds, language_choice, t
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.text import escape
@@ -227,11 +227,7 @@ class HomeScreen(CoachScreen[None]):
     def _show_settings(self) -> None:
         lang = self.coach.lang
         settings = self.coach.settings
-        language = (
-            t(f"settings.language_{settings.language}", lang)
-            if settings.language
-            else t("settings.language_system", lang, language=t("app.language_name", lang))
-        )
+        language = language_choice(settings.language, lang)
         microphone = self.coach.device or t("settings.microphone_default", lang)
         timer = t(
             "settings.live_timer_on" if settings.live_timer else "settings.live_timer_off", lang

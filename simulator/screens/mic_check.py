@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections import deque
-from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,8 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Select, Static
 from textual.worker import get_current_worker
 
-from simulator.audio.live import block_level_dbfs
-from simulator.audio.result import ANALYSIS_RATE_HZ
+from simulator.audio.mic_check import MicCheckMeter, Readiness
 from simulator.audio.sources import MicrophoneError
 from simulator.i18n import format_number
 from simulator.messages import AudioFailed, MicCheckUpdate
@@ -24,72 +19,6 @@ from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.text import escape
 from simulator.widgets.level_meter import LevelMeter
-
-BLOCK = ANALYSIS_RATE_HZ // 10
-"""The meter works on 100 ms blocks."""
-WINDOW_BLOCKS = 30
-"""Noise floor and warnings look at the last 3 s."""
-ZERO_BLOCKS = 10
-"""About 1 s of bit-exact zeros: the microphone delivers nothing (macOS: no permission)."""
-QUIET_DBFS = -40.0
-"""If even the loudest 100 ms of the last 3 s stays below this, the voice is too quiet."""
-NOISY_DBFS = -50.0
-CLIP_LEVEL = 0.99
-
-
-@dataclass(frozen=True, slots=True)
-class MicCheckState:
-    level_dbfs: float
-    noise_floor_dbfs: float | None
-    warnings: tuple[str, ...]
-    """Any of ``all_zero``, ``clipping``, ``too_quiet``, ``noisy``; empty and ``ok`` = ready."""
-    ok: bool
-
-
-class MicCheckMeter:
-    """The pure part of the check: 16 kHz samples in, level, noise floor and warnings out."""
-
-    def __init__(self) -> None:
-        self._pending = np.zeros(0, dtype=np.float32)
-        self._levels: deque[float] = deque(maxlen=WINDOW_BLOCKS)
-        self._zero: deque[bool] = deque(maxlen=WINDOW_BLOCKS)
-        self._clipped: deque[bool] = deque(maxlen=WINDOW_BLOCKS)
-        self.blocks = 0
-        self.state = MicCheckState(-100.0, None, (), False)
-
-    def feed(self, samples: npt.NDArray[np.float32]) -> MicCheckState:
-        data = np.concatenate((self._pending, np.asarray(samples, dtype=np.float32)))
-        whole = data.size - data.size % BLOCK
-        for start in range(0, whole, BLOCK):
-            block = data[start : start + BLOCK]
-            self._levels.append(block_level_dbfs(block))
-            self._zero.append(not np.any(block))
-            self._clipped.append(bool(np.any(np.abs(block) >= CLIP_LEVEL)))
-            self.blocks += 1
-        self._pending = data[whole:]
-        if whole:
-            self.state = self._evaluate()
-        return self.state
-
-    def _evaluate(self) -> MicCheckState:
-        levels = list(self._levels)
-        warnings: list[str] = []
-        recent_zero = list(self._zero)[-ZERO_BLOCKS:]
-        all_zero = len(recent_zero) >= ZERO_BLOCKS and all(recent_zero)
-        floor: float | None = None
-        if all_zero:
-            warnings.append("all_zero")
-        else:
-            if len(levels) >= 5:
-                floor = float(np.percentile(levels, 10))
-            if any(self._clipped):
-                warnings.append("clipping")
-            if len(levels) >= WINDOW_BLOCKS and max(levels) < QUIET_DBFS:
-                warnings.append("too_quiet")
-            if floor is not None and floor > NOISY_DBFS:
-                warnings.append("noisy")
-        ok = not all_zero and bool(levels) and max(levels) >= QUIET_DBFS and not any(self._clipped)
-        return MicCheckState(levels[-1] if levels else -100.0, floor, tuple(warnings), ok)
 
 
 class MicCheckScreen(CoachScreen[None]):
@@ -208,6 +137,7 @@ class MicCheckScreen(CoachScreen[None]):
                                 state.warnings,
                                 rate,
                                 state.ok,
+                                waiting=state.readiness is Readiness.WAITING,
                             )
                         )
         except MicrophoneError as exc:
@@ -240,9 +170,15 @@ class MicCheckScreen(CoachScreen[None]):
             else:
                 text += self.t("mic.noise_floor_quiet")
             floor.update(text)
-        self._show_warnings(message.warnings, ok=message.ok)
+        self._show_warnings(message.warnings)
+        status = self.query_one("#mic-status", Static)
+        waiting = message.waiting and "all_zero" not in message.warnings
+        status.update(
+            self.t("mic.ok") if message.ok else self.t("mic_check.waiting") if waiting else ""
+        )
+        status.set_class(waiting, "-waiting")
 
-    def _show_warnings(self, warnings: tuple[str, ...], *, ok: bool) -> None:
+    def _show_warnings(self, warnings: tuple[str, ...]) -> None:
         parts = []
         for w in warnings:
             if w == "all_zero":
@@ -261,8 +197,6 @@ class MicCheckScreen(CoachScreen[None]):
         warnings_widget = self.query_one("#mic-warnings", Static)
         warnings_widget.update("\n\n".join(parts))
         warnings_widget.set_class(bool(parts), "warning")
-        status = self.query_one("#mic-status", Static)
-        status.update(self.t("mic.ok") if ok and not parts else "")
 
     def on_audio_failed(self, message: AudioFailed) -> None:
         widget = self.query_one("#mic-warnings", Static)

@@ -33,7 +33,9 @@ from simulator.audio.sources import (
     Samples,
 )
 from simulator.coaching.feedback import round_feedback
-from simulator.history import RoundCoaching, SessionRecorder, utc_now_iso
+from simulator.coaching.modelling import prompt_model_line
+from simulator.coaching.own_words import OwnWords
+from simulator.history import OwnPrompt, RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_seconds
 from simulator.messages import (
     AudioFailed,
@@ -44,7 +46,7 @@ from simulator.messages import (
     RoundFinished,
 )
 from simulator.recordings import RecordingError, RoundAudio, save_round_audio, session_folder
-from simulator.scenarios.model import Scenario
+from simulator.scenarios.model import RoundPrompt, Scenario
 from simulator.screens.base import CoachScreen
 from simulator.screens.feedback import FeedbackScreen  # loaded up front: no delay after round 1
 from simulator.text import escape, visible
@@ -72,6 +74,7 @@ class PracticeScreen(CoachScreen[None]):
         Binding("e", "end_round", "keys.end_round"),
         Binding("b", "briefing", "keys.briefing"),
         Binding("m", "mic_check", "keys.mic_check"),
+        Binding("o", "own_words", "keys.teach.own"),
         Binding("escape", "leave", "keys.back"),
     ]
 
@@ -91,6 +94,10 @@ class PracticeScreen(CoachScreen[None]):
         """The last finished round's 16 kHz audio, until it is kept (or not) for listening back."""
         self.coaching: dict[int, RoundCoaching] = {}
         """Coach mode: the felt pause, note and marks per round of this session."""
+        self.own = OwnWords()
+        """The teacher's own question(s) and student's name; empty: the scenario's examples."""
+        self.own_prompts: dict[int, OwnPrompt] = {}
+        """The own words each round of this session prompted, for the summary's debrief."""
 
     def _new_recorder(self) -> SessionRecorder | None:
         store = self.coach.store
@@ -121,9 +128,14 @@ class PracticeScreen(CoachScreen[None]):
         self._show_prompt()
         self.watch_phase("ready")
 
+    def current_prompt(self) -> RoundPrompt:
+        """This round's prompt: the scenario's example, with the teacher's own words in it."""
+        example = self.scenario.prompt_for(self.round_number)
+        return self.own.prompt(example, self.round_number, self.t("own_words.situation"))
+
     def _show_prompt(self) -> None:
         s = self.scenario
-        prompt = s.prompt_for(self.round_number)
+        prompt = self.current_prompt()
         shape = s.pattern.shape
         self.query_one("#round-title", Static).update(
             self.t("round.title", round=self.round_number, rounds=s.rounds)
@@ -148,7 +160,8 @@ class PracticeScreen(CoachScreen[None]):
             name.display = True
         else:
             name.display = False
-        self.query_one("#round-message", Static).update("")
+        hint = "own_words.practice_hint" if self.own.empty else "own_words.practice_hint_own"
+        self.query_one("#round-message", Static).update(f"[dim]{self.t(hint)}[/dim]")
 
     def _listening_text(self) -> str:
         """What to do now, in the words of this scenario's pattern."""
@@ -185,7 +198,7 @@ class PracticeScreen(CoachScreen[None]):
             return self.phase in ("ready", "stopped")
         if action == "end_round":
             return self.phase in ("listening", "cue")
-        if action in ("briefing", "mic_check", "leave"):
+        if action in ("briefing", "mic_check", "leave", "own_words"):
             return self.phase in ("ready", "stopped")
         return True
 
@@ -197,7 +210,7 @@ class PracticeScreen(CoachScreen[None]):
         self._show_prompt()
         self._end_requested.clear()
         self.phase = "starting"
-        prompt = self.scenario.prompt_for(self.round_number)
+        prompt = self.current_prompt()
         self._run_round(prompt.cue, self.coach.device)
 
     def action_end_round(self) -> None:
@@ -207,6 +220,18 @@ class PracticeScreen(CoachScreen[None]):
         from simulator.screens.briefing import BriefingScreen
 
         self.app.push_screen(BriefingScreen(self.scenario))
+
+    def action_own_words(self) -> None:
+        from simulator.screens.own_words import OwnWordsDialog
+
+        def chosen(words: OwnWords | None) -> None:
+            if words is None:
+                return
+            self.own = words
+            self.notify(self.t("own_words.cleared" if words.empty else "own_words.using"))
+            self._show_prompt()
+
+        self.app.push_screen(OwnWordsDialog(self.scenario, self.own), chosen)
 
     def action_mic_check(self) -> None:
         from simulator.screens.mic_check import MicCheckScreen
@@ -412,8 +437,13 @@ class PracticeScreen(CoachScreen[None]):
         """Keep and save the round at once, then show its feedback."""
         del self.results[self.round_number - 1 :]
         self.results.append(measurement)
+        own = self.own.for_round(self.round_number)
+        if own is None:
+            self.own_prompts.pop(self.round_number, None)
+        else:
+            self.own_prompts[self.round_number] = own
         if self.recorder is not None:
-            problem = self.recorder.record(self.round_number, measurement)
+            problem = self.recorder.record(self.round_number, measurement, own)
             if problem is not None:
                 self.save_problem = problem.message(self.lang)
                 self.notify(
@@ -426,27 +456,33 @@ class PracticeScreen(CoachScreen[None]):
         feedback = round_feedback(self.scenario.pattern, self.results, self.lang, self.scenario)
         last = self.round_number >= self.scenario.rounds
         self.coaching.pop(self.round_number, None)  # a redone round starts without notes
-        notes = None
-        if self.coach.coach_mode:
-            from simulator.screens.coach import RoundNotes
+        from simulator.screens.coach import RoundNotes
 
-            notes = RoundNotes(self.round_number, self.coaching, self.recorder)
+        notes = RoundNotes(self.round_number, self.coaching, self.recorder)
         screen = FeedbackScreen(
             self.scenario,
             feedback,
             self.round_number,
             last=last,
-            coach_notes=notes,
+            coach_notes=notes if self.coach.coach_mode else None,
             audio=self._keep_round_audio(),
             after_last=self.after_last_round() if last else None,
             turn=self.feedback_turn(),
         )
-        if notes is None:
+        if own is not None:  # the model line in the teacher's own words
+            screen.model_line = prompt_model_line(self.current_prompt(), self.scenario.pattern)
+
+        def show() -> None:
             self.app.push_screen(screen, self._after_feedback)
-        else:  # coach mode: first how long the pause felt, then the measurement
-            notes.ask_perceived(
-                self.app, lambda: self.app.push_screen(screen, self._after_feedback)
-            )
+
+        def felt_then_show() -> None:  # coach mode: how long the pause felt, then the measurement
+            notes.ask_perceived(self.app, show)
+
+        then = felt_then_show if self.coach.coach_mode else show
+        if self.coach.settings.reflection:  # the teacher's own noticing comes first
+            notes.ask_reflection(self.app, then)
+        else:
+            then()
 
     def feedback_turn(self) -> str | None:
         """Whose round it was, for the top of the feedback (a masterclass); ``None``: nobody's."""
@@ -474,6 +510,7 @@ class PracticeScreen(CoachScreen[None]):
                 self.save_problem,
                 recorder=self.recorder,
                 coaching=self.coaching,
+                own=self.own_prompts,
             ),
             self._after_summary,
         )
@@ -484,6 +521,7 @@ class PracticeScreen(CoachScreen[None]):
             self.results = []
             self.recorder = self._new_recorder()
             self.coaching = {}
+            self.own_prompts = {}
             self._started_at = utc_now_iso()
             self._show_prompt()
         elif choice == "another":

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Select, Static, Switch
 
 from simulator.audio.sources import MicrophoneError
-from simulator.i18n import resolve_language, t
+from simulator.i18n import language_choice
 from simulator.screens.base import CoachModal
 from simulator.settings import Settings
 
@@ -17,6 +17,9 @@ SYSTEM = "system"
 
 
 class SettingsScreen(CoachModal[Settings | None]):
+    AUTO_FOCUS = ""
+    """``on_mount`` focuses the language without scrolling: on a short terminal the dialog
+    scrolls, and centring the focused field would hide the title."""
     BINDINGS = [
         Binding("escape", "cancel", "keys.back"),
         Binding("ctrl+s", "save", "keys.save"),
@@ -24,21 +27,14 @@ class SettingsScreen(CoachModal[Settings | None]):
 
     def compose(self) -> ComposeResult:
         settings = self.coach.settings
-        system_lang = resolve_language(None)
         with Vertical(id="settings-dialog"):
             yield Static(self.t("settings.title"), classes="title")
             yield Label(self.t("settings.language"))
             yield Select[str](
                 [
-                    (
-                        self.t(
-                            "settings.language_system",
-                            language=t("app.language_name", system_lang),
-                        ),
-                        SYSTEM,
-                    ),
-                    (self.t("settings.language_nl"), "nl"),
-                    (self.t("settings.language_en"), "en"),
+                    (language_choice(None, self.lang), SYSTEM),
+                    (language_choice("nl", self.lang), "nl"),
+                    (language_choice("en", self.lang), "en"),
                 ],
                 value=settings.language or SYSTEM,
                 allow_blank=False,
@@ -62,6 +58,10 @@ class SettingsScreen(CoachModal[Settings | None]):
                 self.t("settings.keep_audio_help", folder=str(self.coach.recordings_root)),
                 classes="hint",
             )
+            with Horizontal(id="reflection-row"):
+                yield Switch(value=settings.reflection, id="reflection")
+                yield Label(self.t("reflection.setting"))
+            yield Static(self.t("reflection.setting_help"), classes="hint")
             from simulator.paths import data_dir
 
             yield Static(self.t("settings.data_folder", folder=str(data_dir())), classes="hint")
@@ -70,7 +70,7 @@ class SettingsScreen(CoachModal[Settings | None]):
                 yield Button(self.t("keys.back"), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#language", Select).focus()
+        self.query_one("#language", Select).focus(scroll_visible=False)
         self._load_devices()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -109,6 +109,7 @@ class SettingsScreen(CoachModal[Settings | None]):
                 microphone=None if microphone in (SYSTEM, Select.NULL) else str(microphone),
                 live_timer=self.query_one("#live-timer", Switch).value,
                 keep_audio=self.query_one("#keep-audio", Switch).value,
+                reflection=self.query_one("#reflection", Switch).value,
             )
         )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +15,14 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import RoundMeasurement, Verdict
 from simulator.coaching.summary import summarize
-from simulator.history import RoundCoaching, SessionRecorder, utc_now_iso
+from simulator.history import OwnPrompt, RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_band
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
 from simulator.text import escape
+
+if TYPE_CHECKING:
+    from simulator.export import HandoutDetails
 
 VERDICT_STYLE = {
     Verdict.ON_TARGET: "green",
@@ -33,8 +37,10 @@ class SummaryScreen(CoachScreen[str]):
         Binding("a", "again", "keys.again"),
         Binding("o", "another", "keys.another"),
         Binding("q", "quit", "keys.quit"),
-        Binding("x", "export('html')", "keys.export_html"),
-        Binding("m", "export('md')", "keys.export_md"),
+        # X and M are named in the hint on the screen; in the footer they would push it past 80
+        # columns.
+        Binding("x", "export('html')", "keys.export_html", show=False),
+        Binding("m", "export('md')", "keys.export_md", show=False),
     ]
 
     def __init__(
@@ -45,8 +51,11 @@ class SummaryScreen(CoachScreen[str]):
         *,
         recorder: SessionRecorder | None = None,
         coaching: Mapping[int, RoundCoaching] | None = None,
+        own: Mapping[int, OwnPrompt] | None = None,
     ) -> None:
         super().__init__()
+        self.own = own or {}
+        """The teacher's own words per round, for the debrief."""
         self.scenario = scenario
         self.results = results
         self.recorder = recorder
@@ -54,6 +63,8 @@ class SummaryScreen(CoachScreen[str]):
         self.started_at = recorder.started_at if recorder is not None else utc_now_iso()
         self.exported: Path | None = None
         """The last debrief file written from this summary."""
+        self.handout: HandoutDetails | None = None
+        """What was filled in for the last handout, offered again for the next."""
         self.summary = summarize(scenario.pattern, results, self.lang, scenario)
         self.save_problem = save_problem
 
@@ -106,13 +117,30 @@ class SummaryScreen(CoachScreen[str]):
     # -- the debrief ----------------------------------------------------------------------------
 
     def action_export(self, fmt: str) -> None:
+        """Ask for the handout's names, date and agreed step, then write the debrief."""
+        from simulator.export import HandoutDetails
+        from simulator.screens.handout import HandoutDialog
+
+        if self.handout is None:
+            started = datetime.fromisoformat(self.started_at).astimezone()
+            date = started.strftime("%Y-%m-%d %H:%M")
+            self.handout = HandoutDetails(date=date, next_step=self.summary.next_step)
+
+        def filled_in(details: HandoutDetails | None) -> None:
+            if details is not None:
+                self.handout = details
+                self._write_debrief(fmt, details)
+
+        self.app.push_screen(HandoutDialog(self.handout), filled_in)
+
+    def _write_debrief(self, fmt: str, details: HandoutDetails) -> None:
         """Write the session's debrief into the exports folder and say where it went.
 
         Built from the rounds in memory, so it also works while the history cannot be written;
         a failure leaves the session on screen and nothing half-written behind.
         """
         from simulator.commands.export import WriteError, write_atomic
-        from simulator.export import Format, build_debrief, render
+        from simulator.export import Format, build_debrief, render, with_details
         from simulator.history import session_snapshot
 
         recorder = self.recorder
@@ -126,9 +154,11 @@ class SummaryScreen(CoachScreen[str]):
             started_at=self.started_at,
             results=self.results,
             coaching=self.coaching,
+            own=self.own,
         )
         started = datetime.fromisoformat(self.started_at).astimezone()
-        text = render(Format(fmt), build_debrief(session, self.scenario, self.lang, started))
+        debrief = build_debrief(session, self.scenario, self.lang, started)
+        text = render(Format(fmt), with_details(debrief, details))
         folder = self.coach.export_dir
         stamp = started.strftime("%Y-%m-%d-%H%M")
         suffix = f"-{session_id}" if session_id else ""

@@ -23,13 +23,13 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.timer import Timer
 
-from simulator.audio.sources import AudioPlayer, Playback, PlaybackError
+from simulator.audio.sources import AudioPlayer, PlaybackError
 from simulator.coaching.timeline import Timeline
 from simulator.i18n import format_seconds, t
 from simulator.recordings import RoundAudio
 from simulator.text import escape
+from simulator.widgets.following import SoundFollower
 from simulator.widgets.timeline import (
     LABEL_WIDTH,
     VALUE_WIDTH,
@@ -38,10 +38,6 @@ from simulator.widgets.timeline import (
     timeline_lines,
 )
 
-TICK_S = 0.05
-"""How often the playhead follows the sound."""
-STALL_S = 3.0
-"""No progress for this long (the first sound may take a while to start) means the output died."""
 PLAYHEAD_STYLE = "reverse bold"
 PAUSE_LIT_STYLE = "bold black on yellow"
 
@@ -98,18 +94,21 @@ class PlaybackView(TimelineView):
         super().__init__(lang, id=id)
         self.audio = audio
         self.player = player
-        self._clock = clock
-        self._handle: Playback | None = None
-        self._timer: Timer | None = None
-        self._starting = False
-        self._last_position = -1
-        self._last_progress_at = 0.0
+        self._sound = SoundFollower(
+            self,
+            group="playback",
+            on_position=self._moved,
+            on_finished=self._finished,
+            on_stalled=self._stalled,
+            on_failed=self._failed,
+            clock=clock,
+        )
         self.status = ""
         """The last playback message (also shown as a toast): for the teacher and for tests."""
 
     @property
     def playing(self) -> bool:
-        return self._handle is not None or self._starting
+        return self._sound.playing
 
     @property
     def in_pause(self) -> bool:
@@ -150,38 +149,10 @@ class PlaybackView(TimelineView):
         if audio.samples.size == 0:
             self._say(t("listen.no_audio", self.lang), severity="warning")
             return
-        self._starting = True
-        self.run_worker(
-            lambda: self._open(audio),
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-            group="playback",
-        )
-
-    def _open(self, audio: RoundAudio) -> None:
-        """In a worker thread: open the output (PortAudio may take a moment) and start playing."""
-        try:
-            handle = self.player(audio.samples, audio.sample_rate_hz)
-        except PlaybackError as exc:
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._started, handle)
-
-    def _started(self, handle: Playback) -> None:
-        if not self._starting or not self.is_mounted:  # stopped (or left) while opening
-            handle.stop()
-            return
-        self._starting = False
-        self._handle = handle
-        self._last_position = -1
-        self._last_progress_at = self._clock()
         self.status = ""
-        self.position_s = 0.0
-        self._timer = self.set_interval(TICK_S, self._tick)
+        self._sound.start(lambda: self.player(audio.samples, audio.sample_rate_hz))
 
     def _failed(self, error: PlaybackError) -> None:
-        self._starting = False
         if error.code == "no_output_device":
             self._say(
                 t("listen.no_output", self.lang),
@@ -194,34 +165,21 @@ class PlaybackView(TimelineView):
         else:
             self._say(t("listen.failed", self.lang, message=error.message), severity="error")
 
-    def _tick(self) -> None:
-        handle, audio = self._handle, self.audio
-        if handle is None or audio is None:
-            return
-        position = handle.position_samples
-        if handle.done:
-            self.stop()
-            self._say(t("listen.finished", self.lang), timeout=4)
-            return
-        now = self._clock()
-        if position != self._last_position:
-            self._last_position = position
-            self._last_progress_at = now
-        elif now - self._last_progress_at > STALL_S:
-            self.stop()
-            self._say(t("listen.stalled", self.lang), severity="error", timeout=10)
-            return
-        self.position_s = position / audio.sample_rate_hz
+    def _moved(self, position: int) -> None:
+        if self.audio is not None:
+            self.position_s = position / self.audio.sample_rate_hz
+
+    def _finished(self) -> None:
+        self.position_s = None
+        self._say(t("listen.finished", self.lang), timeout=4)
+
+    def _stalled(self) -> None:
+        self.position_s = None
+        self._say(t("listen.stalled", self.lang), severity="error", timeout=10)
 
     def stop(self) -> None:
         """Stop the sound and the playhead (nothing happens when nothing plays)."""
-        self._starting = False
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            handle.stop()
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._sound.stop()
         self.position_s = None
 
     def on_unmount(self) -> None:

@@ -200,17 +200,19 @@ def chart_lines(
 
 
 def legend(band: Band, lang: str) -> Text:
+    """The chart's key; each mark is tied to its word by a no-break space, so a wrapped line
+    never leaves a mark behind on its own."""
     text = Text()
-    text.append("● ", style=ON_STYLE)
+    text.append("●\u00a0", style=ON_STYLE)
     text.append(t("progress.legend_on", lang) + "   ")
-    text.append("● ", style=OFF_STYLE)
+    text.append("●\u00a0", style=OFF_STYLE)
     text.append(t("progress.legend_off", lang) + "   ")
-    text.append("× ", style=NONE_STYLE)
+    text.append("×\u00a0", style=NONE_STYLE)
     text.append(t("progress.legend_none", lang) + "   ")
-    text.append("░ ", style=BAND_STYLE)
+    text.append("░\u00a0", style=BAND_STYLE)
     band_text = format_band(band.min_s, band.max_s, lang)
     text.append(t("progress.legend_band", lang, band=band_text) + "   ")
-    text.append("─ ", style=TARGET_STYLE)
+    text.append("─\u00a0", style=TARGET_STYLE)
     text.append(t("progress.legend_target", lang, target=format_seconds(band.target_s, lang)))
     return text
 

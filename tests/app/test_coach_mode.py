@@ -18,6 +18,7 @@ from simulator.history import HistoryStore, RoundCoaching, SessionRecorder
 from simulator.scenarios.library import Library
 from simulator.screens.coach import NoteDialog, PerceivedDialog
 from simulator.screens.feedback import FeedbackScreen
+from simulator.screens.handout import HandoutDialog
 from simulator.screens.summary import SummaryScreen
 from tests.app.conftest import Rounds, speech_round
 from tests.unit.test_history import failed, sps
@@ -119,15 +120,24 @@ async def test_coach_mode_felt_pause_notes_marks_saved_and_exported(
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        summary = app.screen
         await pilot.press("x")
         await pilot.pause()
-        exported = app.screen.exported
+        assert isinstance(app.screen, HandoutDialog)  # names and the agreed step first
+        await type_into(pilot, "Jantien")
+        await pilot.press("enter")
+        await type_into(pilot, "Sacha")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is summary
+        exported = summary.exported
         assert exported is not None and exported.parent == tmp_path / "exports"
         (note,) = [n for n in app._notifications if "Debrief saved" in n.message]  # noqa: SLF001
         assert str(exported) in note.message
 
     page = exported.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>")
+    assert "<dt>Teacher</dt><dd>Jantien</dd>" in page and "<dt>Coach</dt><dd>Sacha</dd>" in page
     for n in (1, 2, 3):
         assert f'id="round-{n}"' in page
     assert "<dd>Eyes on the clock</dd>" in page
@@ -191,10 +201,12 @@ async def test_the_summary_saves_markdown_too(
         assert "X: save the debrief as HTML" in str(app.screen.query(".hint").last().render())
         await pilot.press("m")
         await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
     assert summary.exported is not None and summary.exported.suffix == ".md"
     md = summary.exported.read_text("utf-8")
     for n in (1, 2, 3):
-        assert f"## Round {n}" in md
+        assert f"### Round {n}" in md
     assert "Measured 1.3\xa0s" in md and "- **Coach note:** Calm and clear" in md
     assert f"-{summary.recorder.session_id}.md" in summary.exported.name  # type: ignore[union-attr]
 
@@ -241,6 +253,8 @@ async def _export_fails(library: Library, store: HistoryStore, folder: Path, say
         summary = make_summary()
         await app.push_screen(summary)
         await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is summary  # still there: press X again after fixing it
         (note,) = list(app._notifications)  # noqa: SLF001 - the toast a user sees

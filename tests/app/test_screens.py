@@ -14,13 +14,24 @@ from simulator.audio.sources import ArraySource, DeviceNotFoundError
 from simulator.history import HistoryStore
 from simulator.screens.briefing import BriefingScreen
 from simulator.screens.home import HomeScreen
-from simulator.screens.mic_check import MicCheckMeter, MicCheckScreen
+from simulator.screens.mic_check import MicCheckScreen
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.settings import SettingsScreen
 from tests.app.conftest import AppMaker, no_portaudio, speech_round
 from tests.speech import clip, silence
 
 SIZE = (100, 30)
+
+
+def soft_speech() -> np.ndarray:
+    """A voice the check hears, but far too softly (about -50 dBFS), in a quiet room."""
+    rng = np.random.default_rng(2)
+    speech = clip("Good morning everyone, let us begin with the homework.", "en") * 0.05
+    room = (rng.standard_normal(speech.size + 32_000) * 0.0005).astype(np.float32)
+    room[16_000 : 16_000 + speech.size] += speech
+    return room
+
+
 DEVICES = [("0", "[0] Built-in microphone (ALSA)"), ("3", "[3] USB headset (ALSA)")]
 
 
@@ -104,36 +115,11 @@ async def test_briefing_shows_the_action_step_why_story_and_model_line(app_for: 
         assert isinstance(app.screen, HomeScreen)
 
 
-def test_mic_check_meter_warnings() -> None:
-    def run(samples: np.ndarray) -> tuple[str, ...]:
-        meter = MicCheckMeter()
-        for i in range(0, samples.size, 320):
-            state = meter.feed(samples[i : i + 320])
-        return state.warnings
-
-    rng = np.random.default_rng(1)
-    speech = np.concatenate(
-        [clip("Good morning everyone, let us begin with the homework.", "en")] * 2
-    )
-    room = (rng.standard_normal(speech.size + 16_000) * 0.0005).astype(np.float32)
-    voice = room.copy()
-    voice[: speech.size] += speech
-    assert run(voice) == ()
-    assert run(room[:48_000]) == ("too_quiet",)
-    assert run(np.clip(voice * 4, -1, 1)) == ("clipping",)
-    assert run(silence(2.0)) == ("all_zero",)
-    noisy = (rng.standard_normal(64_000) * 0.02).astype(np.float32)
-    assert "noisy" in run(noisy + np.resize(speech, 64_000))
-
-
 @pytest.mark.parametrize(
     ("recording", "shows"),
     [
         (silence(2.0), "The microphone delivers only silence"),
-        (
-            (np.random.default_rng(2).standard_normal(56_000) * 0.0005).astype(np.float32),
-            "Too quiet",
-        ),
+        (soft_speech(), "Too quiet"),
         (np.clip(speech_round(1.0) * 8, -1, 1).astype(np.float32), "Too loud (clipping)"),
     ],
 )
@@ -214,7 +200,13 @@ async def test_settings_are_saved_and_the_language_switches(
         )
         assert "Checkvraag: eerst de vraag, dan de naam" in option_titles(app)
     saved = json.loads((tmp_path / "settings.json").read_text())
-    assert saved == {"language": "nl", "microphone": "3", "live_timer": True, "keep_audio": False}
+    assert saved == {
+        "language": "nl",
+        "microphone": "3",
+        "live_timer": True,
+        "keep_audio": False,
+        "reflection": False,
+    }
 
 
 async def test_home_says_which_scenario_file_was_skipped_and_why(

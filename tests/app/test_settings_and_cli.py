@@ -23,6 +23,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
         "microphone": "USB headset",
         "live_timer": True,
         "keep_audio": False,
+        "reflection": False,
     }
 
 
@@ -35,6 +36,8 @@ def test_settings_round_trip(tmp_path: Path) -> None:
         ('{"live_timer": "yes"}', Settings(), "live_timer must be true or false"),
         ('{"microphone": 3, "language": "en"}', Settings("en", "3"), None),
         ('{"microphone": [3]}', Settings(), "microphone must be"),
+        ('{"reflection": 1}', Settings(), "reflection must be true or false"),
+        ('{"reflection": true}', Settings(reflection=True), None),
     ],
 )
 def test_bad_settings_fall_back_with_a_reason(

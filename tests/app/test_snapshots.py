@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from simulator.scenarios.library import Library
 from tests.app.conftest import AppMaker, speech_round
+from tests.app.walk import SCREENS, build
 
 pytestmark = pytest.mark.espeak
 SIZE = (100, 30)
@@ -40,3 +43,25 @@ def test_feedback_on_target(snap_compare: Any, app_for: AppMaker) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=play)
+
+
+# -- every screen and dialog at 80×24 (Dutch, the longer texts) and at 120×36 (English) ---------
+
+WALKS = [("nl", (80, 24)), ("en", (120, 36))]
+
+
+@pytest.mark.parametrize(("lang", "size"), WALKS, ids=["80x24-nl", "120x36-en"])
+@pytest.mark.parametrize("name", sorted(SCREENS))
+def test_every_screen(
+    snap_compare: Any,
+    library: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    lang: str,
+    size: tuple[int, int],
+) -> None:
+    monkeypatch.setenv("COACH_SIM_HOME", "/home/teacher/coach-sim")
+    monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
+    app = build(name, library, tmp_path, lang)
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name].steps)

@@ -61,7 +61,7 @@ def files(tmp_path_factory: pytest.TempPathFactory, espeak: str) -> dict[str, Pa
 def test_human_readable_output(files: dict[str, Path]) -> None:
     r = run_analyze(str(files["good"]))
     assert r.returncode == 0, r.stderr
-    assert "pause 3.10 s (on target" in r.stdout
+    assert "pause 3.10\u00a0s (on target" in r.stdout
     assert "question end" in r.stdout and "name start" in r.stdout
 
 

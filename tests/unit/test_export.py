@@ -189,10 +189,11 @@ def test_markdown_to_stdout_has_every_round(
     assert "**Action step:**" in out
     assert "2025-03-04" in out
     for n in (1, 2, 3):
-        assert f"## Round {n}\n" in out
-    assert f"Measured 1.2{NBSP}s · target 3.0{NBSP}s" in out
-    assert "— **too short**" in out and "— **on target**" in out
-    assert "Not measured: the name came before the question." in out
+        assert f"### Round {n}\n" in out
+    assert f"Measured 1.2{NBSP}s: **too short**. Target 3.0{NBSP}s, band 2.5–4.0{NBSP}s." in out
+    assert f"Measured 3.1{NBSP}s: **on target**. Target 3.0{NBSP}s" in out
+    assert "Not measured: the name came before the question. Target" in out
+    assert "on target between" not in out
     assert "question █" in out and f"3.1{NBSP}s [2.5–4.0{NBSP}s]" in out
     assert "## Summary" in out and "**Your next step:**" in out
     # people's text is escaped, not interpreted
@@ -205,7 +206,7 @@ def test_markdown_in_dutch(capsys: pytest.CaptureFixture[str], session_id: int) 
     assert code == 0
     assert out.startswith("# Nabespreking: Checkvraag")
     for n in (1, 2, 3):
-        assert f"## Ronde {n}\n" in out
+        assert f"### Ronde {n}\n" in out
     assert f"Gemeten 1,2{NBSP}s" in out and "**te kort**" in out
     assert "vraag █" in out and "denkpauze ░" in out
 
@@ -217,7 +218,7 @@ def test_export_defaults_to_the_sessions_language(
     store.save_round(sid, 1, sps(2.8))
     code, out, _ = run(capsys, str(sid))
     assert code == 0
-    assert "## Ronde 1" in out and "**op doel**" in out
+    assert "### Ronde 1" in out and "**op doel**" in out
 
 
 def test_session_whose_scenario_is_gone_uses_generic_labels(
@@ -315,7 +316,7 @@ def test_html_file_is_self_contained_and_has_every_round(
     checker.close()
     assert checker.problems == []
     assert checker.stack == []
-    assert checker.sections == ["round-1", "round-2", "round-3", ""]
+    assert checker.sections == ["summary", "round-1", "round-2", "round-3", "materials"]
     text = "".join(checker.text)
     for n in (1, 2, 3):
         assert f"Round {n}" in text
@@ -323,8 +324,10 @@ def test_html_file_is_self_contained_and_has_every_round(
     for external in ("http://", "https://", "src=", "url(", "@import", "<script", "<link"):
         assert external not in lowered, external
     assert "@media print" in page and "size: A4" in page
-    assert page.count("<svg ") == 3  # one timeline per round (round 2: the speech heard)
-    assert page.count('class="band"') == 2  # the band only where a pause was measured
+    # The rounds chart, then one timeline per round (round 2: the speech heard).
+    assert page.count("<svg ") == 4
+    # The band behind the chart, and in the rounds only where a pause was measured.
+    assert page.count('class="band"') == 3
     # everything a person typed is escaped
     assert PARTICIPANT in text and "Jantien &lt;script&gt;" in page
     assert "<b>every</b>" not in page and "&lt;b&gt;every&lt;/b&gt;" in page
@@ -336,7 +339,8 @@ def test_html_timeline_places_the_band_in_seconds(
 ) -> None:
     code, page, _ = run(capsys, str(session_id), "--format", "html")
     assert code == 0
-    svg = re.findall(r"<svg.*?</svg>", page, re.S)[0]
+    round_1 = re.findall(r'<section class="round" id="round-1">.*?</section>', page, re.S)[0]
+    svg = re.findall(r"<svg.*?</svg>", round_1, re.S)[0]
     ticks = [
         (float(x), int(label))
         for x, label in re.findall(r'class="tick" x="([\d.]+)"[^>]*>(\d+)<', svg)
@@ -597,4 +601,4 @@ def test_markdown_renderer_is_pure(store: HistoryStore, session_id: int) -> None
     assert session is not None
     a = render_markdown(build_debrief(session, None, "en"))
     b = render_markdown(build_debrief(session, None, "en"))
-    assert a == b and "## Round 3" in a
+    assert a == b and "### Round 3" in a

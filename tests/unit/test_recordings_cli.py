@@ -44,10 +44,10 @@ def test_lists_sessions_with_date_scenario_rounds_and_size(home: Path, capsys) -
     out = capsys.readouterr().out
     lines = out.splitlines()
     row = next(line for line in lines if line.startswith(f"{sid} "))
-    assert "check-question" in row and "1, 2, 3" in row and "188 kB" in row
+    assert "check-question" in row and "1, 2, 3" in row and "188\u00a0kB" in row
     assert "2026-11-20" in row
     assert any(line.startswith("unsaved-20261121100000") for line in lines)
-    assert "In all: 250 kB" in out
+    assert "In all: 250\u00a0kB" in out
 
     assert main(["recordings", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -20,7 +20,7 @@ GOOD = REPO / "scenarios" / "check-question.nl.toml"
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Only the scenarios subcommand (others may not exist yet); an empty user folder; an
     English system, as messages follow the system language when there is no --lang."""
-    monkeypatch.setattr(cli, "COMMANDS", (("scenarios", "list, check or show scenarios"),))
+    monkeypatch.setattr(cli, "COMMANDS", ("scenarios",))
     home = tmp_path / "home"
     monkeypatch.setenv("COACH_SIM_HOME", str(home))
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
@@ -127,7 +127,7 @@ def test_check_reports_each_error_and_exits_one(
     assert code == 1
     assert f"ok  {GOOD}" in out
     assert f"error  {bad}: language: 'de' is not supported" in out
-    assert f"error  {bad}: pattern[2].min_s: min_s (4.5 s) is above max_s (4 s)" in out
+    assert f"error  {bad}: pattern[2].min_s: min_s (4.5\u00a0s) is above max_s (4\u00a0s)" in out
     assert f"error  {syntax}:2:9: TOML syntax error" in out
     assert f"error  {missing}: file not found" in out
     assert "4 file(s) checked: 1 valid, 3 with problems" in out
@@ -148,7 +148,7 @@ def test_show_one_language(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out.startswith("Checkvraag: eerst de vraag, dan de naam  [check-question, nl]")
     assert "Actiestap:" in out
-    assert "vraag → denkpauze 3 s (2,5–4 s) → naam" in out
+    assert "vraag → denkpauze 3\u00a0s (2,5–4\u00a0s) → naam" in out
     assert "Ronde 3/3" in out and "Naam: Daan" in out
     assert "Rowe" in out
     assert "Check question: the question first" not in out
@@ -157,7 +157,7 @@ def test_show_one_language(capsys: pytest.CaptureFixture[str]) -> None:
 def test_show_uses_global_lang_or_both(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["--lang", "en", "scenarios", "show", "economy-of-language"], capsys)
     assert code == 0
-    assert "direction ~4 s, at most 6 s" in out
+    assert "direction ~4\u00a0s, at most 6\u00a0s" in out
     assert "Zuinig met woorden" not in out
     code, out, _ = run(["scenarios", "show", "wait-time-after-answer"], capsys)
     assert code == 0

@@ -1,0 +1,181 @@
+"""The microphone check's judgement: levels over time in, what to tell the teacher out.
+
+The check listens in 100 ms blocks. Each block becomes a `MicBlock`: its level, whether a voice
+was heard in it, whether it was bit-exact zeros and whether it clipped. `judge_mic` turns the
+blocks so far into a `MicCheckState`, following three rules:
+
+- The background is judged only from blocks where nobody speaks (and not just before or after a
+  voice, where words trail off): the teacher's own voice is never "background noise".
+- "Ready" comes once enough voice has been heard at a good level, and then stays: falling silent
+  after speaking is what a teacher does next, not a problem.
+- Before any voice has been heard nothing alarming is said: the check waits. "Too quiet" needs
+  a voice that was heard, but too softly.
+
+`MicCheckMeter` is the thin part in front of it: 16 kHz samples in, blocks (with the VAD's
+verdict) out.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.audio.live import block_level_dbfs
+from simulator.audio.result import ANALYSIS_RATE_HZ
+
+BLOCK = ANALYSIS_RATE_HZ // 10
+"""The check works on 100 ms blocks."""
+WINDOW_BLOCKS = 30
+"""Clipping looks at the last 3 s."""
+ZERO_BLOCKS = 10
+"""About 1 s of bit-exact zeros: the microphone delivers nothing (macOS: no permission)."""
+GOOD_VOICE_DBFS = -40.0
+"""A voice at or above this level comes through well enough to time."""
+READY_VOICE_BLOCKS = 3
+"""Voice heard at a good level in this many blocks (0.3 s, not necessarily in a row) = ready."""
+QUIET_VOICE_BLOCKS = 5
+"""Voice heard in this many blocks, none at a good level (0.5 s of soft speech) = too quiet."""
+VOICE_MARGIN_BLOCKS = 3
+"""Blocks this close (0.3 s) to a voice are not background: words start and trail off there."""
+BACKGROUND_BLOCKS = 50
+"""The background level is taken from the last 5 s in which nobody spoke..."""
+MIN_BACKGROUND_BLOCKS = 5
+"""...once there is at least 0.5 s of it."""
+FLOOR_LOOKBACK_BLOCKS = 600
+"""After a minute of talking without a pause the background is no longer known."""
+BACKGROUND_PERCENTILE = 20
+"""A low percentile: a door or a cough in the quiet does not make the room noisy."""
+NOISY_DBFS = -50.0
+"""Background above this makes a soft voice hard to separate."""
+CLIP_LEVEL = 0.99
+VAD_WARMUP_BLOCKS = 2
+"""webrtcvad calls nearly anything speech while it adapts to a new stream (about 0.2 s)."""
+VAD_FRAME = ANALYSIS_RATE_HZ * 30 // 1000
+"""webrtcvad frames of 30 ms: three in a block."""
+VAD_MODE = 2
+"""Mode 2 hears speech down to about -45 dBFS and no steady noise as speech (mode 3 drops soft
+speech, modes 0-1 take steady noise for speech)."""
+
+
+class Readiness(enum.Enum):
+    WAITING = "waiting"
+    """No voice heard yet: the check only waits and says what to do."""
+    TOO_QUIET = "too_quiet"
+    """A voice was heard, but never at a good level."""
+    READY = "ready"
+    """A voice was heard at a good level (and stays so)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MicBlock:
+    """100 ms of input, as the check sees it."""
+
+    level_dbfs: float
+    voice: bool
+    zero: bool = False
+    clipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MicCheckState:
+    level_dbfs: float
+    noise_floor_dbfs: float | None
+    """The background, measured only while nobody speaks; ``None`` until there is enough."""
+    readiness: Readiness
+    warnings: tuple[str, ...]
+    """Any of ``all_zero``, ``clipping``, ``too_quiet``, ``noisy``."""
+
+    @property
+    def ok(self) -> bool:
+        """Ready, and the input has neither gone dead nor clipped since."""
+        return self.readiness is Readiness.READY and not {"all_zero", "clipping"} & set(
+            self.warnings
+        )
+
+
+WAITING = MicCheckState(-100.0, None, Readiness.WAITING, ())
+
+
+def judge_mic(blocks: Sequence[MicBlock]) -> MicCheckState:
+    """What the check says after ``blocks`` (oldest first)."""
+    if not blocks:
+        return WAITING
+    readiness = _readiness(blocks)
+    floor = _background_floor(blocks)
+    warnings: list[str] = []
+    recent_zero = [b.zero for b in blocks[-ZERO_BLOCKS:]]
+    if len(recent_zero) >= ZERO_BLOCKS and all(recent_zero):
+        warnings.append("all_zero")
+    else:
+        if any(b.clipped for b in blocks[-WINDOW_BLOCKS:]):
+            warnings.append("clipping")
+        if readiness is Readiness.TOO_QUIET:
+            warnings.append("too_quiet")
+        if floor is not None and floor > NOISY_DBFS:
+            warnings.append("noisy")
+    return MicCheckState(blocks[-1].level_dbfs, floor, readiness, tuple(warnings))
+
+
+def _readiness(blocks: Sequence[MicBlock]) -> Readiness:
+    voiced = [b for b in blocks if b.voice]
+    loud = [b for b in voiced if b.level_dbfs >= GOOD_VOICE_DBFS]
+    if sum(not b.clipped for b in loud) >= READY_VOICE_BLOCKS:
+        return Readiness.READY
+    if len(voiced) >= QUIET_VOICE_BLOCKS and not loud:
+        return Readiness.TOO_QUIET
+    return Readiness.WAITING
+
+
+def _background_floor(blocks: Sequence[MicBlock]) -> float | None:
+    recent = blocks[-FLOOR_LOOKBACK_BLOCKS:]
+    near_voice = np.zeros(len(recent), dtype=bool)
+    for i, block in enumerate(recent):
+        if block.voice:
+            near_voice[max(0, i - VOICE_MARGIN_BLOCKS) : i + VOICE_MARGIN_BLOCKS + 1] = True
+    quiet = [
+        b.level_dbfs for b, near in zip(recent, near_voice, strict=True) if not near and not b.zero
+    ][-BACKGROUND_BLOCKS:]
+    if len(quiet) < MIN_BACKGROUND_BLOCKS:
+        return None
+    return float(np.percentile(quiet, BACKGROUND_PERCENTILE))
+
+
+class MicCheckMeter:
+    """16 kHz samples in, 100 ms blocks with the VAD's verdict out, judged by `judge_mic`."""
+
+    def __init__(self) -> None:
+        from simulator.audio.vad import WebRtcVad
+
+        self._vad = WebRtcVad(VAD_MODE, ANALYSIS_RATE_HZ, VAD_FRAME)
+        self._pending = np.zeros(0, dtype=np.float32)
+        self.history: list[MicBlock] = []
+        self.state = WAITING
+
+    @property
+    def blocks(self) -> int:
+        return len(self.history)
+
+    def feed(self, samples: npt.NDArray[np.float32]) -> MicCheckState:
+        data = np.concatenate((self._pending, np.asarray(samples, dtype=np.float32)))
+        whole = data.size - data.size % BLOCK
+        for start in range(0, whole, BLOCK):
+            self.history.append(self._block(data[start : start + BLOCK]))
+        self._pending = data[whole:]
+        if whole:
+            self.state = judge_mic(self.history)
+        return self.state
+
+    def _block(self, block: npt.NDArray[np.float32]) -> MicBlock:
+        pcm = (np.clip(block, -1.0, 1.0) * 32767).astype(np.int16)
+        frames = self._vad.flags(pcm)
+        voice = len(self.history) >= VAD_WARMUP_BLOCKS and 2 * int(frames.sum()) > frames.size
+        return MicBlock(
+            level_dbfs=block_level_dbfs(block),
+            voice=voice,
+            zero=not np.any(block),
+            clipped=bool(np.any(np.abs(block) >= CLIP_LEVEL)),
+        )

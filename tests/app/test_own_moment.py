@@ -1,0 +1,144 @@
+"""The teacher's own moment in the app: O on the rounds screen takes their own question(s) and
+a student's name; the rounds prompt with them, the model line after a missed round speaks
+them, and the history and the debrief keep them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from simulator.app import CoachApp, make_app
+from simulator.audio.sources import FakePlayer
+from simulator.history import HistoryStore
+from simulator.scenarios.library import Library
+from simulator.screens.feedback import FeedbackScreen
+from simulator.screens.handout import HandoutDialog
+from simulator.screens.own_words import OwnWordsDialog
+from simulator.screens.practice import PracticeScreen
+from simulator.screens.summary import SummaryScreen
+from tests.app.conftest import Rounds
+from tests.app.test_modelling import FakeVoice
+from tests.speech import clip, make_round
+
+pytestmark = pytest.mark.espeak
+SIZE = (80, 24)
+QUESTION = "What is inflation?"
+
+
+def own_round(pause_s: float, name: str = "Daan") -> object:
+    return make_round(clip(QUESTION, "en"), clip(name, "en"), pause_s).samples
+
+
+def build(
+    library: Library, store: HistoryStore, tmp_path: Path, recordings: list, lang: str = "en"
+) -> tuple[CoachApp, FakeVoice, FakePlayer]:  # type: ignore[type-arg]
+    voice, player = FakeVoice(), FakePlayer()
+    app = make_app(
+        source_factory=Rounds(recordings),
+        library=library,
+        store=store,
+        lang=lang,
+        scenario=library.find("check-question", lang),
+        export_dir=tmp_path / "exports",
+        cue_player=voice,
+        audio_player=player,
+    )
+    return app, voice, player
+
+
+def shown(app: CoachApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def fill(app: CoachApp, pilot, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    for field, value in values.items():
+        app.screen.query_one(f"#{field}", Input).value = value
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def play(app: CoachApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("space")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_own_question_and_name_prompt_the_rounds_and_are_kept(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    recordings = [own_round(1.2), own_round(3.0), own_round(3.1)]
+    app, voice, player = build(library, store, tmp_path, recordings)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, PracticeScreen)
+        footer = [k for k, b in app.screen.active_bindings.items() if b.binding.show]
+        assert "o" in footer
+        assert "O: practise with your own question" in shown(app, "#round-message")
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OwnWordsDialog)
+        # Hostile text is refused with a message naming the field, and nothing changes.
+        await fill(app, pilot, {"line-1": QUESTION, "own-name": "Daan\x1b]52;c;aGk=\x07"})
+        assert isinstance(app.screen, OwnWordsDialog)
+        assert shown(app, "#own-words-error").startswith("Name: This text holds an invisible")
+        await fill(app, pilot, {"own-name": "  Daan "})
+        assert isinstance(app.screen, PracticeScreen)
+        assert f"“{QUESTION}”" in shown(app, "#line")
+        assert "Daan" in shown(app, "#name")
+        assert "Your own words, from your own lesson." in shown(app, "#situation")
+
+        await play(app, pilot)  # round 1: too short, so M models it in their own words
+        assert isinstance(app.screen, FeedbackScreen)
+        await pilot.press("m")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert voice.spoken == [(QUESTION, "en"), ("Daan", "en")]
+        assert len(player.started) == 1
+        await pilot.press("m")
+        for _ in range(2):
+            await pilot.press("space")
+            await pilot.pause()
+            assert f"“{QUESTION}”" in shown(app, "#line")
+            await play(app, pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        summary = app.screen
+        await pilot.press("m")  # the debrief as Markdown
+        await pilot.pause()
+        assert isinstance(app.screen, HandoutDialog)  # names and the agreed step first
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        exported = summary.exported
+    assert exported is not None
+    page = exported.read_text("utf-8")
+    assert page.count(f"**Your own question:** {QUESTION}") == 3
+    assert page.count("**Student from your class:** Daan") == 3
+    (session,) = store.sessions()
+    assert [(r.own_line, r.own_name) for r in session.rounds] == [(QUESTION, "Daan")] * 3
+
+
+async def test_esc_keeps_and_ctrl_r_brings_back_the_scenarios_examples(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    app, _, _ = build(library, store, tmp_path, [], lang="nl")
+    async with app.run_test(size=SIZE) as pilot:
+        example = shown(app, "#line")
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Jouw eigen moment" in shown(app, "#own-words-dialog .title")
+        app.screen.query_one("#line-1", Input).value = "Wat is inflatie?"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert shown(app, "#line") == example  # left with Esc: nothing changed
+        await pilot.press("o")
+        await pilot.pause()
+        await fill(app, pilot, {"line-1": "Wat is inflatie?"})
+        assert "Wat is inflatie?" in shown(app, "#line")
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen.query_one("#line-1", Input).value == "Wat is inflatie?"  # prefilled
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert shown(app, "#line") == example
