@@ -128,7 +128,7 @@ footer { color: #555; font-size: .8rem; margin: 1.2rem 0 2rem; }
 SVG_WIDTH = 680
 LABEL_W = 90
 RIGHT_W = 12
-LANE_H = 46
+LANE_H = 56
 DOT_R = 7
 
 
@@ -209,10 +209,13 @@ def svg_group_chart(report: GroupReport, lang: str) -> str:
     tick = 0
     while tick <= scale + 1e-9:
         tx = x(tick)
+        label = format_number(tick, lang, 0)
+        if tick + step > scale + 1e-9:
+            label += "\u00a0s"  # the unit once, on the last number
         items.append(
             f'<line class="axis" x1="{_n(tx)}" y1="{axis_y}" x2="{_n(tx)}" y2="{axis_y + 5}"/>'
             f'<text class="tick" x="{_n(tx)}" y="{axis_y + 18}" text-anchor="middle">'
-            f"{_e(format_number(tick, lang, 0))}</text>"
+            f"{_e(label)}</text>"
         )
         tick += step
     caption = "; ".join(
@@ -278,7 +281,7 @@ def render_group_html(report: GroupReport, lang: str) -> str:
     )
     body.append("<table><thead><tr>")
     body.append(f"<th>{_e(t('masterclass.room.round_word', lang))}</th>")
-    for key in ("median_word", "on_target_word", "spread_word"):
+    for key in ("median_heading", "on_target_word", "spread_word"):
         body.append(f'<th class="num">{_e(t(f"masterclass.room.{key}", lang))}</th>')
     body.append("</tr></thead><tbody>")
     for s in stats:

@@ -163,6 +163,8 @@ class StoredMasterclass:
     names_kept: bool
     sessions: tuple[StoredSession, ...]
     """The participants' sessions (one per participant who took a round), in turn order."""
+    positions: tuple[int, ...] = ()
+    """Each session's place in the list of participants (1 = the first), as ``sessions``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -684,7 +686,9 @@ class HistoryStore:
                 "SELECT id, scenario, language, started_at, participants, names_kept"
                 " FROM masterclasses ORDER BY started_at, id"
             ).fetchall()
+            places = dict(conn.execute("SELECT session_id, position FROM masterclass_turns"))
         for row in rows:
+            sessions = tuple(by_masterclass.get(row[0], ()))
             try:
                 found.append(
                     StoredMasterclass(
@@ -694,7 +698,8 @@ class HistoryStore:
                         _text(row[3]),
                         _whole(row[4]),
                         bool(row[5]),
-                        tuple(by_masterclass.get(row[0], ())),
+                        sessions,
+                        tuple(_whole(places.get(s.id)) for s in sessions),
                     )
                 )
             except _DamagedRowError:

@@ -28,6 +28,7 @@ from simulator.coaching.group import (
     stats_per_round,
     strip_scale_s,
 )
+from simulator.export import measurement_from_stored
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
 from simulator.history import (
     HistoryError,
@@ -143,7 +144,8 @@ class MasterclassSetupScreen(CoachScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="masterclass-setup"):
+        # Not a stop of its own for ↑↓: the form scrolls to whichever field has the focus.
+        with VerticalScroll(id="masterclass-setup", can_focus=False):
             yield Static(self.t("masterclass.setup_title"), classes="title")
             if self.fixed_scenario is not None:
                 yield Static(
@@ -160,18 +162,29 @@ class MasterclassSetupScreen(CoachScreen[None]):
                 )
             yield Static(self.t("masterclass.participants_heading"), classes="heading")
             yield Input(placeholder=self.t("masterclass.name_placeholder"), id="participant-name")
+            yield Static("", id="setup-message")
             yield EdgeOptionList(id="participants")
             yield Checkbox(self.t("masterclass.room.keep_names"), False, id="keep-names")
-            yield Button(self.t("masterclass.room.start_button"), id="start-masterclass")
-            yield Static("", id="setup-message")
+            yield Button(
+                self.t("masterclass.room.start_button"), id="start-masterclass", compact=True
+            )
             yield Static(self.t("masterclass.room.setup_hint"), classes="hint")
             yield Static(self.t("masterclass.room.earlier_heading"), classes="heading")
-            yield Static(self._earlier(), id="earlier-masterclasses")
+            self._earlier_found, note = self._earlier()
+            yield Static(note, id="earlier-note", classes="hint")
+            yield EdgeOptionList(
+                *(
+                    Option(escape(earlier_line(m, self.coach.library, self.lang)))
+                    for m in self._earlier_found
+                ),
+                id="earlier-masterclasses",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("masterclass.name")
         self._show_participants()
+        self.query_one("#earlier-masterclasses").display = bool(self._earlier_found)
         if self.fixed_scenario is None:
             options = self.query_one("#masterclass-scenario", EdgeOptionList)
             options.highlighted = preselected(self._shown)
@@ -196,19 +209,30 @@ class MasterclassSetupScreen(CoachScreen[None]):
         if self.focused is not None:
             self.focused.scroll_visible()
 
-    def _earlier(self) -> str:
-        """The masterclasses run before (the newest few): their own list, apart from practice."""
+    def _earlier(self) -> tuple[list[StoredMasterclass], str]:
+        """The masterclasses run before, newest first (their own list, apart from practice), and
+        what to say above them."""
         store = self.coach.store
         if store is None:
-            return self.t("masterclass.room.earlier_none")
+            return [], self.t("masterclass.room.earlier_none")
         try:
             found = store.masterclasses()
         except HistoryError as exc:
-            return escape(exc.message(self.lang))
+            return [], escape(exc.message(self.lang))
         if not found:
-            return self.t("masterclass.room.earlier_none")
-        lines = [earlier_line(m, self.coach.library, self.lang) for m in found[-EARLIER_SHOWN:]]
-        return escape("\n".join(reversed(lines)))
+            return [], self.t("masterclass.room.earlier_none")
+        return list(reversed(found[-EARLIER_SHOWN:])), self.t("masterclass.room.earlier_hint")
+
+    @on(OptionList.OptionSelected, "#earlier-masterclasses")
+    def _open_earlier(self, event: OptionList.OptionSelected) -> None:
+        """Enter on an earlier masterclass: its group view again, with C for its files."""
+        m = self._earlier_found[event.option_index]
+        library = self.coach.library
+        scenario = library.find(m.scenario, m.language) or library.find(m.scenario, self.lang)
+        if scenario is None:
+            self._say(self.t("masterclass.room.earlier_missing", scenario=escape(m.scenario)))
+            return
+        self.app.push_screen(GroupScreen(reopened(m, scenario, self.lang), final=False))
 
     @on(OptionList.OptionHighlighted, "#masterclass-scenario")
     def _show_chosen(self) -> None:
@@ -328,7 +352,40 @@ class MasterclassSetupScreen(CoachScreen[None]):
             self.app.exit()
 
 
-EARLIER_SHOWN = 3
+EARLIER_SHOWN = 5
+
+
+def reopened(m: StoredMasterclass, scenario: Scenario, lang: str) -> Masterclass:
+    """An earlier masterclass rebuilt from the history, for its group view and files: a
+    participant who took fewer rounds than the scenario has counts as skipped for the rest."""
+    names = [t("masterclass.room.participant_n", lang, n=i + 1) for i in range(m.participants)]
+    results: dict[int, list[RoundMeasurement]] = {}
+    for session, position in zip(m.sessions, m.positions, strict=True):
+        index = position - 1
+        if not 0 <= index < m.participants:
+            continue
+        if m.names_kept and session.participant:
+            names[index] = session.participant
+        measured = []
+        for r in session.rounds:
+            try:
+                measured.append(measurement_from_stored(r))
+            except ValueError:  # a damaged round: the rounds before it still count
+                break
+        results[index] = measured
+    masterclass = Masterclass(
+        scenario,
+        names,
+        names_kept=m.names_kept,
+        started_at=m.started_at,
+        lang=lang,
+        current=m.participants,
+    )
+    masterclass.results = results
+    masterclass.skipped = {
+        i for i in range(m.participants) if len(results.get(i, ())) < scenario.rounds
+    }
+    return masterclass
 
 
 def earlier_line(m: StoredMasterclass, library: Library, lang: str) -> str:

@@ -60,16 +60,16 @@ class GroupChart(Widget):
     def _seconds(self, value: float) -> str:
         return format_seconds(value, self.lang).replace("\xa0", " ")
 
-    def _labels(self, s: RoundStats) -> list[tuple[str, str]]:
-        lines = [(t("masterclass.round_label", self.lang, round=s.round), "bold reverse")]
+    def _labels(self, s: RoundStats, rows: int) -> list[tuple[str, str]]:
+        """The lane's labels: round, median, on target — on two rows when the lane has two."""
+        label = t("masterclass.round_label", self.lang, round=s.round)
         if s.median_s is None:
-            lines.append((t("masterclass.no_values", self.lang), "italic"))
-            return lines
-        median = t("masterclass.room.lane_median", self.lang, value=self._seconds(s.median_s))
-        lines.append((median, MEDIAN))
+            return [(label, "bold reverse"), (t("masterclass.no_values", self.lang), "italic")]
         on = t("masterclass.room.lane_on", self.lang, on=s.on_target, taken=s.taken)
-        lines.append((on, "bold"))
-        return lines
+        if rows < 3:
+            return [(f"{label} ┃ {self._seconds(s.median_s)}", "bold"), (on, "bold")]
+        median = t("masterclass.room.lane_median", self.lang, value=self._seconds(s.median_s))
+        return [(label, "bold reverse"), (median, MEDIAN), (on, "bold")]
 
     def render(self) -> Text:
         width, height = self.size.width, self.size.height
@@ -90,7 +90,7 @@ class GroupChart(Widget):
         text = Text(no_wrap=True, overflow="crop")
         for s in self.stats:
             grid = self._lane(s, bins, bin_w, lane_h, band_cols, seconds_per_col)
-            labels = self._labels(s)
+            labels = self._labels(s, lane_h)
             for row in range(lane_h):
                 label, style = labels[row] if row < len(labels) else ("", "")
                 text.append(f"{label[: lw - 1]:<{lw}}", style=style)
@@ -99,7 +99,7 @@ class GroupChart(Widget):
                     text.append(char, style=cell_style)
                 text.append("\n")
         text.append(" " * lw + "└" + "─" * span + "\n", style="dim")
-        text.append_text(self._axis(lw, span, seconds_per_col))
+        text.append_text(self._axis(lw, span, seconds_per_col, width))
         text.append("\n")
         band = format_band(self.band.min_s, self.band.max_s, self.lang).replace("\xa0", " ")
         text.append(" ")
@@ -154,20 +154,21 @@ class GroupChart(Widget):
                         put(filled, start + i, ch, "bold")
         return grid
 
-    def _axis(self, lw: int, span: int, seconds_per_col: float) -> Text:
+    def _axis(self, lw: int, span: int, seconds_per_col: float, width: int) -> Text:
         """Whole seconds under the chart, as many as fit without touching."""
         cols_per_s = 1 / seconds_per_col
         step = 1
         while step * cols_per_s < 4:
             step += 1
-        line = [" "] * (lw + 1 + span + 6)
-        sec = 0
+        line = [" "] * max(width, lw + 1 + span)
+        sec, free = 0, 0
         while sec * cols_per_s < span:
             label = format_number(sec, self.lang, 0)
             if (sec + step) * cols_per_s >= span:
                 label += " s"  # the unit once, after the last number
-            col = lw + 1 + round(sec * cols_per_s)
-            for i, ch in enumerate(label):
-                line[min(col + i, len(line) - 1)] = ch
+            col = min(lw + 1 + round(sec * cols_per_s), len(line) - len(label))
+            if col >= free:  # never run into the number before
+                line[col : col + len(label)] = label
+                free = col + len(label) + 1
             sec += step
         return Text("".join(line).rstrip(), style="bold")

@@ -20,6 +20,7 @@ from simulator.screens.masterclass import (
     MasterclassRoundsScreen,
     MasterclassSetupScreen,
 )
+from simulator.text import visible
 from simulator.widgets.group_chart import GroupChart
 from tests.app.conftest import Audio, Rounds, speech_round
 
@@ -361,9 +362,48 @@ async def test_masterclass_turns_stay_out_of_recent_and_progress(
         await pilot.pause()
         await pilot.press("m")
         await pilot.pause()
-        earlier = text(app, "#earlier-masterclasses")
-    assert "Check question" in earlier and "1 participants" in earlier
-    assert "median 3.0 s → 3.0 s" in earlier
+        setup = app.screen
+        assert isinstance(setup, MasterclassSetupScreen)
+        earlier = setup.query_one("#earlier-masterclasses", OptionList)
+        item = str(earlier.get_option_at_index(0).prompt).replace("\xa0", " ")
+        assert "Check question" in item and "1 participants" in item
+        assert "median 3.0 s → 3.0 s" in item
+        earlier.focus()
+        earlier.highlighted = 0
+        await pilot.press("enter")  # its group view again, and its files
+        await pilot.pause()
+        group = app.screen
+        assert isinstance(group, GroupScreen) and not group.final
+        assert "┃ median 3.0 s" in chart(app) and "1/1 on target" in chart(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert group.exported is not None
+        rows = list(csv.DictReader(Path(group.exported).read_text().splitlines()))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is setup
+    assert [(r["participant"], r["round"], r["verdict"]) for r in rows] == [
+        ("P1", "1", "on_target"),
+        ("P1", "2", "skipped"),
+        ("P1", "3", "skipped"),
+    ]
     (session,) = store.sessions(kind=Kind.MASTERCLASS)
     assert session.participant == "Participant 1" and session.id != own
     assert [s.id for s in store.sessions(kind=Kind.PRACTICE)] == [own]
+
+
+async def test_a_name_is_shown_as_typed_never_as_markup(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    name = "[b red]Ayla[/] \x1b[31m"
+    app = masterclass_app(library, store, tmp_path, [speech_round(3.0)])
+    async with app.run_test(size=SIZE) as pilot:
+        setup = app.screen
+        assert isinstance(setup, MasterclassSetupScreen)
+        assert setup.add_participant(name)
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = visible(name)  # the escape character as a visible code, the brackets as typed
+        assert shown.startswith("[b red]Ayla[/] ") and "\x1b" not in shown
+        assert text(app, "#turn").startswith(f"{shown}'s turn")
+        await take_round(app, pilot, who=shown)

@@ -3,11 +3,14 @@ of the schema version (the tables are created when missing)."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from simulator.commands import history as history_command
 from simulator.history import (
     SCHEMA_VERSION,
     HistoryError,
@@ -96,3 +99,19 @@ def test_a_turn_whose_masterclass_could_not_be_saved_waits_rather_than_count_as_
     assert recorder.flush() is None  # retried with the next round or flush
     assert store.sessions(kind=Kind.PRACTICE) == ()
     assert [s.masterclass_id for s in store.sessions(kind=Kind.MASTERCLASS)] == [log.id]
+
+
+def test_history_command_lists_ones_own_practice_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    SessionRecorder(store, "check-question", "en").record(1, sps(1.0))
+    log = MasterclassLog(store, "check-question", "en", participants=1, names_kept=True)
+    SessionRecorder(
+        store, "check-question", "en", participant="Ayla", masterclass=log, position=1
+    ).record(1, sps(3.0))
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path))
+    args = argparse.Namespace(json=True, lang="en", scenario=None, scenarios=[], device=None)
+    assert history_command.run(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["participant"] for s in data] == [None]  # Ayla's turn is not listed
