@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import generate  # noqa: E402
 
-from simulator.audio.live import LiveRound  # noqa: E402
 from simulator.audio.pattern import question_pause_name  # noqa: E402
+from simulator.rehearsal.round import RoundPolicy  # noqa: E402
 from tests.e2e.tmux_app import QUESTIONS_EN  # noqa: E402
 from tests.speech import RATE, clip, make_round  # noqa: E402
 
@@ -42,7 +42,7 @@ OFF_S = 0.15
 
 
 def _ended(x: np.ndarray) -> tuple[int | None, float | None]:
-    live = LiveRound(question_pause_name(), check_every_s=0.1)
+    live = RoundPolicy().live_round(question_pause_name(), 0)
     end = None
     for i in range(0, x.size, BLOCK):
         if live.feed(x[i : i + BLOCK]).done:

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from simulator.app import CoachApp, make_app  # noqa: E402
+from simulator.app import SimulatorApp, make_app  # noqa: E402
 from simulator.audio.sources import ArraySource, AudioSource  # noqa: E402
 from simulator.history import HistoryStore  # noqa: E402
 from simulator.scenarios.library import load_library  # noqa: E402
@@ -48,7 +48,7 @@ def sources(scenario: Scenario) -> list[AudioSource]:
     return rounds
 
 
-async def shoot(app: CoachApp, out: Path, lang: str) -> list[Path]:
+async def shoot(app: SimulatorApp, out: Path, lang: str) -> list[Path]:
     saved: list[Path] = []
 
     def save(name: str) -> None:

@@ -13,29 +13,33 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 
-from simulator.audio.cue import CueSound
-from simulator.audio.sources import AudioPlayer, AudioSource, MicrophoneError, Playback, Samples
+from simulator.audio.cue import CuePlayer, CueSound
+from simulator.audio.sources import (
+    AudioPlayer,
+    DeviceLister,
+    Playback,
+    Samples,
+    SourceFactory,
+)
 from simulator.history import HistoryStore
 from simulator.i18n import resolve_language, t
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
+from simulator.screens.base import Simulator
+from simulator.screens.home import HomeScreen
+from simulator.screens.masterclass import MasterclassSetupScreen
+from simulator.screens.practice import PracticeScreen
+from simulator.screens.too_small import TooSmallScreen, too_small
 from simulator.settings import Settings, save_settings
 from simulator.text import escape
 
-SourceFactory = Callable[[str | None], AudioSource]
-"""Opens the microphone (or a test source) for a device name/index, ``None`` = the default."""
-DeviceLister = Callable[[], Sequence[tuple[str, str]]]
-"""The input devices as ``(value for --device, label)`` pairs; raises ``MicrophoneError``."""
-CuePlayer = Callable[[str, str], CueSound | None]
-"""Renders a student's line (text, language) as sound for the round to play; ``None`` when it
-cannot (the round then shows the line)."""
 CUE_RENDER_TIMEOUT_S = 10.0
 
 
@@ -114,22 +118,7 @@ def espeak_cue_player() -> CuePlayer | None:
     return render
 
 
-def microphone_message(error: MicrophoneError, lang: str) -> tuple[str, str]:
-    """``(title, message)`` for a microphone problem, from the app's catalog."""
-    code = error.code
-    if code == "no_portaudio":
-        return t("mic.no_portaudio_title", lang), t("mic.no_portaudio", lang)
-    if code == "no_input_device":
-        return t("mic.no_device_title", lang), t("mic.no_device", lang)
-    if code == "device_not_found":
-        device = str(error.params.get("device", ""))
-        return t("mic.no_device_title", lang), t("mic.device_not_found", lang, device=device)
-    if code == "device_lost":
-        return t("mic.device_lost_title", lang), t("mic.device_lost", lang)
-    return t("mic.title", lang), t("mic.open_failed", lang, message=error.message)
-
-
-class CoachApp(App[None]):
+class SimulatorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "coach-sim"
     ENABLE_COMMAND_PALETTE = False
@@ -225,8 +214,6 @@ class CoachApp(App[None]):
     def _fit_to(self, width: int, height: int) -> None:
         """Cover the app with a "make the window larger" notice while the terminal is too small
         for the screens (a few cells wide or high), and take it away once it is large enough."""
-        from simulator.screens.too_small import TooSmallScreen, too_small
-
         if too_small(width, height):
             if not isinstance(self.screen, TooSmallScreen):
                 self.push_screen(TooSmallScreen())
@@ -250,16 +237,10 @@ class CoachApp(App[None]):
                     asyncio.get_running_loop().add_signal_handler(number, self._end_on_signal)
         if self.settings_problem:
             self.notify(escape(self.settings_problem), severity="warning", timeout=8)
-        from simulator.screens.home import HomeScreen
-
         self.push_screen(HomeScreen())
         if self.masterclass:
-            from simulator.screens.masterclass import MasterclassSetupScreen
-
             self.push_screen(MasterclassSetupScreen(self.start_scenario))
         elif self.start_scenario is not None:
-            from simulator.screens.practice import PracticeScreen
-
             self.push_screen(PracticeScreen(self.start_scenario))
         self._fit_to(self.size.width, self.size.height)
 
@@ -274,6 +255,11 @@ class CoachApp(App[None]):
 
     def scenario_in_language(self, scenario: Scenario) -> Scenario:
         return self.library.find(scenario.id, self.lang) or scenario
+
+    def go_home(self) -> None:
+        """Close every screen above the home screen."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
 
     def apply_settings(self, settings: Settings) -> None:
         """Use and save new settings; a language change rebuilds the home screen."""
@@ -292,11 +278,15 @@ class CoachApp(App[None]):
                 self.notify(self.t("settings.saved"), timeout=3)
         if language_changed:
             self.lang = resolve_language(settings.language)
-            from simulator.screens.home import HomeScreen
-
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             self.switch_screen(HomeScreen())
+
+
+if TYPE_CHECKING:
+
+    def _gives_screens_what_they_use(app: SimulatorApp) -> Simulator:
+        return app  # checked by mypy: the app is a ``Simulator`` (``screens/base.py``)
 
 
 def make_app(
@@ -319,7 +309,7 @@ def make_app(
     recordings_root: Path | None = None,
     audio_player: AudioPlayer | None = None,
     masterclass: bool = False,
-) -> CoachApp:
+) -> SimulatorApp:
     """The app, with everything that touches the world passed in.
 
     ``lang`` (``--lang``) wins over the language setting, which wins over the system locale.
@@ -330,7 +320,7 @@ def make_app(
     language = resolve_language(lang or settings.language)
     if scenario is not None and scenario.language != language:
         scenario = library.find(scenario.id, language) or scenario
-    return CoachApp(
+    return SimulatorApp(
         library=library,
         source_factory=source_factory,
         device_lister=device_lister,

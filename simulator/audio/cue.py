@@ -9,6 +9,7 @@ sample count at the moment playback started.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,11 @@ class CueSound:
     def audible_end_s(self) -> float:
         """Seconds from the first sample to the end of the last audible one (0 when silent)."""
         return audible_end_sample(self.samples) / self.sample_rate_hz
+
+
+CuePlayer = Callable[[str, str], CueSound | None]
+"""Renders a student's line (text, language) as sound for the round to play; ``None`` when it
+cannot (the round then shows the line)."""
 
 
 def audible_end_sample(samples: npt.NDArray[np.floating]) -> int:

@@ -216,18 +216,3 @@ class LiveRound:
                 config=self._config,
             )
         )
-
-
-def expected_speech_s(text: str, language: str) -> float:
-    """A rough spoken length of ``text`` (vowel groups ≈ syllables at ~5 per second): how long
-    a cue is shown when there is no voice to play it."""
-    vowels = set("aeiouyáéíóúäëïöüàèìòù")
-    groups = 0
-    previous = False
-    for ch in text.lower():
-        is_vowel = ch in vowels
-        if is_vowel and not previous:
-            groups += 1
-        previous = is_vowel
-    rate = 5.5 if language == "nl" else 5.0
-    return groups / rate

@@ -14,7 +14,7 @@ message from its own language catalog.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -344,6 +344,10 @@ class Playback(Protocol):
     def stop(self) -> None: ...
 
 
+SourceFactory = Callable[[str | None], AudioSource]
+"""Opens the microphone (or a test source) for a device name/index, ``None`` = the default."""
+DeviceLister = Callable[[], Sequence[tuple[str, str]]]
+"""The input devices as ``(value for --device, label)`` pairs; raises ``MicrophoneError``."""
 AudioPlayer = Callable[[Samples, int], Playback]
 """Starts playing mono float32 ``samples`` at ``sample_rate_hz`` on the default output device;
 raises ``PlaybackError`` when that is impossible."""

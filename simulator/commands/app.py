@@ -11,7 +11,7 @@ from simulator.i18n import DEFAULT_LANGUAGE, t
 from simulator.text import shortened
 
 if TYPE_CHECKING:
-    from simulator.app import CoachApp
+    from simulator.app import SimulatorApp
     from simulator.scenarios.library import Library
 
 
@@ -49,7 +49,7 @@ def add_coach_option(parser: argparse.ArgumentParser, lang: str) -> None:
     )
 
 
-def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> CoachApp:
+def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> SimulatorApp:
     """The app on the real world: the microphone, the history and settings in the data folder.
 
     Raises ``SystemExit`` with a clear message for an unknown scenario id.
@@ -104,7 +104,7 @@ def _unknown_scenario(scenario_id: str, library: Library, lang: str) -> str:
     return t("cli.app.unknown_scenario", lang, id=shortened(scenario_id), known=known)
 
 
-def run_app(app: CoachApp) -> int:
+def run_app(app: SimulatorApp) -> int:
     from simulator.termguard import stderr_to_log
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():

@@ -1,4 +1,9 @@
-"""What every screen of the app shares: the typed app, translation, and translated key labels.
+"""What every screen of the app shares: what it needs from the app, translation, and
+translated key labels.
+
+Screens never import the app module: :class:`Simulator` says what they use of it, and the app
+(``simulator.app.SimulatorApp``) provides it. So the app imports the screens and not the other
+way round.
 
 Bindings are declared with a catalog key as their description (``"keys.quit"``); each screen
 replaces those with the text in the app's language when it is created, so the footer speaks the
@@ -8,14 +13,55 @@ teacher's language.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar, cast
+from pathlib import Path
+from typing import Protocol, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 
+from simulator.audio.cue import CuePlayer
+from simulator.audio.sources import AudioPlayer, DeviceLister, SourceFactory
+from simulator.history import HistoryStore
 from simulator.i18n import has, t
+from simulator.scenarios.library import Library
+from simulator.scenarios.model import Scenario
+from simulator.settings import Settings
 
-if TYPE_CHECKING:
-    from simulator.app import CoachApp
+
+class Simulator(Protocol):
+    """What screens use of the app: the shared state and the doors to the world."""
+
+    lang: str
+    library: Library
+    settings: Settings
+    store: HistoryStore | None
+    source_factory: SourceFactory
+    device_lister: DeviceLister | None
+    device_override: str | None
+    cue_player: CuePlayer | None
+    audio_player: AudioPlayer
+    round_limit_s: float
+    coach_mode: bool
+    mic_problem: tuple[str, str] | None
+
+    @property
+    def device(self) -> str | None: ...
+
+    @property
+    def keep_audio(self) -> bool: ...
+
+    @property
+    def recordings_root(self) -> Path: ...
+
+    @property
+    def export_dir(self) -> Path: ...
+
+    def scenario_in_language(self, scenario: Scenario) -> Scenario: ...
+
+    def apply_settings(self, settings: Settings) -> None: ...
+
+    def go_home(self) -> None:
+        """Close every screen above the home screen."""
+
 
 ResultT = TypeVar("ResultT")
 
@@ -31,28 +77,28 @@ def translate_bindings(node: Screen[object], lang: str) -> None:
         ]
 
 
-class _Coached:
+class _OnApp:
     """What every coach-sim screen shares: the app, its language, and translated text."""
 
     @property
-    def coach(self) -> CoachApp:
-        return cast("CoachApp", cast("Screen[object]", self).app)
+    def sim(self) -> Simulator:
+        return cast("Simulator", cast("Screen[object]", self).app)
 
     @property
     def lang(self) -> str:
-        return self.coach.lang
+        return self.sim.lang
 
     def t(self, key: str, **params: object) -> str:
-        return t(key, self.coach.lang, **params)
+        return t(key, self.sim.lang, **params)
 
 
-class CoachScreen(_Coached, Screen[ResultT]):
+class AppScreen(_OnApp, Screen[ResultT]):
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(cast("Screen[object]", self), self.coach.lang)
+        translate_bindings(cast("Screen[object]", self), self.sim.lang)
 
 
-class CoachModal(_Coached, ModalScreen[ResultT]):
+class AppModal(_OnApp, ModalScreen[ResultT]):
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(cast("Screen[object]", self), self.coach.lang)
+        translate_bindings(cast("Screen[object]", self), self.sim.lang)

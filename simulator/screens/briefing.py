@@ -9,7 +9,8 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.i18n import format_band, format_seconds
 from simulator.scenarios.model import Scenario
-from simulator.screens.base import CoachScreen
+from simulator.screens.base import AppScreen
+from simulator.screens.mic_check import MicCheckScreen
 from simulator.text import escape
 from simulator.widgets.model_player import ModelPlayer, model_player
 
@@ -20,7 +21,7 @@ def _clean(text: str) -> str:
     return escape("\n\n".join(p for p in paragraphs if p))
 
 
-class BriefingScreen(CoachScreen[None]):
+class BriefingScreen(AppScreen[None]):
     BINDINGS = [
         Binding("enter", "continue", "keys.continue"),
         Binding("space", "continue", "keys.continue", show=False),
@@ -49,7 +50,7 @@ class BriefingScreen(CoachScreen[None]):
             yield Static(_clean(s.story), id="story")
             yield Static(self.t("briefing.model_line"), classes="heading")
             yield Static(f"[i]{_clean(s.model_line)}[/i]", id="model-line", classes="callout")
-            yield model_player(self.coach, s)
+            yield model_player(self.sim, s)
             yield Static(
                 self.t("briefing.rounds_info", rounds=s.rounds)
                 + " "
@@ -84,8 +85,6 @@ class BriefingScreen(CoachScreen[None]):
         self.query_one("#briefing").focus()
 
     def action_continue(self) -> None:
-        from simulator.screens.mic_check import MicCheckScreen
-
         self.app.push_screen(MicCheckScreen(self.scenario))
 
     def action_model_line(self) -> None:

@@ -20,9 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from simulator.export import marks_text, perception_text
 from simulator.history import COACH_MARKS, HistoryError, RoundCoaching, SessionRecorder
 from simulator.i18n import t
-from simulator.screens.base import CoachModal
+from simulator.screens.base import AppModal
 from simulator.text import TypedTextError, escape, typed_text
 
 AnswerT = TypeVar("AnswerT")
@@ -140,7 +141,7 @@ class AnswerRefusedError(ValueError):
     """A typed answer that cannot be used; the text says what to type instead."""
 
 
-class AnswerDialog(CoachModal[AnswerT | None]):
+class AnswerDialog(AppModal[AnswerT | None]):
     """One typed answer before the measurement is shown: Enter keeps it (once ``parse`` accepts
     it), Esc skips (``None``). Subclasses compose the dialog around an ``Input`` with id
     ``FIELD`` and a hidden ``FIELD-error`` line."""
@@ -226,7 +227,7 @@ class ReflectionDialog(AnswerDialog[str]):
             raise AnswerRefusedError(self.t(f"typed.{exc.reason}", **exc.params)) from None
 
 
-class NoteDialog(CoachModal[RoundCoaching | None]):
+class NoteDialog(AppModal[RoundCoaching | None]):
     """The coach's note and marks for a round. Returns the new input, or ``None`` (Esc)."""
 
     BINDINGS = [
@@ -264,8 +265,6 @@ class NoteDialog(CoachModal[RoundCoaching | None]):
                 yield Button(self.t("keys.back"), id="cancel-note")
 
     def _mark_label(self, mark: str) -> str:
-        from simulator.export import marks_text
-
         return marks_text((mark,), self.lang)
 
     def on_mount(self) -> None:
@@ -297,8 +296,6 @@ def coach_lines(
     notes: RoundNotes, measured_s: float | None, lang: str, *, timed_turn: bool = False
 ) -> tuple[str, str]:
     """The feedback screen's coach panel: ``(felt against measured, note and marks)``."""
-    from simulator.export import marks_text, perception_text
-
     current = notes.current
     if current.perceived_s is None:
         felt = t("coach_mode.perceived_skipped", lang)

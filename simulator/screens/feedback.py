@@ -18,14 +18,14 @@ from simulator.coaching.feedback import RoundFeedback
 from simulator.coaching.modelling import ModelLine
 from simulator.recordings import RoundAudio
 from simulator.scenarios.model import Scenario
-from simulator.screens.base import CoachScreen
+from simulator.screens.base import AppScreen
 from simulator.screens.coach import RoundNotes, coach_lines
 from simulator.text import escape
 from simulator.widgets.model_player import ModelPlayer, model_player
 from simulator.widgets.playback import PlaybackView
 
 
-class FeedbackScreen(CoachScreen[str]):
+class FeedbackScreen(AppScreen[str]):
     model_line: ModelLine | None = None
     """The line M speaks: the scenario's model line unless set (the teacher's own words)."""
 
@@ -90,7 +90,7 @@ class FeedbackScreen(CoachScreen[str]):
             yield Static(escape(fb.praise), id="praise")
             yield Static(self.t("feedback.timeline_heading"), classes="heading")
             timeline = PlaybackView(
-                self.lang, audio=self.audio, player=self.coach.audio_player, id="timeline"
+                self.lang, audio=self.audio, player=self.sim.audio_player, id="timeline"
             )
             timeline.timeline = fb.timeline
             yield timeline
@@ -155,7 +155,7 @@ class FeedbackScreen(CoachScreen[str]):
         if found:
             player = found.first(ModelPlayer)
         else:
-            player = model_player(self.coach, self.scenario, self.model_line)
+            player = model_player(self.sim, self.scenario, self.model_line)
             await self.query_one("#feedback").mount(player, after="#next-step")
         player.scroll_visible()
         player.toggle()

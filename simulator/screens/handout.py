@@ -13,14 +13,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from simulator.export import HandoutDetails
-from simulator.screens.base import CoachModal
+from simulator.screens.base import AppModal
 
 FIELDS = ("teacher", "coach", "date", "next-step")
 MAX_NAME_CHARS = 80
 MAX_STEP_CHARS = 400
 
 
-class HandoutDialog(CoachModal[HandoutDetails | None]):
+class HandoutDialog(AppModal[HandoutDetails | None]):
     BINDINGS = [
         Binding("escape", "cancel", "keys.back"),
         Binding("ctrl+s", "save", "keys.save"),

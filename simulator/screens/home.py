@@ -12,11 +12,16 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from simulator.audio.sources import MicrophoneError
+from simulator.audio.sources import MicrophoneError, NoInputDeviceError
 from simulator.history import HistoryError, Kind, StoredSession, describe_unreadable
 from simulator.i18n import format_seconds, language_choice, t
+from simulator.rehearsal.mic_check import microphone_message
 from simulator.scenarios.model import Scenario
-from simulator.screens.base import CoachScreen
+from simulator.screens.base import AppScreen
+from simulator.screens.briefing import BriefingScreen
+from simulator.screens.progress import ProgressScreen
+from simulator.screens.settings import SettingsScreen
+from simulator.settings import Settings
 from simulator.text import escape
 
 RECENT_SESSIONS = 5
@@ -59,7 +64,7 @@ def session_line(session: StoredSession, titles: dict[str, str], lang: str) -> s
     )
 
 
-class HomeScreen(CoachScreen[None]):
+class HomeScreen(AppScreen[None]):
     BINDINGS = [
         Binding("slash", "search", "keys.search", key_display="/"),
         Binding("s", "settings", "keys.settings"),
@@ -71,7 +76,7 @@ class HomeScreen(CoachScreen[None]):
     """Whether damaged history rows were reported already (once per screen)."""
 
     def compose(self) -> ComposeResult:
-        lang = self.coach.lang
+        lang = self.sim.lang
         yield Header(show_clock=False)
         with Vertical(id="home"):
             yield Static(t("home.subtitle", lang), id="subtitle")
@@ -90,21 +95,21 @@ class HomeScreen(CoachScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = t("app.tagline", self.coach.lang)
+        self.sub_title = t("app.tagline", self.sim.lang)
         self._fill_scenarios("")
         self.refresh_recent()
         self._show_settings()
         self.query_one("#scenarios", OptionList).focus()
-        if self.coach.mic_problem is not None:
+        if self.sim.mic_problem is not None:
             self._show_mic_problem()
-        elif self.coach.device_lister is not None:
+        elif self.sim.device_lister is not None:
             self._probe_microphone()
         self._report_skipped_files()
 
     def _report_skipped_files(self) -> None:
         """Scenario files that could not be used: say which and why, in the app's language (the
         rest still load)."""
-        problems = self.coach.library.problems
+        problems = self.sim.library.problems
         if not problems:
             return
         first_per_file: dict[str, str] = {}
@@ -129,8 +134,8 @@ class HomeScreen(CoachScreen[None]):
     # -- scenarios ------------------------------------------------------------------------------
 
     def _fill_scenarios(self, query: str) -> None:
-        lang = self.coach.lang
-        shown = visible_scenarios(self.coach.library.scenarios, lang, query)
+        lang = self.sim.lang
+        shown = visible_scenarios(self.sim.library.scenarios, lang, query)
         self._shown = shown
         options = self.query_one("#scenarios", OptionList)
         options.clear_options()
@@ -143,7 +148,7 @@ class HomeScreen(CoachScreen[None]):
         if shown:
             options.highlighted = 0
         note = self.query_one("#no-match", Static)
-        if not self.coach.library.scenarios:
+        if not self.sim.library.scenarios:
             from simulator.paths import user_scenarios_dir
 
             note.update(t("home.no_scenarios", lang, folder=str(user_scenarios_dir())))
@@ -163,16 +168,12 @@ class HomeScreen(CoachScreen[None]):
     @on(OptionList.OptionSelected, "#scenarios")
     def _scenario_chosen(self, event: OptionList.OptionSelected) -> None:
         scenario = self._shown[event.option_index]
-        from simulator.screens.briefing import BriefingScreen
-
         self.app.push_screen(BriefingScreen(scenario))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
     def action_progress(self) -> None:
-        from simulator.screens.progress import ProgressScreen
-
         options = self.query_one("#scenarios", OptionList)
         index = options.highlighted
         shown = getattr(self, "_shown", [])
@@ -181,18 +182,15 @@ class HomeScreen(CoachScreen[None]):
 
     def action_masterclass(self) -> None:
         """A trainer runs the rounds for a group (the same as ``coach-sim --masterclass``)."""
+        # Not on top: that module imports this one (the screens lead to each other).
         from simulator.screens.masterclass import MasterclassSetupScreen
 
         self.app.push_screen(MasterclassSetupScreen())
 
     def action_settings(self) -> None:
-        from simulator.screens.settings import SettingsScreen
-
         def done(result: object) -> None:
-            from simulator.settings import Settings
-
             if isinstance(result, Settings):
-                self.coach.apply_settings(result)
+                self.sim.apply_settings(result)
                 self._show_settings()
 
         self.app.push_screen(SettingsScreen(), done)
@@ -200,9 +198,9 @@ class HomeScreen(CoachScreen[None]):
     # -- recent practice ------------------------------------------------------------------------
 
     def refresh_recent(self) -> None:
-        lang = self.coach.lang
+        lang = self.sim.lang
         recent = self.query_one("#recent", Static)
-        store = self.coach.store
+        store = self.sim.store
         if store is None:
             recent.update(t("home.recent_empty", lang))
             return
@@ -219,16 +217,16 @@ class HomeScreen(CoachScreen[None]):
         if not sessions:
             recent.update(t("home.recent_empty", lang))
             return
-        titles = {s.id: s.title for s in self.coach.library.scenarios if s.language == lang}
-        titles.update({s.id: s.title for s in self.coach.library.scenarios if s.id not in titles})
+        titles = {s.id: s.title for s in self.sim.library.scenarios if s.language == lang}
+        titles.update({s.id: s.title for s in self.sim.library.scenarios if s.id not in titles})
         lines = [session_line(s, titles, lang) for s in reversed(sessions[-RECENT_SESSIONS:])]
         recent.update(escape("\n".join(lines)))
 
     def _show_settings(self) -> None:
-        lang = self.coach.lang
-        settings = self.coach.settings
+        lang = self.sim.lang
+        settings = self.sim.settings
         language = language_choice(settings.language, lang)
-        microphone = self.coach.device or t("settings.microphone_default", lang)
+        microphone = self.sim.device or t("settings.microphone_default", lang)
         timer = t(
             "settings.live_timer_on" if settings.live_timer else "settings.live_timer_off", lang
         )
@@ -242,7 +240,7 @@ class HomeScreen(CoachScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="probe")
     def _probe_microphone(self) -> None:
-        lister = self.coach.device_lister
+        lister = self.sim.device_lister
         if lister is None:
             return
         try:
@@ -252,20 +250,16 @@ class HomeScreen(CoachScreen[None]):
                 self.app.call_from_thread(self._microphone_unavailable, exc)
             return
         if not devices and not get_current_worker().is_cancelled:
-            from simulator.audio.sources import NoInputDeviceError
-
             self.app.call_from_thread(
                 self._microphone_unavailable, NoInputDeviceError("no input device")
             )
 
     def _microphone_unavailable(self, error: MicrophoneError) -> None:
-        from simulator.app import microphone_message
-
-        self.coach.mic_problem = microphone_message(error, self.coach.lang)
+        self.sim.mic_problem = microphone_message(error, self.sim.lang)
         self._show_mic_problem()
 
     def _show_mic_problem(self) -> None:
-        problem = self.coach.mic_problem
+        problem = self.sim.mic_problem
         if problem is None:
             return
         title, message = problem

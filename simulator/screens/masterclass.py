@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 
 from textual import on
 from textual.app import ComposeResult
@@ -38,43 +39,32 @@ from simulator.history import (
     utc_now_iso,
 )
 from simulator.i18n import format_band, format_seconds, t
+from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Origin, Scenario
-from simulator.screens.base import CoachScreen
+from simulator.screens.base import AppScreen
 from simulator.screens.home import visible_scenarios
 from simulator.screens.practice import PracticeScreen
 from simulator.text import escape
 from simulator.widgets.group_chart import GroupChart
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Masterclass:
-    """A running masterclass: who takes part, whose turn it is, everyone's rounds so far."""
+    """A masterclass: its scenario and where it is saved, and whose turn it is (``turns``)."""
 
     scenario: Scenario
-    participants: list[str]
+    turns: Turns
     names_kept: bool = False
     """Whether the history keeps the names; otherwise it keeps "Participant 1", "2", …"""
     log: MasterclassLog | None = None
     started_at: str = field(default_factory=utc_now_iso)
     lang: str = "en"
-    current: int = 0
-    results: dict[int, list[RoundMeasurement]] = field(default_factory=dict)
-    """Measured rounds by participant index (entry order)."""
-    skipped: set[int] = field(default_factory=set)
-
-    @property
-    def finished(self) -> bool:
-        return self.current >= len(self.participants)
-
-    @property
-    def name(self) -> str:
-        return self.participants[self.current]
 
     def stored_name(self, index: int) -> str:
         """What the history keeps for a participant: the name only when the trainer chose so."""
         if self.names_kept:
-            return self.participants[index]
+            return self.turns.participants[index]
         return t("masterclass.room.participant_n", self.lang, n=index + 1)
 
     def report(self) -> GroupReport:
@@ -86,8 +76,10 @@ class Masterclass:
             band=self.scenario.pattern.band,
             rounds=self.scenario.rounds,
             date=local_time(self.started_at),
-            rows=group_rounds(self.results, skipped=self.skipped, rounds=self.scenario.rounds),
-            names=tuple(self.participants) if self.names_kept else (),
+            rows=group_rounds(
+                self.turns.results, skipped=self.turns.skipped, rounds=self.scenario.rounds
+            ),
+            names=self.turns.participants if self.names_kept else (),
         )
 
 
@@ -121,7 +113,7 @@ def preselected(shown: list[Scenario]) -> int | None:
     return 0 if len(shown) == 1 else None
 
 
-class MasterclassSetupScreen(CoachScreen[None]):
+class MasterclassSetupScreen(AppScreen[None]):
     """The trainer picks the scenario, types participants (Enter adds; Enter on an empty line
     starts), chooses whether names are kept, starts — all with arrows and Enter."""
 
@@ -154,7 +146,7 @@ class MasterclassSetupScreen(CoachScreen[None]):
                     classes="heading",
                 )
             else:
-                self._shown = visible_scenarios(self.coach.library.scenarios, self.lang, "")
+                self._shown = visible_scenarios(self.sim.library.scenarios, self.lang, "")
                 yield Static("", id="scenario-chosen", classes="heading")
                 yield EdgeOptionList(
                     *(Option(escape(s.title), id=f"{s.id}:{s.language}") for s in self._shown),
@@ -174,7 +166,7 @@ class MasterclassSetupScreen(CoachScreen[None]):
             yield Static(note, id="earlier-note", classes="hint")
             yield EdgeOptionList(
                 *(
-                    Option(escape(earlier_line(m, self.coach.library, self.lang)))
+                    Option(escape(earlier_line(m, self.sim.library, self.lang)))
                     for m in self._earlier_found
                 ),
                 id="earlier-masterclasses",
@@ -215,7 +207,7 @@ class MasterclassSetupScreen(CoachScreen[None]):
     def _earlier(self) -> tuple[list[StoredMasterclass], str]:
         """The masterclasses run before, newest first (their own list, apart from practice), and
         what to say above them."""
-        store = self.coach.store
+        store = self.sim.store
         if store is None:
             return [], self.t("masterclass.room.earlier_none")
         try:
@@ -230,7 +222,7 @@ class MasterclassSetupScreen(CoachScreen[None]):
     def _open_earlier(self, event: OptionList.OptionSelected) -> None:
         """Enter on an earlier masterclass: its group view again, with C for its files."""
         m = self._earlier_found[event.option_index]
-        library = self.coach.library
+        library = self.sim.library
         scenario = library.find(m.scenario, m.language) or library.find(m.scenario, self.lang)
         if scenario is None:
             self._say(self.t("masterclass.room.earlier_missing", scenario=escape(m.scenario)))
@@ -324,10 +316,10 @@ class MasterclassSetupScreen(CoachScreen[None]):
             self._say(self.t("masterclass.need_scenario"))
             self.query_one("#masterclass-scenario", OptionList).focus()
             return
-        scenario = self.coach.scenario_in_language(scenario)
+        scenario = self.sim.scenario_in_language(scenario)
         names_kept = self.query_one("#keep-names", Checkbox).value
         started_at = utc_now_iso()
-        store = self.coach.store
+        store = self.sim.store
         log = None
         if store is not None:
             log = MasterclassLog(
@@ -340,13 +332,13 @@ class MasterclassSetupScreen(CoachScreen[None]):
             )
         self.masterclass = Masterclass(
             scenario,
-            list(self.participants),
+            Turns(tuple(self.participants)),
             names_kept=names_kept,
             log=log,
             started_at=started_at,
             lang=self.lang,
         )
-        self.app.push_screen(MasterclassRoundsScreen(self.masterclass))
+        self.app.push_screen(masterclass_rounds(self.masterclass))
 
     def action_leave(self) -> None:
         if len(self.app.screen_stack) > 2:
@@ -362,7 +354,7 @@ def reopened(m: StoredMasterclass, scenario: Scenario, lang: str) -> Masterclass
     """An earlier masterclass rebuilt from the history, for its group view and files: a
     participant who took fewer rounds than the scenario has counts as skipped for the rest."""
     names = [t("masterclass.room.participant_n", lang, n=i + 1) for i in range(m.participants)]
-    results: dict[int, list[RoundMeasurement]] = {}
+    results: dict[int, tuple[RoundMeasurement, ...]] = {}
     for session, position in zip(m.sessions, m.positions, strict=True):
         index = position - 1
         if not 0 <= index < m.participants:
@@ -375,20 +367,10 @@ def reopened(m: StoredMasterclass, scenario: Scenario, lang: str) -> Masterclass
                 measured.append(measurement_from_stored(r))
             except ValueError:  # a damaged round: the rounds before it still count
                 break
-        results[index] = measured
-    masterclass = Masterclass(
-        scenario,
-        names,
-        names_kept=m.names_kept,
-        started_at=m.started_at,
-        lang=lang,
-        current=m.participants,
-    )
-    masterclass.results = results
-    masterclass.skipped = {
-        i for i in range(m.participants) if len(results.get(i, ())) < scenario.rounds
-    }
-    return masterclass
+        results[index] = tuple(measured)
+    skipped = {i for i in range(m.participants) if len(results.get(i, ())) < scenario.rounds}
+    turns = Turns(tuple(names), m.participants, MappingProxyType(results), frozenset(skipped))
+    return Masterclass(scenario, turns, names_kept=m.names_kept, started_at=m.started_at, lang=lang)
 
 
 def earlier_line(m: StoredMasterclass, library: Library, lang: str) -> str:
@@ -427,113 +409,103 @@ def local_time(iso: str) -> str:
 # -- the rounds, participant after participant ------------------------------------------------
 
 
-class MasterclassRoundsScreen(PracticeScreen):
-    """The rounds screen with a turn line; each participant's rounds are their own session."""
+class MasterclassCourse:
+    """The rounds screen's course in a masterclass: a turn line, each participant's rounds their
+    own session of this masterclass, G for the group view, K to skip a participant, and after
+    the last participant the group view."""
 
-    BINDINGS = [
-        Binding("g", "group", "keys.group_view"),
-        Binding("k", "skip_participant", "keys.skip_participant"),
-    ]
+    bindings = (
+        Binding("g", "course('group')", "keys.group_view"),
+        Binding("k", "course('skip')", "keys.skip_participant"),
+    )
 
     def __init__(self, masterclass: Masterclass) -> None:
         self.masterclass = masterclass
-        super().__init__(masterclass.scenario)
+        self.screen: PracticeScreen | None = None
 
-    def _new_recorder(self) -> SessionRecorder | None:
-        recorder = super()._new_recorder()
+    @property
+    def rounds(self) -> PracticeScreen:
+        assert self.screen is not None, "the course runs on its rounds screen"
+        return self.screen
+
+    def t(self, key: str, **params: object) -> str:
+        return self.rounds.t(key, **params)
+
+    def tag(self, recorder: SessionRecorder) -> None:
         mc = self.masterclass
-        if recorder is not None and not mc.finished:
-            recorder.participant = mc.stored_name(mc.current)
+        if not mc.turns.finished:
+            recorder.participant = mc.stored_name(mc.turns.current)
             recorder.masterclass = mc.log
-            recorder.position = mc.current + 1
-        return recorder
+            recorder.position = mc.turns.current + 1
 
-    def feedback_turn(self) -> str | None:
-        mc = self.masterclass
-        return None if mc.finished else self.t("masterclass.room.feedback_turn", name=mc.name)
-
-    def on_mount(self) -> None:
-        # Textual also runs PracticeScreen.on_mount (after this one): no super() call here.
-        self.query_one("#round").mount(Static(self._turn_text(), id="turn"), before=0)
-
-    def _turn_text(self) -> str:
-        mc = self.masterclass
-        if mc.finished:
-            return ""
+    def turn_line(self, round_number: int) -> str | None:
+        turns = self.masterclass.turns
+        if turns.finished:
+            return None
+        rounds = self.masterclass.scenario.rounds
         return self.t(
-            "masterclass.turn",
-            name=escape(mc.name),
-            round=self.round_number,
-            rounds=self.scenario.rounds,
+            "masterclass.turn", name=escape(turns.name), round=round_number, rounds=rounds
         )
 
-    def _show_prompt(self) -> None:
-        super()._show_prompt()
-        if self.query("#turn"):
-            self.query_one("#turn", Static).update(self._turn_text())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("group", "skip_participant"):
-            return self.phase in ("ready", "stopped") and not self.masterclass.finished
-        return super().check_action(action, parameters)
-
-    def record_round(self, measurement: RoundMeasurement) -> None:
-        super().record_round(measurement)
-        self.masterclass.results[self.masterclass.current] = list(self.results)
+    def feedback_turn(self) -> str | None:
+        turns = self.masterclass.turns
+        return None if turns.finished else self.t("masterclass.room.feedback_turn", name=turns.name)
 
     def after_last_round(self) -> tuple[str, str] | None:
-        mc = self.masterclass
-        following = mc.current + 1
-        if following >= len(mc.participants):
+        following = self.masterclass.turns.following
+        if following is None:
             return self.t("masterclass.key_group"), self.t("masterclass.group_next_hint")
         return (
             self.t("masterclass.key_next_turn"),
-            self.t("masterclass.next_turn_hint", name=escape(mc.participants[following])),
+            self.t("masterclass.next_turn_hint", name=escape(following)),
         )
 
-    def _after_feedback(self, choice: str | None) -> None:
-        if choice == "redo" or self.round_number < self.scenario.rounds:
-            super()._after_feedback(choice)
-            return
-        self.phase = "ready"
-        self._next_participant(self.t("masterclass.done", name=escape(self.masterclass.name)))
+    def recorded(self, results: tuple[RoundMeasurement, ...]) -> None:
+        self.masterclass = replace(self.masterclass, turns=self.masterclass.turns.record(results))
 
-    def action_skip_participant(self) -> None:
-        mc = self.masterclass
-        mc.skipped.add(mc.current)
-        self._next_participant(self.t("masterclass.skipped", name=escape(mc.name)))
+    def last_round_done(self) -> bool:
+        turns = self.masterclass.turns
+        self._next_participant(turns.advance(), self.t("masterclass.done", name=escape(turns.name)))
+        return True
 
-    def _next_participant(self, said: str) -> None:
-        mc = self.masterclass
-        mc.current += 1
-        self.round_number = 1
-        self.results = []
-        self.coaching = {}
-        if mc.finished:
-            self.recorder = None
-            self.app.push_screen(GroupScreen(mc, final=True), self._after_group)
+    def can(self, name: str) -> bool:
+        return not self.masterclass.turns.finished
+
+    def act(self, name: str) -> None:
+        if name == "group":
+            self.rounds.app.push_screen(GroupScreen(self.masterclass, final=False))
+        elif name == "skip":
+            turns = self.masterclass.turns
+            said = self.t("masterclass.skipped", name=escape(turns.name))
+            self._next_participant(turns.skip(), said)
+
+    def _next_participant(self, turns: Turns, said: str) -> None:
+        self.masterclass = mc = replace(self.masterclass, turns=turns)
+        rounds = self.rounds
+        rounds.new_session()
+        if turns.finished:
+            rounds.recorder = None
+            rounds.app.push_screen(GroupScreen(mc, final=True), self._after_group)
             return
-        self.recorder = self._new_recorder()
-        self._show_prompt()
-        self.query_one("#round-message", Static).update(
-            f"{said}\n[b]{self.t('masterclass.next_up', name=escape(mc.name))}[/b]"
-        )
-        self.refresh_bindings()
+        rounds._show_prompt()
+        rounds.say(f"{said}\n[b]{self.t('masterclass.next_up', name=escape(turns.name))}[/b]")
+        rounds.refresh_bindings()
 
     def _after_group(self, _: None) -> None:
-        from simulator.screens.home import HomeScreen
+        self.rounds.sim.go_home()
 
-        while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, HomeScreen):
-            self.app.pop_screen()
 
-    def action_group(self) -> None:
-        self.app.push_screen(GroupScreen(self.masterclass, final=False))
+def masterclass_rounds(masterclass: Masterclass) -> PracticeScreen:
+    """The rounds screen, participant after participant."""
+    course = MasterclassCourse(masterclass)
+    course.screen = PracticeScreen(masterclass.scenario, course)
+    return course.screen
 
 
 # -- the group view ---------------------------------------------------------------------------
 
 
-class GroupScreen(CoachScreen[None]):
+class GroupScreen(AppScreen[None]):
     """Everyone's pauses per round against the band, drawn to fill the terminal (a projector's
     too); first round against last; C saves the CSV and the HTML handout."""
 
@@ -547,7 +519,7 @@ class GroupScreen(CoachScreen[None]):
         super().__init__()
         self.masterclass = masterclass
         self.final = final
-        self.rows = group_rounds(masterclass.results)
+        self.rows = group_rounds(masterclass.turns.results)
         self.band = masterclass.scenario.pattern.band
         self.stats = stats_per_round(self.rows, masterclass.scenario.rounds, self.band)
         self.exported: str | None = None
@@ -579,10 +551,9 @@ class GroupScreen(CoachScreen[None]):
         self.sub_title = self.t("masterclass.name")
 
     def _title(self) -> str:
-        mc = self.masterclass
         return self.t(
             "masterclass.room.title_line",
-            people=len([i for i in mc.results if mc.results[i]]),
+            people=self.masterclass.turns.taken_part,
             band=format_band(self.band.min_s, self.band.max_s, self.lang),
         )
 
@@ -605,7 +576,7 @@ class GroupScreen(CoachScreen[None]):
         """Write the group data (codes, no names) and the handout into the exports folder."""
         from simulator.commands.export import WriteError, write_atomic
 
-        folder = self.coach.export_dir
+        folder = self.sim.export_dir
         stamp = datetime.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
         stem = f"masterclass-{self.masterclass.scenario.id}-{stamp}"
         csv_path, html_path = folder / f"{stem}.csv", folder / f"{stem}.html"

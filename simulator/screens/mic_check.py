@@ -11,17 +11,17 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Select, Static
 from textual.worker import get_current_worker
 
-from simulator.audio.mic_check import MicCheckMeter, Readiness
 from simulator.audio.sources import MicrophoneError
 from simulator.i18n import format_number
 from simulator.messages import AudioFailed, MicCheckUpdate
+from simulator.rehearsal.mic_check import MicCheckMeter, Readiness, microphone_message
 from simulator.scenarios.model import Scenario
-from simulator.screens.base import CoachScreen
+from simulator.screens.base import AppScreen
 from simulator.text import escape
 from simulator.widgets.level_meter import LevelMeter
 
 
-class MicCheckScreen(CoachScreen[None]):
+class MicCheckScreen(AppScreen[None]):
     AUTO_FOCUS = "#mic-check"
     """The page, not the device list, has focus: Enter starts the rounds; D opens the list."""
     BINDINGS = [
@@ -60,19 +60,20 @@ class MicCheckScreen(CoachScreen[None]):
         if self.scenario is None:
             self.app.pop_screen()
             return
+        # Not on top: that module imports this one (the screens lead to each other).
         from simulator.screens.practice import PracticeScreen
 
         self.workers.cancel_group(self, "audio")
         self.app.push_screen(PracticeScreen(self.scenario))
 
     def on_screen_resume(self) -> None:
-        self._listen(self.coach.device)
+        self._listen(self.sim.device)
 
     def on_screen_suspend(self) -> None:
         self.workers.cancel_group(self, "audio")
 
     def action_retry(self) -> None:
-        self._listen(self.coach.device)
+        self._listen(self.sim.device)
 
     def action_choose_device(self) -> None:
         select = self.query_one("#device", Select)
@@ -83,7 +84,7 @@ class MicCheckScreen(CoachScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="devices")
     def _load_devices(self) -> None:
-        lister = self.coach.device_lister
+        lister = self.sim.device_lister
         if lister is None:
             return
         try:
@@ -95,19 +96,19 @@ class MicCheckScreen(CoachScreen[None]):
     def _show_devices(self, devices: list[tuple[str, str]]) -> None:
         select = self.query_one("#device", Select)
         select.set_options((label, value) for value, label in devices)
-        current = self.coach.device
+        current = self.sim.device
         if current is not None and any(value == current for value, _ in devices):
             select.value = current
 
     @on(Select.Changed, "#device")
     def _device_changed(self, event: Select.Changed) -> None:
         value = None if event.value is Select.NULL else str(event.value)
-        if value == self.coach.device:
+        if value == self.sim.device:
             return  # filling the list, not a choice
         from dataclasses import replace
 
-        self.coach.device_override = None
-        self.coach.apply_settings(replace(self.coach.settings, microphone=value))
+        self.sim.device_override = None
+        self.sim.apply_settings(replace(self.sim.settings, microphone=value))
         self.query_one("#mic-check").focus()
         self._listen(value)
 
@@ -118,7 +119,7 @@ class MicCheckScreen(CoachScreen[None]):
         worker = get_current_worker()
         meter = MicCheckMeter()
         try:
-            source = self.coach.source_factory(device)
+            source = self.sim.source_factory(device)
             with source:
                 rate = source.native_rate_hz
                 while not worker.is_cancelled:
@@ -142,8 +143,6 @@ class MicCheckScreen(CoachScreen[None]):
                         )
         except MicrophoneError as exc:
             if not worker.is_cancelled:
-                from simulator.app import microphone_message
-
                 title, message = microphone_message(exc, self.lang)
                 self.post_message(
                     AudioFailed(message, title=title, device_lost=exc.code == "device_lost")

@@ -21,7 +21,7 @@ from simulator.coaching.own_words import (
     own_words,
 )
 from simulator.scenarios.model import Scenario
-from simulator.screens.base import CoachModal
+from simulator.screens.base import AppModal
 from simulator.text import escape, visible
 
 LINE_KEY = {
@@ -31,7 +31,7 @@ LINE_KEY = {
 }
 
 
-class OwnWordsDialog(CoachModal[OwnWords | None]):
+class OwnWordsDialog(AppModal[OwnWords | None]):
     BINDINGS = [
         Binding("escape", "cancel", "keys.back"),
         Binding("ctrl+s", "use", "keys.teach.use_own"),

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import threading
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
-import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from simulator.app import microphone_message
 from simulator.audio.cue import CuePlacement, CueSound
-from simulator.audio.live import NO_SPEECH_STOP_S, LiveRound, expected_speech_s
 from simulator.audio.pattern import Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.audio.sources import (
@@ -46,28 +46,78 @@ from simulator.messages import (
     RoundFinished,
 )
 from simulator.recordings import RecordingError, RoundAudio, save_round_audio, session_folder
+from simulator.rehearsal.mic_check import microphone_message
+from simulator.rehearsal.round import (
+    CueBegan,
+    CueOver,
+    Level,
+    ListeningBegan,
+    Round,
+    RoundEvent,
+    RoundPhase,
+    RoundPolicy,
+)
+from simulator.rehearsal.session import Session
 from simulator.scenarios.model import RoundPrompt, Scenario
-from simulator.screens.base import CoachScreen
+from simulator.screens.base import AppScreen
+from simulator.screens.briefing import BriefingScreen
+from simulator.screens.coach import RoundNotes
 from simulator.screens.feedback import FeedbackScreen  # loaded up front: no delay after round 1
+from simulator.screens.mic_check import MicCheckScreen
+from simulator.screens.own_words import OwnWordsDialog
+from simulator.screens.summary import SummaryScreen
 from simulator.text import escape, visible
 from simulator.widgets.level_meter import LevelMeter
 
-PHASES = ("ready", "starting", "cue", "listening", "analysing", "stopped")
-"""``ready``: the prompt, waiting for Space · ``starting``: opening the microphone ·
-``cue``: the simulated student speaks · ``listening`` · ``analysing``: the last measurement ·
-``stopped``: the round could not finish (maximum length, microphone lost); Space retries."""
 
-END_SILENCE_S = 0.8
-LEVEL_EVERY_SAMPLES = ANALYSIS_RATE_HZ // 20
-"""Level updates at most every 50 ms of audio (and replaceable in the queue)."""
-CHECK_EVERY_S = 0.1
-"""How often the live round re-reads its audio for the end of the round (~10 ms of work each):
-the feedback appears within this much of the end silence."""
-SILENT_CUE_MIN_S = 2.0
-"""Without a voice to play the student's answer, the cue is shown for at least this long."""
+def worker_message(event: RoundEvent) -> Message:
+    """What the round's worker posts to the screen for an event of the round."""
+    match event:
+        case ListeningBegan():
+            return ListeningStarted()
+        case CueBegan():
+            return CueStarted()
+        case CueOver():
+            return CueEnded()
+        case Level():
+            return AudioLevel(event.level_dbfs, event.elapsed_s, event.heard_speech)
 
 
-class PracticeScreen(CoachScreen[None]):
+class Course(Protocol):
+    """Who the rounds screen's sessions are for, when not one teacher practising alone: a
+    masterclass's participants, one session each (``screens/masterclass.py``). The screen runs
+    the rounds; the course says whose they are and what follows the last one."""
+
+    @property
+    def bindings(self) -> Sequence[Binding]:
+        """Keys of the course's own, with the action ``course('name')`` for ``act``."""
+
+    def tag(self, recorder: SessionRecorder) -> None:
+        """Mark a new session's recorder as this course's (whose session, where in it)."""
+
+    def turn_line(self, round_number: int) -> str | None:
+        """The line above the round (whose turn); ``None``: no line."""
+
+    def feedback_turn(self) -> str | None:
+        """Whose round it was, for the top of the feedback."""
+
+    def after_last_round(self) -> tuple[str, str] | None:
+        """What Space does after the last round (key, hint); ``None``: the summary."""
+
+    def recorded(self, results: tuple[RoundMeasurement, ...]) -> None:
+        """The session's rounds after a round was recorded."""
+
+    def last_round_done(self) -> bool:
+        """The last round's feedback was closed (not to redo it); ``False``: the summary."""
+
+    def can(self, name: str) -> bool:
+        """Whether the course's key ``name`` works now (the round being idle)."""
+
+    def act(self, name: str) -> None:
+        """The course's key ``name`` was pressed."""
+
+
+class PracticeScreen(AppScreen[None]):
     BINDINGS = [
         Binding("space", "start", "keys.start_round"),
         Binding("enter", "start", "keys.start_round", show=False),
@@ -78,14 +128,16 @@ class PracticeScreen(CoachScreen[None]):
         Binding("escape", "leave", "keys.back"),
     ]
 
-    phase: reactive[str] = reactive("ready", init=False)
+    phase: reactive[RoundPhase] = reactive(RoundPhase.READY, init=False)
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, course: Course | None = None) -> None:
         super().__init__()
         self.scenario = scenario
-        self.round_number = 1
-        self.results: list[RoundMeasurement] = []
-        """The measured rounds of this session, in order (a redone round replaces its entry)."""
+        self.course = course
+        """Whose sessions these are; ``None``: the teacher's own practice."""
+        for b in course.bindings if course is not None else ():
+            self._bindings.bind(b.key, b.action, self.t(b.description), show=b.show)
+        self.session = Session(scenario.rounds)
         self.recorder = self._new_recorder()
         self.save_problem: str | None = None
         self._end_requested = threading.Event()
@@ -99,17 +151,42 @@ class PracticeScreen(CoachScreen[None]):
         self.own_prompts: dict[int, OwnPrompt] = {}
         """The own words each round of this session prompted, for the summary's debrief."""
 
+    @property
+    def round_number(self) -> int:
+        """The round being played, from 1."""
+        return self.session.number
+
+    @property
+    def results(self) -> tuple[RoundMeasurement, ...]:
+        """The measured rounds of this session, in order (a redone round replaces its entry)."""
+        return self.session.results
+
     def _new_recorder(self) -> SessionRecorder | None:
-        store = self.coach.store
+        store = self.sim.store
         if store is None:
             return None
-        return SessionRecorder(store, self.scenario.id, self.scenario.language)
+        recorder = SessionRecorder(store, self.scenario.id, self.scenario.language)
+        if self.course is not None:
+            self.course.tag(recorder)
+        return recorder
+
+    def new_session(self) -> None:
+        """The next participant's session (a course's): round 1, a new recorder, no notes."""
+        self.session = Session(self.scenario.rounds)
+        self.coaching = {}
+        self.recorder = self._new_recorder()
+
+    def say(self, text: str) -> None:
+        """A message under the round (markup: escape what comes from users)."""
+        self.query_one("#round-message", Static).update(text)
 
     # -- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="round"):
+            if self.course is not None:
+                yield Static("", id="turn")
             yield Static("", id="round-title", classes="title")
             yield Static(self.t("round.situation"), classes="heading")
             yield Static("", id="situation")
@@ -126,7 +203,7 @@ class PracticeScreen(CoachScreen[None]):
     def on_mount(self) -> None:
         self.sub_title = visible(self.scenario.title)
         self._show_prompt()
-        self.watch_phase("ready")
+        self.watch_phase(RoundPhase.READY)
 
     def current_prompt(self) -> RoundPrompt:
         """This round's prompt: the scenario's example, with the teacher's own words in it."""
@@ -140,6 +217,8 @@ class PracticeScreen(CoachScreen[None]):
         self.query_one("#round-title", Static).update(
             self.t("round.title", round=self.round_number, rounds=s.rounds)
         )
+        if self.course is not None:
+            self.query_one("#turn", Static).update(self.course.turn_line(self.round_number) or "")
         self.query_one("#situation", Static).update(escape(prompt.situation))
         cue = self.query_one("#cue", Static)
         if shape is Shape.CUE_PAUSE_SPEECH and prompt.cue:
@@ -171,59 +250,62 @@ class PracticeScreen(CoachScreen[None]):
         }.get(self.scenario.pattern.shape, "")
         return self.t(f"round.listening{suffix}") + "\n" + self.t(f"round.end_hint{suffix}")
 
-    def watch_phase(self, phase: str) -> None:
-        for p in PHASES:
-            self.set_class(p == phase, f"-{p}")
+    def watch_phase(self, phase: RoundPhase) -> None:
+        for p in RoundPhase:
+            self.set_class(p is phase, f"-{p.value}")
         status = self.query_one("#round-status", Static)
         text = {
-            "ready": self.t("round.press_start"),
-            "starting": self.t("round.get_ready"),
-            "cue": self.t("round.cue_playing"),
-            "listening": self._listening_text(),
-            "analysing": self.t("round.analysing"),
-            "stopped": "",
+            RoundPhase.READY: self.t("round.press_start"),
+            RoundPhase.STARTING: self.t("round.get_ready"),
+            RoundPhase.CUE: self.t("round.cue_playing"),
+            RoundPhase.LISTENING: self._listening_text(),
+            RoundPhase.ANALYSING: self.t("round.analysing"),
+            RoundPhase.STOPPED: "",
         }[phase]
         status.update(text)
         meter = self.query_one("#round-level", LevelMeter)
-        meter.display = phase in ("cue", "listening")
-        if phase != "listening":
+        meter.display = phase.hearing
+        if phase is not RoundPhase.LISTENING:
             meter.level_dbfs = -100.0
         timer = self.query_one("#live-timer", Static)
-        timer.display = self.coach.settings.live_timer and phase == "listening"
+        timer.display = self.sim.settings.live_timer and phase is RoundPhase.LISTENING
         timer.update("")
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "course":
+            name = str(parameters[0])
+            return self.phase.idle and self.course is not None and self.course.can(name)
         if action == "start":
-            return self.phase in ("ready", "stopped")
+            return self.phase.idle
         if action == "end_round":
-            return self.phase in ("listening", "cue")
+            return self.phase.hearing
         if action in ("briefing", "mic_check", "leave", "own_words"):
-            return self.phase in ("ready", "stopped")
+            return self.phase.idle
         return True
 
     # -- keys -----------------------------------------------------------------------------------
 
     def action_start(self) -> None:
-        if self.phase not in ("ready", "stopped"):
+        if not self.phase.idle:
             return
         self._show_prompt()
         self._end_requested.clear()
-        self.phase = "starting"
+        self.phase = RoundPhase.STARTING
         prompt = self.current_prompt()
-        self._run_round(prompt.cue, self.coach.device)
+        self._run_round(prompt.cue, self.sim.device)
+
+    def action_course(self, name: str) -> None:
+        if self.course is not None:
+            self.course.act(name)
 
     def action_end_round(self) -> None:
         self._end_requested.set()
 
     def action_briefing(self) -> None:
-        from simulator.screens.briefing import BriefingScreen
-
         self.app.push_screen(BriefingScreen(self.scenario))
 
     def action_own_words(self) -> None:
-        from simulator.screens.own_words import OwnWordsDialog
-
         def chosen(words: OwnWords | None) -> None:
             if words is None:
                 return
@@ -234,8 +316,6 @@ class PracticeScreen(CoachScreen[None]):
         self.app.push_screen(OwnWordsDialog(self.scenario, self.own), chosen)
 
     def action_mic_check(self) -> None:
-        from simulator.screens.mic_check import MicCheckScreen
-
         self.app.push_screen(MicCheckScreen(None))
 
     def action_leave(self) -> None:
@@ -260,69 +340,47 @@ class PracticeScreen(CoachScreen[None]):
                 )
 
     def _measure_round(self, cue: str | None, device: str | None) -> None:
+        """A thin loop: blocks from the source into the round, its events out as messages."""
         worker = get_current_worker()
-        pattern = self.scenario.pattern
-        lang = self.scenario.language
-        cue_text = cue if pattern.shape is Shape.CUE_PAUSE_SPEECH else None
-        live: LiveRound | None = None
+        scenario = self.scenario
         sound: CueSound | None = None
-        if cue_text is None:
-            live = self._live_round(0)
-        elif self.coach.cue_player is not None:
-            sound = self.coach.cue_player(cue_text, lang)  # rendered before the microphone opens
-        buffered: list[Samples] = []
-        n = 0
-        next_level = 0
+        player = self.sim.cue_player
+        if scenario.pattern.shape is Shape.CUE_PAUSE_SPEECH and cue is not None and player:
+            sound = player(cue, scenario.language)  # rendered before the microphone opens
         playback: Playback | None = None
-        placement: CuePlacement | None = None
-        cue_over_at = 0  # the sample count at which the cue is over
+        source: AudioSource | None = None
+
+        def start_cue(read_samples: int) -> CuePlacement | None:
+            nonlocal playback
+            assert source is not None  # the cue starts on the first block read from it
+            playback, placement = self._play_cue(sound, read_samples, source.behind_samples)
+            return placement
+
+        live = Round(
+            scenario.pattern,
+            cue=cue,
+            language=scenario.language,
+            policy=self.round_policy,
+            start_cue=start_cue,
+        )
         try:
-            source = self.coach.source_factory(device)
+            source = self.sim.source_factory(device)
             with source:
-                started = False
                 while not worker.is_cancelled:
                     block = source.read(0.5)
                     if block is None:
                         break  # a recording (test source) has ended
-                    if block.size == 0:
-                        continue
-                    block = np.asarray(block, dtype=np.float32)
-                    n += block.size
-                    if not started:
-                        started = True
-                        if cue_text is not None:
-                            self.post_message(CueStarted())
-                            playback, placement, cue_over_at = self._start_cue(
-                                cue_text, sound, n, source
-                            )
-                        else:
-                            self.post_message(ListeningStarted())
-                    if live is None:
-                        buffered.append(block)
-                        if n >= cue_over_at or self._end_requested.is_set():
-                            cue_end = min(n, cue_over_at)
-                            if placement is not None and n >= cue_over_at:
-                                cue_end = placement.end_in(np.concatenate(buffered))
-                            live = self._live_round(cue_end)
-                            for b in buffered:
-                                status = live.feed(b)
-                            buffered = []
-                            self.post_message(CueEnded())
-                        continue
-                    status = live.feed(block)
-                    if n >= next_level:
-                        next_level = n + LEVEL_EVERY_SAMPLES
-                        self.post_message(
-                            AudioLevel(status.level_dbfs, status.elapsed_s, status.heard_speech)
-                        )
-                    if status.done or self._end_requested.is_set():
+                    ending = self._end_requested.is_set()
+                    for event in live.feed(block, end_requested=ending):
+                        self.post_message(worker_message(event))
+                    if live.stop_reading:
                         break
         except MicrophoneError as exc:
             if playback is not None:
                 playback.stop()
             if not worker.is_cancelled:
                 title, message = microphone_message(exc, self.lang)
-                lost = exc.code == "device_lost" and n > 0
+                lost = exc.code == "device_lost" and live.read_samples > 0
                 if lost:
                     message = self.t("round.device_lost")
                 self.post_message(AudioFailed(message, title=title, device_lost=lost))
@@ -331,103 +389,90 @@ class PracticeScreen(CoachScreen[None]):
             playback.stop()
         if worker.is_cancelled:
             return
-        if live is None:
-            live = self._live_round(n)
-            for b in buffered:
-                live.feed(b)
-        measurement = live.finish()
+        outcome = live.finish()
         self.post_message(
             RoundFinished(
-                measurement,
-                timed_out=live.timed_out,
-                no_speech=live.no_speech_stop,
+                outcome.measurement,
+                timed_out=outcome.timed_out,
+                no_speech=outcome.no_speech,
                 ended_by_key=self._end_requested.is_set(),
-                samples=live.samples,
+                samples=outcome.samples,
             )
         )
 
-    def _start_cue(
-        self, text: str, sound: CueSound | None, read_samples: int, source: AudioSource
-    ) -> tuple[Playback | None, CuePlacement | None, int]:
-        """Start playing the cue once ``read_samples`` have been read from ``source``; returns
-        the playback, where it lies in the microphone's samples, and the sample count by which
-        its audible end can be placed. Without a voice the line is shown instead, for about as
-        long as it takes to say, and the wait counts from there."""
-        if sound is not None:
-            try:
-                playback = self.coach.audio_player(sound.samples, sound.sample_rate_hz)
-            except PlaybackError:
-                playback = None
-            if playback is not None:
-                placement = CuePlacement.start(
-                    sound,
-                    ANALYSIS_RATE_HZ,
-                    read_samples=read_samples,
-                    behind_samples=source.behind_samples,
-                    output_latency_s=playback.latency_s,
-                )
-                return playback, placement, placement.ready_at
-        lang = self.scenario.language
-        duration = max(SILENT_CUE_MIN_S, expected_speech_s(text, lang))
-        return None, None, int(duration * ANALYSIS_RATE_HZ)
-
-    def _live_round(self, cue_end_sample: int) -> LiveRound:
-        """The round's end is read from the audio alone: the teacher may ask their own question
-        and call any name, in any language."""
-        return LiveRound(
-            self.scenario.pattern,
-            cue_end_sample=cue_end_sample,
-            end_silence_s=END_SILENCE_S,
-            max_s=self.coach.round_limit_s,
-            check_every_s=CHECK_EVERY_S,
+    def _play_cue(
+        self, sound: CueSound | None, read_samples: int, behind_samples: int
+    ) -> tuple[Playback | None, CuePlacement | None]:
+        """Play the cue once ``read_samples`` have been read; returns the playback and where it
+        lies in the microphone's samples (``None``, ``None``: no voice, the line is shown)."""
+        if sound is None:
+            return None, None
+        try:
+            playback = self.sim.audio_player(sound.samples, sound.sample_rate_hz)
+        except PlaybackError:
+            return None, None
+        placement = CuePlacement.start(
+            sound,
+            ANALYSIS_RATE_HZ,
+            read_samples=read_samples,
+            behind_samples=behind_samples,
+            output_latency_s=playback.latency_s,
         )
+        return playback, placement
+
+    @property
+    def round_policy(self) -> RoundPolicy:
+        return RoundPolicy(max_s=self.sim.round_limit_s)
 
     # -- messages from the worker ---------------------------------------------------------------
 
     def on_listening_started(self, _: ListeningStarted) -> None:
-        if self.phase == "starting":
-            self.phase = "listening"
+        if self.phase is RoundPhase.STARTING:
+            self.phase = RoundPhase.LISTENING
 
     def on_cue_started(self, _: CueStarted) -> None:
-        if self.phase == "starting":
-            self.phase = "cue"
+        if self.phase is RoundPhase.STARTING:
+            self.phase = RoundPhase.CUE
 
     def on_cue_ended(self, _: CueEnded) -> None:
-        if self.phase == "cue":
-            self.phase = "listening"
+        if self.phase is RoundPhase.CUE:
+            self.phase = RoundPhase.LISTENING
 
     def on_audio_level(self, message: AudioLevel) -> None:
-        if self.phase not in ("listening", "cue"):
+        if not self.phase.hearing:
             return
         self.query_one("#round-level", LevelMeter).level_dbfs = message.level_dbfs
-        if self.coach.settings.live_timer:
+        if self.sim.settings.live_timer:
             self.query_one("#live-timer", Static).update(
                 self.t("round.live_timer", pause=format_seconds(message.elapsed_s, self.lang))
             )
 
     def on_audio_failed(self, message: AudioFailed) -> None:
-        self.phase = "stopped"
+        self.phase = RoundPhase.STOPPED
         self.query_one("#round-message", Static).update(
             f"[b]{escape(message.title)}[/b]\n{escape(message.message)}"
         )
 
     def on_round_finished(self, message: RoundFinished) -> None:
         if message.timed_out:
-            self.phase = "stopped"
+            self.phase = RoundPhase.STOPPED
             self.query_one("#round-message", Static).update(
                 self.t(
                     "round.max_length",
-                    limit=format_seconds(self.coach.round_limit_s, self.lang, 0),
+                    limit=format_seconds(self.sim.round_limit_s, self.lang, 0),
                 )
             )
             return
         if message.no_speech:
-            self.phase = "stopped"
+            self.phase = RoundPhase.STOPPED
             self.query_one("#round-message", Static).update(
-                self.t("round.no_speech", after=format_seconds(NO_SPEECH_STOP_S, self.lang, 0))
+                self.t(
+                    "round.no_speech",
+                    after=format_seconds(self.round_policy.no_speech_s, self.lang, 0),
+                )
             )
             return
-        self.phase = "analysing"
+        self.phase = RoundPhase.ANALYSING
         self._round_samples = message.samples
         self.record_round(message.measurement)
 
@@ -436,11 +481,8 @@ class PracticeScreen(CoachScreen[None]):
     def record_round(self, measurement: RoundMeasurement) -> None:
         """Keep and save the round at once, then show its feedback."""
         # A redo replaces this round's earlier attempt; its feedback refers back to it.
-        replaced = (
-            self.results[self.round_number - 1] if len(self.results) >= self.round_number else None
-        )
-        del self.results[self.round_number - 1 :]
-        self.results.append(measurement)
+        replaced = self.session.earlier_attempt
+        self.session = self.session.record(measurement)
         own = self.own.for_round(self.round_number)
         if own is None:
             self.own_prompts.pop(self.round_number, None)
@@ -460,20 +502,18 @@ class PracticeScreen(CoachScreen[None]):
         feedback = round_feedback(
             self.scenario.pattern, self.results, self.lang, self.scenario, replaced
         )
-        last = self.round_number >= self.scenario.rounds
+        last = self.session.last
         self.coaching.pop(self.round_number, None)  # a redone round starts without notes
-        from simulator.screens.coach import RoundNotes
-
         notes = RoundNotes(self.round_number, self.coaching, self.recorder)
         screen = FeedbackScreen(
             self.scenario,
             feedback,
             self.round_number,
             last=last,
-            coach_notes=notes if self.coach.coach_mode else None,
+            coach_notes=notes if self.sim.coach_mode else None,
             audio=self._keep_round_audio(),
-            after_last=self.after_last_round() if last else None,
-            turn=self.feedback_turn(),
+            after_last=self.course.after_last_round() if last and self.course else None,
+            turn=self.course.feedback_turn() if self.course else None,
         )
         if own is not None:  # the model line in the teacher's own words
             screen.model_line = prompt_model_line(self.current_prompt(), self.scenario.pattern)
@@ -486,35 +526,30 @@ class PracticeScreen(CoachScreen[None]):
                 self.app, show, timed_turn=self.scenario.pattern.shape is Shape.TIMED_TURN
             )
 
-        then = felt_then_show if self.coach.coach_mode else show
-        if self.coach.settings.reflection:  # the teacher's own noticing comes first
+        then = felt_then_show if self.sim.coach_mode else show
+        if self.sim.settings.reflection:  # the teacher's own noticing comes first
             notes.ask_reflection(self.app, then)
         else:
             then()
-
-    def feedback_turn(self) -> str | None:
-        """Whose round it was, for the top of the feedback (a masterclass); ``None``: nobody's."""
-        return None
-
-    def after_last_round(self) -> tuple[str, str] | None:
-        """What Space does after the last round, for the feedback screen; ``None``: the summary."""
-        return None
+        if self.course is not None:
+            self.course.recorded(self.results)
 
     def _after_feedback(self, choice: str | None) -> None:
-        self.phase = "ready"
+        self.phase = RoundPhase.READY
         if choice == "redo":
+            self.session = self.session.redo()
             self._show_prompt()
             return
-        if self.round_number < self.scenario.rounds:
-            self.round_number += 1
+        if not self.session.last:
+            self.session = self.session.next()
             self._show_prompt()
             return
-        from simulator.screens.summary import SummaryScreen
-
+        if self.course is not None and self.course.last_round_done():
+            return
         self.app.push_screen(
             SummaryScreen(
                 self.scenario,
-                tuple(self.results),
+                self.results,
                 self.save_problem,
                 recorder=self.recorder,
                 coaching=self.coaching,
@@ -525,18 +560,14 @@ class PracticeScreen(CoachScreen[None]):
 
     def _after_summary(self, choice: str | None) -> None:
         if choice == "again":
-            self.round_number = 1
-            self.results = []
+            self.session = Session(self.scenario.rounds)
             self.recorder = self._new_recorder()
             self.coaching = {}
             self.own_prompts = {}
             self._started_at = utc_now_iso()
             self._show_prompt()
         elif choice == "another":
-            from simulator.screens.home import HomeScreen
-
-            while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, HomeScreen):
-                self.app.pop_screen()
+            self.sim.go_home()
         elif choice == "quit":
             self.app.exit()
 
@@ -547,7 +578,7 @@ class PracticeScreen(CoachScreen[None]):
         audio is not kept. A failed write is told once and costs only the file: the samples stay
         in memory, so this round can still be played back."""
         samples, self._round_samples = self._round_samples, None
-        if not self.coach.keep_audio or samples is None:
+        if not self.sim.keep_audio or samples is None:
             return None
         recorder = self.recorder
         folder = session_folder(
@@ -557,7 +588,7 @@ class PracticeScreen(CoachScreen[None]):
         path: Path | None = None
         try:
             path = save_round_audio(
-                self.coach.recordings_root, folder, self.round_number, samples, ANALYSIS_RATE_HZ
+                self.sim.recordings_root, folder, self.round_number, samples, ANALYSIS_RATE_HZ
             )
         except RecordingError as exc:
             self.notify(

@@ -14,12 +14,12 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Static
 
 from simulator.history import HistoryError, Kind, StoredSession
-from simulator.screens.base import CoachScreen
+from simulator.screens.base import AppScreen
 from simulator.text import escape, visible
 from simulator.widgets.progress_chart import ProgressChart, capacity, legend, progress_data
 
 
-class ProgressScreen(CoachScreen[None]):
+class ProgressScreen(AppScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "keys.back"),
         Binding("q", "back", "keys.back", show=False),
@@ -32,7 +32,7 @@ class ProgressScreen(CoachScreen[None]):
         self.by_scenario: dict[str, list[StoredSession]] = {}
         self.problem: str | None = None
         self.shown: str | None = None
-        store = self.coach.store
+        store = self.sim.store
         if store is not None:
             try:
                 for session in store.sessions(kind=Kind.PRACTICE):
@@ -42,8 +42,8 @@ class ProgressScreen(CoachScreen[None]):
                 self.problem = self.t("progress.unavailable", message=exc.message(self.lang))
 
     def _title(self, scenario_id: str) -> str:
-        found = self.coach.library.find(scenario_id, self.lang) or next(
-            (s for s in self.coach.library.scenarios if s.id == scenario_id), None
+        found = self.sim.library.find(scenario_id, self.lang) or next(
+            (s for s in self.sim.library.scenarios if s.id == scenario_id), None
         )
         return found.title if found is not None else scenario_id
 

@@ -10,13 +10,13 @@ from textual.widgets import Button, Label, Select, Static, Switch
 
 from simulator.audio.sources import MicrophoneError
 from simulator.i18n import language_choice
-from simulator.screens.base import CoachModal
+from simulator.screens.base import AppModal
 from simulator.settings import Settings
 
 SYSTEM = "system"
 
 
-class SettingsScreen(CoachModal[Settings | None]):
+class SettingsScreen(AppModal[Settings | None]):
     AUTO_FOCUS = ""
     """``on_mount`` focuses the language without scrolling: on a short terminal the dialog
     scrolls, and centring the focused field would hide the title."""
@@ -26,7 +26,7 @@ class SettingsScreen(CoachModal[Settings | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        settings = self.coach.settings
+        settings = self.sim.settings
         with Vertical(id="settings-dialog"):
             yield Static(self.t("settings.title"), classes="title")
             yield Label(self.t("settings.language"))
@@ -55,7 +55,7 @@ class SettingsScreen(CoachModal[Settings | None]):
                 yield Switch(value=settings.keep_audio, id="keep-audio")
                 yield Label(self.t("settings.keep_audio"))
             yield Static(
-                self.t("settings.keep_audio_help", folder=str(self.coach.recordings_root)),
+                self.t("settings.keep_audio_help", folder=str(self.sim.recordings_root)),
                 classes="hint",
             )
             with Horizontal(id="reflection-row"):
@@ -75,7 +75,7 @@ class SettingsScreen(CoachModal[Settings | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load_devices(self) -> None:
-        lister = self.coach.device_lister
+        lister = self.sim.device_lister
         if lister is None:
             return
         try:
@@ -86,7 +86,7 @@ class SettingsScreen(CoachModal[Settings | None]):
 
     def _show_devices(self, devices: list[tuple[str, str]]) -> None:
         select = self.query_one("#microphone", Select)
-        current = self.coach.settings.microphone
+        current = self.sim.settings.microphone
         options = [(self.t("settings.microphone_default"), SYSTEM)]
         options.extend((label, value) for value, label in devices)
         if current and all(value != current for value, _ in devices):

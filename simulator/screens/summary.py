@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,14 +14,19 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import RoundMeasurement, Verdict
 from simulator.coaching.summary import summarize
-from simulator.history import OwnPrompt, RoundCoaching, SessionRecorder, utc_now_iso
+from simulator.export import Format, HandoutDetails, build_debrief, render, with_details
+from simulator.history import (
+    OwnPrompt,
+    RoundCoaching,
+    SessionRecorder,
+    session_snapshot,
+    utc_now_iso,
+)
 from simulator.i18n import format_band
 from simulator.scenarios.model import Scenario
-from simulator.screens.base import CoachScreen
+from simulator.screens.base import AppScreen
+from simulator.screens.handout import HandoutDialog
 from simulator.text import escape
-
-if TYPE_CHECKING:
-    from simulator.export import HandoutDetails
 
 VERDICT_STYLE = {
     Verdict.ON_TARGET: "green",
@@ -32,7 +36,7 @@ VERDICT_STYLE = {
 }
 
 
-class SummaryScreen(CoachScreen[str]):
+class SummaryScreen(AppScreen[str]):
     BINDINGS = [
         Binding("a", "again", "keys.again"),
         Binding("o", "another", "keys.another"),
@@ -89,7 +93,7 @@ class SummaryScreen(CoachScreen[str]):
                 yield Static(escape(s.went_well), id="went-well")
             yield Static(self.t("summary.next_heading"), classes="heading")
             yield Static(escape(s.next_step), id="summary-next", classes="callout")
-            if self.coach.store is not None:
+            if self.sim.store is not None:
                 saved = (
                     self.t("summary.not_saved", message=self.save_problem)
                     if self.save_problem
@@ -119,9 +123,6 @@ class SummaryScreen(CoachScreen[str]):
 
     def action_export(self, fmt: str) -> None:
         """Ask for the handout's names, date and agreed step, then write the debrief."""
-        from simulator.export import HandoutDetails
-        from simulator.screens.handout import HandoutDialog
-
         if self.handout is None:
             started = datetime.fromisoformat(self.started_at).astimezone()
             date = started.strftime("%Y-%m-%d %H:%M")
@@ -141,8 +142,6 @@ class SummaryScreen(CoachScreen[str]):
         a failure leaves the session on screen and nothing half-written behind.
         """
         from simulator.commands.export import WriteError, write_atomic
-        from simulator.export import Format, build_debrief, render, with_details
-        from simulator.history import session_snapshot
 
         recorder = self.recorder
         if recorder is not None and (recorder.pending or recorder.pending_coaching):
@@ -160,7 +159,7 @@ class SummaryScreen(CoachScreen[str]):
         started = datetime.fromisoformat(self.started_at).astimezone()
         debrief = build_debrief(session, self.scenario, self.lang, started)
         text = render(Format(fmt), with_details(debrief, details))
-        folder = self.coach.export_dir
+        folder = self.sim.export_dir
         stamp = started.strftime("%Y-%m-%d-%H%M")
         suffix = f"-{session_id}" if session_id else ""
         path = folder / f"debrief-{self.scenario.id}-{stamp}{suffix}.{fmt}"

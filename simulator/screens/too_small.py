@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from simulator.screens.base import CoachModal
+from simulator.screens.base import AppModal
 
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
@@ -17,7 +17,7 @@ def too_small(width: int, height: int) -> bool:
     return width < MIN_WIDTH or height < MIN_HEIGHT
 
 
-class TooSmallScreen(CoachModal[None]):
+class TooSmallScreen(AppModal[None]):
     """Covers the app while the terminal is too small; keys wait until it is larger again."""
 
     def compose(self) -> ComposeResult:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual.notifications import SeverityLevel
@@ -37,7 +37,6 @@ from simulator.text import escape, visible
 from simulator.widgets.following import SoundFollower
 
 if TYPE_CHECKING:
-    from simulator.app import CoachApp
     from simulator.scenarios.model import Scenario
 
 Voice = Callable[[str, str], CueSound | None]
@@ -205,7 +204,15 @@ class ModelPlayer(Static):
         self.notify(escape(message), severity=severity, timeout=timeout)
 
 
-def model_player(app: CoachApp, scenario: Scenario, model: ModelLine | None = None) -> ModelPlayer:
+class Voices(Protocol):
+    """What the model player takes from the app: its language, cue voice and player."""
+
+    lang: str
+    cue_player: Voice | None
+    audio_player: AudioPlayer
+
+
+def model_player(app: Voices, scenario: Scenario, model: ModelLine | None = None) -> ModelPlayer:
     """The scenario's model line (or ``model``), spoken in the scenario's language by the app's
     cue voice."""
     return ModelPlayer(

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.audio.sources import ArraySource, AudioSource, NoPortAudioError
 from simulator.history import HistoryStore
 from simulator.scenarios.library import Library, load_library
@@ -53,7 +53,7 @@ def store(tmp_path: Path) -> HistoryStore:
     return HistoryStore(tmp_path / "history.sqlite3")
 
 
-AppMaker = Callable[..., CoachApp]
+AppMaker = Callable[..., SimulatorApp]
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def app_for(library: Library, store: HistoryStore, tmp_path: Path) -> AppMaker:
         settings: Settings | None = None,
         devices: Callable[[], list[tuple[str, str]]] | None = None,
         round_limit_s: float = 45.0,
-    ) -> CoachApp:
+    ) -> SimulatorApp:
         found = library.find(scenario, lang) if scenario else None
         if scenario:
             assert found is not None
@@ -89,7 +89,7 @@ def no_portaudio() -> list[tuple[str, str]]:
     raise NoPortAudioError("PortAudio library not found")
 
 
-def app_with(library: Library, store: HistoryStore, tmp_path: Path) -> CoachApp:
+def app_with(library: Library, store: HistoryStore, tmp_path: Path) -> SimulatorApp:
     """The app on a given library (e.g. with a pack), no microphone, English."""
     return make_app(
         source_factory=Rounds([]),

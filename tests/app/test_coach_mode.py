@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.audio.result import Reason
 from simulator.cli import main
 from simulator.history import HistoryStore, RoundCoaching, SessionRecorder
@@ -29,13 +29,13 @@ pytestmark = pytest.mark.espeak
 SIZE = (100, 30)
 
 
-def text(app: CoachApp, selector: str) -> str:
+def text(app: SimulatorApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render()).replace("\xa0", " ")
 
 
 def coach_app(
     library: Library, store: HistoryStore, tmp_path: Path, recordings: list, *, coach: bool = True
-) -> CoachApp:
+) -> SimulatorApp:
     return make_app(
         source_factory=Rounds(recordings),
         library=library,
@@ -47,7 +47,7 @@ def coach_app(
     )
 
 
-async def end_round(app: CoachApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def end_round(app: SimulatorApp, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("space")
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -173,7 +173,7 @@ async def test_without_coach_mode_no_question_and_no_note_key(
 
 def summary_on_top(
     library: Library, store: HistoryStore, export_dir: Path
-) -> tuple[CoachApp, Callable[[], SummaryScreen]]:
+) -> tuple[SimulatorApp, Callable[[], SummaryScreen]]:
     """The summary of a saved three-round session, without playing the rounds (the screen is
     made inside the running app)."""
     scenario = library.find("check-question", "en")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.app import CoachApp, espeak_cue_player, make_app
+from simulator.app import SimulatorApp, espeak_cue_player, make_app
 from simulator.audio import cue as cue_module
 from simulator.audio.cue import CueSound, audible_end_sample, locate_cue
 from simulator.audio.resample import resample
@@ -29,7 +29,7 @@ TOLERANCE_S = 0.030
 
 def _cue_round(
     library: Library, store: HistoryStore, tmp_path: Path, wait_s: float, *, heard: bool = True
-) -> tuple[CoachApp, CueSound, FakePlayer]:
+) -> tuple[SimulatorApp, CueSound, FakePlayer]:
     """A cue round; with ``heard`` the microphone picks the cue up (a loudspeaker), without it
     the cue is not in the recording (headphones)."""
     render = espeak_cue_player()

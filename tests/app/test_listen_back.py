@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from rich.text import Text
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.audio.sources import FakePlayer, NoOutputDeviceError
 from simulator.history import HistoryStore
 from simulator.recordings import list_recordings, load_round_audio
@@ -36,7 +36,7 @@ def build(
     keep_audio: bool = False,
     settings: Settings | None = None,
     player: FakePlayer | None = None,
-) -> CoachApp:
+) -> SimulatorApp:
     return make_app(
         source_factory=Rounds(recordings),
         library=library,
@@ -50,7 +50,7 @@ def build(
     )
 
 
-async def finish_round(app: CoachApp, pilot: object) -> FeedbackScreen:
+async def finish_round(app: SimulatorApp, pilot: object) -> FeedbackScreen:
     await pilot.press("space")  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
@@ -58,7 +58,7 @@ async def finish_round(app: CoachApp, pilot: object) -> FeedbackScreen:
     return app.screen
 
 
-async def press_l(app: CoachApp, pilot: object) -> PlaybackView:
+async def press_l(app: SimulatorApp, pilot: object) -> PlaybackView:
     await pilot.press("l")  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
@@ -70,7 +70,7 @@ async def follow(pilot: object) -> None:
     await pilot.pause(0.12)  # type: ignore[attr-defined]
 
 
-def notes(app: CoachApp) -> list[str]:
+def notes(app: SimulatorApp) -> list[str]:
     return [n.message for n in app._notifications]  # noqa: SLF001 - the toasts a user sees
 
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement, Segment
 from simulator.history import HistoryStore
+from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library
 from simulator.screens.masterclass import GroupScreen, Masterclass
 from simulator.widgets.group_chart import GroupChart
@@ -27,7 +28,7 @@ def group_app(
     store: HistoryStore,
     lang: str,
     pauses: Sequence[Sequence[float]] = PAUSES,
-) -> CoachApp:
+) -> SimulatorApp:
     scenario = library.find("check-question", lang)
     assert scenario is not None
     scenario = dataclasses.replace(scenario, rounds=len(pauses[0]))
@@ -47,11 +48,11 @@ def group_app(
         )
 
     names = [f"Name {i}" for i in range(len(pauses))]
-    masterclass = Masterclass(scenario, names, lang=lang)
-    masterclass.results = {i: [measured(p) for p in ps] for i, ps in enumerate(pauses)}
-    masterclass.current = len(pauses)
+    results = {i: tuple(measured(p) for p in ps) for i, ps in enumerate(pauses)}
+    turns = Turns(tuple(names), len(pauses), results)
+    masterclass = Masterclass(scenario, turns, lang=lang)
 
-    class GroupApp(CoachApp):
+    class GroupApp(SimulatorApp):
         def on_mount(self) -> None:  # after the app's own: the group view on top of home
             self.call_after_refresh(self.push_screen, GroupScreen(masterclass, final=True))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.audio.cue import CueSound
 from simulator.audio.sources import FakePlayer, NoOutputDeviceError
 from simulator.history import HistoryStore
@@ -48,7 +48,7 @@ def build(
     player: FakePlayer,
     recordings: list[np.ndarray] | None = None,
     scenario: str | None = None,
-) -> CoachApp:
+) -> SimulatorApp:
     return make_app(
         source_factory=Rounds(recordings or []),
         library=library,
@@ -61,11 +61,11 @@ def build(
     )
 
 
-def notes(app: CoachApp) -> list[str]:
+def notes(app: SimulatorApp) -> list[str]:
     return [n.message for n in app._notifications]  # noqa: SLF001 - the toasts a user sees
 
 
-async def open_briefing(app: CoachApp, pilot: object, lang: str = "en") -> BriefingScreen:
+async def open_briefing(app: SimulatorApp, pilot: object, lang: str = "en") -> BriefingScreen:
     scenario = app.library.find("check-question", lang)
     assert scenario is not None
     await app.push_screen(BriefingScreen(scenario))

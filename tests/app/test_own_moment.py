@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.audio.sources import FakePlayer
 from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
@@ -33,7 +33,7 @@ def own_round(pause_s: float, name: str = "Daan") -> object:
 
 def build(
     library: Library, store: HistoryStore, tmp_path: Path, recordings: list, lang: str = "en"
-) -> tuple[CoachApp, FakeVoice, FakePlayer]:  # type: ignore[type-arg]
+) -> tuple[SimulatorApp, FakeVoice, FakePlayer]:  # type: ignore[type-arg]
     voice, player = FakeVoice(), FakePlayer()
     app = make_app(
         source_factory=Rounds(recordings),
@@ -48,18 +48,18 @@ def build(
     return app, voice, player
 
 
-def shown(app: CoachApp, selector: str) -> str:
+def shown(app: SimulatorApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def fill(app: CoachApp, pilot, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+async def fill(app: SimulatorApp, pilot, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     for field, value in values.items():
         app.screen.query_one(f"#{field}", Input).value = value
     await pilot.press("ctrl+s")
     await pilot.pause()
 
 
-async def play(app: CoachApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def play(app: SimulatorApp, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("space")
     await app.workers.wait_for_complete()
     await pilot.pause()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.app import CoachApp
+from simulator.app import SimulatorApp
 from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, Verdict
 from simulator.history import HistoryStore
 from simulator.screens.feedback import FeedbackScreen
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.espeak
 SIZE = (100, 30)
 
 
-def practice(app: CoachApp) -> PracticeScreen:
+def practice(app: SimulatorApp) -> PracticeScreen:
     screen = next(s for s in app.screen_stack if isinstance(s, PracticeScreen))
     return screen
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Select, Static
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.audio.result import Reason
 from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
@@ -30,11 +30,11 @@ def fill(store: HistoryStore) -> None:
     store.save_round(other, 1, sps(0.6))
 
 
-def app_with(library: Library, store: HistoryStore | None, lang: str = "en") -> CoachApp:
+def app_with(library: Library, store: HistoryStore | None, lang: str = "en") -> SimulatorApp:
     return make_app(source_factory=Rounds([]), library=library, store=store, lang=lang)
 
 
-def chart_text(app: CoachApp) -> str:
+def chart_text(app: SimulatorApp) -> str:
     return str(app.screen.query_one("#progress-chart", ProgressChart).render())
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Switch
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.coach import PerceivedDialog, ReflectionDialog
@@ -33,7 +33,7 @@ def reflecting_app(
     reflection: bool = True,
     coach: bool = False,
     lang: str = "en",
-) -> CoachApp:
+) -> SimulatorApp:
     return make_app(
         source_factory=Rounds(recordings),
         library=library,
@@ -46,7 +46,7 @@ def reflecting_app(
     )
 
 
-async def answer(app: CoachApp, pilot, value: str) -> None:  # type: ignore[no-untyped-def]
+async def answer(app: SimulatorApp, pilot, value: str) -> None:  # type: ignore[no-untyped-def]
     app.screen.query_one("#reflection", Input).value = value
     await pilot.press("enter")
     await pilot.pause()

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from textual.widgets import Static
 
-from simulator.app import CoachApp
-from simulator.audio.live import expected_speech_s
+from simulator.app import SimulatorApp
 from simulator.audio.result import Reason, Verdict
 from simulator.audio.sources import ArraySource
 from simulator.history import HistoryStore
+from simulator.rehearsal.round import RoundPolicy, expected_speech_s
 from simulator.screens.feedback import FeedbackScreen
-from simulator.screens.practice import SILENT_CUE_MIN_S, PracticeScreen
+from simulator.screens.practice import PracticeScreen
 from simulator.screens.summary import SummaryScreen
 from simulator.settings import Settings
 from tests.app.conftest import QUESTION_EN, AppMaker, speech_round
@@ -22,19 +22,19 @@ pytestmark = pytest.mark.espeak
 SIZE = (100, 30)
 
 
-def text(app: CoachApp, selector: str) -> str:
+def text(app: SimulatorApp, selector: str) -> str:
     """A widget's text, with the non-breaking spaces before units made plain."""
     return str(app.screen.query_one(selector, Static).render()).replace("\xa0", " ")
 
 
-async def play_round(app: CoachApp, pilot: object) -> None:
+async def play_round(app: SimulatorApp, pilot: object) -> None:
     """Space, then wait for the round's worker to finish and its messages to be handled."""
     await pilot.press("space")  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
 
 
-def feedback(app: CoachApp) -> FeedbackScreen:
+def feedback(app: SimulatorApp) -> FeedbackScreen:
     assert isinstance(app.screen, FeedbackScreen), type(app.screen).__name__
     return app.screen
 
@@ -245,7 +245,7 @@ async def test_redo_replaces_the_round(app_for: AppMaker, store: HistoryStore) -
     assert [(r.round, r.verdict) for r in rounds] == [(1, "on_target")]
 
 
-async def _finish_session(app: CoachApp, pilot: object) -> None:
+async def _finish_session(app: SimulatorApp, pilot: object) -> None:
     for _ in range(3):
         await play_round(app, pilot)
         await pilot.press("space")  # type: ignore[attr-defined]
@@ -296,7 +296,7 @@ async def test_cue_scenario_measures_from_the_end_of_the_cue(
     app = app_for([], scenario="wait-time-after-answer")
     cue = app.start_scenario.prompt_for(1).cue  # type: ignore[union-attr]
     assert cue is not None
-    cue_s = max(SILENT_CUE_MIN_S, expected_speech_s(cue, "en"))
+    cue_s = max(RoundPolicy().silent_cue_min_s, expected_speech_s(cue, "en"))
     wait_s = 3.2
     response = clip("Can you tell us more about that?", "en")
     recording = np.concatenate([silence(cue_s + wait_s), response, silence(1.5)])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from textual.widgets import OptionList, Select, Static
 
-from simulator.app import CoachApp
+from simulator.app import SimulatorApp
 from simulator.audio.sources import ArraySource, DeviceNotFoundError
 from simulator.history import HistoryStore
 from simulator.screens.briefing import BriefingScreen
@@ -35,11 +35,11 @@ def soft_speech() -> np.ndarray:
 DEVICES = [("0", "[0] Built-in microphone (ALSA)"), ("3", "[3] USB headset (ALSA)")]
 
 
-def text(app: CoachApp, selector: str) -> str:
+def text(app: SimulatorApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render()).replace("\xa0", " ")
 
 
-def option_titles(app: CoachApp) -> list[str]:
+def option_titles(app: SimulatorApp) -> list[str]:
     options = app.screen.query_one("#scenarios", OptionList)
     return [
         str(options.get_option_at_index(i).prompt).split("\n")[0]

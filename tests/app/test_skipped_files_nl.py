@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.history import HistoryStore
 from simulator.scenarios.library import load_library
 from simulator.settings import Settings
 from tests.app.conftest import Rounds
 
 
-def app_with_broken_pack(tmp_path: Path, store: HistoryStore, lang: str) -> CoachApp:
+def app_with_broken_pack(tmp_path: Path, store: HistoryStore, lang: str) -> SimulatorApp:
     pack = tmp_path / "pack"
     pack.mkdir(exist_ok=True)
     (pack / "broken.toml").write_text(

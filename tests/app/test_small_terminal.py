@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.scenarios.library import Library
 from simulator.settings import Settings
 from tests.app.conftest import Rounds
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.espeak
 SMALL = (80, 24)
 
 
-def fully_visible(app: CoachApp, widget: Widget) -> bool:
+def fully_visible(app: SimulatorApp, widget: Widget) -> bool:
     """Whether the whole widget is drawn on the screen (not clipped by a scrolling parent, not
     under the edge of the terminal)."""
     visible = app.screen._compositor.visible_widgets  # noqa: SLF001 - Textual's own geometry
@@ -93,7 +93,7 @@ def test_the_app_wraps_text_at_breakable_spaces_only(library: Library) -> None:
     assert lines == ["Je pauze was", "3,0\u00a0s lang"]
 
 
-def screen_text(app: CoachApp) -> str:
+def screen_text(app: SimulatorApp) -> str:
     strips = app.screen._compositor.render_strips()  # noqa: SLF001 - what the terminal shows
     return "\n".join(strip.text for strip in strips)
 

@@ -15,7 +15,7 @@ import pytest
 from textual.content import Content
 from textual.widget import Widget
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.history import HistoryStore
 from simulator.scenarios.library import load_library
 from simulator.screens.briefing import BriefingScreen
@@ -55,7 +55,7 @@ def hostile_pack(tmp_path: Path) -> Path:
     return pack
 
 
-def check_screen(app: CoachApp) -> int:
+def check_screen(app: SimulatorApp) -> int:
     """Every widget on the screen: no style or action from the file; returns how many widgets
     show the markup as written."""
     shown = 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.app import CoachApp, make_app
+from simulator.app import SimulatorApp, make_app
 from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.settings import Settings
@@ -133,7 +133,7 @@ SCREENS: dict[str, Walk] = {
 }
 
 
-def build(name: str, library: Library, tmp_path: Path, lang: str) -> CoachApp:
+def build(name: str, library: Library, tmp_path: Path, lang: str) -> SimulatorApp:
     walk = SCREENS[name]
     store = HistoryStore(tmp_path / "history.sqlite3")
     if walk.history:

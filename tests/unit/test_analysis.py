@@ -12,6 +12,7 @@ from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples
 from simulator.audio.live import LiveRound
 from simulator.audio.pattern import Band, Pattern, Phase, PhaseKind, Shape, question_pause_name
 from simulator.audio.result import LevelWarning, Reason, Verdict
+from simulator.rehearsal.round import RoundPolicy
 from tests.speech import RATE, clip, make_round, silence
 
 FRAME_S = 0.010
@@ -223,7 +224,7 @@ def test_live_round_ends_within_one_block_of_the_end_silence(
     # Blocks of 20 ms, as the microphone delivers them; checks every 0.1 s of audio, but the
     # last one falls when the 0.8 s of silence after the name is complete.
     r = make_round(question, name, 3.0, tail_s=3.0)
-    live = LiveRound(question_pause_name(), end_silence_s=0.8, check_every_s=0.1)
+    live = RoundPolicy().live_round(question_pause_name(), 0)
     block = 320
     ended_at = next(
         i + block

@@ -21,11 +21,14 @@ from simulator.audio.result import (
     Segment,
     Verdict,
 )
+from simulator.rehearsal.round import RoundPolicy
 from tests.speech import RATE, clip, make_round, silence
 
 pytestmark = pytest.mark.espeak
 BLOCK = 320
-END_SILENCE_S = 0.8
+POLICY = RoundPolicy()
+"""The rounds screen's end policy."""
+END_SILENCE_S = POLICY.end_silence_s
 
 
 def ended_at(live: LiveRound, x: np.ndarray) -> int | None:
@@ -39,7 +42,7 @@ def ended_at(live: LiveRound, x: np.ndarray) -> int | None:
 def after_name_s(question: np.ndarray, name: np.ndarray, pause_s: float) -> tuple[float, float]:
     """(round end after the end of the name, measured pause) for a round with a long tail."""
     r = make_round(question, name, pause_s, tail_s=12.0)
-    live = LiveRound(question_pause_name(), end_silence_s=END_SILENCE_S, check_every_s=0.1)
+    live = POLICY.live_round(question_pause_name(), 0)
     end = ended_at(live, r.samples)
     assert end is not None
     pause = live.finish().pause_s
@@ -102,7 +105,7 @@ def test_a_question_in_pieces_does_not_end_on_one_more_gap_between_them(
 
 
 def test_a_round_without_speech_stops_after_ten_seconds() -> None:
-    live = LiveRound(question_pause_name(), max_s=45.0, check_every_s=0.1)
+    live = POLICY.live_round(question_pause_name(), 0)
     end = ended_at(live, silence(30.0))
     assert end is not None and 10.0 <= end / RATE <= 10.2
     assert live.no_speech_stop and not live.timed_out
@@ -110,7 +113,7 @@ def test_a_round_without_speech_stops_after_ten_seconds() -> None:
 
 
 def test_after_a_cue_the_ten_seconds_count_from_the_cue_end() -> None:
-    live = LiveRound(question_pause_name(), cue_end_sample=3 * RATE, check_every_s=0.1)
+    live = POLICY.live_round(question_pause_name(), 3 * RATE)
     end = ended_at(live, silence(30.0))
     assert end is not None and 13.0 <= end / RATE <= 13.2
 
@@ -119,7 +122,7 @@ def test_a_round_with_speech_does_not_stop_for_lack_of_it() -> None:
     # The question starts late (after 9.5 s) and the name comes 3 s after it: no early stop.
     question, name = clip("Wat zie je hier?", "nl"), clip("Kay?", "nl")
     r = make_round(question, name, 3.0, lead_s=9.5, tail_s=2.0)
-    live = LiveRound(question_pause_name(), check_every_s=0.1)
+    live = POLICY.live_round(question_pause_name(), 0)
     end = ended_at(live, r.samples)
     assert end is not None and end > r.name_start + name.size
     assert not live.no_speech_stop

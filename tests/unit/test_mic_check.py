@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from simulator.audio.mic_check import MicBlock, MicCheckMeter, Readiness, judge_mic
+from simulator.rehearsal.mic_check import MicBlock, MicCheckMeter, Readiness, judge_mic
 from tests.speech import clip, silence
 
 ROOM = MicBlock(-65.0, voice=False)
@@ -113,7 +113,7 @@ def test_the_meter_on_real_speech_in_a_room() -> None:
 
 def test_the_judgement_loads_no_ui_or_audio_device_library() -> None:
     code = (
-        "import sys; from simulator.audio import mic_check; mic_check.MicCheckMeter();"
+        "import sys; from simulator.rehearsal import mic_check; mic_check.MicCheckMeter();"
         "print('textual' in sys.modules, 'sounddevice' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -26,6 +26,8 @@ import numpy.typing as npt
 
 from simulator.audio.live import block_level_dbfs
 from simulator.audio.result import ANALYSIS_RATE_HZ
+from simulator.audio.sources import MicrophoneError
+from simulator.i18n import t
 
 BLOCK = ANALYSIS_RATE_HZ // 10
 """The check works on 100 ms blocks."""
@@ -179,3 +181,18 @@ class MicCheckMeter:
             zero=not np.any(block),
             clipped=bool(np.any(np.abs(block) >= CLIP_LEVEL)),
         )
+
+
+def microphone_message(error: MicrophoneError, lang: str) -> tuple[str, str]:
+    """``(title, message)`` for a microphone problem, from the app's catalog."""
+    code = error.code
+    if code == "no_portaudio":
+        return t("mic.no_portaudio_title", lang), t("mic.no_portaudio", lang)
+    if code == "no_input_device":
+        return t("mic.no_device_title", lang), t("mic.no_device", lang)
+    if code == "device_not_found":
+        device = str(error.params.get("device", ""))
+        return t("mic.no_device_title", lang), t("mic.device_not_found", lang, device=device)
+    if code == "device_lost":
+        return t("mic.device_lost_title", lang), t("mic.device_lost", lang)
+    return t("mic.title", lang), t("mic.open_failed", lang, message=error.message)

@@ -1,0 +1,50 @@
+"""A session: one scenario's rounds, played in order, each redone as often as the teacher wants.
+
+A frozen value: every key returns the next session (``record``, ``redo``, ``next``), so the rounds
+screen holds one value and a test can walk a session without a screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from simulator.audio.result import RoundMeasurement
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    rounds: int
+    """How many rounds the scenario has."""
+    number: int = 1
+    """The round being played, from 1."""
+    results: tuple[RoundMeasurement, ...] = ()
+    """The measured rounds so far, in order (a redone round replaces its entry)."""
+
+    def __post_init__(self) -> None:
+        if self.rounds < 1:
+            raise ValueError(f"a session has at least one round, not {self.rounds}")
+        if not 1 <= self.number <= self.rounds:
+            raise ValueError(f"round {self.number} is not one of the session's {self.rounds}")
+
+    @property
+    def earlier_attempt(self) -> RoundMeasurement | None:
+        """This round's measurement from before, when it is being redone."""
+        return self.results[self.number - 1] if len(self.results) >= self.number else None
+
+    @property
+    def last(self) -> bool:
+        """This is the scenario's last round."""
+        return self.number >= self.rounds
+
+    def record(self, measurement: RoundMeasurement) -> Session:
+        """The session with this round measured; it replaces an earlier attempt at this round
+        and whatever followed it."""
+        return replace(self, results=(*self.results[: self.number - 1], measurement))
+
+    def redo(self) -> Session:
+        """The same round once more (its measurement is replaced when it is recorded)."""
+        return self
+
+    def next(self) -> Session:
+        """The following round; after the last one, the session stays where it is."""
+        return self if self.last else replace(self, number=self.number + 1)
