@@ -22,11 +22,11 @@ from textual.binding import Binding
 
 from simulator.audio.cue import CueSound
 from simulator.audio.sources import AudioPlayer, AudioSource, MicrophoneError, Playback, Samples
-from simulator.history import HistoryStore
 from simulator.i18n import resolve_language, t
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
-from simulator.settings import Settings, save_settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings, save_settings
 from simulator.text import escape
 
 SourceFactory = Callable[[str | None], AudioSource]
@@ -203,7 +203,7 @@ class CoachApp(App[None]):
         """Where kept round audio goes: ``recordings/`` in the user data folder."""
         if self._recordings_root is not None:
             return self._recordings_root
-        from simulator.paths import recordings_dir
+        from simulator.store.paths import recordings_dir
 
         return recordings_dir()
 
@@ -212,7 +212,7 @@ class CoachApp(App[None]):
         """Where the summary saves debriefs: ``exports/`` in the user data folder."""
         if self._export_dir is not None:
             return self._export_dir
-        from simulator.paths import data_dir
+        from simulator.store.paths import data_dir
 
         return data_dir() / "exports"
 

@@ -97,8 +97,8 @@ def cli_language(argv: Sequence[str]) -> str:
             chosen = arg.split("=", 1)[1]
     if chosen in LANGUAGES:
         return chosen
-    from simulator.paths import settings_path
-    from simulator.settings import load_settings
+    from simulator.store.paths import settings_path
+    from simulator.store.settings import load_settings
 
     return resolve_language(load_settings(settings_path()).settings.language)
 

@@ -35,9 +35,9 @@ from simulator.audio.result import (
 from simulator.coaching.feedback import RoundFeedback, round_feedback
 from simulator.coaching.summary import SessionSummary, summarize
 from simulator.coaching.timeline import Timeline
-from simulator.history import StoredRound, StoredSession
 from simulator.i18n import format_band, format_number, format_seconds, has, t
 from simulator.scenarios.model import Material, Scenario
+from simulator.store.history import StoredRound, StoredSession
 from simulator.text import visible
 
 

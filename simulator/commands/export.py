@@ -14,12 +14,12 @@ from pathlib import Path
 
 from simulator.commands import ui_language
 from simulator.export import Format, HandoutDetails, build_debrief, render, with_details
-from simulator.files import replace_atomically
-from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
 from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from simulator.paths import history_db_path
 from simulator.scenarios.library import load_library
 from simulator.scenarios.model import Scenario
+from simulator.store.files import replace_atomically
+from simulator.store.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
+from simulator.store.paths import history_db_path
 from simulator.text import shortened
 
 RECENT_SHOWN = 5

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from simulator.commands import ui_language
-from simulator.history import (
+from simulator.i18n import DEFAULT_LANGUAGE, format_seconds, has, t
+from simulator.store.history import (
     HistoryError,
     HistoryStore,
     Kind,
@@ -17,8 +18,7 @@ from simulator.history import (
     StoredSession,
     describe_unreadable,
 )
-from simulator.i18n import DEFAULT_LANGUAGE, format_seconds, has, t
-from simulator.paths import history_db_path
+from simulator.store.paths import history_db_path
 from simulator.text import shortened, visible, visible_values
 
 

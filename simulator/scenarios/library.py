@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from simulator.files import FileTooLargeError, NotRegularFileError, read_regular
-from simulator.paths import user_scenarios_dir
 from simulator.scenarios.loader import (
     MAX_FILE_BYTES,
     Phrase,
@@ -25,6 +23,8 @@ from simulator.scenarios.loader import (
     parse_scenario,
 )
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
+from simulator.store.files import FileTooLargeError, NotRegularFileError, read_regular
+from simulator.store.paths import user_scenarios_dir
 
 SUFFIX = ".toml"
 

@@ -13,10 +13,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from simulator.audio.sources import MicrophoneError
-from simulator.history import HistoryError, Kind, StoredSession, describe_unreadable
 from simulator.i18n import format_seconds, language_choice, t
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
+from simulator.store.history import HistoryError, Kind, StoredSession, describe_unreadable
 from simulator.text import escape
 
 RECENT_SESSIONS = 5
@@ -144,7 +144,7 @@ class HomeScreen(CoachScreen[None]):
             options.highlighted = 0
         note = self.query_one("#no-match", Static)
         if not self.coach.library.scenarios:
-            from simulator.paths import user_scenarios_dir
+            from simulator.store.paths import user_scenarios_dir
 
             note.update(t("home.no_scenarios", lang, folder=str(user_scenarios_dir())))
         elif not shown:
@@ -189,7 +189,7 @@ class HomeScreen(CoachScreen[None]):
         from simulator.screens.settings import SettingsScreen
 
         def done(result: object) -> None:
-            from simulator.settings import Settings
+            from simulator.store.settings import Settings
 
             if isinstance(result, Settings):
                 self.coach.apply_settings(result)

@@ -30,19 +30,19 @@ from simulator.coaching.group import (
 )
 from simulator.export import measurement_from_stored
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
-from simulator.history import (
-    HistoryError,
-    MasterclassLog,
-    SessionRecorder,
-    StoredMasterclass,
-    utc_now_iso,
-)
 from simulator.i18n import format_band, format_seconds, t
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Origin, Scenario
 from simulator.screens.base import CoachScreen
 from simulator.screens.home import visible_scenarios
 from simulator.screens.practice import PracticeScreen
+from simulator.store.history import (
+    HistoryError,
+    MasterclassLog,
+    SessionRecorder,
+    StoredMasterclass,
+    utc_now_iso,
+)
 from simulator.text import escape
 from simulator.widgets.group_chart import GroupChart
 

@@ -15,10 +15,10 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import RoundMeasurement, Verdict
 from simulator.coaching.summary import summarize
-from simulator.history import OwnPrompt, RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_band
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import CoachScreen
+from simulator.store.history import OwnPrompt, RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.text import escape
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class SummaryScreen(CoachScreen[str]):
         """
         from simulator.commands.export import WriteError, write_atomic
         from simulator.export import Format, build_debrief, render, with_details
-        from simulator.history import session_snapshot
+        from simulator.store.history import session_snapshot
 
         recorder = self.recorder
         if recorder is not None and (recorder.pending or recorder.pending_coaching):

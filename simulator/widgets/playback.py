@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from simulator.audio.sources import AudioPlayer, PlaybackError
 from simulator.coaching.timeline import Timeline
 from simulator.i18n import format_seconds, t
-from simulator.recordings import RoundAudio
+from simulator.store.recordings import RoundAudio
 from simulator.text import escape
 from simulator.widgets.following import SoundFollower
 from simulator.widgets.timeline import (

@@ -11,9 +11,9 @@ import pytest
 
 from simulator.app import CoachApp, make_app
 from simulator.audio.sources import ArraySource, AudioSource, NoPortAudioError
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library, load_library
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from tests.speech import clip, make_round, silence
 
 Audio = npt.NDArray[np.float32]

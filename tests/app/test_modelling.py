@@ -10,11 +10,11 @@ import pytest
 from simulator.app import CoachApp, make_app
 from simulator.audio.cue import CueSound
 from simulator.audio.sources import FakePlayer, NoOutputDeviceError
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.briefing import BriefingScreen
 from simulator.screens.feedback import FeedbackScreen
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from simulator.widgets.model_player import ModelPlayer
 from tests.app.conftest import Rounds, speech_round
 

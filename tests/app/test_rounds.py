@@ -10,11 +10,11 @@ from simulator.app import CoachApp
 from simulator.audio.live import expected_speech_s
 from simulator.audio.result import Reason, Verdict
 from simulator.audio.sources import ArraySource
-from simulator.history import HistoryStore
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.practice import SILENT_CUE_MIN_S, PracticeScreen
 from simulator.screens.summary import SummaryScreen
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from tests.app.conftest import QUESTION_EN, AppMaker, speech_round
 from tests.speech import clip, make_round, silence
 

@@ -11,12 +11,12 @@ from textual.widgets import OptionList, Select, Static
 
 from simulator.app import CoachApp
 from simulator.audio.sources import ArraySource, DeviceNotFoundError
-from simulator.history import HistoryStore
 from simulator.screens.briefing import BriefingScreen
 from simulator.screens.home import HomeScreen
 from simulator.screens.mic_check import MicCheckScreen
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.settings import SettingsScreen
+from simulator.store.history import HistoryStore
 from tests.app.conftest import AppMaker, no_portaudio, speech_round
 from tests.speech import clip, silence
 

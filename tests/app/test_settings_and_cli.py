@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import build_parser, main
-from simulator.settings import Settings, load_settings, parse_settings, save_settings
+from simulator.store.settings import Settings, load_settings, parse_settings, save_settings
 
 
 def test_settings_round_trip(tmp_path: Path) -> None:

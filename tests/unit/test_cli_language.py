@@ -16,7 +16,7 @@ from simulator.audio.sources import DeviceNotFoundError, NoInputDeviceError, NoP
 from simulator.audio.wav import write_wav_pcm16
 from simulator.cli import main
 from simulator.commands.devices import _problem
-from simulator.settings import Settings, save_settings
+from simulator.store.settings import Settings, save_settings
 
 ENGLISH = frozenset(
     (

@@ -34,8 +34,8 @@ from simulator.export import (
     render_markdown,
     text_timeline,
 )
-from simulator.history import HistoryStore
-from simulator.paths import history_db_path
+from simulator.store.history import HistoryStore
+from simulator.store.paths import history_db_path
 
 R = ANALYSIS_RATE_HZ
 BAND = question_pause_name().band

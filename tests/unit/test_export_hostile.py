@@ -14,10 +14,10 @@ import pytest
 
 from simulator.audio.result import Reason
 from simulator.export import build_debrief, csv_text, md_escape, render_html, render_markdown
-from simulator.history import HistoryStore, RoundCoaching
-from simulator.paths import history_db_path
 from simulator.scenarios.library import load_file
 from simulator.scenarios.model import Origin
+from simulator.store.history import HistoryStore, RoundCoaching
+from simulator.store.paths import history_db_path
 from tests.unit import test_export as base
 from tests.unit.test_export import Checker, failed, run, sps
 

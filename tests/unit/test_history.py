@@ -23,14 +23,14 @@ from simulator.audio.result import (
     Segment,
 )
 from simulator.commands import history as history_command
-from simulator.history import (
+from simulator.store.history import (
     SCHEMA_VERSION,
     HistoryError,
     HistoryStore,
     Problem,
     SessionRecorder,
 )
-from simulator.paths import (
+from simulator.store.paths import (
     data_dir,
     history_db_path,
     logs_dir,
@@ -143,7 +143,7 @@ def test_killed_after_round_two_keeps_rounds_one_and_two(tmp_path: Path) -> None
     code = f"""
 import os, signal
 from tests.unit.test_history import sps
-from simulator.history import HistoryStore
+from simulator.store.history import HistoryStore
 store = HistoryStore({str(db)!r})
 sid = store.start_session("check-question", "en")
 store.save_round(sid, 1, sps(1.5))
@@ -408,7 +408,7 @@ def test_a_version_1_history_is_migrated_and_keeps_its_rounds(tmp_path: Path) ->
     """A database written by version 1 (no level columns) opens, migrates, and keeps its rounds."""
     import sqlite3
 
-    from simulator.history import MIGRATIONS
+    from simulator.store.history import MIGRATIONS
 
     path = tmp_path / "history.sqlite3"
     with sqlite3.connect(path) as conn:

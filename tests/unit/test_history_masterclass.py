@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from simulator.commands import history as history_command
-from simulator.history import (
+from simulator.store.history import (
     SCHEMA_VERSION,
     HistoryError,
     HistoryStore,

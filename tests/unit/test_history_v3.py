@@ -13,7 +13,8 @@ import pytest
 
 from simulator.audio.result import Reason
 from simulator.export import Format, build_debrief, perception_text, render
-from simulator.history import (
+from simulator.screens.coach import SecondsInputError, parse_seconds
+from simulator.store.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
     HistoryError,
@@ -22,7 +23,6 @@ from simulator.history import (
     SessionRecorder,
     session_snapshot,
 )
-from simulator.screens.coach import SecondsInputError, parse_seconds
 from simulator.widgets.progress_chart import chart_lines, progress_data
 from tests.unit.test_history import failed, integrity, sps
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from simulator.export import Format, build_debrief, render
-from simulator.history import (
+from simulator.store.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
     HistoryStore,

@@ -13,10 +13,10 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from simulator import paths
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import read_wav
-from simulator.recordings import (
+from simulator.store import paths
+from simulator.store.recordings import (
     Problem,
     RecordingError,
     delete_all_audio,
@@ -27,7 +27,7 @@ from simulator.recordings import (
     save_round_audio,
     session_folder,
 )
-from simulator.settings import Settings, parse_settings
+from simulator.store.settings import Settings, parse_settings
 
 RATE = ANALYSIS_RATE_HZ
 LSB = 1 / 32768
@@ -219,7 +219,7 @@ def test_full_disk_without_mount_rights_via_a_failing_write(
     fails the way a full disk does. Skipped where the real tmpfs test runs."""
     if can_mount(tmp_path):
         pytest.skip("the real tmpfs test covers this here")
-    import simulator.files as files
+    import simulator.store.files as files
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

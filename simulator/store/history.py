@@ -26,8 +26,8 @@ from pathlib import Path
 
 from simulator.audio.pattern import Shape
 from simulator.audio.result import RoundMeasurement
-from simulator.files import FileProblemError, make_private_folder
 from simulator.i18n import t
+from simulator.store.files import FileProblemError, make_private_folder
 from simulator.text import shortened
 
 SCHEMA_VERSION = 4
@@ -522,7 +522,7 @@ def session_snapshot(
 
 
 class HistoryStore:
-    """The SQLite history at ``path`` (see ``simulator.paths.history_db_path``)."""
+    """The SQLite history at ``path`` (see ``simulator.store.paths.history_db_path``)."""
 
     def __init__(self, path: Path | str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import WavError, read_wav, wav_bytes_pcm16
-from simulator.files import FileProblemError, make_private_folder, replace_atomically
+from simulator.store.files import FileProblemError, make_private_folder, replace_atomically
 
 ROUND_FILE = re.compile(r"^round-([1-9][0-9]*)\.wav$")
 TEMP_PREFIX = ".round-"
