@@ -1,7 +1,7 @@
 """The debrief export: a stored practice session as Markdown, HTML or CSV text.
 
 Pure: a stored session (and the scenario, when it is still available) in, text out. No files, no
-clock; the command (``simulator/commands/export.py``) reads the history and writes the file.
+clock; the command (``simulator/commands/export_session.py``) reads the history and writes the file.
 
 The feedback is regenerated from the stored rounds with the same coaching functions the app
 uses, so the export says what the teacher saw. Rounds saved before the history kept input levels

@@ -600,7 +600,7 @@ class GroupScreen(CoachScreen[None]):
 
     def action_csv(self) -> None:
         """Write the group data (codes, no names) and the handout into the exports folder."""
-        from simulator.commands.export import WriteError, write_atomic
+        from simulator.store.files import WriteError, write_atomic
 
         folder = self.coach.export_dir
         stamp = datetime.now().astimezone().strftime("%Y-%m-%d-%H%M%S")

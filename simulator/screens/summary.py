@@ -140,8 +140,8 @@ class SummaryScreen(CoachScreen[str]):
         Built from the rounds in memory, so it also works while the history cannot be written;
         a failure leaves the session on screen and nothing half-written behind.
         """
-        from simulator.commands.export import WriteError, write_atomic
         from simulator.export import Format, build_debrief, render, with_details
+        from simulator.store.files import WriteError, write_atomic
         from simulator.store.history import session_snapshot
 
         recorder = self.recorder

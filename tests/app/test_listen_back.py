@@ -254,7 +254,7 @@ def test_keep_audio_flag_for_the_app_and_practice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from simulator.cli import build_parser
-    from simulator.commands.app import build_app
+    from simulator.commands.open_app import build_app
 
     monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
     parser = build_parser()

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from simulator.commands import app as app_command
+from simulator.commands import open_app as app_command
 from simulator.scenarios.library import Library
 from simulator.screens.home import HomeScreen
 from simulator.screens.too_small import TooSmallScreen

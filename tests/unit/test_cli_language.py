@@ -224,7 +224,7 @@ def test_analyze_result_lines_in_dutch(tmp_path: Path, capsys: pytest.CaptureFix
 def test_a_broken_settings_file_is_reported_in_the_app_s_language(home: Path) -> None:
     """The app warns about a settings file it cannot use in the language it speaks."""
     from simulator.cli import build_parser
-    from simulator.commands.app import build_app
+    from simulator.commands.open_app import build_app
 
     home.mkdir(parents=True)
     (home / "settings.json").write_text('{"language": "fr", "live_timer": "ja"}')

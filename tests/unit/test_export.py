@@ -26,7 +26,7 @@ from simulator.audio.result import (
     RoundMeasurement,
     Segment,
 )
-from simulator.commands import export as export_command
+from simulator.commands import export_session as export_command
 from simulator.export import (
     CSV_COLUMNS,
     build_debrief,

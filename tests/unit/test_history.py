@@ -22,7 +22,7 @@ from simulator.audio.result import (
     RoundMeasurement,
     Segment,
 )
-from simulator.commands import history as history_command
+from simulator.commands import show_history as history_command
 from simulator.store.history import (
     SCHEMA_VERSION,
     HistoryError,

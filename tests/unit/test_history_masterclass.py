@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.commands import history as history_command
+from simulator.commands import show_history as history_command
 from simulator.store.history import (
     SCHEMA_VERSION,
     HistoryError,

@@ -318,7 +318,7 @@ def test_skipped_files_are_reported_in_dutch(
 
 # -- every code has a text in both languages -----------------------------------------------------
 
-SOURCES = ("scenarios/loader.py", "scenarios/library.py", "commands/scenarios.py")
+SOURCES = ("scenarios/loader.py", "scenarios/library.py", "commands/list_scenarios.py")
 _CODE_IN_SOURCE = re.compile(
     r"""(?:self\.error\(\s*[^,()]+(?:\([^()]*\))?,\s*|Problem\(\s*[\w.]+,\s*|Phrase\(\s*|missing(?::\s*str\s*)?=\s*)"([\w.]+)\""""
 )
