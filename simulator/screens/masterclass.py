@@ -185,14 +185,17 @@ class MasterclassSetupScreen(CoachScreen[None]):
         self.sub_title = self.t("masterclass.name")
         self._show_participants()
         self.query_one("#earlier-masterclasses").display = bool(self._earlier_found)
+        # The form opens at its top (title, scenario), whatever the first focus scrolled to.
+        form = self.query_one("#masterclass-setup", VerticalScroll)
+        self.call_after_refresh(form.scroll_home, animate=False)
         if self.fixed_scenario is None:
             options = self.query_one("#masterclass-scenario", EdgeOptionList)
             options.highlighted = preselected(self._shown)
             self._show_chosen()
             if options.highlighted is None:
-                options.focus()
+                options.focus(scroll_visible=False)
                 return
-        self.query_one("#participant-name", Input).focus()
+        self.query_one("#participant-name", Input).focus(scroll_visible=False)
 
     def action_move(self, step: int) -> None:
         """↑↓: through a list's options, and from field to field everywhere else."""

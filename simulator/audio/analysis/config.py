@@ -45,6 +45,12 @@ class DetectionConfig:
     """At most this far above the background must a segment's loudest frame be ..."""
     prominence_spread_ratio: float = 1.5
     """... and at least this many times the background's spread (p90 - p10)."""
+    onset_rise_db: float = 5.0
+    """A segment must somewhere rise this much above the lowest level of the ``onset_rise_ms``
+    before it, and starts with the window of its first such rise (0: not checked). Syllables
+    start abruptly; a steady noise that an automatic gain control lifts in a pause climbs with
+    the gain, over 0.5-2 s, and may run on into the name."""
+    onset_rise_ms: int = 50
     near_voice_below_db: float = 18.0
     """When the speaker is less than this above the background (a loud room) ..."""
     near_voice_hf_db: float = -4.0

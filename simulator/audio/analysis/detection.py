@@ -47,6 +47,8 @@ def detect_speech(
     peak_db = config.quiet_room_segment_peak_db if quiet_room else config.segment_peak_db
     need = max(fl.speaker_db - peak_db, fl.background_db + prominence)
     frames = [(a, b) for a, b in frames if fl.energy_db[a:b].max() >= need]
+    if config.onset_rise_db and frames:
+        frames = _abrupt_onsets(fl, frames, config)
     if fl.full_speaker_db - fl.full_background_db < config.near_voice_below_db and frames:
         frames = _near_voices_only(x, fl, frames, config)
     if frames and (config.min_voiced_run_ms or config.model_min_probability):
@@ -54,6 +56,24 @@ def detect_speech(
             x, fl, frames, config, judge_voicing=bool(config.min_voiced_run_ms)
         )
     return frames
+
+
+def _abrupt_onsets(
+    fl: FrameLevels, frames: list[tuple[int, int]], config: DetectionConfig
+) -> list[tuple[int, int]]:
+    """Keep the segments that rise abruptly somewhere (a syllable's onset), each from the window
+    of its first such rise: what came before it is noise lifted by an automatic gain control
+    (its gain climbs in a pause, over 0.5-2 s) that ran on into the word."""
+    window = max(1, config.onset_rise_ms // 10)
+    padded = np.concatenate((np.full(window, np.inf), fl.energy_db))
+    before = np.lib.stride_tricks.sliding_window_view(padded[:-1], window).min(axis=1)
+    abrupt = fl.energy_db - before >= config.onset_rise_db
+    kept = []
+    for a, b in frames:
+        if abrupt[a:b].any():
+            first = a + int(np.argmax(abrupt[a:b]))
+            kept.append((max(a, first - window), b))
+    return kept
 
 
 def _speech_like_utterances(
