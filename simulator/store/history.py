@@ -41,7 +41,7 @@ MAX_STORED_S = 24 * 3600.0
 number is a damaged row."""
 
 
-class Problem(enum.Enum):
+class HistoryProblem(enum.Enum):
     READ_ONLY = "read_only"
     DISK_FULL = "disk_full"
     LOCKED = "locked"
@@ -55,7 +55,7 @@ class HistoryError(FileProblemError):
     """The history could not be read or written; ``message(lang)`` says why and what to do."""
 
     CATALOG = "history.error"
-    problem: Problem
+    problem: HistoryProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,28 +306,28 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _problem_for(exc: BaseException) -> Problem:
+def _problem_for(exc: BaseException) -> HistoryProblem:
     if isinstance(exc, OSError):
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return Problem.READ_ONLY
+            return HistoryProblem.READ_ONLY
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return Problem.DISK_FULL
+            return HistoryProblem.DISK_FULL
         if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT):
-            return Problem.CANNOT_OPEN
-        return Problem.IO
+            return HistoryProblem.CANNOT_OPEN
+        return HistoryProblem.IO
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc).lower()
     if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
-        return Problem.READ_ONLY
+        return HistoryProblem.READ_ONLY
     if name.startswith("SQLITE_FULL") or "disk is full" in text:
-        return Problem.DISK_FULL
+        return HistoryProblem.DISK_FULL
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return Problem.LOCKED
+        return HistoryProblem.LOCKED
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
-        return Problem.CANNOT_OPEN
+        return HistoryProblem.CANNOT_OPEN
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text:
-        return Problem.NOT_DATABASE
-    return Problem.IO
+        return HistoryProblem.NOT_DATABASE
+    return HistoryProblem.IO
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -421,7 +421,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring the schema to ``SCHEMA_VERSION`` inside the caller's transaction."""
     version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise HistoryError(Problem.NEWER, path, f"schema {version}")
+        raise HistoryError(HistoryProblem.NEWER, path, f"schema {version}")
     for step in MIGRATIONS[version:]:
         step(conn)
     if version != SCHEMA_VERSION:
@@ -564,7 +564,7 @@ class HistoryStore:
         except OSError:
             return  # missing (a new history) or unreachable: opening it says what is wrong
         if not stat.S_ISREG(mode):
-            raise HistoryError(Problem.NOT_DATABASE, self.path, "not an ordinary file")
+            raise HistoryError(HistoryProblem.NOT_DATABASE, self.path, "not an ordinary file")
 
     def _open_for_writing(self) -> sqlite3.Connection:
         """The database, created owner-only (folder 0700, file 0600) when it is new.
@@ -605,13 +605,17 @@ class HistoryStore:
             raise
         return conn
 
-    def _refine(self, problem: Problem) -> Problem:
+    def _refine(self, problem: HistoryProblem) -> HistoryProblem:
         """Make SQLite's vaguer errors specific: 'unable to open' also means a folder it may not
         write to (its WAL files on a read-only filesystem), 'disk I/O error' also a full disk."""
         folder = self.path.parent
-        if problem is Problem.CANNOT_OPEN and folder.is_dir() and not os.access(folder, os.W_OK):
-            return Problem.READ_ONLY
-        if problem in (Problem.IO, Problem.CANNOT_OPEN) and folder.is_dir():
+        if (
+            problem is HistoryProblem.CANNOT_OPEN
+            and folder.is_dir()
+            and not os.access(folder, os.W_OK)
+        ):
+            return HistoryProblem.READ_ONLY
+        if problem in (HistoryProblem.IO, HistoryProblem.CANNOT_OPEN) and folder.is_dir():
             # A full disk often surfaces as a plain I/O error while SQLite grows its WAL or
             # shared-memory file (seen on tmpfs): look at the free space itself.
             try:
@@ -619,7 +623,7 @@ class HistoryStore:
             except OSError:
                 return problem
             if free < LOW_SPACE_BYTES:
-                return Problem.DISK_FULL
+                return HistoryProblem.DISK_FULL
         return problem
 
     def start_session(
@@ -812,7 +816,7 @@ class HistoryStore:
         """
         if not self.path.exists():
             if not self.path.parent.is_dir() and self.path.parent.exists():
-                raise HistoryError(Problem.CANNOT_OPEN, self.path, "not a folder")
+                raise HistoryError(HistoryProblem.CANNOT_OPEN, self.path, "not a folder")
             return HistoryRead(())
         self._refuse_special_file()
         if self._needs_migration():

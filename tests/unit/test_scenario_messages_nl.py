@@ -19,7 +19,13 @@ from simulator import cli
 from simulator.i18n import catalog
 from simulator.scenarios import library as library_module
 from simulator.scenarios.library import load_file, load_folder
-from simulator.scenarios.loader import CATALOG, Phrase, Problem, ScenarioError, parse_scenario
+from simulator.scenarios.loader import (
+    CATALOG,
+    Phrase,
+    ScenarioError,
+    ScenarioProblem,
+    parse_scenario,
+)
 from simulator.scenarios.model import Origin
 from tests.unit.test_scenario_loader import HEADER, SPS_PATTERN, SPS_PROMPTS, TIMED, VALID
 
@@ -40,14 +46,14 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def problems_in(path: Path) -> list[Problem]:
+def problems_in(path: Path) -> list[ScenarioProblem]:
     """The problems of one file on disk, loaded as a trainer's pack is."""
     with pytest.raises(ScenarioError) as info:
         load_file(path, Origin.PACK)
     return list(info.value.problems)
 
 
-def at(problems: list[Problem], key: str | None) -> Problem:
+def at(problems: list[ScenarioProblem], key: str | None) -> ScenarioProblem:
     found = [p for p in problems if p.key == key]
     assert found, f"no problem at {key}: {[str(p) for p in problems]}"
     return found[0]
@@ -320,7 +326,7 @@ def test_skipped_files_are_reported_in_dutch(
 
 SOURCES = ("scenarios/loader.py", "scenarios/library.py", "commands/list_scenarios.py")
 _CODE_IN_SOURCE = re.compile(
-    r"""(?:self\.error\(\s*[^,()]+(?:\([^()]*\))?,\s*|Problem\(\s*[\w.]+,\s*|Phrase\(\s*|missing(?::\s*str\s*)?=\s*)"([\w.]+)\""""
+    r"""(?:self\.error\(\s*[^,()]+(?:\([^()]*\))?,\s*|ScenarioProblem\(\s*[\w.]+,\s*|Phrase\(\s*|missing(?::\s*str\s*)?=\s*)"([\w.]+)\""""
 )
 UNREACHABLE = {"band_invalid", "toml_too_deep"}
 """Kept so that a Band the loader's own checks let through, or a recursion in the TOML parser
@@ -432,7 +438,7 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
 ]
 
 
-def _produced() -> Iterator[Problem]:
+def _produced() -> Iterator[ScenarioProblem]:
     for code, data in BROKEN_FILES:
         try:
             parse_scenario(data, Path("x.toml"), Origin.PACK)
@@ -443,7 +449,7 @@ def _produced() -> Iterator[Problem]:
             pytest.fail(f"the file for {code} loaded without a problem")
 
 
-def _phrases(problem: Problem) -> set[str]:
+def _phrases(problem: ScenarioProblem) -> set[str]:
     return {v.code for v in problem.params.values() if isinstance(v, Phrase)}
 
 
@@ -501,7 +507,7 @@ def test_every_code_and_phrase_is_produced_and_reads_in_both_languages(
 
 
 def test_the_unreachable_band_code_still_has_both_texts() -> None:
-    problem = Problem(
+    problem = ScenarioProblem(
         Path("x.toml"), "band_invalid", {"detail": "band minimum 5 s"}, key="pattern[2]"
     )
     assert problem.text("en").endswith("(band minimum 5 s)")
