@@ -17,7 +17,13 @@ from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, local_date, t
 from simulator.scenarios.library import load_library
 from simulator.scenarios.model import Scenario
 from simulator.store.files import WriteError, write_atomic
-from simulator.store.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
+from simulator.store.history import (
+    HistoryError,
+    HistoryStore,
+    StoredSession,
+    describe_unreadable,
+    export_session,
+)
 from simulator.store.paths import history_db_path
 from simulator.text import shortened
 
@@ -110,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     if lang not in LANGUAGES:
         lang = ui_lang
     scenario = find_scenario(session, lang, list(getattr(args, "scenarios", None) or []))
-    debrief = build_debrief(session, scenario, lang, _local(session.started_at))
+    debrief = build_debrief(export_session(session), scenario, lang, _local(session.started_at))
     details = HandoutDetails(
         *(getattr(args, name, None) for name in ("teacher", "coach", "date", "next_step"))
     )

@@ -28,7 +28,6 @@ from simulator.coaching.group import (
     stats_per_round,
     strip_scale_s,
 )
-from simulator.export import measurement_from_stored
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
 from simulator.i18n import format_band, format_seconds, t
 from simulator.scenarios.library import Library
@@ -41,6 +40,7 @@ from simulator.store.history import (
     MasterclassLog,
     SessionRecorder,
     StoredMasterclass,
+    measurement_from_stored,
     utc_now_iso,
 )
 from simulator.text import escape

@@ -142,7 +142,7 @@ class SummaryScreen(CoachScreen[str]):
         """
         from simulator.export import Format, build_debrief, render, with_details
         from simulator.store.files import WriteError, write_atomic
-        from simulator.store.history import session_snapshot
+        from simulator.store.history import export_session, session_snapshot
 
         recorder = self.recorder
         if recorder is not None and (recorder.pending or recorder.pending_coaching):
@@ -158,7 +158,7 @@ class SummaryScreen(CoachScreen[str]):
             own=self.own,
         )
         started = datetime.fromisoformat(self.started_at).astimezone()
-        debrief = build_debrief(session, self.scenario, self.lang, started)
+        debrief = build_debrief(export_session(session), self.scenario, self.lang, started)
         text = render(Format(fmt), with_details(debrief, details))
         folder = self.coach.export_dir
         stamp = started.strftime("%Y-%m-%d-%H%M")

@@ -24,8 +24,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulator.audio.pattern import Shape
-from simulator.audio.result import RoundMeasurement
+from simulator.audio.pattern import Band, Shape
+from simulator.audio.result import (
+    ANALYSIS_RATE_HZ,
+    Levels,
+    LevelWarning,
+    Reason,
+    RoundMeasurement,
+    Segment,
+)
+from simulator.export import ExportRound, ExportSession
 from simulator.i18n import t
 from simulator.store.files import FileProblemError, make_private_folder
 from simulator.text import shortened
@@ -518,6 +526,100 @@ def session_snapshot(
             stored_round(i, m, created_at=started_at, coaching=coaching.get(i), own=own.get(i))
             for i, m in enumerate(results, start=1)
         ),
+    )
+
+
+# --- between stored rows and rounds --------------------------------------------------------------
+
+UNKNOWN_LEVELS = Levels(
+    peak_dbfs=math.nan, speech_dbfs=None, noise_floor_dbfs=math.nan, clipped_fraction=0.0
+)
+"""For rounds saved before the history kept levels (schema version 2)."""
+
+
+def _samples(seconds: float) -> int:
+    return round(seconds * ANALYSIS_RATE_HZ)
+
+
+def measurement_from_stored(r: StoredRound) -> RoundMeasurement:
+    """Rebuild the round's measurement from the stored columns (the reverse of ``stored_round``).
+
+    Raises ``ValueError`` for values this version does not know (a newer shape or reason) and
+    for times that are not a number or out of range (see ``MAX_STORED_S``).
+    """
+    _check_times(r)
+    span: tuple[int, int] | None = None
+    if r.span_start_s is not None and r.span_end_s is not None:
+        span = (_samples(r.span_start_s), _samples(r.span_end_s))
+    reason = None if r.reason is None else Reason(r.reason)
+    if span is None and reason is None:
+        reason = Reason.NO_SPEECH
+    return RoundMeasurement(
+        shape=Shape(r.shape),
+        band=Band(r.target_s, r.min_s, r.max_s),
+        segments=tuple(Segment(_samples(a), _samples(b)) for a, b in r.segments_s),
+        span=span,
+        reason=reason,
+        levels=UNKNOWN_LEVELS
+        if r.peak_dbfs is None
+        else Levels(
+            peak_dbfs=r.peak_dbfs,
+            speech_dbfs=r.speech_dbfs,
+            noise_floor_dbfs=r.noise_floor_dbfs if r.noise_floor_dbfs is not None else math.nan,
+            clipped_fraction=r.clipped_fraction or 0.0,
+        ),
+        warnings=tuple(LevelWarning(w) for w in r.warnings),
+        duration_samples=_samples(r.audio_s),
+    )
+
+
+def _check_times(r: StoredRound) -> None:
+    times = [r.target_s, r.min_s, r.max_s, r.audio_s, *(v for pair in r.segments_s for v in pair)]
+    optional = (r.pause_s, r.measured_s, r.question_end_s, r.name_start_s, r.perceived_s)
+    times += [v for v in (r.span_start_s, r.span_end_s, *optional) if v is not None]
+    for value in times:
+        _time(value)
+
+
+def export_round(r: StoredRound) -> ExportRound:
+    """The round in the plain values the exports render; its measurement is ``None`` when it
+    cannot be read back."""
+    try:
+        measurement: RoundMeasurement | None = measurement_from_stored(r)
+    except ValueError:
+        measurement = None
+    return ExportRound(
+        round=r.round,
+        measurement=measurement,
+        measured_s=r.measured_s,
+        pause_s=r.pause_s,
+        verdict=r.verdict,
+        reason=r.reason,
+        question_end_s=r.question_end_s,
+        name_start_s=r.name_start_s,
+        target_s=r.target_s,
+        min_s=r.min_s,
+        max_s=r.max_s,
+        speech_dbfs=r.speech_dbfs,
+        perceived_s=r.perceived_s,
+        coach_note=r.coach_note,
+        marks=r.marks,
+        reflection=r.reflection,
+        own_line=r.own_line,
+        own_name=r.own_name,
+    )
+
+
+def export_session(session: StoredSession) -> ExportSession:
+    """The session in the plain values the exports render (``simulator.export``)."""
+    return ExportSession(
+        id=session.id,
+        scenario=session.scenario,
+        language=session.language,
+        started_at=session.started_at,
+        participant=session.participant,
+        notes=session.notes,
+        rounds=tuple(export_round(r) for r in session.rounds),
     )
 
 

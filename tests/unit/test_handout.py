@@ -23,7 +23,7 @@ from simulator.export import (
     with_details,
 )
 from simulator.scenarios.library import Library, load_library
-from simulator.store.history import HistoryStore, RoundCoaching
+from simulator.store.history import HistoryStore, RoundCoaching, export_session
 from tests.unit.test_export import failed, sps
 
 NBSP = "\u00a0"
@@ -57,7 +57,7 @@ def coach_session(tmp_path: Path, library: Library, lang: str, details: HandoutD
     assert session is not None
     scenario = library.find("check-question", lang)
     started = datetime.fromisoformat(session.started_at)
-    return with_details(build_debrief(session, scenario, lang, started), details)
+    return with_details(build_debrief(export_session(session), scenario, lang, started), details)
 
 
 def order_of(page: str, *needles: str) -> list[int]:
