@@ -254,9 +254,7 @@ class HomeScreen(CoachScreen[None]):
         if not devices and not get_current_worker().is_cancelled:
             from simulator.audio.sources import NoInputDeviceError
 
-            self.app.call_from_thread(
-                self._microphone_unavailable, NoInputDeviceError("no input device")
-            )
+            self.app.call_from_thread(self._microphone_unavailable, NoInputDeviceError())
 
     def _microphone_unavailable(self, error: MicrophoneError) -> None:
         from simulator.app import microphone_message

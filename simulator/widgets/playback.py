@@ -164,7 +164,9 @@ class PlaybackView(TimelineView):
         elif error.code == "no_portaudio":
             self._say(t("listen.no_portaudio", self.lang), severity="error", timeout=10)
         else:
-            self._say(t("listen.failed", self.lang, message=error.message), severity="error")
+            self._say(
+                t("listen.failed", self.lang, message=error.describe(self.lang)), severity="error"
+            )
 
     def _moved(self, position: int) -> None:
         if self.audio is not None:

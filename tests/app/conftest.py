@@ -86,7 +86,7 @@ def app_for(library: Library, store: HistoryStore, tmp_path: Path) -> AppMaker:
 
 
 def no_portaudio() -> list[tuple[str, str]]:
-    raise NoPortAudioError("PortAudio library not found")
+    raise NoPortAudioError(detail="PortAudio library not found")
 
 
 def app_with(library: Library, store: HistoryStore, tmp_path: Path) -> CoachApp:

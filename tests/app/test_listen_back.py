@@ -195,7 +195,7 @@ async def test_the_setting_alone_keeps_audio(
 async def test_no_output_device_gives_a_clear_message(
     library: Library, store: HistoryStore, tmp_path: Path
 ) -> None:
-    player = FakePlayer(NoOutputDeviceError("no speakers"))
+    player = FakePlayer(NoOutputDeviceError())
     app = build(
         library, store, tmp_path / "rec", [speech_round(3.0)], keep_audio=True, player=player
     )

@@ -139,7 +139,7 @@ async def test_without_espeak_the_line_is_written_out_with_its_pause(
     ("voice", "player", "says"),
     [
         (FakeVoice(works=False), FakePlayer(), "espeak-ng gave no sound"),
-        (FakeVoice(), FakePlayer(NoOutputDeviceError("no speakers")), "No speakers or headphones"),
+        (FakeVoice(), FakePlayer(NoOutputDeviceError()), "No speakers or headphones"),
     ],
 )
 async def test_no_sound_or_no_output_device_falls_back_with_a_specific_message(

@@ -345,7 +345,7 @@ async def test_without_portaudio_a_round_says_exactly_what_to_do(library, store)
     from simulator.audio.sources import NoPortAudioError
 
     def no_library(device: str | None) -> ArraySource:
-        raise NoPortAudioError("PortAudio library not found")
+        raise NoPortAudioError(detail="PortAudio library not found")
 
     app = make_app(
         source_factory=no_library,

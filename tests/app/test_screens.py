@@ -164,7 +164,7 @@ async def test_mic_check_says_when_the_device_does_not_exist(
     from simulator.app import make_app
 
     def missing(device: str | None) -> ArraySource:
-        raise DeviceNotFoundError("no such device", device=device)
+        raise DeviceNotFoundError("no_device_match", spec=device, choices="", device=device)
 
     app = make_app(
         source_factory=missing, library=library, store=store, lang="en", device="Blue Yeti"

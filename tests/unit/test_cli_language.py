@@ -186,9 +186,9 @@ def test_the_computer_s_language_decides_without_setting(
 @pytest.mark.parametrize(
     "error",
     [
-        NoPortAudioError("missing"),
-        NoInputDeviceError("none"),
-        DeviceNotFoundError("no match", device="USB"),
+        NoPortAudioError(),
+        NoInputDeviceError(),
+        DeviceNotFoundError("no_device_match", spec="USB", choices="", device="USB"),
     ],
     ids=lambda e: e.code,
 )
