@@ -30,7 +30,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected", "problem_has"),
     [
-        ("{not json", Settings(), "not valid JSON (line 1)"),
+        ("{not json", Settings(), "not valid JSON on line 1"),
         ("[1, 2]", Settings(), "expected a JSON object"),
         ('{"language": "fr"}', Settings(), "language must be one of nl, en"),
         ('{"live_timer": "yes"}', Settings(), "live_timer must be true or false"),

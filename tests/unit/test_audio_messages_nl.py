@@ -26,7 +26,7 @@ from simulator.audio.sources import (
     device_lost,
 )
 from simulator.commands.devices import _problem
-from simulator.i18n import catalog
+from simulator.i18n import catalog, t
 
 ENGLISH = re.compile(
     r"\b(the|microphone|could|cannot|not|found|choose|check|again|please|sound|output|"
@@ -124,3 +124,26 @@ def test_every_audio_error_key_is_in_both_catalogs() -> None:
     assert en == nl and len(en) > 20
     used = {f"audio_error.{e.key}" for e in errors()}
     assert used <= en
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_raw_detail_in_any_message_stands_in_parentheses(lang: str) -> None:
+    """``{detail}`` is what a library or the system said, in its own (English) words: every
+    message says what happened in the reader's language and adds the detail in parentheses."""
+    loose = [k for k, text in catalog(lang).items() if "{detail}" in text.replace("({detail})", "")]
+    assert loose == []
+
+
+def test_a_system_reason_in_a_dutch_file_message_stands_in_parentheses() -> None:
+    english = "Input/output error"
+    for key in (
+        "scenario_error.cannot_read",
+        "scenario_error.folder_unreadable",
+        "settings_file.cannot_read",
+        "wav_error.cannot_read",
+    ):
+        text = t(key, "nl", reason=english)
+        assert f"({english})" in text and not ENGLISH.findall(text.replace(f"({english})", ""))
+    syntax = t("scenario_error.toml_syntax_at_end", "nl", detail="Invalid value")
+    json = t("settings_file.not_json", "nl", line=1, detail="Expecting value")
+    assert syntax.endswith("(Invalid value)") and json.endswith("(Expecting value)")

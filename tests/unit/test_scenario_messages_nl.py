@@ -175,12 +175,12 @@ def test_bad_language(tmp_path: Path) -> None:
 def test_toml_syntax_error_keeps_line_column_and_tomllib_detail(tmp_path: Path) -> None:
     path = write(tmp_path, "x.toml", VALID.replace('title = "Check question"', "title = Check"))
     (problem,) = problems_in(path)
-    assert problem.describe("en") == f"{path}:3:9: TOML syntax error: Invalid value"
-    assert problem.describe("nl") == f"{path}:3:9: TOML-syntaxfout: Invalid value"
+    assert problem.describe("en") == f"{path}:3:9: TOML syntax error (Invalid value)"
+    assert problem.describe("nl") == f"{path}:3:9: TOML-syntaxfout (Invalid value)"
     path = write(tmp_path, "end.toml", VALID + "rounds = ")
     (problem,) = problems_in(path)
-    assert problem.text("en") == "TOML syntax error: Invalid value at the end of the file"
-    assert problem.text("nl") == "TOML-syntaxfout: Invalid value aan het eind van het bestand"
+    assert problem.text("en") == "TOML syntax error at the end of the file (Invalid value)"
+    assert problem.text("nl") == "TOML-syntaxfout aan het eind van het bestand (Invalid value)"
 
 
 def test_file_not_utf8(tmp_path: Path) -> None:
@@ -233,15 +233,15 @@ def test_missing_and_unreadable_files(tmp_path: Path, monkeypatch: pytest.Monkey
     # root may read anything: fake the refusal
     monkeypatch.setattr(library_module, "read_regular", refuse)
     (locked,) = problems_in(path)
-    assert locked.text("en") == "cannot be read: Permission denied"
-    assert locked.text("nl") == "kan niet gelezen worden: geen leesrechten"
+    assert locked.text("en") == "cannot be read (Permission denied)"
+    assert locked.text("nl") == "kan niet gelezen worden (geen leesrechten)"
 
     def fail(self: Path, max_bytes: int) -> bytes:
         raise OSError(5, "Input/output error", str(self))
 
     monkeypatch.setattr(library_module, "read_regular", fail)
     (broken,) = problems_in(path)
-    assert broken.text("nl") == "kan niet gelezen worden: Input/output error"
+    assert broken.text("nl") == "kan niet gelezen worden (Input/output error)"
 
 
 def test_english_stays_the_default_for_str_and_the_error(tmp_path: Path) -> None:
