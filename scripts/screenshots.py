@@ -19,10 +19,10 @@ import numpy as np  # noqa: E402
 
 from simulator.app import SimulatorApp, make_app  # noqa: E402
 from simulator.audio.sources import ArraySource, AudioSource  # noqa: E402
-from simulator.history import HistoryStore  # noqa: E402
 from simulator.scenarios.library import load_library  # noqa: E402
 from simulator.scenarios.model import Scenario  # noqa: E402
-from simulator.settings import Settings  # noqa: E402
+from simulator.store.history import HistoryStore  # noqa: E402
+from simulator.store.settings import Settings  # noqa: E402
 from tests.speech import clip, make_round, silence  # noqa: E402
 
 SIZE = (100, 32)

@@ -28,7 +28,6 @@ from simulator.audio.sources import (
     Samples,
     SourceFactory,
 )
-from simulator.history import HistoryStore
 from simulator.i18n import resolve_language, t
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
@@ -37,7 +36,8 @@ from simulator.screens.home import HomeScreen
 from simulator.screens.masterclass import MasterclassSetupScreen
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.too_small import TooSmallScreen, too_small
-from simulator.settings import Settings, save_settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings, save_settings
 from simulator.text import escape
 
 CUE_RENDER_TIMEOUT_S = 10.0
@@ -192,7 +192,7 @@ class SimulatorApp(App[None]):
         """Where kept round audio goes: ``recordings/`` in the user data folder."""
         if self._recordings_root is not None:
             return self._recordings_root
-        from simulator.paths import recordings_dir
+        from simulator.store.paths import recordings_dir
 
         return recordings_dir()
 
@@ -201,7 +201,7 @@ class SimulatorApp(App[None]):
         """Where the summary saves debriefs: ``exports/`` in the user data folder."""
         if self._export_dir is not None:
             return self._export_dir
-        from simulator.paths import data_dir
+        from simulator.store.paths import data_dir
 
         return data_dir() / "exports"
 

@@ -1,8 +1,8 @@
 """The ``coach-sim`` command: the app by default, and a few subcommands for the terminal.
 
-Each subcommand lives in ``simulator/commands/<name>.py`` with ``add_arguments(parser)`` and
-``run(args) -> int``. Those modules keep their heavy imports (Textual, sounddevice) inside ``run``
-so that ``coach-sim analyze`` starts fast.
+Each subcommand lives in its own module in ``simulator/commands/`` (named by what it does, see
+``MODULES``) with ``add_arguments(parser)`` and ``run(args) -> int``. Those modules keep their
+heavy imports (Textual, sounddevice) inside ``run`` so that ``coach-sim analyze`` starts fast.
 """
 
 from __future__ import annotations
@@ -29,6 +29,23 @@ COMMANDS: tuple[str, ...] = (
     "recordings",
 )
 """The subcommands; each one's help line is ``cli.commands.<name>`` in the catalogs."""
+
+MODULES: dict[str, str] = {
+    "app": "open_app",
+    "practice": "start_practice",
+    "analyze": "analyze",
+    "scenarios": "list_scenarios",
+    "history": "show_history",
+    "devices": "devices",
+    "export": "export_session",
+    "recordings": "manage_recordings",
+}
+"""The module in ``simulator/commands/`` that runs each subcommand (``app``: no subcommand)."""
+
+
+def _command_module(name: str) -> Any:
+    return importlib.import_module(f"simulator.commands.{MODULES[name]}")
+
 
 ARGPARSE_TEXTS: dict[str, str] = {
     "usage: ": "usage",
@@ -97,8 +114,8 @@ def cli_language(argv: Sequence[str]) -> str:
             chosen = arg.split("=", 1)[1]
     if chosen in LANGUAGES:
         return chosen
-    from simulator.paths import settings_path
-    from simulator.settings import load_settings
+    from simulator.store.paths import settings_path
+    from simulator.store.settings import load_settings
 
     return resolve_language(load_settings(settings_path()).settings.language)
 
@@ -131,11 +148,11 @@ def _build_parser(lang: str) -> argparse.ArgumentParser:
         "--device", metavar=t("cli.device_metavar", lang), help=t("cli.device", lang)
     )
     # The app's own options (--coach, --keep-audio) for `coach-sim` without a subcommand.
-    importlib.import_module("simulator.commands.app").add_arguments(parser, lang)
+    _command_module("app").add_arguments(parser, lang)
     sub = parser.add_subparsers(dest="command", metavar=t("cli.command_metavar", lang))
     for name in COMMANDS:
         help_text = t(f"cli.commands.{name}", lang)
-        module = importlib.import_module(f"simulator.commands.{name}")
+        module = _command_module(name)
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command, lang)
         _add_shared_options(command, lang)
@@ -211,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(arguments)
     args.ui_lang = lang
     name = args.command or "app"
-    module = importlib.import_module(f"simulator.commands.{name}")
+    module = _command_module(name)
     guard = contextlib.nullcontext() if name in FULL_SCREEN else visible_output()
     try:
         with guard:

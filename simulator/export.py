@@ -1,7 +1,8 @@
 """The debrief export: a stored practice session as Markdown, HTML or CSV text.
 
-Pure: a stored session (and the scenario, when it is still available) in, text out. No files, no
-clock; the command (``simulator/commands/export.py``) reads the history and writes the file.
+Pure: a session in plain values (``ExportSession``, which the store builds from the history)
+and the scenario, when it is still available, in; text out. No files, no clock; the command
+(``simulator/commands/export_session.py``) reads the history and writes the file.
 
 The feedback is regenerated from the stored rounds with the same coaching functions the app
 uses, so the export says what the teacher saw. Rounds saved before the history kept input levels
@@ -24,18 +25,13 @@ from datetime import datetime
 
 from simulator.audio.pattern import Band, Pattern, Phase, PhaseKind, Shape
 from simulator.audio.result import (
-    ANALYSIS_RATE_HZ,
-    Levels,
-    LevelWarning,
     Reason,
     RoundMeasurement,
-    Segment,
     Verdict,
 )
 from simulator.coaching.feedback import RoundFeedback, round_feedback
 from simulator.coaching.summary import SessionSummary, summarize
 from simulator.coaching.timeline import Timeline
-from simulator.history import StoredRound, StoredSession
 from simulator.i18n import format_band, format_number, format_seconds, has, t
 from simulator.scenarios.model import Material, Scenario
 from simulator.text import visible
@@ -71,11 +67,6 @@ CSV_COLUMNS = (
     "own_name",
 )
 
-UNKNOWN_LEVELS = Levels(
-    peak_dbfs=math.nan, speech_dbfs=None, noise_floor_dbfs=math.nan, clipped_fraction=0.0
-)
-"""For rounds saved before the history kept levels; see the module docstring."""
-
 FEEL_TOLERANCE_S = 0.3
 """A felt pause this close to the measured one counts as a good sense of the pause."""
 
@@ -88,11 +79,57 @@ a damaged row, read back as unreadable rather than drawn."""
 
 
 @dataclass(frozen=True, slots=True)
-class DebriefRound:
-    stored: StoredRound
+class ExportRound:
+    """One round as the exports show it: plain values, built from the history by the store
+    (``simulator.store.history.export_session``). Times are as stored and may be out of range
+    in a damaged row; the renderers check them (``in_range``) before showing them."""
+
+    round: int
     measurement: RoundMeasurement | None
     """``None`` when the stored round could not be read back (e.g. written by a newer version)."""
+    measured_s: float | None
+    pause_s: float | None
+    verdict: str
+    """A ``Verdict`` value, or a newer version's code shown as written."""
+    reason: str | None
+    question_end_s: float | None
+    name_start_s: float | None
+    target_s: float
+    min_s: float
+    max_s: float
+    speech_dbfs: float | None = None
+    """``None`` for rounds saved before the history kept input levels."""
+    perceived_s: float | None = None
+    coach_note: str | None = None
+    marks: tuple[str, ...] = ()
+    reflection: str | None = None
+    own_line: str | None = None
+    own_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSession:
+    """A practice session as the exports show it (see ``ExportRound``)."""
+
+    id: int
+    scenario: str
+    language: str
+    started_at: str
+    """ISO-8601 in UTC, as the history keeps it."""
+    participant: str | None
+    notes: str | None
+    rounds: tuple[ExportRound, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DebriefRound:
+    record: ExportRound
     feedback: RoundFeedback | None
+    """``None`` when the round could not be read back."""
+
+    @property
+    def measurement(self) -> RoundMeasurement | None:
+        return self.record.measurement
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +149,7 @@ class HandoutDetails:
 class Debrief:
     """Everything an export shows, in the export's language."""
 
-    session: StoredSession
+    session: ExportSession
     lang: str
     title: str
     action_step: str | None
@@ -127,54 +164,6 @@ class Debrief:
 def with_details(d: Debrief, details: HandoutDetails) -> Debrief:
     """The debrief with the names, date and agreed step the teacher and coach filled in."""
     return replace(d, details=details)
-
-
-# --- from stored rounds back to measurements ---------------------------------------------------
-
-
-def _samples(seconds: float) -> int:
-    return round(seconds * ANALYSIS_RATE_HZ)
-
-
-def measurement_from_stored(r: StoredRound) -> RoundMeasurement:
-    """Rebuild the round's measurement from the stored columns.
-
-    Raises ``ValueError`` for values this version does not know (a newer shape or reason) and
-    for times that are not a number or out of range (see ``MAX_STORED_S``).
-    """
-    _check_times(r)
-    span: tuple[int, int] | None = None
-    if r.span_start_s is not None and r.span_end_s is not None:
-        span = (_samples(r.span_start_s), _samples(r.span_end_s))
-    reason = None if r.reason is None else Reason(r.reason)
-    if span is None and reason is None:
-        reason = Reason.NO_SPEECH
-    return RoundMeasurement(
-        shape=Shape(r.shape),
-        band=Band(r.target_s, r.min_s, r.max_s),
-        segments=tuple(Segment(_samples(a), _samples(b)) for a, b in r.segments_s),
-        span=span,
-        reason=reason,
-        levels=UNKNOWN_LEVELS
-        if r.peak_dbfs is None
-        else Levels(
-            peak_dbfs=r.peak_dbfs,
-            speech_dbfs=r.speech_dbfs,
-            noise_floor_dbfs=r.noise_floor_dbfs if r.noise_floor_dbfs is not None else math.nan,
-            clipped_fraction=r.clipped_fraction or 0.0,
-        ),
-        warnings=tuple(LevelWarning(w) for w in r.warnings),
-        duration_samples=_samples(r.audio_s),
-    )
-
-
-def _check_times(r: StoredRound) -> None:
-    times = [r.target_s, r.min_s, r.max_s, r.audio_s, *(v for pair in r.segments_s for v in pair)]
-    optional = (r.pause_s, r.measured_s, r.question_end_s, r.name_start_s, r.perceived_s)
-    times += [v for v in (r.span_start_s, r.span_end_s, *optional) if v is not None]
-    for value in times:
-        if not in_range(value):
-            raise ValueError(f"stored time out of range: {value!r}")
 
 
 def in_range(value: float | None) -> bool:
@@ -207,7 +196,7 @@ def generic_pattern(shape: Shape, band: Band, lang: str) -> Pattern:
 
 
 def build_debrief(
-    session: StoredSession,
+    session: ExportSession,
     scenario: Scenario | None,
     lang: str,
     started: datetime | None = None,
@@ -222,11 +211,10 @@ def build_debrief(
     measurements: list[RoundMeasurement] = []
     pattern: Pattern | None = None
     texts_scenario: Scenario | None = None
-    for stored in session.rounds:
-        try:
-            m = measurement_from_stored(stored)
-        except ValueError:
-            rounds.append(DebriefRound(stored, None, None))
+    for record in session.rounds:
+        m = record.measurement
+        if m is None:
+            rounds.append(DebriefRound(record, None))
             continue
         if pattern is None or pattern.shape is not m.shape:
             usable = (
@@ -240,9 +228,9 @@ def build_debrief(
             )
         measurements.append(m)
         fb = round_feedback(pattern, measurements, lang, texts_scenario)
-        if fb.problem is Reason.TOO_QUIET and stored.speech_dbfs is None:
+        if fb.problem is Reason.TOO_QUIET and record.speech_dbfs is None:
             fb = _replace_praise(fb, t("export.too_quiet_praise", lang))
-        rounds.append(DebriefRound(stored, m, fb))
+        rounds.append(DebriefRound(record, fb))
     summary = None
     if measurements and pattern is not None:
         summary = summarize(pattern, measurements, lang, texts_scenario)
@@ -266,12 +254,12 @@ def _replace_praise(fb: RoundFeedback, praise: str) -> RoundFeedback:
 # --- shared wording ----------------------------------------------------------------------------
 
 
-def _verdict_text(r: StoredRound, lang: str) -> str:
+def _verdict_text(r: ExportRound, lang: str) -> str:
     key = f"verdict.{r.verdict}"
     return t(key, lang) if r.verdict in {v.value for v in Verdict} else r.verdict
 
 
-def _reason_text(r: StoredRound, lang: str) -> str:
+def _reason_text(r: ExportRound, lang: str) -> str:
     if r.reason in {x.value for x in Reason}:
         return t(f"reason.{r.reason}", lang)
     return r.reason or t("verdict.no_measurement", lang)
@@ -281,7 +269,7 @@ VERDICT_MARK = "\x00"
 """Stands in for the verdict while the measurement line is worded (never in catalog text)."""
 
 
-def measurement_parts(r: StoredRound, lang: str) -> tuple[str, str | None, str]:
+def measurement_parts(r: ExportRound, lang: str) -> tuple[str, str | None, str]:
     """The round's result in words, split around its verdict.
 
     E.g. ``("Measured 2.1 s: ", "too short", ". Target 3.0 s, band 2.5–4.0 s.")``: the one
@@ -303,7 +291,7 @@ def measurement_parts(r: StoredRound, lang: str) -> tuple[str, str | None, str]:
     return before, _verdict_text(r, lang), after
 
 
-def measurement_line(r: StoredRound, lang: str) -> str:
+def measurement_line(r: ExportRound, lang: str) -> str:
     """E.g. "Measured 2.1 s: too short. Target 3.0 s, band 2.5–4.0 s." """
     before, verdict, after = measurement_parts(r, lang)
     return before + (verdict or "") + after
@@ -369,7 +357,7 @@ def chart_rows(d: Debrief) -> tuple[Band, list[ChartRow]] | None:
     lang = d.lang
     rows: list[ChartRow] = []
     for dr in d.rounds:
-        r = dr.stored
+        r = dr.record
         if dr.measurement is None:
             rows.append(
                 ChartRow(r.round, None, "no_measurement", t("handout.chart_unreadable", lang))
@@ -419,7 +407,7 @@ def marks_text(marks: tuple[str, ...], lang: str) -> str:
     )
 
 
-def coach_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
+def coach_items(r: ExportRound, lang: str) -> list[tuple[str, str]]:
     """``(label, text)`` for what the teacher and a coach added to a round: the teacher's own
     question and name, what they noticed, the felt pause, the coach's note and marks."""
     items: list[tuple[str, str]] = own_items(r, lang)
@@ -445,7 +433,7 @@ def coach_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
     return items
 
 
-def own_items(r: StoredRound, lang: str) -> list[tuple[str, str]]:
+def own_items(r: ExportRound, lang: str) -> list[tuple[str, str]]:
     """``(label, text)`` for the teacher's own question and student's name, when they typed them."""
     items: list[tuple[str, str]] = []
     if r.own_line and r.own_line.strip():
@@ -542,7 +530,7 @@ def text_rounds_chart(band: Band, rows: list[ChartRow], lang: str) -> str:
 
 
 def _md_round(dr: DebriefRound, lang: str, skip_step: str | None) -> list[str]:
-    r = dr.stored
+    r = dr.record
     out = [f"### {t('export.round', lang, round=r.round)}", ""]
     before, verdict, after = measurement_parts(r, lang)
     shown = f"**{md_escape(verdict)}**" if verdict is not None else ""
@@ -895,7 +883,7 @@ def _html_summary(d: Debrief) -> list[str]:
 def _html_round(
     dr: DebriefRound, lang: str, view: tuple[float, float] | None, skip_step: str | None
 ) -> list[str]:
-    r = dr.stored
+    r = dr.record
     body = [f'<section class="round" id="round-{r.round}">', '<div class="round-head">']
     body.append(f"<h3>{_e(t('export.round', lang, round=r.round))}</h3>")
     before, verdict, after = measurement_parts(r, lang)
@@ -1004,7 +992,7 @@ def _cell(v: float | int | str | None) -> str:
     return csv_text(v)
 
 
-def render_csv(session: StoredSession) -> str:
+def render_csv(session: ExportSession) -> str:
     """One row per round; numbers with a decimal point, codes for verdict and reason."""
     buf = io.StringIO()
     writer = csv.writer(buf)

@@ -12,6 +12,7 @@ import os
 import string
 import tomllib
 from collections.abc import Mapping
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -139,3 +140,12 @@ def format_seconds(value: float, lang: str, decimals: int = 1) -> str:
 def format_band(min_s: float, max_s: float, lang: str) -> str:
     """``2.5–4.0 s`` / ``2,5–4,0 s``."""
     return f"{format_number(min_s, lang)}–{format_number(max_s, lang)}\u00a0s"
+
+
+def local_date(iso: str) -> str:
+    """An ISO-8601 time as ``2025-03-04 10:15`` in this computer's time zone; text that is not
+    a time is returned as it is."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso

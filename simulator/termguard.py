@@ -22,8 +22,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from simulator.files import make_private_folder
-from simulator.paths import logs_dir
+from simulator.store.files import make_private_folder
+from simulator.store.paths import logs_dir
 
 LOG_NAME = "stderr.log"
 MAX_LOG_BYTES = 1_000_000

@@ -39,6 +39,7 @@ from simulator.audio.sources import (
     PlaybackNoPortAudioError,
     Samples,
     StartStopContext,
+    Worded,
     device_lost,
     to_mono_float32,
 )
@@ -93,61 +94,40 @@ class DeviceInfo:
 # -- user-facing advice -------------------------------------------------------------------------
 
 
-def _permission_hint(platform: str) -> str:
-    if platform == "darwin":
-        return (
-            " On macOS, allow your terminal to use the microphone in System Settings › "
-            "Privacy & Security › Microphone, then restart the terminal."
-        )
-    if platform.startswith("win"):
-        return (
-            " On Windows, check Settings › Privacy & security › Microphone "
-            "(allow desktop apps to access your microphone)."
-        )
-    if platform.startswith("linux"):
-        return (
-            " On Linux, check that the sound server (PulseAudio or PipeWire) is running and "
-            "that its ALSA plugin is installed: 'sudo apt install libasound2-plugins' "
-            "(PulseAudio) or 'sudo apt install pipewire-alsa' (PipeWire)."
-        )
+def _permission_hint(platform: str) -> Worded | str:
+    for system in ("darwin", "win", "linux"):
+        if platform.startswith(system):
+            return Worded(f"audio_error.hint_{system}")
     return ""
 
 
-def _device_list_text(devices: Sequence[DeviceInfo]) -> str:
+def _device_choices(devices: Sequence[DeviceInfo]) -> Worded:
     if not devices:
-        return "No microphones were found."
-    return "Microphones you can choose:\n" + "\n".join(
-        f"  {d.label}{'  (default)' if d.is_default else ''}" for d in devices
+        return Worded("audio_error.no_choices")
+    lines = tuple(
+        Worded(
+            "audio_error.choice_default" if d.is_default else "audio_error.choice",
+            {"label": d.label},
+        )
+        for d in devices
     )
+    return Worded("audio_error.choices", {"lines": lines})
 
 
 def no_portaudio_error(detail: str, platform: str = sys.platform) -> NoPortAudioError:
-    if platform.startswith("linux"):
-        how = (
-            "Install it with your package manager, e.g. 'sudo apt install libportaudio2' on "
-            "Debian or Ubuntu, or 'sudo dnf install portaudio' on Fedora, then start "
-            "coach-sim again."
-        )
-    elif platform == "darwin":
-        how = "Install it with 'brew install portaudio', or reinstall coach-sim."
-    else:
-        how = "Reinstall coach-sim (the sounddevice package ships PortAudio for this system)."
-    return NoPortAudioError(
-        "coach-sim cannot use a microphone because the PortAudio sound library is missing. "
-        f"{how} Everything that does not need a microphone still works.",
-        detail=detail,
-    )
+    system = "linux" if platform.startswith("linux") else platform
+    how = f"audio_error.portaudio_how_{system if system in ('linux', 'darwin') else 'other'}"
+    return NoPortAudioError("no_portaudio", how=Worded(how), detail=detail)
 
 
 def no_input_device_error(
     platform: str = sys.platform, *, mention_devices_command: bool = True
 ) -> NoInputDeviceError:
-    text = (
-        "No microphone found. Plug in a microphone or a headset (or switch it on), then try again"
+    return NoInputDeviceError(
+        "no_input_device",
+        devices_command=Worded("audio_error.devices_command") if mention_devices_command else "",
+        hint=_permission_hint(platform),
     )
-    if mention_devices_command:
-        text += "; 'coach-sim devices' lists the microphones coach-sim can use"
-    return NoInputDeviceError(text + "." + _permission_hint(platform))
 
 
 # -- loading sounddevice ------------------------------------------------------------------------
@@ -162,11 +142,7 @@ def load_sounddevice() -> Any:
     except ImportError as exc:
         if exc.name == "_sounddevice_data":  # macOS/Windows: the bundled PortAudio is missing
             raise no_portaudio_error(str(exc)) from exc
-        raise MicrophoneError(
-            "The sounddevice package is missing, so coach-sim cannot use a microphone. "
-            "Reinstall coach-sim (pip install --force-reinstall coach-sim).",
-            detail=str(exc),
-        ) from exc
+        raise MicrophoneError("no_sounddevice", detail=str(exc)) from exc
     return sounddevice
 
 
@@ -252,9 +228,7 @@ def resolve_device(spec: str | int | None, devices: Sequence[DeviceInfo]) -> Dev
             if dev.index == index:
                 return dev
         raise DeviceNotFoundError(
-            f"There is no microphone with number {index}. {_device_list_text(devices)}\n"
-            "Use --device with one of these numbers or (part of) a name.",
-            device=str(spec),
+            "no_device_number", index=index, choices=_device_choices(devices), device=str(spec)
         )
     assert isinstance(spec, str)
     query = spec.strip().casefold()
@@ -277,14 +251,15 @@ def resolve_device(spec: str | int | None, devices: Sequence[DeviceInfo]) -> Dev
         return matches[0]
     if not matches:
         raise DeviceNotFoundError(
-            f"No microphone matches '{spec.strip()}'. {_device_list_text(devices)}\n"
-            "Use --device with a number or (part of) a name from this list.",
+            "no_device_match",
+            spec=spec.strip(),
+            choices=_device_choices(devices),
             device=str(spec),
         )
     raise DeviceNotFoundError(
-        f"More than one microphone matches '{spec.strip()}': "
-        + ", ".join(d.label for d in matches)
-        + ". Use --device with the number of the one you mean.",
+        "several_devices",
+        spec=spec.strip(),
+        labels=", ".join(d.label for d in matches),
         device=str(spec),
     )
 
@@ -309,40 +284,28 @@ def choose_format(
             if supports(rate, channels):
                 return rate, channels
     raise DeviceUnusableError(
-        f"The microphone '{device.name}' offers none of the sample rates coach-sim can use "
-        f"({', '.join(str(r) for r in rates)} Hz). Choose another microphone with --device "
-        "(see 'coach-sim devices').",
-        device=device.name,
+        "no_usable_rate", device=device.name, rates=", ".join(str(r) for r in rates)
     )
 
 
 def portaudio_error(message: str, device_name: str | None = None) -> MicrophoneError:
     """The user-facing error for a ``PortAudioError`` message."""
     text = message.casefold()
-    name = f"'{device_name}'" if device_name else "the microphone"
+    name = (
+        Worded("audio_error.named", {"device": device_name})
+        if device_name
+        else Worded("audio_error.unnamed")
+    )
     if "querying device -1" in text or "no default input device" in text:
         return no_input_device_error()
     if "device unavailable" in text or "-9985" in text or "device busy" in text:
-        return DeviceUnusableError(
-            f"The microphone {name} is busy or unavailable. Close other programs that use it "
-            "(video calls, recorders) or choose another one with --device, then try again."
-            + _permission_hint(sys.platform),
-            device=device_name or "",
-            detail=message,
-        )
-    if "invalid sample rate" in text or "invalid number of channels" in text:
-        return DeviceUnusableError(
-            f"The microphone {name} refused the recording format ({message}). Choose another "
-            "microphone with --device (see 'coach-sim devices').",
-            device=device_name or "",
-            detail=message,
-        )
-    return DeviceUnusableError(
-        f"The microphone {name} could not be opened ({message}). Check that it is plugged in, "
-        "or choose another one with --device (see 'coach-sim devices').",
-        device=device_name or "",
-        detail=message,
-    )
+        key = "busy"
+        hint = _permission_hint(sys.platform)
+    elif "invalid sample rate" in text or "invalid number of channels" in text:
+        key, hint = "refused_format", ""
+    else:
+        key, hint = "open_failed", ""
+    return DeviceUnusableError(key, name=name, device=device_name or "", detail=message, hint=hint)
 
 
 # -- talking to PortAudio -----------------------------------------------------------------------
@@ -600,16 +563,8 @@ def playback_error(message: str) -> PlaybackError:
         or "no default output device" in text
         or "no output device" in text
     ):
-        return NoOutputDeviceError(
-            "No speakers or headphones found, so the round cannot be played back. Connect "
-            "headphones or speakers (or switch them on), then try again.",
-            detail=message,
-        )
-    return PlaybackError(
-        f"The round could not be played back: the sound output could not be opened ({message}). "
-        "Check your speakers or headphones, or close programs that use them, then try again.",
-        detail=message,
-    )
+        return NoOutputDeviceError("no_output", detail=message)
+    return PlaybackError("output_open_failed", detail=message)
 
 
 class OutputPlayback:
@@ -706,9 +661,7 @@ def play(
     try:
         sd = load_sounddevice()
     except MicrophoneError as exc:
-        raise PlaybackNoPortAudioError(
-            exc.message.replace("use a microphone", "play sound"), detail=str(exc)
-        ) from exc
+        raise PlaybackNoPortAudioError(f"{exc.key}_playback", **exc.params) from exc
     stream: Any = None
     try:
         info = sd.query_devices(device, kind="output")
@@ -716,7 +669,8 @@ def play(
         max_channels = int(info.get("max_output_channels", 0))
         if max_channels < 1:
             raise NoOutputDeviceError(
-                f"'{info.get('name', device)}' cannot play sound. Choose speakers or headphones.",
+                "output_cannot_play",
+                device=str(info.get("name", device)),
                 detail="no output channels",
             )
 
@@ -735,8 +689,9 @@ def play(
         chosen = next(((r, c) for r, c in options if supports(r, c)), None)
         if chosen is None:
             raise PlaybackError(
-                f"The sound output '{info.get('name', '?')}' accepts none of the sample rates "
-                f"coach-sim can play ({', '.join(str(r) for r in rates)} Hz).",
+                "output_no_rate",
+                device=str(info.get("name", "?")),
+                rates=", ".join(str(r) for r in rates),
                 detail="no usable format",
             )
         rate, channels = chosen
@@ -766,11 +721,7 @@ def play(
         raise playback_error(str(exc)) from exc
     except ValueError as exc:  # e.g. a device name that matches nothing
         _close_quietly(stream)
-        raise PlaybackError(
-            f"The sound output {device!r} was not found ({exc}). Leave it out to use the "
-            "default speakers or headphones.",
-            detail=str(exc),
-        ) from exc
+        raise PlaybackError("output_not_found", device=str(device), detail=str(exc)) from exc
     except PlaybackError:
         _close_quietly(stream)
         raise

@@ -6,51 +6,93 @@ app's live loop, the tests and offline analysis run the same pipeline whatever t
 given array, unpaced (tests) or paced like a real device (demos), and can play a device that is
 lost mid-round.
 
-The errors a source can raise form one family, ``MicrophoneError``; each carries a message for the
-user (what is wrong and what to do), a stable ``code`` and ``params`` so the app can show the same
-message from its own language catalog.
+The errors a source can raise form one family, ``MicrophoneError``; each carries a catalog ``key``
+under ``audio_error`` with its ``params`` (what is wrong and what to do), worded in the reader's
+language by ``describe(lang)``, and a stable ``code`` for the kind of problem.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType, TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import ClassVar, Protocol, Self, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 from simulator.audio.resample import Resampler
 from simulator.audio.result import ANALYSIS_RATE_HZ
+from simulator.i18n import DEFAULT_LANGUAGE, t
 
 Samples = npt.NDArray[np.float32]
 
 # -- errors -------------------------------------------------------------------------------------
 
 
-class MicrophoneError(Exception):
-    """Something stops coach-sim from hearing the microphone; ``str(err)`` tells the user why."""
+@dataclass(frozen=True, slots=True)
+class Worded:
+    """A part of an audio error that is itself worded from the catalog (a hint, a device list)."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+def word(key: str, lang: str, params: Mapping[str, object]) -> str:
+    """The catalog text ``key`` in ``lang``; a ``Worded`` parameter is worded too, and a tuple of
+    them becomes one line each."""
+
+    def value(v: object) -> object:
+        if isinstance(v, Worded):
+            return word(v.key, lang, v.params)
+        if isinstance(v, tuple):
+            return "\n".join(str(value(x)) for x in v)
+        return v
+
+    return t(key, lang, **{name: value(v) for name, v in params.items()})
+
+
+class AudioProblemError(Exception):
+    """A microphone or sound-output problem: a catalog key under ``audio_error`` and its params.
+
+    ``describe(lang)`` says it in the reader's language; ``message`` and ``str(err)`` are the
+    English text, for logs and scripts. A raw detail from the sound system (``detail``) only
+    ever appears in parentheses inside the sentence.
+    """
+
+    code: ClassVar[str]
+    DEFAULTS: ClassVar[Mapping[str, object]] = MappingProxyType({})
+
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        self.key = key or self.code
+        self.params: Mapping[str, object] = MappingProxyType({**self.DEFAULTS, **params})
+        self.message = self.describe(DEFAULT_LANGUAGE)
+        super().__init__(self.message)
+
+    def describe(self, lang: str) -> str:
+        return word(f"audio_error.{self.key}", lang, self.params)
+
+
+class MicrophoneError(AudioProblemError):
+    """Something stops coach-sim from hearing the microphone."""
 
     code = "microphone_error"
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.params: Mapping[str, object] = MappingProxyType(dict(params))
 
 
 class NoPortAudioError(MicrophoneError):
     """The PortAudio library (which sounddevice needs) is not installed."""
 
     code = "no_portaudio"
+    DEFAULTS = MappingProxyType({"how": Worded("audio_error.portaudio_how_other")})
 
 
 class NoInputDeviceError(MicrophoneError):
     """The system has no microphone (or none coach-sim may use)."""
 
     code = "no_input_device"
+    DEFAULTS = MappingProxyType({"devices_command": "", "hint": ""})
 
 
 class DeviceNotFoundError(MicrophoneError):
@@ -72,12 +114,7 @@ class DeviceLostError(MicrophoneError):
 
 
 def device_lost(device_name: str, detail: str) -> DeviceLostError:
-    return DeviceLostError(
-        f"The microphone '{device_name}' stopped sending audio ({detail}). Check that it is "
-        "still plugged in and not used by another program, then try the round again.",
-        device=device_name,
-        detail=detail,
-    )
+    return DeviceLostError("device_lost", device=device_name, detail=detail)
 
 
 # -- the protocol -------------------------------------------------------------------------------
@@ -296,19 +333,11 @@ class ArraySource(StartStopContext):
 # -- playing a round back -----------------------------------------------------------------------
 
 
-class PlaybackError(Exception):
-    """coach-sim cannot play sound (listen back); ``str(err)`` tells the user why.
-
-    A sibling of ``MicrophoneError`` with the same shape: a message for the user, a stable
-    ``code`` and ``params`` so the app can show it from its own catalog.
-    """
+class PlaybackError(AudioProblemError):
+    """coach-sim cannot play sound (listen back); a sibling of ``MicrophoneError``."""
 
     code = "playback_failed"
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.params: Mapping[str, object] = MappingProxyType(dict(params))
+    DEFAULTS = MappingProxyType({"detail": ""})
 
 
 class NoOutputDeviceError(PlaybackError):
@@ -316,11 +345,18 @@ class NoOutputDeviceError(PlaybackError):
 
     code = "no_output_device"
 
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        super().__init__(key or "no_output", **params)
+
 
 class PlaybackNoPortAudioError(PlaybackError):
     """The PortAudio library is missing, so nothing can be played."""
 
     code = "no_portaudio"
+    DEFAULTS = MappingProxyType({"how": Worded("audio_error.portaudio_how_other")})
+
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        super().__init__(key or "no_portaudio_playback", **params)
 
 
 @runtime_checkable

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from simulator.files import FileTooLargeError, NotRegularFileError, read_regular
 from simulator.i18n import DEFAULT_LANGUAGE, t
+from simulator.store.files import FileTooLargeError, NotRegularFileError, read_regular
 
 FORMAT_PCM = 0x0001
 FORMAT_FLOAT = 0x0003

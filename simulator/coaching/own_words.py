@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from simulator.audio.pattern import Shape
-from simulator.history import OwnPrompt
 from simulator.scenarios.model import RoundPrompt
+from simulator.store.history import OwnPrompt
 from simulator.text import TypedTextError, typed_text
 
 MAX_OWN_LINES = 3

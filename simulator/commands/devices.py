@@ -39,7 +39,7 @@ def _problem(error: MicrophoneError, lang: str, platform: str = sys.platform) ->
     elif error.code == "device_not_found":
         message = t("cli.devices.not_found", lang, device=str(error.params.get("device", "")))
     else:
-        message = error.message
+        message = error.describe(lang)
     return t("cli.devices.problem", lang, message=message)
 
 

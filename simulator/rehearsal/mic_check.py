@@ -195,4 +195,4 @@ def microphone_message(error: MicrophoneError, lang: str) -> tuple[str, str]:
         return t("mic.no_device_title", lang), t("mic.device_not_found", lang, device=device)
     if code == "device_lost":
         return t("mic.device_lost_title", lang), t("mic.device_lost", lang)
-    return t("mic.title", lang), t("mic.open_failed", lang, message=error.message)
+    return t("mic.title", lang), t("mic.open_failed", lang, message=error.describe(lang))

@@ -8,14 +8,14 @@ from simulator.scenarios.library import (
     load_library,
     user_dir,
 )
-from simulator.scenarios.loader import Problem, ScenarioError, parse_scenario
+from simulator.scenarios.loader import ScenarioError, ScenarioProblem, parse_scenario
 from simulator.scenarios.model import Material, Origin, RoundPrompt, Scenario
 
 __all__ = [
     "Library",
     "Material",
     "Origin",
-    "Problem",
+    "ScenarioProblem",
     "RoundPrompt",
     "Scenario",
     "ScenarioError",

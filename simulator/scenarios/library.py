@@ -1,7 +1,8 @@
 """The scenario library: built-in scenarios, a trainer's packs and the user's own folder.
 
 This is the edge that touches the disk; the parsing itself is in :mod:`simulator.scenarios.loader`.
-A file that cannot be used never stops the others: it becomes a :class:`Problem` in the library.
+A file that cannot be used never stops the others: it becomes a :class:`ScenarioProblem` in the
+library.
 
 When the same id and language appear in more than one place the later source wins:
 built-in, then each ``--scenarios`` pack in the order given, then the user's own folder.
@@ -15,16 +16,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from simulator.files import FileTooLargeError, NotRegularFileError, read_regular
-from simulator.paths import user_scenarios_dir
 from simulator.scenarios.loader import (
     MAX_FILE_BYTES,
     Phrase,
-    Problem,
     ScenarioError,
+    ScenarioProblem,
     parse_scenario,
 )
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
+from simulator.store.files import FileTooLargeError, NotRegularFileError, read_regular
+from simulator.store.paths import user_scenarios_dir
 
 SUFFIX = ".toml"
 
@@ -52,7 +53,7 @@ MAX_PACK_FILES = 500
 """Scenario files read from one pack folder."""
 
 
-def scenario_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+def scenario_files(folder: Path) -> tuple[list[Path], list[ScenarioProblem]]:
     """The ``*.toml`` entries in a folder and its subfolders, skipping hidden ones, sorted.
 
     Symbolic links to folders are not followed; folders deeper than ``MAX_PACK_DEPTH`` and files
@@ -60,7 +61,7 @@ def scenario_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     ordinary files (a FIFO named ``x.toml``) are listed, so that reading them reports them.
     """
     found: list[Path] = []
-    problems: list[Problem] = []
+    problems: list[ScenarioProblem] = []
     pending = [(folder, 0)]
     too_deep = False
     while pending:
@@ -74,11 +75,15 @@ def scenario_files(folder: Path) -> tuple[list[Path], list[Problem]]:
                         pending.append((Path(entry.path), depth + 1))
                     elif not too_deep:
                         too_deep = True
-                        problems.append(Problem(folder, "pack_too_deep", {"max": MAX_PACK_DEPTH}))
+                        problems.append(
+                            ScenarioProblem(folder, "pack_too_deep", {"max": MAX_PACK_DEPTH})
+                        )
                 elif entry.name.endswith(SUFFIX):
                     found.append(Path(entry.path))
                     if len(found) > MAX_PACK_FILES:
-                        problems.append(Problem(folder, "pack_too_many", {"max": MAX_PACK_FILES}))
+                        problems.append(
+                            ScenarioProblem(folder, "pack_too_many", {"max": MAX_PACK_FILES})
+                        )
                         return sorted(found)[:MAX_PACK_FILES], problems
     return sorted(found), problems
 
@@ -92,16 +97,18 @@ def load_file(path: Path, origin: Origin) -> Scenario:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError:
-        raise ScenarioError([Problem(path, "file_not_found")]) from None
+        raise ScenarioError([ScenarioProblem(path, "file_not_found")]) from None
     except IsADirectoryError:
-        raise ScenarioError([Problem(path, "is_folder")]) from None
+        raise ScenarioError([ScenarioProblem(path, "is_folder")]) from None
     except NotRegularFileError:
-        raise ScenarioError([Problem(path, "not_regular_file")]) from None
+        raise ScenarioError([ScenarioProblem(path, "not_regular_file")]) from None
     except FileTooLargeError as exc:
         sizes = {"size_kib": exc.size // 1024, "max_kib": MAX_FILE_BYTES // 1024}
-        raise ScenarioError([Problem(path, "too_large", sizes)]) from None
+        raise ScenarioError([ScenarioProblem(path, "too_large", sizes)]) from None
     except OSError as exc:
-        raise ScenarioError([Problem(path, "cannot_read", {"reason": _reason(exc)})]) from None
+        raise ScenarioError(
+            [ScenarioProblem(path, "cannot_read", {"reason": _reason(exc)})]
+        ) from None
     return parse_scenario(data, path, origin)
 
 
@@ -115,24 +122,24 @@ def _reason(exc: OSError) -> Phrase | str:
 
 def load_folder(
     folder: Path, origin: Origin, *, missing_ok: bool = False
-) -> tuple[tuple[Scenario, ...], tuple[Problem, ...]]:
+) -> tuple[tuple[Scenario, ...], tuple[ScenarioProblem, ...]]:
     """Every valid scenario in ``folder`` and a problem for each file that was skipped.
 
     ``folder`` may also be a single ``.toml`` file. Two files in one folder with the same id and
     language are a mistake: the first (by path) is kept and the second reported.
     """
-    problems: list[Problem] = []
+    problems: list[ScenarioProblem] = []
     if folder.is_dir():
         try:
             files, problems = scenario_files(folder)
         except OSError as exc:
-            return (), (Problem(folder, "folder_unreadable", {"reason": _reason(exc)}),)
+            return (), (ScenarioProblem(folder, "folder_unreadable", {"reason": _reason(exc)}),)
     elif folder.exists():
         files = [folder]  # a single file (and whatever else it is, load_file says)
     elif missing_ok:
         return (), ()
     else:
-        return (), (Problem(folder, "folder_not_found"),)
+        return (), (ScenarioProblem(folder, "folder_not_found"),)
     scenarios: list[Scenario] = []
     seen: dict[tuple[str, str], Path] = {}
     for path in files:
@@ -144,7 +151,7 @@ def load_folder(
         key = (scenario.id, scenario.language)
         if key in seen:
             params = {"id": scenario.id, "language": scenario.language, "other": str(seen[key])}
-            problems.append(Problem(path, "duplicate_id", params, key="id"))
+            problems.append(ScenarioProblem(path, "duplicate_id", params, key="id"))
             continue
         seen[key] = path
         scenarios.append(scenario)
@@ -157,7 +164,7 @@ class Library:
 
     scenarios: tuple[Scenario, ...]
     """The scenario in use for each (id, language), sorted by id then language."""
-    problems: tuple[Problem, ...]
+    problems: tuple[ScenarioProblem, ...]
     overridden: tuple[Scenario, ...] = ()
     """Scenarios hidden by one with the same id and language from a later source."""
 
@@ -185,11 +192,11 @@ class Library:
         )
 
 
-def merge(sources: Iterable[tuple[Sequence[Scenario], Sequence[Problem]]]) -> Library:
+def merge(sources: Iterable[tuple[Sequence[Scenario], Sequence[ScenarioProblem]]]) -> Library:
     """Combine sources in increasing priority: a later scenario replaces an earlier one."""
     chosen: dict[tuple[str, str], Scenario] = {}
     overridden: list[Scenario] = []
-    problems: list[Problem] = []
+    problems: list[ScenarioProblem] = []
     for scenarios, source_problems in sources:
         problems.extend(source_problems)
         for scenario in scenarios:

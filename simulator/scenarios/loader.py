@@ -116,7 +116,7 @@ class Phrase:
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class ScenarioProblem:
     """One thing wrong with one scenario file (or folder).
 
     ``code`` names the text under ``scenario_error`` in the catalogs and ``params`` fill it in;
@@ -163,10 +163,10 @@ class Problem:
 class ScenarioError(Exception):
     """A scenario file that cannot be used, with every problem found in it."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[ScenarioProblem]) -> None:
         if not problems:
             raise ValueError("ScenarioError needs at least one problem")
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.problems: tuple[ScenarioProblem, ...] = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @property
@@ -178,9 +178,9 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
     """The file's text, or a :class:`ScenarioError` for empty, binary, huge or non-UTF-8 files."""
     if len(data) > MAX_FILE_BYTES:
         sizes = {"size_kib": len(data) // 1024, "max_kib": MAX_FILE_BYTES // 1024}
-        raise ScenarioError([Problem(path, "too_large", sizes)])
+        raise ScenarioError([ScenarioProblem(path, "too_large", sizes)])
     if b"\x00" in data:
-        raise ScenarioError([Problem(path, "binary")])
+        raise ScenarioError([ScenarioProblem(path, "binary")])
     if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as some editors write
         data = data[3:]
     try:
@@ -189,10 +189,10 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ScenarioError(
-            [Problem(path, "not_utf8", {"byte": data[exc.start]}, line=line, column=column)]
+            [ScenarioProblem(path, "not_utf8", {"byte": data[exc.start]}, line=line, column=column)]
         ) from None
     if not text.strip():
-        raise ScenarioError([Problem(path, "empty")])
+        raise ScenarioError([ScenarioProblem(path, "empty")])
     return text
 
 
@@ -257,7 +257,7 @@ def check_structure(text: str, path: Path) -> None:
             if depth > MAX_NESTING:
                 line = skeleton.count("\n", 0, index) + 1
                 raise ScenarioError(
-                    [Problem(path, "toml_nesting", {"max": MAX_NESTING}, line=line)]
+                    [ScenarioProblem(path, "toml_nesting", {"max": MAX_NESTING}, line=line)]
                 )
         elif char in "]}":
             depth = max(0, depth - 1)
@@ -266,7 +266,7 @@ def check_structure(text: str, path: Path) -> None:
             continue
         tokens = _SEPARATORS.split(_DOT.sub(".", line_text))
         if any(token.count(".") >= MAX_KEY_PARTS for token in tokens):
-            problem = Problem(path, "key_too_deep", {"max": MAX_KEY_PARTS}, line=number)
+            problem = ScenarioProblem(path, "key_too_deep", {"max": MAX_KEY_PARTS}, line=number)
             raise ScenarioError([problem])
 
 
@@ -280,15 +280,17 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         detail = str(exc)
         if m := _TOML_POSITION.match(detail):
             line, column = int(m["line"]), int(m["col"])
-            problem = Problem(path, "toml_syntax", {"detail": m["msg"]}, line=line, column=column)
+            problem = ScenarioProblem(
+                path, "toml_syntax", {"detail": m["msg"]}, line=line, column=column
+            )
         elif m := _TOML_AT_END.match(detail):
             line = text.count("\n") + 1
-            problem = Problem(path, "toml_syntax_at_end", {"detail": m["msg"]}, line=line)
+            problem = ScenarioProblem(path, "toml_syntax_at_end", {"detail": m["msg"]}, line=line)
         else:
-            problem = Problem(path, "toml_syntax", {"detail": detail})
+            problem = ScenarioProblem(path, "toml_syntax", {"detail": detail})
         raise ScenarioError([problem]) from None
     except RecursionError:
-        raise ScenarioError([Problem(path, "toml_too_deep")]) from None
+        raise ScenarioError([ScenarioProblem(path, "toml_too_deep")]) from None
 
 
 def parse_scenario(data: bytes, path: Path, origin: Origin = Origin.BUILT_IN) -> Scenario:
@@ -296,7 +298,7 @@ def parse_scenario(data: bytes, path: Path, origin: Origin = Origin.BUILT_IN) ->
     text = decode_scenario_bytes(data, path)
     document = parse_toml(text, path)
     if not document:
-        raise ScenarioError([Problem(path, "no_scenario")])
+        raise ScenarioError([ScenarioProblem(path, "no_scenario")])
     return _Validator(path, origin).scenario(document)
 
 
@@ -339,11 +341,11 @@ class _Validator:
     def __init__(self, path: Path, origin: Origin) -> None:
         self.path = path
         self.origin = origin
-        self.problems: list[Problem] = []
+        self.problems: list[ScenarioProblem] = []
 
     def error(self, key: str | None, code: str, /, **params: object) -> None:
         """Record problem ``code`` at ``key``; ``params`` fill in its text."""
-        self.problems.append(Problem(self.path, code, params, key=key))
+        self.problems.append(ScenarioProblem(self.path, code, params, key=key))
 
     # -- small checkers; each returns None after recording a problem -------------------------
 

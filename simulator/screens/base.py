@@ -20,11 +20,11 @@ from textual.screen import ModalScreen, Screen
 
 from simulator.audio.cue import CuePlayer
 from simulator.audio.sources import AudioPlayer, DeviceLister, SourceFactory
-from simulator.history import HistoryStore
 from simulator.i18n import has, t
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 
 
 class Simulator(Protocol):

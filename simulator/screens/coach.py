@@ -21,9 +21,9 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from simulator.export import marks_text, perception_text
-from simulator.history import COACH_MARKS, HistoryError, RoundCoaching, SessionRecorder
 from simulator.i18n import t
 from simulator.screens.base import AppModal
+from simulator.store.history import COACH_MARKS, HistoryError, RoundCoaching, SessionRecorder
 from simulator.text import TypedTextError, escape, typed_text
 
 AnswerT = TypeVar("AnswerT")

@@ -16,10 +16,10 @@ from simulator.audio.pattern import Shape
 from simulator.audio.result import Verdict
 from simulator.coaching.feedback import RoundFeedback
 from simulator.coaching.modelling import ModelLine
-from simulator.recordings import RoundAudio
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import AppScreen
 from simulator.screens.coach import RoundNotes, coach_lines
+from simulator.store.recordings import RoundAudio
 from simulator.text import escape
 from simulator.widgets.model_player import ModelPlayer, model_player
 from simulator.widgets.playback import PlaybackView

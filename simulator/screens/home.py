@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from simulator.audio.sources import MicrophoneError, NoInputDeviceError
-from simulator.history import HistoryError, Kind, StoredSession, describe_unreadable
 from simulator.i18n import format_seconds, language_choice, t
 from simulator.rehearsal.mic_check import microphone_message
 from simulator.scenarios.model import Scenario
@@ -21,7 +20,8 @@ from simulator.screens.base import AppScreen
 from simulator.screens.briefing import BriefingScreen
 from simulator.screens.progress import ProgressScreen
 from simulator.screens.settings import SettingsScreen
-from simulator.settings import Settings
+from simulator.store.history import HistoryError, Kind, StoredSession, describe_unreadable
+from simulator.store.settings import Settings
 from simulator.text import escape
 
 RECENT_SESSIONS = 5
@@ -149,7 +149,7 @@ class HomeScreen(AppScreen[None]):
             options.highlighted = 0
         note = self.query_one("#no-match", Static)
         if not self.sim.library.scenarios:
-            from simulator.paths import user_scenarios_dir
+            from simulator.store.paths import user_scenarios_dir
 
             note.update(t("home.no_scenarios", lang, folder=str(user_scenarios_dir())))
         elif not shown:
@@ -250,9 +250,7 @@ class HomeScreen(AppScreen[None]):
                 self.app.call_from_thread(self._microphone_unavailable, exc)
             return
         if not devices and not get_current_worker().is_cancelled:
-            self.app.call_from_thread(
-                self._microphone_unavailable, NoInputDeviceError("no input device")
-            )
+            self.app.call_from_thread(self._microphone_unavailable, NoInputDeviceError())
 
     def _microphone_unavailable(self, error: MicrophoneError) -> None:
         self.sim.mic_problem = microphone_message(error, self.sim.lang)

@@ -29,15 +29,7 @@ from simulator.coaching.group import (
     stats_per_round,
     strip_scale_s,
 )
-from simulator.export import measurement_from_stored
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
-from simulator.history import (
-    HistoryError,
-    MasterclassLog,
-    SessionRecorder,
-    StoredMasterclass,
-    utc_now_iso,
-)
 from simulator.i18n import format_band, format_seconds, t
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library
@@ -45,6 +37,14 @@ from simulator.scenarios.model import Origin, Scenario
 from simulator.screens.base import AppScreen
 from simulator.screens.home import visible_scenarios
 from simulator.screens.practice import PracticeScreen
+from simulator.store.history import (
+    HistoryError,
+    MasterclassLog,
+    SessionRecorder,
+    StoredMasterclass,
+    measurement_from_stored,
+    utc_now_iso,
+)
 from simulator.text import escape
 from simulator.widgets.group_chart import GroupChart
 
@@ -574,7 +574,7 @@ class GroupScreen(AppScreen[None]):
 
     def action_csv(self) -> None:
         """Write the group data (codes, no names) and the handout into the exports folder."""
-        from simulator.commands.export import WriteError, write_atomic
+        from simulator.store.files import WriteError, write_atomic
 
         folder = self.sim.export_dir
         stamp = datetime.now().astimezone().strftime("%Y-%m-%d-%H%M%S")

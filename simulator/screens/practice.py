@@ -35,7 +35,6 @@ from simulator.audio.sources import (
 from simulator.coaching.feedback import round_feedback
 from simulator.coaching.modelling import prompt_model_line
 from simulator.coaching.own_words import OwnWords
-from simulator.history import OwnPrompt, RoundCoaching, SessionRecorder, utc_now_iso
 from simulator.i18n import format_seconds
 from simulator.messages import (
     AudioFailed,
@@ -45,7 +44,6 @@ from simulator.messages import (
     ListeningStarted,
     RoundFinished,
 )
-from simulator.recordings import RecordingError, RoundAudio, save_round_audio, session_folder
 from simulator.rehearsal.mic_check import microphone_message
 from simulator.rehearsal.round import (
     CueBegan,
@@ -66,6 +64,8 @@ from simulator.screens.feedback import FeedbackScreen  # loaded up front: no del
 from simulator.screens.mic_check import MicCheckScreen
 from simulator.screens.own_words import OwnWordsDialog
 from simulator.screens.summary import SummaryScreen
+from simulator.store.history import OwnPrompt, RoundCoaching, SessionRecorder, utc_now_iso
+from simulator.store.recordings import RecordingError, RoundAudio, save_round_audio, session_folder
 from simulator.text import escape, visible
 from simulator.widgets.level_meter import LevelMeter
 

@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Static
 
-from simulator.history import HistoryError, Kind, StoredSession
 from simulator.screens.base import AppScreen
+from simulator.store.history import HistoryError, Kind, StoredSession
 from simulator.text import escape, visible
 from simulator.widgets.progress_chart import ProgressChart, capacity, legend, progress_data
 

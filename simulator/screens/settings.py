@@ -11,7 +11,7 @@ from textual.widgets import Button, Label, Select, Static, Switch
 from simulator.audio.sources import MicrophoneError
 from simulator.i18n import language_choice
 from simulator.screens.base import AppModal
-from simulator.settings import Settings
+from simulator.store.settings import Settings
 
 SYSTEM = "system"
 
@@ -62,7 +62,7 @@ class SettingsScreen(AppModal[Settings | None]):
                 yield Switch(value=settings.reflection, id="reflection")
                 yield Label(self.t("reflection.setting"))
             yield Static(self.t("reflection.setting_help"), classes="hint")
-            from simulator.paths import data_dir
+            from simulator.store.paths import data_dir
 
             yield Static(self.t("settings.data_folder", folder=str(data_dir())), classes="hint")
             with Horizontal(id="settings-buttons"):

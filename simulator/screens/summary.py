@@ -15,17 +15,18 @@ from textual.widgets import Footer, Header, Static
 from simulator.audio.result import RoundMeasurement, Verdict
 from simulator.coaching.summary import summarize
 from simulator.export import Format, HandoutDetails, build_debrief, render, with_details
-from simulator.history import (
-    OwnPrompt,
-    RoundCoaching,
-    SessionRecorder,
-    session_snapshot,
-    utc_now_iso,
-)
 from simulator.i18n import format_band
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import AppScreen
 from simulator.screens.handout import HandoutDialog
+from simulator.store.history import (
+    OwnPrompt,
+    RoundCoaching,
+    SessionRecorder,
+    export_session,
+    session_snapshot,
+    utc_now_iso,
+)
 from simulator.text import escape
 
 VERDICT_STYLE = {
@@ -141,7 +142,7 @@ class SummaryScreen(AppScreen[str]):
         Built from the rounds in memory, so it also works while the history cannot be written;
         a failure leaves the session on screen and nothing half-written behind.
         """
-        from simulator.commands.export import WriteError, write_atomic
+        from simulator.store.files import WriteError, write_atomic
 
         recorder = self.recorder
         if recorder is not None and (recorder.pending or recorder.pending_coaching):
@@ -157,7 +158,7 @@ class SummaryScreen(AppScreen[str]):
             own=self.own,
         )
         started = datetime.fromisoformat(self.started_at).astimezone()
-        debrief = build_debrief(session, self.scenario, self.lang, started)
+        debrief = build_debrief(export_session(session), self.scenario, self.lang, started)
         text = render(Format(fmt), with_details(debrief, details))
         folder = self.sim.export_dir
         stamp = started.strftime("%Y-%m-%d-%H%M")

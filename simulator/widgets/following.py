@@ -78,7 +78,9 @@ class SoundFollower:
             app.call_from_thread(self._failed, exc)
             return
         except Exception as exc:  # a bug must not leave the sound "starting" for ever
-            app.call_from_thread(self._failed, PlaybackError(type(exc).__name__))
+            app.call_from_thread(
+                self._failed, PlaybackError("playback_failed", detail=type(exc).__name__)
+            )
             return
         if handle is None:
             app.call_from_thread(self._gave_up)

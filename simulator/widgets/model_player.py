@@ -167,7 +167,7 @@ class ModelPlayer(Static):
             "no_output_device": "modelling.no_output",
             "no_portaudio": "modelling.no_portaudio",
         }.get(error.code, "modelling.failed")
-        self._fall_back(key, message=error.message)
+        self._fall_back(key, message=error.describe(self.lang))
 
     def _fall_back(self, key: str, **params: object) -> None:
         """Write the line out with its pause, and say why it was not spoken."""

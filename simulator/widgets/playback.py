@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from simulator.audio.sources import AudioPlayer, PlaybackError
 from simulator.coaching.timeline import Timeline
 from simulator.i18n import format_seconds, t
-from simulator.recordings import RoundAudio
+from simulator.store.recordings import RoundAudio
 from simulator.text import escape
 from simulator.widgets.following import SoundFollower
 from simulator.widgets.timeline import (
@@ -164,7 +164,9 @@ class PlaybackView(TimelineView):
         elif error.code == "no_portaudio":
             self._say(t("listen.no_portaudio", self.lang), severity="error", timeout=10)
         else:
-            self._say(t("listen.failed", self.lang, message=error.message), severity="error")
+            self._say(
+                t("listen.failed", self.lang, message=error.describe(self.lang)), severity="error"
+            )
 
     def _moved(self, position: int) -> None:
         if self.audio is not None:

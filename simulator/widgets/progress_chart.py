@@ -28,8 +28,8 @@ from textual.widget import Widget
 
 from simulator.audio.pattern import Band
 from simulator.coaching.feedback import SAME_TOLERANCE_S, band_distance_s
-from simulator.history import StoredSession
 from simulator.i18n import format_band, format_number, format_seconds, t
+from simulator.store.history import StoredSession
 
 AXIS_WIDTH = 6
 """``" 3 s ┤"``: five characters of label and the axis itself."""

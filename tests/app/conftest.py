@@ -11,9 +11,9 @@ import pytest
 
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.sources import ArraySource, AudioSource, NoPortAudioError
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library, load_library
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from tests.speech import clip, make_round, silence
 
 Audio = npt.NDArray[np.float32]
@@ -86,7 +86,7 @@ def app_for(library: Library, store: HistoryStore, tmp_path: Path) -> AppMaker:
 
 
 def no_portaudio() -> list[tuple[str, str]]:
-    raise NoPortAudioError("PortAudio library not found")
+    raise NoPortAudioError(detail="PortAudio library not found")
 
 
 def app_with(library: Library, store: HistoryStore, tmp_path: Path) -> SimulatorApp:

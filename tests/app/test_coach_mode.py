@@ -15,12 +15,12 @@ from textual.widgets import Input, SelectionList, Static
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.result import Reason
 from simulator.cli import main
-from simulator.history import HistoryStore, RoundCoaching, SessionRecorder
 from simulator.scenarios.library import Library
 from simulator.screens.coach import NoteDialog, PerceivedDialog
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.handout import HandoutDialog
 from simulator.screens.summary import SummaryScreen
+from simulator.store.history import HistoryStore, RoundCoaching, SessionRecorder
 from tests.app.conftest import Rounds, speech_round
 from tests.speech import clip, silence
 from tests.unit.test_history import failed, sps

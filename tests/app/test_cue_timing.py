@@ -15,9 +15,9 @@ from simulator.audio.cue import CueSound, audible_end_sample, locate_cue
 from simulator.audio.resample import resample
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.sources import FakePlayer
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from tests.app.conftest import Rounds
 from tests.app.test_rounds import feedback, play_round
 from tests.speech import clip, silence

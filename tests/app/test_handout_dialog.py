@@ -6,10 +6,10 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.handout import HandoutDialog
 from simulator.screens.summary import SummaryScreen
+from simulator.store.history import HistoryStore
 from tests.app.test_coach_mode import summary_on_top, type_into
 
 

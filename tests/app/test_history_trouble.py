@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.history import HistoryStore
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.summary import SummaryScreen
+from simulator.store.history import HistoryStore
 from tests.app.conftest import AppMaker, speech_round
 from tests.unit.test_recordings import tmpfs
 

@@ -12,12 +12,12 @@ from rich.text import Text
 
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.sources import FakePlayer, NoOutputDeviceError
-from simulator.history import HistoryStore
-from simulator.recordings import list_recordings, load_round_audio
 from simulator.scenarios.library import Library
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.practice import PracticeScreen
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.recordings import list_recordings, load_round_audio
+from simulator.store.settings import Settings
 from simulator.widgets.playback import PAUSE_LIT_STYLE, PLAYHEAD_STYLE, PlaybackView
 from tests.app.conftest import Rounds, speech_round
 from tests.unit.test_recordings import tmpfs
@@ -195,7 +195,7 @@ async def test_the_setting_alone_keeps_audio(
 async def test_no_output_device_gives_a_clear_message(
     library: Library, store: HistoryStore, tmp_path: Path
 ) -> None:
-    player = FakePlayer(NoOutputDeviceError("no speakers"))
+    player = FakePlayer(NoOutputDeviceError())
     app = build(
         library, store, tmp_path / "rec", [speech_round(3.0)], keep_audio=True, player=player
     )
@@ -254,7 +254,7 @@ def test_keep_audio_flag_for_the_app_and_practice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from simulator.cli import build_parser
-    from simulator.commands.app import build_app
+    from simulator.commands.open_app import build_app
 
     monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
     parser = build_parser()
@@ -275,7 +275,7 @@ async def test_a_sound_output_that_stops_responding_is_stopped_with_a_message() 
     """The widget alone, with a clock the test moves: no progress for > 3 s ends playback."""
     from textual.app import App, ComposeResult
 
-    from simulator.recordings import RoundAudio
+    from simulator.store.recordings import RoundAudio
 
     now = [100.0]
     player = FakePlayer()

@@ -12,11 +12,11 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Static
 
 from simulator.app import SimulatorApp, make_app
 from simulator.cli import build_parser
-from simulator.history import HistoryStore, Kind
 from simulator.scenarios.library import Library, builtin_dir, load_library
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.masterclass import GroupScreen, MasterclassCourse, MasterclassSetupScreen
 from simulator.screens.practice import PracticeScreen
+from simulator.store.history import HistoryStore, Kind
 from simulator.text import visible
 from simulator.widgets.group_chart import GroupChart
 from tests.app.conftest import Audio, Rounds, speech_round

@@ -12,10 +12,10 @@ import pytest
 
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement, Segment
-from simulator.history import HistoryStore
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library
 from simulator.screens.masterclass import GroupScreen, Masterclass
+from simulator.store.history import HistoryStore
 from simulator.widgets.group_chart import GroupChart
 from tests.app.conftest import Rounds
 

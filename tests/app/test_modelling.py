@@ -10,11 +10,11 @@ import pytest
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.cue import CueSound
 from simulator.audio.sources import FakePlayer, NoOutputDeviceError
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.briefing import BriefingScreen
 from simulator.screens.feedback import FeedbackScreen
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from simulator.widgets.model_player import ModelPlayer
 from tests.app.conftest import Rounds, speech_round
 
@@ -139,7 +139,7 @@ async def test_without_espeak_the_line_is_written_out_with_its_pause(
     ("voice", "player", "says"),
     [
         (FakeVoice(works=False), FakePlayer(), "espeak-ng gave no sound"),
-        (FakeVoice(), FakePlayer(NoOutputDeviceError("no speakers")), "No speakers or headphones"),
+        (FakeVoice(), FakePlayer(NoOutputDeviceError()), "No speakers or headphones"),
     ],
 )
 async def test_no_sound_or_no_output_device_falls_back_with_a_specific_message(

@@ -11,13 +11,13 @@ from textual.widgets import Input, Static
 
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.sources import FakePlayer
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.handout import HandoutDialog
 from simulator.screens.own_words import OwnWordsDialog
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.summary import SummaryScreen
+from simulator.store.history import HistoryStore
 from tests.app.conftest import Rounds
 from tests.app.test_modelling import FakeVoice
 from tests.speech import clip, make_round

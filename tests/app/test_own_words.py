@@ -8,9 +8,9 @@ import pytest
 
 from simulator.app import SimulatorApp
 from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, Verdict
-from simulator.history import HistoryStore
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.practice import PracticeScreen
+from simulator.store.history import HistoryStore
 from tests.app.conftest import AppMaker
 from tests.app.test_rounds import play_round, text
 from tests.speech import RATE, clip, make_round

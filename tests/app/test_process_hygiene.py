@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from simulator.commands import app as app_command
-from simulator.history import HistoryStore
+from simulator.commands import open_app as app_command
 from simulator.scenarios.library import Library
 from simulator.screens.home import HomeScreen
 from simulator.screens.too_small import TooSmallScreen
+from simulator.store.history import HistoryStore
 from tests.app.conftest import app_with
 
 KEYS = ["enter", "space", "tab", "shift+tab", "escape", "p", "s", "m", "slash", "a", "up"]

@@ -8,10 +8,10 @@ from textual.widgets import Select, Static
 
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.result import Reason
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.home import HomeScreen
 from simulator.screens.progress import ProgressScreen
+from simulator.store.history import HistoryStore
 from simulator.widgets.progress_chart import ProgressChart
 from tests.app.conftest import Rounds
 from tests.unit.test_history import failed, sps

@@ -9,14 +9,14 @@ import pytest
 from textual.widgets import Input, Switch
 
 from simulator.app import SimulatorApp, make_app
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.coach import PerceivedDialog, ReflectionDialog
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.handout import HandoutDialog
 from simulator.screens.settings import SettingsScreen
 from simulator.screens.summary import SummaryScreen
-from simulator.settings import Settings, load_settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings, load_settings
 from tests.app.conftest import Rounds, speech_round
 from tests.app.test_coach_mode import end_round, text
 

@@ -9,12 +9,12 @@ from textual.widgets import Static
 from simulator.app import SimulatorApp
 from simulator.audio.result import Reason, Verdict
 from simulator.audio.sources import ArraySource
-from simulator.history import HistoryStore
 from simulator.rehearsal.round import RoundPolicy, expected_speech_s
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.summary import SummaryScreen
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from tests.app.conftest import QUESTION_EN, AppMaker, speech_round
 from tests.speech import clip, make_round, silence
 
@@ -345,7 +345,7 @@ async def test_without_portaudio_a_round_says_exactly_what_to_do(library, store)
     from simulator.audio.sources import NoPortAudioError
 
     def no_library(device: str | None) -> ArraySource:
-        raise NoPortAudioError("PortAudio library not found")
+        raise NoPortAudioError(detail="PortAudio library not found")
 
     app = make_app(
         source_factory=no_library,

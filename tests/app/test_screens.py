@@ -11,12 +11,12 @@ from textual.widgets import OptionList, Select, Static
 
 from simulator.app import SimulatorApp
 from simulator.audio.sources import ArraySource, DeviceNotFoundError
-from simulator.history import HistoryStore
 from simulator.screens.briefing import BriefingScreen
 from simulator.screens.home import HomeScreen
 from simulator.screens.mic_check import MicCheckScreen
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.settings import SettingsScreen
+from simulator.store.history import HistoryStore
 from tests.app.conftest import AppMaker, no_portaudio, speech_round
 from tests.speech import clip, silence
 
@@ -164,7 +164,7 @@ async def test_mic_check_says_when_the_device_does_not_exist(
     from simulator.app import make_app
 
     def missing(device: str | None) -> ArraySource:
-        raise DeviceNotFoundError("no such device", device=device)
+        raise DeviceNotFoundError("no_device_match", spec=device, choices="", device=device)
 
     app = make_app(
         source_factory=missing, library=library, store=store, lang="en", device="Blue Yeti"

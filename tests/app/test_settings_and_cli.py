@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import build_parser, main
-from simulator.settings import Settings, load_settings, parse_settings, save_settings
+from simulator.store.settings import Settings, load_settings, parse_settings, save_settings
 
 
 def test_settings_round_trip(tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected", "problem_has"),
     [
-        ("{not json", Settings(), "not valid JSON (line 1)"),
+        ("{not json", Settings(), "not valid JSON on line 1"),
         ("[1, 2]", Settings(), "expected a JSON object"),
         ('{"language": "fr"}', Settings(), "language must be one of nl, en"),
         ('{"live_timer": "yes"}', Settings(), "live_timer must be true or false"),

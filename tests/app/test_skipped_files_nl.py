@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from simulator.app import SimulatorApp, make_app
-from simulator.history import HistoryStore
 from simulator.scenarios.library import load_library
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from tests.app.conftest import Rounds
 
 

@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from simulator.app import SimulatorApp, make_app
 from simulator.scenarios.library import Library
-from simulator.settings import Settings
+from simulator.store.settings import Settings
 from tests.app.conftest import Rounds
 from tests.app.walk import SCREENS, build
 

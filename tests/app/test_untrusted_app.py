@@ -7,10 +7,10 @@ from pathlib import Path
 from textual.markup import to_content
 from textual.widgets import OptionList, Static
 
-from simulator.history import HistoryStore
 from simulator.scenarios.library import load_library
 from simulator.screens.briefing import BriefingScreen
 from simulator.screens.home import HomeScreen
+from simulator.store.history import HistoryStore
 from tests.app.conftest import app_with
 
 REPO = Path(__file__).resolve().parents[2]

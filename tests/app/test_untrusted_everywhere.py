@@ -16,12 +16,12 @@ from textual.content import Content
 from textual.widget import Widget
 
 from simulator.app import SimulatorApp, make_app
-from simulator.history import HistoryStore
 from simulator.scenarios.library import load_library
 from simulator.screens.briefing import BriefingScreen
 from simulator.screens.feedback import FeedbackScreen
 from simulator.screens.summary import SummaryScreen
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from tests.app.conftest import Rounds, speech_round
 
 pytestmark = pytest.mark.espeak

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from simulator.app import SimulatorApp, make_app
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from tests.app.conftest import Rounds, speech_round
 from tests.app.test_progress import fill
 

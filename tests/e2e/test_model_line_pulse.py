@@ -17,10 +17,10 @@ from simulator.app import espeak_cue_player, make_app
 from simulator.audio.analysis import analyze_samples
 from simulator.audio.capture import MicrophoneSource
 from simulator.audio.result import ANALYSIS_RATE_HZ
-from simulator.history import HistoryStore
 from simulator.scenarios.library import Library, load_library
 from simulator.screens.briefing import BriefingScreen
-from simulator.settings import Settings
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
 from simulator.widgets.model_player import ModelPlayer
 from tests.app.conftest import Rounds
 from tests.e2e.conftest import PulseServer

@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.audio.wav import MAX_WAV_BYTES, write_wav_pcm16
-from simulator.files import FileTooLargeError, NotRegularFileError, read_regular
 from simulator.scenarios import library as library_module
 from simulator.scenarios.library import load_folder
 from simulator.scenarios.loader import (
@@ -33,6 +32,7 @@ from simulator.scenarios.loader import (
 )
 from simulator.scenarios.model import Origin
 from simulator.screens.coach import SecondsInputError, parse_seconds
+from simulator.store.files import FileTooLargeError, NotRegularFileError, read_regular
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = REPO / "scenarios" / "check-question.en.toml"
@@ -311,7 +311,7 @@ def test_a_settings_file_that_is_not_one_does_not_stop_the_app(tmp_path: Path, k
     else:
         path.mkdir()
     code = (
-        "import sys; from pathlib import Path; from simulator.settings import load_settings; "
+        "import sys; from pathlib import Path; from simulator.store.settings import load_settings; "
         "print(load_settings(Path(sys.argv[1])).problem)"
     )
     done = subprocess.run(

@@ -164,7 +164,7 @@ def test_format_falls_back_to_48k_then_the_device_default(devices: list[DeviceIn
 def test_no_usable_format_names_the_rates_tried(devices: list[DeviceInfo]) -> None:
     with pytest.raises(DeviceUnusableError) as caught:
         choose_format(devices[0], lambda rate, channels: False)
-    assert "16000, 48000, 44100 Hz" in str(caught.value)
+    assert "16000, 48000, 44100\u00a0Hz" in str(caught.value)  # the unit on the number's line
     assert "--device" in str(caught.value)
 
 

@@ -16,7 +16,7 @@ from simulator.audio.sources import DeviceNotFoundError, NoInputDeviceError, NoP
 from simulator.audio.wav import write_wav_pcm16
 from simulator.cli import main
 from simulator.commands.devices import _problem
-from simulator.settings import Settings, save_settings
+from simulator.store.settings import Settings, save_settings
 
 ENGLISH = frozenset(
     (
@@ -186,9 +186,9 @@ def test_the_computer_s_language_decides_without_setting(
 @pytest.mark.parametrize(
     "error",
     [
-        NoPortAudioError("missing"),
-        NoInputDeviceError("none"),
-        DeviceNotFoundError("no match", device="USB"),
+        NoPortAudioError(),
+        NoInputDeviceError(),
+        DeviceNotFoundError("no_device_match", spec="USB", choices="", device="USB"),
     ],
     ids=lambda e: e.code,
 )
@@ -224,7 +224,7 @@ def test_analyze_result_lines_in_dutch(tmp_path: Path, capsys: pytest.CaptureFix
 def test_a_broken_settings_file_is_reported_in_the_app_s_language(home: Path) -> None:
     """The app warns about a settings file it cannot use in the language it speaks."""
     from simulator.cli import build_parser
-    from simulator.commands.app import build_app
+    from simulator.commands.open_app import build_app
 
     home.mkdir(parents=True)
     (home / "settings.json").write_text('{"language": "fr", "live_timer": "ja"}')

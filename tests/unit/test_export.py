@@ -26,16 +26,15 @@ from simulator.audio.result import (
     RoundMeasurement,
     Segment,
 )
-from simulator.commands import export as export_command
+from simulator.commands import export_session as export_command
 from simulator.export import (
     CSV_COLUMNS,
     build_debrief,
-    measurement_from_stored,
     render_markdown,
     text_timeline,
 )
-from simulator.history import HistoryStore
-from simulator.paths import history_db_path
+from simulator.store.history import HistoryStore, export_session, measurement_from_stored
+from simulator.store.paths import history_db_path
 
 R = ANALYSIS_RATE_HZ
 BAND = question_pause_name().band
@@ -152,7 +151,7 @@ def test_stored_round_rebuilds_the_measurement(store: HistoryStore, session_id: 
 def test_text_timeline_shows_phases_and_band(store: HistoryStore, session_id: int) -> None:
     session = store.session(session_id)
     assert session is not None
-    d = build_debrief(session, None, "en")
+    d = build_debrief(export_session(session), None, "en")
     first = d.rounds[0].feedback
     assert first is not None
     line = text_timeline(first.timeline, "en")
@@ -167,7 +166,7 @@ def test_text_timeline_shows_phases_and_band(store: HistoryStore, session_id: in
 def test_feedback_is_regenerated_in_order(store: HistoryStore, session_id: int) -> None:
     session = store.session(session_id)
     assert session is not None
-    d = build_debrief(session, None, "en")
+    d = build_debrief(export_session(session), None, "en")
     fbs = [r.feedback for r in d.rounds]
     assert all(fb is not None for fb in fbs)
     assert fbs[0] is not None and fbs[0].measured_s == pytest.approx(1.2, abs=1e-3)
@@ -600,6 +599,6 @@ def test_export_core_loads_no_ui_or_audio_libraries() -> None:
 def test_markdown_renderer_is_pure(store: HistoryStore, session_id: int) -> None:
     session = store.session(session_id)
     assert session is not None
-    a = render_markdown(build_debrief(session, None, "en"))
-    b = render_markdown(build_debrief(session, None, "en"))
+    a = render_markdown(build_debrief(export_session(session), None, "en"))
+    b = render_markdown(build_debrief(export_session(session), None, "en"))
     assert a == b and "### Round 3" in a

@@ -14,10 +14,10 @@ import pytest
 
 from simulator.audio.result import Reason
 from simulator.export import build_debrief, csv_text, md_escape, render_html, render_markdown
-from simulator.history import HistoryStore, RoundCoaching
-from simulator.paths import history_db_path
 from simulator.scenarios.library import load_file
 from simulator.scenarios.model import Origin
+from simulator.store.history import HistoryStore, RoundCoaching, export_session
+from simulator.store.paths import history_db_path
 from tests.unit import test_export as base
 from tests.unit.test_export import Checker, failed, run, sps
 
@@ -89,7 +89,7 @@ def test_markdown_passes_no_html_or_images_from_a_scenario(
     store.save_round(sid, 1, sps(1.0), coaching=RoundCoaching(note="<b>\n---\n* item"))
     store.save_round(sid, 2, sps(3.0))
     (session,) = store.sessions()
-    page = render_markdown(build_debrief(session, scenario, "en"))
+    page = render_markdown(build_debrief(export_session(session), scenario, "en"))
     assert "Wait longer. \\<img" in page and "Well done \\<iframe" in page
     assert not re.search(r"(?<!\\)<(img|iframe|b)\b", page)
     assert not re.search(r"(?<!\\)!\[", page)
@@ -127,7 +127,7 @@ def test_out_of_range_numbers_are_not_drawn(
         assert len(out) < 100_000
     # The export's own guard, for a session that did not come through the history's checks.
     hostile = replace(session, rounds=tuple(replace(r, **{column: value}) for r in session.rounds))
-    page = render_html(build_debrief(hostile, None, "en"))
+    page = render_html(build_debrief(export_session(hostile), None, "en"))
     checker = Checker()
     checker.feed(page)
     assert checker.problems == [] and "1e+300" not in page and "inf" not in page.lower()

@@ -452,7 +452,7 @@ def test_summary_steady_short_declining_mixed_single_none() -> None:
 
 def test_coaching_core_loads_no_ui_or_audio_hardware() -> None:
     code = (
-        "import sys; import simulator.coaching, simulator.history, simulator.i18n;"
+        "import sys; import simulator.coaching, simulator.store.history, simulator.i18n;"
         "print(sorted(m for m in ('textual', 'sounddevice') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

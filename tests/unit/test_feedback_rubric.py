@@ -41,10 +41,10 @@ from simulator.coaching.plan import (
     plan_session,
 )
 from simulator.export import build_debrief, perception_text
-from simulator.history import session_snapshot
 from simulator.i18n import LANGUAGES, format_number, t
 from simulator.scenarios.library import load_library
 from simulator.scenarios.model import FEEDBACK_KEYS, LEGACY_FEEDBACK_KEYS, Scenario
+from simulator.store.history import export_session, session_snapshot
 
 R = ANALYSIS_RATE_HZ
 LEVELS = Levels(peak_dbfs=-8.0, speech_dbfs=-20.0, noise_floor_dbfs=-60.0, clipped_fraction=0.0)
@@ -364,7 +364,7 @@ def test_debrief_export_and_summary_use_the_same_plan(scenario: Scenario) -> Non
             results=seq,
             coaching={},
         )
-        debrief = build_debrief(session, scenario, lang)
+        debrief = build_debrief(export_session(session), scenario, lang)
         summary = summarize(pattern, seq, lang, scenario)
         assert debrief.summary is not None
         assert debrief.summary.next_step == summary.next_step

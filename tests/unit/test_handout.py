@@ -22,8 +22,8 @@ from simulator.export import (
     render_markdown,
     with_details,
 )
-from simulator.history import HistoryStore, RoundCoaching
 from simulator.scenarios.library import Library, load_library
+from simulator.store.history import HistoryStore, RoundCoaching, export_session
 from tests.unit.test_export import failed, sps
 
 NBSP = "\u00a0"
@@ -57,7 +57,7 @@ def coach_session(tmp_path: Path, library: Library, lang: str, details: HandoutD
     assert session is not None
     scenario = library.find("check-question", lang)
     started = datetime.fromisoformat(session.started_at)
-    return with_details(build_debrief(session, scenario, lang, started), details)
+    return with_details(build_debrief(export_session(session), scenario, lang, started), details)
 
 
 def order_of(page: str, *needles: str) -> list[int]:
@@ -209,7 +209,7 @@ def test_the_export_command_takes_the_handout_details(
     from simulator.cli import main
 
     monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
-    from simulator.paths import history_db_path
+    from simulator.store.paths import history_db_path
 
     store = HistoryStore(history_db_path())
     sid = store.start_session("check-question", "en", started_at="2026-12-04T09:15:02+00:00")

@@ -22,15 +22,15 @@ from simulator.audio.result import (
     RoundMeasurement,
     Segment,
 )
-from simulator.commands import history as history_command
-from simulator.history import (
+from simulator.commands import show_history as history_command
+from simulator.store.history import (
     SCHEMA_VERSION,
     HistoryError,
+    HistoryProblem,
     HistoryStore,
-    Problem,
     SessionRecorder,
 )
-from simulator.paths import (
+from simulator.store.paths import (
     data_dir,
     history_db_path,
     logs_dir,
@@ -143,7 +143,7 @@ def test_killed_after_round_two_keeps_rounds_one_and_two(tmp_path: Path) -> None
     code = f"""
 import os, signal
 from tests.unit.test_history import sps
-from simulator.history import HistoryStore
+from simulator.store.history import HistoryStore
 store = HistoryStore({str(db)!r})
 sid = store.start_session("check-question", "en")
 store.save_round(sid, 1, sps(1.5))
@@ -174,7 +174,7 @@ def test_an_empty_database_file_is_migrated_and_a_newer_one_refused(tmp_path: Pa
     conn.close()
     with pytest.raises(HistoryError) as info:
         store.sessions()
-    assert info.value.problem is Problem.NEWER
+    assert info.value.problem is HistoryProblem.NEWER
     assert "newer version of coach-sim" in str(info.value)
 
 
@@ -183,7 +183,7 @@ def test_not_a_database(tmp_path: Path) -> None:
     db.write_bytes(b"these are my lesson notes, not a database\n" * 200)
     with pytest.raises(HistoryError) as info:
         HistoryStore(db).start_session("check-question", "en")
-    assert info.value.problem is Problem.NOT_DATABASE
+    assert info.value.problem is HistoryProblem.NOT_DATABASE
     assert "is not a coach-sim practice history" in str(info.value)
     assert db.read_bytes().startswith(b"these are my lesson notes")  # untouched
 
@@ -195,7 +195,7 @@ def test_a_file_where_the_data_folder_should_be(tmp_path: Path) -> None:
     store = HistoryStore(home / "history.sqlite3")
     with pytest.raises(HistoryError) as info:
         store.start_session("check-question", "en")
-    assert info.value.problem is Problem.CANNOT_OPEN
+    assert info.value.problem is HistoryProblem.CANNOT_OPEN
     assert str(home / "history.sqlite3") in info.value.message("en")
     with pytest.raises(HistoryError):
         store.sessions()
@@ -210,7 +210,7 @@ def test_locked_database(tmp_path: Path) -> None:
     try:
         with pytest.raises(HistoryError) as info:
             store.save_round(sid, 1, sps(3.0))
-        assert info.value.problem is Problem.LOCKED
+        assert info.value.problem is HistoryProblem.LOCKED
         assert "another coach-sim window" in str(info.value)
         assert "ander coach-sim-venster" in info.value.message("nl")
     finally:
@@ -263,7 +263,7 @@ def test_read_only_folder(read_only_folder: Path) -> None:
     assert store.sessions() == ()
     with pytest.raises(HistoryError) as info:
         store.start_session("check-question", "en")
-    assert info.value.problem is Problem.READ_ONLY
+    assert info.value.problem is HistoryProblem.READ_ONLY
     assert str(read_only_folder) in str(info.value)
 
 
@@ -279,7 +279,7 @@ def test_folder_turned_read_only_mid_session(tmp_path: Path) -> None:
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
         error = recorder.record(2, sps(2.0))
         assert isinstance(error, HistoryError)
-        assert error.problem is Problem.READ_ONLY
+        assert error.problem is HistoryProblem.READ_ONLY
         assert "read-only" in str(error)
         assert sorted(recorder.pending) == [2]  # kept in memory
         subprocess.run(["mount", "-o", "remount,rw", str(folder)], check=True)
@@ -322,7 +322,7 @@ def test_full_disk_gives_a_clear_error_and_leaves_the_database_intact(tmp_path: 
         )
         error = recorder.record(2, big)
         assert isinstance(error, HistoryError)
-        assert error.problem is Problem.DISK_FULL
+        assert error.problem is HistoryProblem.DISK_FULL
         assert "disk is full" in str(error)
         assert "schijf vol" in error.message("nl")
         assert sorted(recorder.pending) == [2]
@@ -408,7 +408,7 @@ def test_a_version_1_history_is_migrated_and_keeps_its_rounds(tmp_path: Path) ->
     """A database written by version 1 (no level columns) opens, migrates, and keeps its rounds."""
     import sqlite3
 
-    from simulator.history import MIGRATIONS
+    from simulator.store.history import MIGRATIONS
 
     path = tmp_path / "history.sqlite3"
     with sqlite3.connect(path) as conn:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.history import HistoryStore, Unreadable
-from simulator.settings import Settings, save_settings
+from simulator.store.history import HistoryStore, Unreadable
+from simulator.store.settings import Settings, save_settings
 from tests.unit.test_bounded_reading import coach_sim
 from tests.unit.test_history import _mount_tmpfs, _umount, sps
 

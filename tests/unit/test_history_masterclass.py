@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from simulator.commands import history as history_command
-from simulator.history import (
+from simulator.commands import show_history as history_command
+from simulator.store.history import (
     SCHEMA_VERSION,
     HistoryError,
+    HistoryProblem,
     HistoryStore,
     Kind,
     MasterclassLog,
-    Problem,
     SessionRecorder,
 )
 from tests.unit.test_history import sps
@@ -83,7 +83,7 @@ class FailingOnce(HistoryStore):
     def start_masterclass(self, *args: object, **kwargs: object) -> int:
         if not self.failed:
             self.failed = True
-            raise HistoryError(Problem.LOCKED, self.path, "database is locked")
+            raise HistoryError(HistoryProblem.LOCKED, self.path, "database is locked")
         return super().start_masterclass(*args, **kwargs)  # type: ignore[arg-type]
 
 

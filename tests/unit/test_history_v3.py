@@ -13,16 +13,17 @@ import pytest
 
 from simulator.audio.result import Reason
 from simulator.export import Format, build_debrief, perception_text, render
-from simulator.history import (
+from simulator.screens.coach import SecondsInputError, parse_seconds
+from simulator.store.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
     HistoryError,
     HistoryStore,
     RoundCoaching,
     SessionRecorder,
+    export_session,
     session_snapshot,
 )
-from simulator.screens.coach import SecondsInputError, parse_seconds
 from simulator.widgets.progress_chart import chart_lines, progress_data
 from tests.unit.test_history import failed, integrity, sps
 
@@ -135,7 +136,7 @@ def test_every_export_format_carries_the_coach_input(tmp_path: Path) -> None:
     store.save_round(sid, 2, failed(Reason.NAME_FIRST), coaching=RoundCoaching(3.0))
     store.save_round(sid, 3, sps(3.0))
     (session,) = store.sessions()
-    debrief = build_debrief(session, None, "en")
+    debrief = build_debrief(export_session(session), None, "en")
     md = render(Format.MARKDOWN, debrief)
     assert "- **Felt:** 2.5\xa0s (measured 1.6\xa0s)" in md
     assert "- **Coach note:** Looked at the clock & waited" in md
@@ -148,7 +149,7 @@ def test_every_export_format_carries_the_coach_input(tmp_path: Path) -> None:
     assert [r["perceived_s"] for r in rows] == ["2.5", "3.0", ""]
     assert rows[0]["coach_note"] == "Looked at the clock & waited"
     assert rows[0]["marks"] == "name_first;narrated_wait" and rows[2]["marks"] == ""
-    nl = render(Format.MARKDOWN, build_debrief(session, None, "nl"))
+    nl = render(Format.MARKDOWN, build_debrief(export_session(session), None, "nl"))
     assert "- **Gevoeld:** 2,5\xa0s (gemeten 1,6\xa0s)" in nl
     assert "naam kwam eerst, het wachten benoemd" in nl
 

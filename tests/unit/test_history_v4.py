@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from simulator.export import Format, build_debrief, render
-from simulator.history import (
+from simulator.store.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
     HistoryStore,
     OwnPrompt,
     RoundCoaching,
     SessionRecorder,
+    export_session,
     session_snapshot,
 )
 from simulator.text import TypedTextError, typed_text
@@ -105,7 +106,7 @@ def test_exports_show_own_words_and_reflection_safely(lang: str) -> None:
         coaching={1: RoundCoaching(reflection=HOSTILE)},
         own={1: OwnPrompt("Which two examples did I give?", HOSTILE)},
     )
-    debrief = build_debrief(session, None, lang)
+    debrief = build_debrief(export_session(session), None, lang)
     md = render(Format.MARKDOWN, debrief)
     label = "Your own question" if lang == "en" else "Je eigen vraag"
     assert f"**{label}:** Which two examples did I give?" in md

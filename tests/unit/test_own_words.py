@@ -13,8 +13,8 @@ from simulator.coaching.own_words import (
     OwnWordsError,
     own_words,
 )
-from simulator.history import OwnPrompt
 from simulator.scenarios.model import RoundPrompt
+from simulator.store.history import OwnPrompt
 
 EXAMPLE = RoundPrompt("About strawberries.", "Which two examples did I give?", name="Kay")
 SPS = Shape.SPEECH_PAUSE_SPEECH

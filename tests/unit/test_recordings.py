@@ -13,12 +13,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from simulator import paths
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import read_wav
-from simulator.recordings import (
-    Problem,
+from simulator.store import paths
+from simulator.store.recordings import (
     RecordingError,
+    RecordingProblem,
     delete_all_audio,
     delete_session_audio,
     list_recordings,
@@ -27,7 +27,7 @@ from simulator.recordings import (
     save_round_audio,
     session_folder,
 )
-from simulator.settings import Settings, parse_settings
+from simulator.store.settings import Settings, parse_settings
 
 RATE = ANALYSIS_RATE_HZ
 LSB = 1 / 32768
@@ -132,12 +132,12 @@ def test_a_redone_round_replaces_its_file(tmp_path: Path) -> None:
 def test_reading_a_missing_or_broken_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(RecordingError) as missing:
         load_round_audio(tmp_path / "1" / "round-1.wav")
-    assert missing.value.problem is Problem.MISSING
+    assert missing.value.problem is RecordingProblem.MISSING
     broken = tmp_path / "round-1.wav"
     broken.write_bytes(b"not audio")
     with pytest.raises(RecordingError) as unreadable:
         load_round_audio(broken)
-    assert unreadable.value.problem is Problem.UNREADABLE
+    assert unreadable.value.problem is RecordingProblem.UNREADABLE
     assert "cannot be read as audio" in str(unreadable.value)
 
 
@@ -191,7 +191,7 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_no_half_file(tmp_path: Path)
         with pytest.raises(RecordingError) as caught:
             save_round_audio(root, "1", 1, tone(3.0))
         error = caught.value
-        assert error.problem is Problem.DISK_FULL
+        assert error.problem is RecordingProblem.DISK_FULL
         assert "the disk is full" in error.message("en")
         assert "de schijf is vol" in error.message("nl")
         assert leftovers(root) == []  # the temporary file was removed
@@ -207,7 +207,7 @@ def test_a_read_only_folder_gives_a_clear_error(tmp_path: Path) -> None:
         pytest.raises(RecordingError) as caught,
     ):
         save_round_audio(root, "1", 1, tone(0.5))
-    assert caught.value.problem is Problem.READ_ONLY
+    assert caught.value.problem is RecordingProblem.READ_ONLY
     assert "read-only" in caught.value.message("en")
     assert "alleen-lezen" in caught.value.message("nl")
 
@@ -219,7 +219,7 @@ def test_full_disk_without_mount_rights_via_a_failing_write(
     fails the way a full disk does. Skipped where the real tmpfs test runs."""
     if can_mount(tmp_path):
         pytest.skip("the real tmpfs test covers this here")
-    import simulator.files as files
+    import simulator.store.files as files
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -228,7 +228,7 @@ def test_full_disk_without_mount_rights_via_a_failing_write(
     monkeypatch.setattr(files.os, "fsync", full)
     with pytest.raises(RecordingError) as caught:
         save_round_audio(tmp_path, "1", 1, tone(3.0))
-    assert caught.value.problem is Problem.DISK_FULL
+    assert caught.value.problem is RecordingProblem.DISK_FULL
     assert leftovers(tmp_path) == []
     assert load_round_audio(tmp_path / "1" / "round-1.wav").size == RATE // 2
 

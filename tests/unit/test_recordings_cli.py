@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from simulator.cli import main
-from simulator.commands import recordings as command
-from simulator.history import HistoryStore
-from simulator.paths import history_db_path, recordings_dir
-from simulator.recordings import list_recordings, save_round_audio
+from simulator.commands import manage_recordings as command
+from simulator.store.history import HistoryStore
+from simulator.store.paths import history_db_path, recordings_dir
+from simulator.store.recordings import list_recordings, save_round_audio
 
 
 @pytest.fixture

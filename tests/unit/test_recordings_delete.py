@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from simulator.cli import main
-from simulator.paths import recordings_dir
-from simulator.recordings import delete_all_audio, delete_session_audio, save_round_audio
+from simulator.store.paths import recordings_dir
+from simulator.store.recordings import delete_all_audio, delete_session_audio, save_round_audio
 
 
 @pytest.fixture

@@ -104,7 +104,7 @@ def test_the_rehearsal_loads_no_ui_no_audio_device_and_no_store() -> None:
     code = (
         "import sys; import simulator.rehearsal.round, simulator.rehearsal.session,"
         " simulator.rehearsal.masterclass, simulator.rehearsal.mic_check;"
-        "print(*(m in sys.modules for m in ('textual', 'sounddevice', 'simulator.history')))"
+        "print(*(m in sys.modules for m in ('textual', 'sounddevice', 'simulator.store.history')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "False"]

@@ -254,7 +254,7 @@ def test_core_does_not_import_ui_or_audio_hardware() -> None:
     import sys
 
     code = (
-        "import sys, simulator.scenarios, simulator.commands.scenarios;"
+        "import sys, simulator.scenarios, simulator.commands.list_scenarios;"
         "print('textual' in sys.modules, 'sounddevice' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.audio.pattern import Band, PhaseKind, Shape
-from simulator.scenarios.loader import Problem, ScenarioError, parse_scenario
+from simulator.scenarios.loader import ScenarioError, ScenarioProblem, parse_scenario
 from simulator.scenarios.model import STEP_KINDS, Origin
 
 PATH = Path("packs/my-scenario.en.toml")
@@ -67,7 +67,7 @@ def parse(text: str | bytes) -> object:
     return parse_scenario(data, PATH, Origin.PACK)
 
 
-def problems_of(text: str | bytes) -> list[Problem]:
+def problems_of(text: str | bytes) -> list[ScenarioProblem]:
     with pytest.raises(ScenarioError) as info:
         parse(text)
     problems = list(info.value.problems)

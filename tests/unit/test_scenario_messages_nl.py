@@ -19,7 +19,13 @@ from simulator import cli
 from simulator.i18n import catalog
 from simulator.scenarios import library as library_module
 from simulator.scenarios.library import load_file, load_folder
-from simulator.scenarios.loader import CATALOG, Phrase, Problem, ScenarioError, parse_scenario
+from simulator.scenarios.loader import (
+    CATALOG,
+    Phrase,
+    ScenarioError,
+    ScenarioProblem,
+    parse_scenario,
+)
 from simulator.scenarios.model import Origin
 from tests.unit.test_scenario_loader import HEADER, SPS_PATTERN, SPS_PROMPTS, TIMED, VALID
 
@@ -40,14 +46,14 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def problems_in(path: Path) -> list[Problem]:
+def problems_in(path: Path) -> list[ScenarioProblem]:
     """The problems of one file on disk, loaded as a trainer's pack is."""
     with pytest.raises(ScenarioError) as info:
         load_file(path, Origin.PACK)
     return list(info.value.problems)
 
 
-def at(problems: list[Problem], key: str | None) -> Problem:
+def at(problems: list[ScenarioProblem], key: str | None) -> ScenarioProblem:
     found = [p for p in problems if p.key == key]
     assert found, f"no problem at {key}: {[str(p) for p in problems]}"
     return found[0]
@@ -169,12 +175,12 @@ def test_bad_language(tmp_path: Path) -> None:
 def test_toml_syntax_error_keeps_line_column_and_tomllib_detail(tmp_path: Path) -> None:
     path = write(tmp_path, "x.toml", VALID.replace('title = "Check question"', "title = Check"))
     (problem,) = problems_in(path)
-    assert problem.describe("en") == f"{path}:3:9: TOML syntax error: Invalid value"
-    assert problem.describe("nl") == f"{path}:3:9: TOML-syntaxfout: Invalid value"
+    assert problem.describe("en") == f"{path}:3:9: TOML syntax error (Invalid value)"
+    assert problem.describe("nl") == f"{path}:3:9: TOML-syntaxfout (Invalid value)"
     path = write(tmp_path, "end.toml", VALID + "rounds = ")
     (problem,) = problems_in(path)
-    assert problem.text("en") == "TOML syntax error: Invalid value at the end of the file"
-    assert problem.text("nl") == "TOML-syntaxfout: Invalid value aan het eind van het bestand"
+    assert problem.text("en") == "TOML syntax error at the end of the file (Invalid value)"
+    assert problem.text("nl") == "TOML-syntaxfout aan het eind van het bestand (Invalid value)"
 
 
 def test_file_not_utf8(tmp_path: Path) -> None:
@@ -227,15 +233,15 @@ def test_missing_and_unreadable_files(tmp_path: Path, monkeypatch: pytest.Monkey
     # root may read anything: fake the refusal
     monkeypatch.setattr(library_module, "read_regular", refuse)
     (locked,) = problems_in(path)
-    assert locked.text("en") == "cannot be read: Permission denied"
-    assert locked.text("nl") == "kan niet gelezen worden: geen leesrechten"
+    assert locked.text("en") == "cannot be read (Permission denied)"
+    assert locked.text("nl") == "kan niet gelezen worden (geen leesrechten)"
 
     def fail(self: Path, max_bytes: int) -> bytes:
         raise OSError(5, "Input/output error", str(self))
 
     monkeypatch.setattr(library_module, "read_regular", fail)
     (broken,) = problems_in(path)
-    assert broken.text("nl") == "kan niet gelezen worden: Input/output error"
+    assert broken.text("nl") == "kan niet gelezen worden (Input/output error)"
 
 
 def test_english_stays_the_default_for_str_and_the_error(tmp_path: Path) -> None:
@@ -318,9 +324,9 @@ def test_skipped_files_are_reported_in_dutch(
 
 # -- every code has a text in both languages -----------------------------------------------------
 
-SOURCES = ("scenarios/loader.py", "scenarios/library.py", "commands/scenarios.py")
+SOURCES = ("scenarios/loader.py", "scenarios/library.py", "commands/list_scenarios.py")
 _CODE_IN_SOURCE = re.compile(
-    r"""(?:self\.error\(\s*[^,()]+(?:\([^()]*\))?,\s*|Problem\(\s*[\w.]+,\s*|Phrase\(\s*|missing(?::\s*str\s*)?=\s*)"([\w.]+)\""""
+    r"""(?:self\.error\(\s*[^,()]+(?:\([^()]*\))?,\s*|ScenarioProblem\(\s*[\w.]+,\s*|Phrase\(\s*|missing(?::\s*str\s*)?=\s*)"([\w.]+)\""""
 )
 UNREACHABLE = {"band_invalid", "toml_too_deep"}
 """Kept so that a Band the loader's own checks let through, or a recursion in the TOML parser
@@ -432,7 +438,7 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
 ]
 
 
-def _produced() -> Iterator[Problem]:
+def _produced() -> Iterator[ScenarioProblem]:
     for code, data in BROKEN_FILES:
         try:
             parse_scenario(data, Path("x.toml"), Origin.PACK)
@@ -443,7 +449,7 @@ def _produced() -> Iterator[Problem]:
             pytest.fail(f"the file for {code} loaded without a problem")
 
 
-def _phrases(problem: Problem) -> set[str]:
+def _phrases(problem: ScenarioProblem) -> set[str]:
     return {v.code for v in problem.params.values() if isinstance(v, Phrase)}
 
 
@@ -501,7 +507,7 @@ def test_every_code_and_phrase_is_produced_and_reads_in_both_languages(
 
 
 def test_the_unreachable_band_code_still_has_both_texts() -> None:
-    problem = Problem(
+    problem = ScenarioProblem(
         Path("x.toml"), "band_invalid", {"detail": "band minimum 5 s"}, key="pattern[2]"
     )
     assert problem.text("en").endswith("(band minimum 5 s)")

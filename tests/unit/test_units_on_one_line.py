@@ -28,7 +28,7 @@ def test_formatted_durations_hold_a_no_break_space(lang: str, text: str) -> None
 
 
 def test_kept_audio_sizes_follow_the_language() -> None:
-    from simulator.commands.recordings import _size
+    from simulator.commands.manage_recordings import _size
 
     assert _size(1536 * 1024, "nl") == "1,5\u00a0MB"
     assert _size(1536 * 1024, "en") == "1.5\u00a0MB"

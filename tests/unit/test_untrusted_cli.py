@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from simulator.audio.wav import write_wav_pcm16
-from simulator.history import HistoryStore
-from simulator.recordings import save_round_audio
+from simulator.store.history import HistoryStore
+from simulator.store.recordings import save_round_audio
 from tests.unit.test_history import sps
 
 OSC52 = "\x1b]52;c;ZWNobyBwd25lZA==\x07"

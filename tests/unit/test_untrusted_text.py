@@ -19,10 +19,10 @@ from textual.markup import to_content
 
 from simulator import cli
 from simulator.app import cue_command
-from simulator.history import HistoryStore
 from simulator.i18n import fill
 from simulator.scenarios.loader import ScenarioError, parse_scenario
 from simulator.scenarios.model import Origin
+from simulator.store.history import HistoryStore
 from simulator.text import UNSAFE_CATEGORIES, escape, find_unsafe, visible
 
 REPO = Path(__file__).resolve().parents[2]

@@ -24,14 +24,14 @@ import numpy.typing as npt
 
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import WavError, read_wav, wav_bytes_pcm16
-from simulator.files import FileProblemError, make_private_folder, replace_atomically
+from simulator.store.files import FileProblemError, make_private_folder, replace_atomically
 
 ROUND_FILE = re.compile(r"^round-([1-9][0-9]*)\.wav$")
 TEMP_PREFIX = ".round-"
 UNSAVED_PREFIX = "unsaved-"
 
 
-class Problem(enum.Enum):
+class RecordingProblem(enum.Enum):
     READ_ONLY = "read_only"
     DISK_FULL = "disk_full"
     NOT_A_FOLDER = "not_a_folder"
@@ -44,17 +44,17 @@ class RecordingError(FileProblemError):
     """A round's audio could not be kept or read back; ``message(lang)`` says why."""
 
     CATALOG = "listen.error"
-    problem: Problem
+    problem: RecordingProblem
 
 
-def _problem_for(exc: OSError) -> Problem:
+def _problem_for(exc: OSError) -> RecordingProblem:
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return Problem.READ_ONLY
+        return RecordingProblem.READ_ONLY
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return Problem.DISK_FULL
+        return RecordingProblem.DISK_FULL
     if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
-        return Problem.NOT_A_FOLDER
-    return Problem.IO
+        return RecordingProblem.NOT_A_FOLDER
+    return RecordingProblem.IO
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +141,11 @@ def save_round_audio(
 def load_round_audio(path: Path) -> npt.NDArray[np.float32]:
     """A kept round's samples (mono, at the rate it was written; 16 kHz for the app's files)."""
     if not path.exists():
-        raise RecordingError(Problem.MISSING, path)
+        raise RecordingError(RecordingProblem.MISSING, path)
     try:
         audio = read_wav(path)
     except WavError as exc:
-        raise RecordingError(Problem.UNREADABLE, path, str(exc)) from exc
+        raise RecordingError(RecordingProblem.UNREADABLE, path, str(exc)) from exc
     return np.ascontiguousarray(audio.samples[:, 0])
 
 

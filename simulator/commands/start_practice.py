@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE)
         default=argparse.SUPPRESS,
         help=t("cli.practice.device", lang),
     )
-    from simulator.commands.app import (
+    from simulator.commands.open_app import (
         add_coach_option,
         add_keep_audio_option,
         add_masterclass_option,
@@ -35,6 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE)
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator.commands.app import build_app, run_app
+    from simulator.commands.open_app import build_app, run_app
 
     return run_app(build_app(args, scenario_id=args.scenario))

@@ -24,10 +24,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulator.audio.pattern import Shape
-from simulator.audio.result import RoundMeasurement
-from simulator.files import FileProblemError, make_private_folder
+from simulator.audio.pattern import Band, Shape
+from simulator.audio.result import (
+    ANALYSIS_RATE_HZ,
+    Levels,
+    LevelWarning,
+    Reason,
+    RoundMeasurement,
+    Segment,
+)
+from simulator.export import ExportRound, ExportSession
 from simulator.i18n import t
+from simulator.store.files import FileProblemError, make_private_folder
 from simulator.text import shortened
 
 SCHEMA_VERSION = 4
@@ -41,7 +49,7 @@ MAX_STORED_S = 24 * 3600.0
 number is a damaged row."""
 
 
-class Problem(enum.Enum):
+class HistoryProblem(enum.Enum):
     READ_ONLY = "read_only"
     DISK_FULL = "disk_full"
     LOCKED = "locked"
@@ -55,7 +63,7 @@ class HistoryError(FileProblemError):
     """The history could not be read or written; ``message(lang)`` says why and what to do."""
 
     CATALOG = "history.error"
-    problem: Problem
+    problem: HistoryProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,28 +314,28 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _problem_for(exc: BaseException) -> Problem:
+def _problem_for(exc: BaseException) -> HistoryProblem:
     if isinstance(exc, OSError):
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return Problem.READ_ONLY
+            return HistoryProblem.READ_ONLY
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return Problem.DISK_FULL
+            return HistoryProblem.DISK_FULL
         if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT):
-            return Problem.CANNOT_OPEN
-        return Problem.IO
+            return HistoryProblem.CANNOT_OPEN
+        return HistoryProblem.IO
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc).lower()
     if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
-        return Problem.READ_ONLY
+        return HistoryProblem.READ_ONLY
     if name.startswith("SQLITE_FULL") or "disk is full" in text:
-        return Problem.DISK_FULL
+        return HistoryProblem.DISK_FULL
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return Problem.LOCKED
+        return HistoryProblem.LOCKED
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
-        return Problem.CANNOT_OPEN
+        return HistoryProblem.CANNOT_OPEN
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text:
-        return Problem.NOT_DATABASE
-    return Problem.IO
+        return HistoryProblem.NOT_DATABASE
+    return HistoryProblem.IO
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -421,7 +429,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring the schema to ``SCHEMA_VERSION`` inside the caller's transaction."""
     version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise HistoryError(Problem.NEWER, path, f"schema {version}")
+        raise HistoryError(HistoryProblem.NEWER, path, f"schema {version}")
     for step in MIGRATIONS[version:]:
         step(conn)
     if version != SCHEMA_VERSION:
@@ -521,8 +529,102 @@ def session_snapshot(
     )
 
 
+# --- between stored rows and rounds --------------------------------------------------------------
+
+UNKNOWN_LEVELS = Levels(
+    peak_dbfs=math.nan, speech_dbfs=None, noise_floor_dbfs=math.nan, clipped_fraction=0.0
+)
+"""For rounds saved before the history kept levels (schema version 2)."""
+
+
+def _samples(seconds: float) -> int:
+    return round(seconds * ANALYSIS_RATE_HZ)
+
+
+def measurement_from_stored(r: StoredRound) -> RoundMeasurement:
+    """Rebuild the round's measurement from the stored columns (the reverse of ``stored_round``).
+
+    Raises ``ValueError`` for values this version does not know (a newer shape or reason) and
+    for times that are not a number or out of range (see ``MAX_STORED_S``).
+    """
+    _check_times(r)
+    span: tuple[int, int] | None = None
+    if r.span_start_s is not None and r.span_end_s is not None:
+        span = (_samples(r.span_start_s), _samples(r.span_end_s))
+    reason = None if r.reason is None else Reason(r.reason)
+    if span is None and reason is None:
+        reason = Reason.NO_SPEECH
+    return RoundMeasurement(
+        shape=Shape(r.shape),
+        band=Band(r.target_s, r.min_s, r.max_s),
+        segments=tuple(Segment(_samples(a), _samples(b)) for a, b in r.segments_s),
+        span=span,
+        reason=reason,
+        levels=UNKNOWN_LEVELS
+        if r.peak_dbfs is None
+        else Levels(
+            peak_dbfs=r.peak_dbfs,
+            speech_dbfs=r.speech_dbfs,
+            noise_floor_dbfs=r.noise_floor_dbfs if r.noise_floor_dbfs is not None else math.nan,
+            clipped_fraction=r.clipped_fraction or 0.0,
+        ),
+        warnings=tuple(LevelWarning(w) for w in r.warnings),
+        duration_samples=_samples(r.audio_s),
+    )
+
+
+def _check_times(r: StoredRound) -> None:
+    times = [r.target_s, r.min_s, r.max_s, r.audio_s, *(v for pair in r.segments_s for v in pair)]
+    optional = (r.pause_s, r.measured_s, r.question_end_s, r.name_start_s, r.perceived_s)
+    times += [v for v in (r.span_start_s, r.span_end_s, *optional) if v is not None]
+    for value in times:
+        _time(value)
+
+
+def export_round(r: StoredRound) -> ExportRound:
+    """The round in the plain values the exports render; its measurement is ``None`` when it
+    cannot be read back."""
+    try:
+        measurement: RoundMeasurement | None = measurement_from_stored(r)
+    except ValueError:
+        measurement = None
+    return ExportRound(
+        round=r.round,
+        measurement=measurement,
+        measured_s=r.measured_s,
+        pause_s=r.pause_s,
+        verdict=r.verdict,
+        reason=r.reason,
+        question_end_s=r.question_end_s,
+        name_start_s=r.name_start_s,
+        target_s=r.target_s,
+        min_s=r.min_s,
+        max_s=r.max_s,
+        speech_dbfs=r.speech_dbfs,
+        perceived_s=r.perceived_s,
+        coach_note=r.coach_note,
+        marks=r.marks,
+        reflection=r.reflection,
+        own_line=r.own_line,
+        own_name=r.own_name,
+    )
+
+
+def export_session(session: StoredSession) -> ExportSession:
+    """The session in the plain values the exports render (``simulator.export``)."""
+    return ExportSession(
+        id=session.id,
+        scenario=session.scenario,
+        language=session.language,
+        started_at=session.started_at,
+        participant=session.participant,
+        notes=session.notes,
+        rounds=tuple(export_round(r) for r in session.rounds),
+    )
+
+
 class HistoryStore:
-    """The SQLite history at ``path`` (see ``simulator.paths.history_db_path``)."""
+    """The SQLite history at ``path`` (see ``simulator.store.paths.history_db_path``)."""
 
     def __init__(self, path: Path | str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
@@ -564,7 +666,7 @@ class HistoryStore:
         except OSError:
             return  # missing (a new history) or unreachable: opening it says what is wrong
         if not stat.S_ISREG(mode):
-            raise HistoryError(Problem.NOT_DATABASE, self.path, "not an ordinary file")
+            raise HistoryError(HistoryProblem.NOT_DATABASE, self.path, "not an ordinary file")
 
     def _open_for_writing(self) -> sqlite3.Connection:
         """The database, created owner-only (folder 0700, file 0600) when it is new.
@@ -605,13 +707,17 @@ class HistoryStore:
             raise
         return conn
 
-    def _refine(self, problem: Problem) -> Problem:
+    def _refine(self, problem: HistoryProblem) -> HistoryProblem:
         """Make SQLite's vaguer errors specific: 'unable to open' also means a folder it may not
         write to (its WAL files on a read-only filesystem), 'disk I/O error' also a full disk."""
         folder = self.path.parent
-        if problem is Problem.CANNOT_OPEN and folder.is_dir() and not os.access(folder, os.W_OK):
-            return Problem.READ_ONLY
-        if problem in (Problem.IO, Problem.CANNOT_OPEN) and folder.is_dir():
+        if (
+            problem is HistoryProblem.CANNOT_OPEN
+            and folder.is_dir()
+            and not os.access(folder, os.W_OK)
+        ):
+            return HistoryProblem.READ_ONLY
+        if problem in (HistoryProblem.IO, HistoryProblem.CANNOT_OPEN) and folder.is_dir():
             # A full disk often surfaces as a plain I/O error while SQLite grows its WAL or
             # shared-memory file (seen on tmpfs): look at the free space itself.
             try:
@@ -619,7 +725,7 @@ class HistoryStore:
             except OSError:
                 return problem
             if free < LOW_SPACE_BYTES:
-                return Problem.DISK_FULL
+                return HistoryProblem.DISK_FULL
         return problem
 
     def start_session(
@@ -812,7 +918,7 @@ class HistoryStore:
         """
         if not self.path.exists():
             if not self.path.parent.is_dir() and self.path.parent.exists():
-                raise HistoryError(Problem.CANNOT_OPEN, self.path, "not a folder")
+                raise HistoryError(HistoryProblem.CANNOT_OPEN, self.path, "not a folder")
             return HistoryRead(())
         self._refuse_special_file()
         if self._needs_migration():

@@ -136,3 +136,52 @@ def make_private_folder(folder: Path) -> None:
             path.mkdir(mode=PRIVATE_FOLDER_MODE)
     if not folder.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(folder))
+
+
+EXPORT_MODE = 0o600
+"""A new export is readable by its owner only: it holds names and coach notes, and school
+laptops are shared."""
+
+
+class WriteError(Exception):
+    """The export file could not be written; nothing was left behind."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def message(self, lang: str) -> str:
+        return t(f"export.error.{self.key}", lang, **self.params)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` completely or not at all.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and only then
+    replace ``path``; on any failure the temporary file is removed and ``WriteError`` says why.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    shown = str(path)
+    if path.is_dir():
+        raise WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
+    if not folder.is_dir():
+        raise WriteError("folder_missing", path=shown, folder=str(folder))
+    mode = path.stat().st_mode & 0o777 if path.is_file() else EXPORT_MODE
+    try:
+        replace_atomically(path, data, temp_prefix=f".{path.name}.", mode=mode)
+    except OSError as exc:
+        raise _write_error(exc, path, folder) from exc
+
+
+def _write_error(exc: OSError, path: Path, folder: Path) -> WriteError:
+    shown = str(path)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return WriteError("disk_full", path=shown)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return WriteError("read_only", path=shown, folder=str(folder))
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return WriteError("folder_missing", path=shown, folder=str(folder))
+    if exc.errno == errno.EISDIR:
+        return WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
+    return WriteError("io", path=shown, detail=exc.strerror or str(exc))

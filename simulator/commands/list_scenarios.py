@@ -26,7 +26,7 @@ from simulator.audio.pattern import PhaseKind, Shape
 from simulator.commands import ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
-from simulator.scenarios.loader import Problem, ScenarioError
+from simulator.scenarios.loader import ScenarioError, ScenarioProblem
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
 from simulator.text import visible, visible_values
 
@@ -107,7 +107,7 @@ def scenario_summary(library: Library, scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _report_skipped(problems: Sequence[Problem], lang: str) -> None:
+def _report_skipped(problems: Sequence[ScenarioProblem], lang: str) -> None:
     for problem in problems:
         print(t("scenarios.skipped", lang, problem=problem.describe(lang)), file=sys.stderr)
 
@@ -156,12 +156,12 @@ def list_scenarios(
 def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
     """Validate each file (or folder); print what is wrong, in ``lang``; 0 only if all are valid."""
     valid: list[Scenario] = []
-    problems: list[Problem] = []
+    problems: list[ScenarioProblem] = []
     for path in paths:
         if path.is_dir():
             found, folder_problems = load_folder(path, Origin.PACK)
             if not found and not folder_problems:
-                problems.append(Problem(path, "folder_no_files"))
+                problems.append(ScenarioProblem(path, "folder_no_files"))
             valid.extend(found)
             problems.extend(folder_problems)
             continue
@@ -174,7 +174,7 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
         key = (scenario.path.resolve().parent, scenario.id, scenario.language)
         if key in seen and seen[key] != scenario.path:
             params = {"id": scenario.id, "language": scenario.language, "other": str(seen[key])}
-            problems.append(Problem(scenario.path, "duplicate_id_check", params, key="id"))
+            problems.append(ScenarioProblem(scenario.path, "duplicate_id_check", params, key="id"))
         seen.setdefault(key, scenario.path)
     bad_paths = {p.path for p in problems}
     for scenario in valid:

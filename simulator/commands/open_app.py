@@ -57,11 +57,11 @@ def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> Simul
     from simulator.app import espeak_cue_player, make_app
     from simulator.audio.capture import MicrophoneSource, list_input_devices
     from simulator.audio.sources import AudioSource
-    from simulator.history import HistoryStore
     from simulator.i18n import resolve_language
-    from simulator.paths import history_db_path, settings_path
     from simulator.scenarios.library import load_library
-    from simulator.settings import load_settings
+    from simulator.store.history import HistoryStore
+    from simulator.store.paths import history_db_path, settings_path
+    from simulator.store.settings import load_settings
 
     loaded = load_settings(settings_path())
     library = load_library(getattr(args, "scenarios", []) or [])

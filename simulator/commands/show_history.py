@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from typing import Any
 
 from simulator.commands import ui_language
-from simulator.history import (
+from simulator.i18n import DEFAULT_LANGUAGE, format_seconds, has, local_date, t
+from simulator.store.history import (
     HistoryError,
     HistoryStore,
     Kind,
@@ -17,8 +17,7 @@ from simulator.history import (
     StoredSession,
     describe_unreadable,
 )
-from simulator.i18n import DEFAULT_LANGUAGE, format_seconds, has, t
-from simulator.paths import history_db_path
+from simulator.store.paths import history_db_path
 from simulator.text import shortened, visible, visible_values
 
 
@@ -56,13 +55,6 @@ def session_record(session: StoredSession) -> dict[str, Any]:
             for r in session.rounds
         ],
     }
-
-
-def local_date(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso
 
 
 def _code_text(section: str, code: str, lang: str) -> str:

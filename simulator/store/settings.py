@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.files import make_private_folder, read_regular, replace_atomically
 from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from simulator.store.files import make_private_folder, read_regular, replace_atomically
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from simulator.commands import ui_language
-from simulator.commands.history import local_date
-from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
-from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, t
-from simulator.paths import history_db_path, recordings_dir
-from simulator.recordings import (
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, local_date, t
+from simulator.store.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
+from simulator.store.paths import history_db_path, recordings_dir
+from simulator.store.recordings import (
     Deleted,
     KeptRound,
     RecordingError,

@@ -7,38 +7,28 @@ or not at all (a temporary file in the same folder, then ``os.replace``).
 from __future__ import annotations
 
 import argparse
-import errno
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from simulator.commands import ui_language
 from simulator.export import Format, HandoutDetails, build_debrief, render, with_details
-from simulator.files import replace_atomically
-from simulator.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
-from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from simulator.paths import history_db_path
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, local_date, t
 from simulator.scenarios.library import load_library
 from simulator.scenarios.model import Scenario
+from simulator.store.files import WriteError, write_atomic
+from simulator.store.history import (
+    HistoryError,
+    HistoryStore,
+    StoredSession,
+    describe_unreadable,
+    export_session,
+)
+from simulator.store.paths import history_db_path
 from simulator.text import shortened
 
 RECENT_SHOWN = 5
 MAX_ID_DIGITS = 18
-EXPORT_MODE = 0o600
-"""A new export is readable by its owner only: it holds names and coach notes, and school
-laptops are shared."""
-
-
-class WriteError(Exception):
-    """The export file could not be written; nothing was left behind."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(key)
-
-    def message(self, lang: str) -> str:
-        return t(f"export.error.{self.key}", lang, **self.params)
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -67,11 +57,6 @@ def _local(iso: str) -> datetime | None:
         return None
 
 
-def _date_text(iso: str) -> str:
-    when = _local(iso)
-    return when.strftime("%Y-%m-%d %H:%M") if when is not None else iso
-
-
 def unknown_session_message(session_id: int, sessions: tuple[StoredSession, ...], lang: str) -> str:
     parts = [t("export.error.no_session", lang, id=session_id)]
     if not sessions:
@@ -83,7 +68,7 @@ def unknown_session_message(session_id: int, sessions: tuple[StoredSession, ...]
                 "export.error.recent_item",
                 lang,
                 id=s.id,
-                date=_date_text(s.started_at),
+                date=local_date(s.started_at),
                 scenario=s.scenario,
             )
             for s in reversed(recent)
@@ -97,38 +82,6 @@ def find_scenario(session: StoredSession, lang: str, extra_dirs: list[str]) -> S
     """The session's scenario in the export's language, else in the session's own language."""
     library = load_library(extra_dirs)
     return library.find(session.scenario, lang) or library.find(session.scenario, session.language)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` completely or not at all.
-
-    The bytes go to a temporary file in the same folder, are flushed to disk, and only then
-    replace ``path``; on any failure the temporary file is removed and ``WriteError`` says why.
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    shown = str(path)
-    if path.is_dir():
-        raise WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
-    if not folder.is_dir():
-        raise WriteError("folder_missing", path=shown, folder=str(folder))
-    mode = path.stat().st_mode & 0o777 if path.is_file() else EXPORT_MODE
-    try:
-        replace_atomically(path, data, temp_prefix=f".{path.name}.", mode=mode)
-    except OSError as exc:
-        raise _write_error(exc, path, folder) from exc
-
-
-def _write_error(exc: OSError, path: Path, folder: Path) -> WriteError:
-    shown = str(path)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return WriteError("disk_full", path=shown)
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return WriteError("read_only", path=shown, folder=str(folder))
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return WriteError("folder_missing", path=shown, folder=str(folder))
-    if exc.errno == errno.EISDIR:
-        return WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
-    return WriteError("io", path=shown, detail=exc.strerror or str(exc))
 
 
 def _fail(message: str) -> int:
@@ -163,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     if lang not in LANGUAGES:
         lang = ui_lang
     scenario = find_scenario(session, lang, list(getattr(args, "scenarios", None) or []))
-    debrief = build_debrief(session, scenario, lang, _local(session.started_at))
+    debrief = build_debrief(export_session(session), scenario, lang, _local(session.started_at))
     details = HandoutDetails(
         *(getattr(args, name, None) for name in ("teacher", "coach", "date", "next_step"))
     )
