@@ -67,6 +67,10 @@ SILENT_CUE_MIN_S = 2.0
 """Without a voice to play the student's answer, the cue is shown for at least this long."""
 
 
+# The offer of one's own words: a question and a student, a reply, or a turn of one's own.
+OWN_HINT_SUFFIX = {Shape.CUE_PAUSE_SPEECH: "_reply", Shape.TIMED_TURN: "_turn"}
+
+
 class PracticeScreen(CoachScreen[None]):
     BINDINGS = [
         Binding("space", "start", "keys.start_round"),
@@ -160,7 +164,9 @@ class PracticeScreen(CoachScreen[None]):
             name.display = True
         else:
             name.display = False
-        hint = "own_words.practice_hint" if self.own.empty else "own_words.practice_hint_own"
+        hint = "own_words.practice_hint_own"
+        if self.own.empty:  # the offer names what this scenario's own words are
+            hint = "own_words.practice_hint" + OWN_HINT_SUFFIX.get(shape, "")
         self.query_one("#round-message", Static).update(f"[dim]{self.t(hint)}[/dim]")
 
     def _listening_text(self) -> str:
