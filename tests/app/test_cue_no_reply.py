@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.app import espeak_cue_player, make_app
+from simulator.app import espeak_cue_player
 from simulator.audio.live import NO_SPEECH_STOP_S
 from simulator.audio.resample import resample
 from simulator.audio.result import ANALYSIS_RATE_HZ
@@ -17,8 +17,7 @@ from simulator.audio.sources import FakePlayer
 from simulator.history import HistoryStore
 from simulator.scenarios.library import Library
 from simulator.screens.practice import PracticeScreen
-from simulator.settings import Settings
-from tests.app.conftest import Rounds
+from tests.app.test_cue_timing import cue_app
 from tests.app.test_rounds import play_round, text
 
 pytestmark = pytest.mark.espeak
@@ -39,17 +38,7 @@ async def test_no_reply_after_a_heard_answer_stops_after_ten_seconds(
     recording = hiss.astype(np.float32)
     if heard:  # a loudspeaker: the microphone picks the answer up
         recording[320 : 320 + played.size] += played * 0.5
-    app = make_app(
-        source_factory=Rounds([recording]),
-        library=library,
-        store=store,
-        settings=Settings(),
-        settings_path=tmp_path / "settings.json",
-        lang="nl",
-        scenario=scenario,
-        cue_player=render,
-        audio_player=FakePlayer(),
-    )
+    app = cue_app(library, store, tmp_path, recording, "nl", FakePlayer())
     async with app.run_test(size=(100, 30)) as pilot:
         await play_round(app, pilot)
         screen = app.screen
