@@ -127,6 +127,8 @@ class LiveRound:
         )
 
     def _check(self) -> None:
+        if self._n <= self.cue_end_sample:
+            return  # the student's answer is still playing: nothing of the teacher's to judge yet
         m = analyze_samples(
             self.samples,
             ANALYSIS_RATE_HZ,

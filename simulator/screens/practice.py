@@ -117,6 +117,10 @@ class Course(Protocol):
         """The course's key ``name`` was pressed."""
 
 
+# The offer of one's own words: a question and a student, a reply, or a turn of one's own.
+OWN_HINT_SUFFIX = {Shape.CUE_PAUSE_SPEECH: "_reply", Shape.TIMED_TURN: "_turn"}
+
+
 class PracticeScreen(AppScreen[None]):
     BINDINGS = [
         Binding("space", "start", "keys.start_round"),
@@ -239,7 +243,9 @@ class PracticeScreen(AppScreen[None]):
             name.display = True
         else:
             name.display = False
-        hint = "own_words.practice_hint" if self.own.empty else "own_words.practice_hint_own"
+        hint = "own_words.practice_hint_own"
+        if self.own.empty:  # the offer names what this scenario's own words are
+            hint = "own_words.practice_hint" + OWN_HINT_SUFFIX.get(shape, "")
         self.query_one("#round-message", Static).update(f"[dim]{self.t(hint)}[/dim]")
 
     def _listening_text(self) -> str:

@@ -48,18 +48,31 @@ def _cue_round(
     response = clip("Can you tell us more about that?", "en")
     recording = np.concatenate([recording, response, silence(2.0)])
     player = FakePlayer()
-    app = make_app(
+    return cue_app(library, store, tmp_path, recording, "en", player), sound, player
+
+
+def cue_app(
+    library: Library,
+    store: HistoryStore,
+    tmp_path: Path,
+    recording: np.ndarray,
+    lang: str,
+    player: FakePlayer,
+) -> SimulatorApp:
+    """The app on the wait-time scenario, hearing ``recording``, with espeak-ng's cue."""
+    scenario = library.find("wait-time-after-answer", lang)
+    assert scenario is not None
+    return make_app(
         source_factory=Rounds([recording]),
         library=library,
         store=store,
         settings=Settings(),
         settings_path=tmp_path / "settings.json",
-        lang="en",
+        lang=lang,
         scenario=scenario,
-        cue_player=render,
+        cue_player=espeak_cue_player(),
         audio_player=player,
     )
-    return app, sound, player
 
 
 @pytest.mark.parametrize("heard", [True, False])

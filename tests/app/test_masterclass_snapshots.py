@@ -123,7 +123,7 @@ async def test_many_rounds_and_participants_still_fit_80x24(
         chart = str(app.screen.query_one(GroupChart).render())
     for number in range(1, 6):
         assert f"Ronde {number} ┃" in chart  # round and median on the lane's first row
-    assert chart.count("/20 op doel") == 5
+    assert chart.count("/20 raak") == 5
     for row in chart.splitlines():
         if row.startswith("Ronde "):  # bars too low to count: each says how many it stands for
             counts = [int(n) for n in re.findall(r"\d+", row.split("│", 1)[1])]

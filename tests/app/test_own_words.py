@@ -85,3 +85,26 @@ async def test_very_quiet_speech_is_refused_with_advice(
         assert fb.verdict is Verdict.NO_MEASUREMENT and fb.problem is Reason.TOO_QUIET
         assert "closer to the microphone" in text(app, "#next-step")
     assert store.sessions()[0].rounds[0].verdict == "no_measurement"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "lang", "offer", "absent"),
+    [
+        ("check-question", "en", "your own question and a student", None),
+        ("economy-of-language", "en", "your own words", "question"),
+        ("debrief-praise", "nl", "je eigen woorden", "vraag"),
+        ("wait-time-after-answer", "nl", "je eigen reactie", "vraag"),
+        ("wait-time-after-answer", "en", "your own reply", "question"),
+    ],
+)
+async def test_the_offer_of_own_words_fits_the_scenario(
+    app_for: AppMaker, scenario: str, lang: str, offer: str, absent: str | None
+) -> None:
+    # A direction or a compliment has no question and no student's name to replace.
+    app = app_for([], scenario=scenario, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        message = text(app, "#round-message")
+    assert offer in message
+    if absent is not None:
+        assert absent not in message

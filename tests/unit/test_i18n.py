@@ -89,3 +89,9 @@ def test_numbers_use_the_language_s_decimal_mark() -> None:
     assert format_seconds(2.1, "en") == "2.1\u00a0s"
     assert format_seconds(2.06, "nl") == "2,1\u00a0s"
     assert format_band(2.5, 4.0, "nl") == "2,5–4,0\u00a0s"
+
+
+def test_dutch_says_binnen_de_marge_not_the_translated_op_doel() -> None:
+    # A Dutch coach says a pause is "binnen de marge" (or, where space is short, "raak");
+    # "op doel" reads as a word-for-word translation of "on target".
+    assert [k for k, v in catalog("nl").items() if "op doel" in v.lower()] == []
