@@ -226,3 +226,19 @@ def load_library(
     sources.extend(load_folder(Path(d), Origin.PACK) for d in extra_dirs)
     sources.append(load_folder(user or user_dir(), Origin.USER, missing_ok=True))
     return merge(sources)
+
+
+def visible_scenarios(scenarios: tuple[Scenario, ...], lang: str, query: str) -> list[Scenario]:
+    """One entry per scenario id, in ``lang`` where it exists, filtered by ``query`` (title,
+    action step or id, case-insensitive; every word must match)."""
+    chosen: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        if scenario.id not in chosen or scenario.language == lang:
+            chosen[scenario.id] = scenario
+    words = query.lower().split()
+    found = []
+    for scenario in chosen.values():
+        haystack = f"{scenario.title} {scenario.action_step} {scenario.id}".lower()
+        if all(word in haystack for word in words):
+            found.append(scenario)
+    return sorted(found, key=lambda s: s.title.lower())

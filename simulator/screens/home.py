@@ -15,9 +15,10 @@ from textual.worker import get_current_worker
 from simulator.audio.sources import MicrophoneError, NoInputDeviceError
 from simulator.i18n import format_seconds, language_choice, t
 from simulator.rehearsal.mic_check import microphone_message
-from simulator.scenarios.model import Scenario
+from simulator.scenarios.library import visible_scenarios
 from simulator.screens.base import AppScreen
 from simulator.screens.briefing import BriefingScreen
+from simulator.screens.masterclass import MasterclassSetupScreen
 from simulator.screens.progress import ProgressScreen
 from simulator.screens.settings import SettingsScreen
 from simulator.store.history import HistoryError, Kind, StoredSession, describe_unreadable
@@ -25,22 +26,6 @@ from simulator.store.settings import Settings
 from simulator.text import escape
 
 RECENT_SESSIONS = 5
-
-
-def visible_scenarios(scenarios: tuple[Scenario, ...], lang: str, query: str) -> list[Scenario]:
-    """One entry per scenario id, in ``lang`` where it exists, filtered by ``query`` (title,
-    action step or id, case-insensitive; every word must match)."""
-    chosen: dict[str, Scenario] = {}
-    for scenario in scenarios:
-        if scenario.id not in chosen or scenario.language == lang:
-            chosen[scenario.id] = scenario
-    words = query.lower().split()
-    found = []
-    for scenario in chosen.values():
-        haystack = f"{scenario.title} {scenario.action_step} {scenario.id}".lower()
-        if all(word in haystack for word in words):
-            found.append(scenario)
-    return sorted(found, key=lambda s: s.title.lower())
 
 
 def session_line(session: StoredSession, titles: dict[str, str], lang: str) -> str:
@@ -182,9 +167,6 @@ class HomeScreen(AppScreen[None]):
 
     def action_masterclass(self) -> None:
         """A trainer runs the rounds for a group (the same as ``coach-sim --masterclass``)."""
-        # Not on top: that module imports this one (the screens lead to each other).
-        from simulator.screens.masterclass import MasterclassSetupScreen
-
         self.app.push_screen(MasterclassSetupScreen())
 
     def action_settings(self) -> None:

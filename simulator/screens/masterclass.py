@@ -32,10 +32,9 @@ from simulator.coaching.group import (
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
 from simulator.i18n import format_band, format_seconds, t
 from simulator.rehearsal.masterclass import Turns
-from simulator.scenarios.library import Library
+from simulator.scenarios.library import Library, visible_scenarios
 from simulator.scenarios.model import Origin, Scenario
 from simulator.screens.base import AppScreen
-from simulator.screens.home import visible_scenarios
 from simulator.screens.practice import PracticeScreen
 from simulator.store.history import (
     HistoryError,
