@@ -261,6 +261,10 @@ class SimulatorApp(App[None]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
+    def start_rounds(self, scenario: Scenario) -> None:
+        """Open the rounds of ``scenario`` (after the briefing and the microphone check)."""
+        self.push_screen(PracticeScreen(scenario))
+
     def apply_settings(self, settings: Settings) -> None:
         """Use and save new settings; a language change rebuilds the home screen."""
         language_changed = settings.language != self.settings.language

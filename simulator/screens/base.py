@@ -62,6 +62,9 @@ class Simulator(Protocol):
     def go_home(self) -> None:
         """Close every screen above the home screen."""
 
+    def start_rounds(self, scenario: Scenario) -> None:
+        """Open the rounds of ``scenario`` (after the briefing and the microphone check)."""
+
 
 ResultT = TypeVar("ResultT")
 

@@ -60,11 +60,8 @@ class MicCheckScreen(AppScreen[None]):
         if self.scenario is None:
             self.app.pop_screen()
             return
-        # Not on top: that module imports this one (the screens lead to each other).
-        from simulator.screens.practice import PracticeScreen
-
         self.workers.cancel_group(self, "audio")
-        self.app.push_screen(PracticeScreen(self.scenario))
+        self.sim.start_rounds(self.scenario)
 
     def on_screen_resume(self) -> None:
         self._listen(self.sim.device)
