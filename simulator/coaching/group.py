@@ -124,6 +124,16 @@ def unmeasured_text(stats: RoundStats, lang: str) -> str:
     return t("masterclass.lane_empty.unmeasured", lang, count=stats.taken)
 
 
+def unmeasured_lines(stats: RoundStats, lang: str) -> tuple[str, ...]:
+    """`unmeasured_text` in lines short enough for the group chart's label column."""
+    if stats.taken == 0:
+        return (t("masterclass.lane_empty.nobody", lang),)
+    return (
+        t("masterclass.lane_empty.chart_head", lang),
+        t("masterclass.lane_empty.chart_count", lang, count=stats.taken),
+    )
+
+
 def stats_per_round(rows: Sequence[GroupRound], rounds: int, band: Band) -> tuple[RoundStats, ...]:
     """One ``RoundStats`` for each round number 1…``rounds``."""
     return tuple(
