@@ -148,6 +148,7 @@ class SimulatorApp(App[None]):
         recordings_root: Path | None = None,
         audio_player: AudioPlayer | None = None,
         masterclass: bool = False,
+        lang_override: str | None = None,
     ) -> None:
         super().__init__()
         keep_no_break_spaces()
@@ -170,6 +171,8 @@ class SimulatorApp(App[None]):
         self.settings = settings
         self.settings_path = settings_path
         self.lang = lang
+        self.lang_override = lang_override
+        """``--lang``: the language for this run, whatever the setting says."""
         self.start_scenario = scenario
         self.device_override = device
         self.cue_player = cue_player
@@ -281,7 +284,7 @@ class SimulatorApp(App[None]):
             else:
                 self.notify(self.t("settings.saved"), timeout=3)
         if language_changed:
-            self.lang = resolve_language(settings.language)
+            self.lang = resolve_language(self.lang_override or settings.language)
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             self.switch_screen(HomeScreen())
@@ -322,6 +325,7 @@ def make_app(
     """
     settings = settings or Settings()
     language = resolve_language(lang or settings.language)
+    override = language if lang and lang.strip().lower()[:2] == language else None
     if scenario is not None and scenario.language != language:
         scenario = library.find(scenario.id, language) or scenario
     return SimulatorApp(
@@ -343,4 +347,5 @@ def make_app(
         recordings_root=recordings_root,
         audio_player=audio_player,
         masterclass=masterclass,
+        lang_override=override,
     )

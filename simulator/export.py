@@ -663,6 +663,8 @@ SVG_LEFT = 12
 SVG_RIGHT = 12
 CHART_LABEL_W = 90
 """The rounds chart's left column, for "Round 1"."""
+CHART_VALUE_W = 200
+"""The rounds chart's right column, for "1.3 s — too short": clear of every bar and the band."""
 
 
 def _e(text: str) -> str:
@@ -702,14 +704,18 @@ def timeline_view(timelines: list[Timeline]) -> tuple[float, float] | None:
 
 
 def _svg_axis(
-    x: Callable[[float], float], view: tuple[float, float], axis_y: float, left: float, lang: str
+    x: Callable[[float], float],
+    view: tuple[float, float],
+    axis_y: float,
+    left: float,
+    lang: str,
+    right: float = SVG_WIDTH - SVG_RIGHT,
 ) -> list[str]:
     """A seconds axis under a drawing: a line with a tick and number every 1, 2 or 5 s."""
     view_start, view_end = view
     span = view_end - view_start
     items = [
-        f'<line class="axis" x1="{_num(left)}" y1="{axis_y}" x2="{SVG_WIDTH - SVG_RIGHT}" '
-        f'y2="{axis_y}"/>'
+        f'<line class="axis" x1="{_num(left)}" y1="{axis_y}" x2="{_num(right)}" y2="{axis_y}"/>'
     ]
     step = 1 if span <= 12 else 2 if span <= 24 else 5 * math.ceil(span / 60)
     tick = math.ceil(view_start / step) * step
@@ -727,10 +733,12 @@ def _svg_axis(
 
 
 def svg_rounds_chart(band: Band, rows: list[ChartRow], lang: str, caption: str) -> str:
-    """Every round's measured phase as a bar from 0 s, all on one axis, over the band."""
+    """Every round's measured phase as a bar from 0 s, all on one axis, over the band; each
+    measured round's value and verdict in a column of its own to the right of the axis."""
     view = (0.0, chart_end_s(band, rows))
     left = SVG_LEFT + CHART_LABEL_W
-    inner = SVG_WIDTH - SVG_RIGHT - left
+    right = SVG_WIDTH - SVG_RIGHT - CHART_VALUE_W
+    inner = right - left
 
     def x(sec: float) -> float:
         return left + sec / view[1] * inner
@@ -755,18 +763,14 @@ def svg_rounds_chart(band: Band, rows: list[ChartRow], lang: str, caption: str) 
             f'<rect class="bar-{row.verdict}" x="{_num(left)}" y="{y}" '
             f'width="{_num(max(end - left, 1.0))}" height="{bar_h}"/>'
         )
-        # The value beside the bar's end: to its right, or inside it near the axis' end.
-        inside = end > SVG_WIDTH - SVG_RIGHT - 170
-        anchor, tx = ("end", end - 6) if inside else ("start", end + 6)
         items.append(
-            f'<text class="value" x="{_num(tx)}" y="{y + bar_h - 3}" text-anchor="{anchor}">'
-            f"{_e(row.text)}</text>"
+            f'<text class="value" x="{_num(right + 12)}" y="{y + bar_h - 3}">{_e(row.text)}</text>'
         )
     tx = x(band.target_s)
     items.append(
         f'<line class="target" x1="{_num(tx)}" y1="{top - 4}" x2="{_num(tx)}" y2="{axis_y}"/>'
     )
-    items += _svg_axis(x, view, axis_y, left, lang)
+    items += _svg_axis(x, view, axis_y, left, lang, right)
     return (
         f'<svg class="chart" viewBox="0 0 {SVG_WIDTH} {axis_y + 18}" role="img" '
         f'aria-label="{_e(caption)}"><title>{_e(caption)}</title>' + "".join(items) + "</svg>"

@@ -19,6 +19,7 @@ from simulator.coaching.group import (
     RoundStats,
     stats_per_round,
     strip_scale_s,
+    unmeasured_text,
 )
 from simulator.export import csv_text, html_page
 from simulator.i18n import format_band, format_number, format_seconds, t
@@ -143,7 +144,7 @@ def _n(v: float) -> str:
 
 def _round_text(stats: RoundStats, lang: str) -> str:
     if stats.median_s is None:
-        return t("masterclass.no_values", lang)
+        return unmeasured_text(stats, lang)
     return t(
         "masterclass.short_stats",
         lang,
@@ -231,7 +232,7 @@ def svg_group_chart(report: GroupReport, lang: str) -> str:
 def _compare_box(stats: RoundStats, which: str, lang: str) -> str:
     heading = t(f"masterclass.{which}_heading", lang, round=stats.round)
     if stats.median_s is None:
-        return f"<div>{_e(heading)}<strong>–</strong>{_e(t('masterclass.no_values', lang))}</div>"
+        return f"<div>{_e(heading)}<strong>–</strong>{_e(unmeasured_text(stats, lang))}</div>"
     share = format_number(100 * (stats.on_target_share or 0.0), lang, 0)
     on = t("masterclass.on_target", lang, on=stats.on_target, taken=stats.taken, percent=share)
     return (

@@ -118,13 +118,28 @@ def resolve_language(explicit: str | None, environ: Mapping[str, str] | None = N
     return DEFAULT_LANGUAGE
 
 
-def language_choice(choice: str | None, lang: str) -> str:
+def language_choice(choice: str | None, lang: str, override: str | None = None) -> str:
     """How the language setting reads in ``lang``: ``Nederlands``, ``English``, or "as on this
-    computer" with the computer's language named in itself. Home and Settings both use this."""
+    computer" with the computer's language named in itself. Home and Settings both use this.
+
+    ``override`` is the language ``--lang`` chose for this run: then that language is named,
+    with the note that it holds for this run only (the stored ``choice`` does not apply).
+    """
+    if override in LANGUAGES:
+        name = t(f"settings.language_{override}", lang)
+        return t("settings.override.home", lang, language=name)
     if choice in LANGUAGES:
         return t(f"settings.language_{choice}", lang)
     system = resolve_language(None)
     return t("settings.language_system", lang, language=t("app.language_name", system))
+
+
+def language_override_note(override: str | None, lang: str) -> str | None:
+    """The note under the language setting when ``--lang`` decides for this run, else ``None``."""
+    if override not in LANGUAGES:
+        return None
+    name = t(f"settings.language_{override}", lang)
+    return t("settings.override.note", lang, language=name)
 
 
 def format_number(value: float, lang: str, decimals: int = 1) -> str:

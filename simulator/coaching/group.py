@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from simulator.audio.pattern import Band
 from simulator.audio.result import RoundMeasurement
+from simulator.i18n import t
 
 SKIPPED = "skipped"
 """The verdict of a round a participant did not take because the trainer skipped them."""
@@ -110,6 +111,26 @@ def round_stats(round_number: int, values_s: Sequence[float | None], band: Band)
         median_s=statistics.median(measured) if measured else None,
         low_s=measured[0] if measured else None,
         high_s=measured[-1] if measured else None,
+    )
+
+
+def unmeasured_text(stats: RoundStats, lang: str) -> str:
+    """What a round without a measured value says: nobody has taken it yet, or its turns were
+    taken but none could be measured (which is not the same as "not done yet")."""
+    if stats.taken == 0:
+        return t("masterclass.lane_empty.nobody", lang)
+    if stats.taken == 1:
+        return t("masterclass.lane_empty.unmeasured_one", lang)
+    return t("masterclass.lane_empty.unmeasured", lang, count=stats.taken)
+
+
+def unmeasured_lines(stats: RoundStats, lang: str) -> tuple[str, ...]:
+    """`unmeasured_text` in lines short enough for the group chart's label column."""
+    if stats.taken == 0:
+        return (t("masterclass.lane_empty.nobody", lang),)
+    return (
+        t("masterclass.lane_empty.chart_head", lang),
+        t("masterclass.lane_empty.chart_count", lang, count=stats.taken),
     )
 
 

@@ -31,6 +31,7 @@ class Simulator(Protocol):
     """What screens use of the app: the shared state and the doors to the world."""
 
     lang: str
+    lang_override: str | None
     library: Library
     settings: Settings
     store: HistoryStore | None

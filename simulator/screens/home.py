@@ -207,7 +207,7 @@ class HomeScreen(AppScreen[None]):
     def _show_settings(self) -> None:
         lang = self.sim.lang
         settings = self.sim.settings
-        language = language_choice(settings.language, lang)
+        language = language_choice(settings.language, lang, self.sim.lang_override)
         microphone = self.sim.device or t("settings.microphone_default", lang)
         timer = t(
             "settings.live_timer_on" if settings.live_timer else "settings.live_timer_off", lang

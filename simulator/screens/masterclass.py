@@ -28,6 +28,7 @@ from simulator.coaching.group import (
     name_problem,
     stats_per_round,
     strip_scale_s,
+    unmeasured_text,
 )
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
 from simulator.i18n import format_band, format_seconds, t
@@ -559,7 +560,7 @@ class GroupScreen(AppScreen[None]):
     def _column(self, stats: RoundStats, which: str) -> str:
         heading = self.t(f"masterclass.{which}_heading", round=stats.round)
         if stats.median_s is None:
-            return f"[b]{heading}[/b]\n{self.t('masterclass.no_values')}"
+            return f"[b]{heading}[/b]\n{unmeasured_text(stats, self.lang)}"
         line = self.t(
             "masterclass.room.compare_line",
             median=format_seconds(stats.median_s, self.lang),

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Select, Static, Switch
 
 from simulator.audio.sources import MicrophoneError
-from simulator.i18n import language_choice
+from simulator.i18n import language_choice, language_override_note
 from simulator.screens.base import AppModal
 from simulator.store.settings import Settings
 
@@ -40,6 +40,9 @@ class SettingsScreen(AppModal[Settings | None]):
                 allow_blank=False,
                 id="language",
             )
+            override = language_override_note(self.sim.lang_override, self.lang)
+            if override is not None:
+                yield Static(override, classes="hint", id="language-override")
             yield Label(self.t("settings.microphone"))
             options = [(self.t("settings.microphone_default"), SYSTEM)]
             if settings.microphone:

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from simulator.audio.pattern import Band
-from simulator.coaching.group import RoundStats, bar_cells, histogram
+from simulator.coaching.group import RoundStats, bar_cells, histogram, unmeasured_lines
 from simulator.i18n import format_band, format_number, format_seconds, t
 
 BAND_BG = "#1f4d2e"
@@ -64,7 +64,9 @@ class GroupChart(Widget):
         """The lane's labels: round, median, on target — on two rows when the lane has two."""
         label = t("masterclass.round_label", self.lang, round=s.round)
         if s.median_s is None:
-            return [(label, "bold reverse"), (t("masterclass.no_values", self.lang), "italic")]
+            return [(label, "bold reverse")] + [
+                (line, "italic") for line in unmeasured_lines(s, self.lang)
+            ]
         on = t("masterclass.room.lane_on", self.lang, on=s.on_target, taken=s.taken)
         if rows < 3:
             return [(f"{label} ┃ {self._seconds(s.median_s)}", "bold"), (on, "bold")]

@@ -233,7 +233,8 @@ async def test_setup_refuses_bad_input_removes_and_skip_moves_on(
         group = app.screen
         assert isinstance(group, GroupScreen) and group.final
         assert "┃ median 3.0 s" in chart(app) and "1/1 on target" in chart(app)
-        assert "No measured values yet".lower() in text(app, "#group-last").lower()
+        assert "nobody yet" in text(app, "#group-last")  # round 3: nobody took it
+        assert "nobody yet" in chart(app)
         await pilot.press("c")
         await pilot.pause()
         assert group.exported is not None
@@ -413,3 +414,25 @@ async def test_a_name_is_shown_as_typed_never_as_markup(
         assert shown.startswith("[b red]Ayla[/] ") and "\x1b" not in shown
         assert text(app, "#turn").startswith(f"{shown}'s turn")
         await take_round(app, pilot, who=shown)
+
+
+async def test_the_chart_tells_an_unmeasured_round_from_one_nobody_took() -> None:
+    from textual.app import App, ComposeResult
+
+    from simulator.audio.pattern import Band
+    from simulator.coaching.group import round_stats
+
+    band = Band(target_s=3.0, min_s=2.5, max_s=4.0)
+    stats = [round_stats(1, [None, None, None], band), round_stats(2, [], band)]
+
+    class Room(App[None]):
+        def compose(self) -> ComposeResult:
+            yield GroupChart(stats, band, 8.0, "nl")
+
+    app = Room()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        drawn = str(app.query_one(GroupChart).render())
+    lanes = [line.split("│")[0].strip() for line in drawn.splitlines()]
+    assert lanes[:4] == ["Ronde 1", "geen meting:", "3 niet meetbaar", ""]
+    assert "Ronde 2" in lanes and "nog niemand" in lanes

@@ -101,13 +101,40 @@ def screen_text(app: SimulatorApp) -> str:
 async def test_the_language_setting_reads_the_same_on_home_and_in_settings(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With --lang nl on an English computer both say "Zoals op deze computer (English)"."""
+    """Without --lang both name the stored choice: "Zoals op deze computer (Nederlands)"."""
+    monkeypatch.setenv("LC_ALL", "nl_NL.UTF-8")
+    app = make_app(source_factory=Rounds([]), library=library, settings=Settings())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        home = str(app.screen.query_one("#settings-summary", Static).render())
+        assert "Taal: Zoals op deze computer (Nederlands)" in home
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Zoals op deze computer (Nederlands)" in screen_text(app)
+        assert not app.screen.query("#language-override")
+
+
+async def test_under_lang_home_names_the_run_language_and_settings_the_stored_choice(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--lang nl on an English computer: Home says Dutch is for this run, via --lang; Settings
+    keeps the stored choice ("as on this computer (English)") with a note that --lang decides,
+    and saving a setting keeps the run in Dutch."""
     monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
     app = build("settings", library, tmp_path, "nl")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         home = str(app.screen.query_one("#settings-summary", Static).render())
-        assert "Taal: Zoals op deze computer (English)" in home
+        assert "Taal: Nederlands (voor deze keer, via --lang)" in home
+        assert "Zoals op deze computer" not in home
         await pilot.press("s")
         await pilot.pause()
-        assert "Zoals op deze computer (English)" in screen_text(app)
+        shown = screen_text(app)
+        assert "Zoals op deze computer (English)" in shown
+        note = str(app.screen.query_one("#language-override", Static).render())
+        assert note.startswith("Voor deze keer bepaalt --lang de taal (Nederlands).")
+        app.apply_settings(Settings(language="en"))
+        await pilot.pause()
+        assert app.lang == "nl"
+        home = str(app.screen.query_one("#settings-summary", Static).render())
+        assert "Taal: Nederlands (voor deze keer, via --lang)" in home

@@ -19,6 +19,7 @@ from simulator.coaching.group import (
     round_stats,
     stats_per_round,
     strip_scale_s,
+    unmeasured_text,
 )
 from tests.unit.test_history import sps
 
@@ -41,6 +42,17 @@ def test_round_stats_without_values() -> None:
     assert s.median_s is None and s.low_s is None and s.on_target == 0
     assert s.on_target_share == 0.0
     assert round_stats(3, [], BAND).on_target_share is None
+
+
+def test_a_round_taken_but_not_measured_says_so_not_that_nobody_took_it() -> None:
+    unmeasured = round_stats(2, [None, None, None], BAND)
+    assert unmeasured_text(unmeasured, "nl") == "geen meting: 3 beurten niet te meten"
+    assert unmeasured_text(unmeasured, "en") == "no measurement: 3 turns could not be measured"
+    assert unmeasured_text(round_stats(2, [None], BAND), "en") == (
+        "no measurement: 1 turn could not be measured"
+    )
+    assert unmeasured_text(round_stats(3, [], BAND), "nl") == "nog niemand"
+    assert unmeasured_text(round_stats(3, [], BAND), "en") == "nobody yet"
 
 
 def test_stats_per_round_groups_by_round_number() -> None:

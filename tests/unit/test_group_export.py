@@ -71,3 +71,14 @@ def test_handout_shows_codes_without_names_and_every_round_on_one_axis() -> None
     assert len(re.findall(r'<rect class="band"', page)) == 1  # one band across all rounds
     assert "Eerste ronde (ronde 1)" in page and "Laatste ronde (ronde 2)" in page
     assert "<strong>1,2\u00a0s</strong>" in page  # round 1's median, the only value
+
+
+def test_handout_tells_an_unmeasured_round_from_one_nobody_took() -> None:
+    rows = (
+        GroupRound("P1", 1, None, "no_measurement", "no_speech"),
+        GroupRound("P2", 1, None, "no_measurement", "name_first"),
+        GroupRound("P1", 2, None, SKIPPED, None),
+    )
+    page = render_group_html(report(rows=rows), "nl")
+    assert "Ronde 1: geen meting: 2 beurten niet te meten" in page
+    assert "Ronde 2: nog niemand" in page

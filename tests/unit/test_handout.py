@@ -14,6 +14,7 @@ import pytest
 
 from simulator.audio.result import Reason
 from simulator.export import (
+    SVG_WIDTH,
     Debrief,
     HandoutDetails,
     build_debrief,
@@ -219,3 +220,37 @@ def test_the_export_command_takes_the_handout_details(
     out = capsys.readouterr().out
     assert "- **Teacher:** Kim" in out and "- **Coach:** \\=Noor" in out
     assert "**Agreed next step:** Wait" in out
+
+
+def test_each_rounds_value_sits_clear_of_its_bar_and_the_band(
+    tmp_path: Path, library: Library
+) -> None:
+    """A short round's "1.3 s — too short" does not lie on the band, a long round's "6.3 s —
+    too long" not on its own bar: every value starts right of every bar's end and the band."""
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    sid = store.start_session("check-question", "en", started_at="2026-12-04T09:15:02+00:00")
+    for n, value in enumerate((1.3, 6.3, 3.1), start=1):
+        store.save_round(sid, n, sps(value))
+    session = store.session(sid)
+    assert session is not None
+    scenario = library.find("check-question", "en")
+    started = datetime.fromisoformat(session.started_at)
+    page = render_html(build_debrief(export_session(session), scenario, "en", started))
+    chart = re.search(r'<svg class="chart".*?</svg>', page, re.S)
+    assert chart is not None
+    svg = chart.group(0)
+    bars = re.findall(r'class="bar-\w+" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"', svg)
+    band = re.search(r'class="band" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    values = re.findall(r'<text class="value" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)<', svg)
+    assert band is not None and len(bars) == 3
+    assert [text.replace(NBSP, " ") for _, _, text in values] == [
+        "1.3 s — too short",
+        "6.3 s — too long",
+        "3.1 s — within the range",
+    ]
+    band_end = float(band.group(1)) + float(band.group(2))
+    bar_ends = [float(x) + float(w) for x, _, w in bars]
+    for (_, bar_y, _), (value_x, value_y, text) in zip(bars, values, strict=True):
+        assert float(bar_y) < float(value_y) < float(bar_y) + 16  # on the bar's own row
+        assert float(value_x) > max(*bar_ends, band_end)  # start clear of every bar and band
+        assert float(value_x) + 8 * len(text) <= SVG_WIDTH  # and end inside the drawing

@@ -10,6 +10,8 @@ from simulator.i18n import (
     fill,
     format_band,
     format_seconds,
+    language_choice,
+    language_override_note,
     placeholders,
     resolve_language,
     t,
@@ -95,3 +97,15 @@ def test_dutch_says_binnen_de_marge_not_the_translated_op_doel() -> None:
     # A Dutch coach says a pause is "binnen de marge" (or, where space is short, "raak");
     # "op doel" reads as a word-for-word translation of "on target".
     assert [k for k, v in catalog("nl").items() if "op doel" in v.lower()] == []
+
+
+def test_language_label_says_when_lang_decides_for_this_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
+    assert language_choice(None, "nl") == "Zoals op deze computer (English)"
+    assert language_choice(None, "nl", "nl") == "Nederlands (voor deze keer, via --lang)"
+    assert language_choice("en", "en", "nl") == "Nederlands (for this run, from --lang)"
+    assert language_override_note(None, "nl") is None
+    note = language_override_note("en", "en")
+    assert note is not None and "--lang decides the language (English)" in note
