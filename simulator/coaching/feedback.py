@@ -24,6 +24,7 @@ from simulator.coaching.plan import (
     count_for,
     kind_fits,
     plan_round,
+    silence_after_s,
 )
 from simulator.coaching.timeline import Timeline, build_timeline
 from simulator.i18n import fill, format_band, format_number, format_seconds, has, t
@@ -175,6 +176,7 @@ def round_params(m: RoundMeasurement, round_number: int, lang: str) -> dict[str,
         "max": s(band.max_s),
         "speech": s(speech_total),
         "duration": s(m.audio_s),
+        "silence": s(silence_after_s(m)),
         "level": f"{format_number(level_db, lang, 0)} dBFS",
         "count": count_word(count_for(band), lang),
         "value": s(value) if value is not None else "",

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.audio.pattern import Band, Shape
-from simulator.audio.result import Reason, RoundMeasurement, Verdict
+from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement, Verdict
 
 SAME_TOLERANCE_S = 0.15
 """Differences up to this size count as 'about the same' (a VAD frame or two either way)."""
@@ -282,7 +282,26 @@ def count_for(band: Band) -> int:
 # --- one round -----------------------------------------------------------------------------------
 
 
-def failure_key(reason: Reason, kind: StepKind) -> str:
+RAN_LONG_REASONS = (Reason.ONE_UTTERANCE, Reason.NO_RESPONSE)
+"""Failures that, with a long silence after the last speech, mean the wait ran past the end of
+the round: the question (or the answer) was there, the name (or the response) never came."""
+
+
+def silence_after_s(m: RoundMeasurement) -> float:
+    """The silence from the end of the last speech to the end of the recording."""
+    end = m.segments[-1].end if m.segments else 0
+    return max(m.duration_samples - end, 0) / ANALYSIS_RATE_HZ
+
+
+def ran_long(m: RoundMeasurement) -> bool:
+    """True when the round ended in a silence longer than the band: a wait that ran long, not
+    one unbroken stretch of speech."""
+    return m.reason in RAN_LONG_REASONS and silence_after_s(m) > m.band.max_s
+
+
+def failure_key(reason: Reason, kind: StepKind, m: RoundMeasurement | None = None) -> str:
+    if m is not None and ran_long(m):
+        return "ran_long"
     if reason is Reason.NO_PAUSE and kind is StepKind.ANSWER:
         return "no_pause_cue"
     return reason.value
@@ -331,7 +350,7 @@ def plan_round(
 
     problem = _reason(m)
     if problem is not None:
-        key = failure_key(problem, kind)
+        key = failure_key(problem, kind, m)
         # A redo refers to the attempt it replaces; otherwise an earlier hit is real praise.
         hit = earlier_hit if redo_of is None else None
         failed_praise = (Praise(Good.EARLIER, hit),) if hit is not None else ()
@@ -358,7 +377,12 @@ def plan_round(
         change = compare(compare_with.value_s, value, band)
 
     fixed: Praise | None = None
-    if before is not None and before.reason in TEACHING_PROBLEMS:
+    before_m = replaced if replaced is not None else (earlier[-1][1] if earlier else None)
+    if (
+        before is not None
+        and before.reason in TEACHING_PROBLEMS
+        and not (before_m is not None and ran_long(before_m))
+    ):
         fixed = Praise(Good.FIXED, before, fixed=before.reason)
 
     improvement: Praise | None = None

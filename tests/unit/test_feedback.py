@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -464,3 +465,57 @@ def test_rounds_in_a_row_means_no_failed_round_in_between() -> None:
     assert "in a row" not in fb.praise and fb.praise.endswith("Just like round 3.")
     fb = round_feedback(SPS, [sps(3.0), sps(2.9), sps(3.1), sps(3.0)], "en")
     assert fb.praise.endswith("That is 4 rounds in a row.")
+
+
+def test_a_wait_that_ran_past_the_end_of_the_round_is_not_one_stretch_of_speech() -> None:
+    """Cold call, target 5 s: the question, then 8 s of silence until the round stopped at its
+    limit before the name came. The analysis finds only the question."""
+    five = Band(5.0, 4.0, 7.0)
+    pattern = Pattern(
+        (
+            Phase(PhaseKind.SPEECH, "question"),
+            Phase(PhaseKind.PAUSE, "think time", five),
+            Phase(PhaseKind.SPEECH, "name"),
+        )
+    )
+    question_only = RoundMeasurement(
+        Shape.SPEECH_PAUSE_SPEECH,
+        five,
+        (seg(1.15, 3.25),),
+        None,
+        Reason.ONE_UTTERANCE,
+        LEVELS,
+        (),
+        round(11.3 * R),
+    )
+    en = round_feedback(pattern, [question_only], "en")
+    assert en.praise == (
+        f"After the question, 8.1{NBSP}s of silence; the round ended without a name."
+    )
+    assert "unbroken" not in en.praise
+    assert en.next_step.startswith(f"Say the name sooner: at five, within 4.0–7.0{NBSP}s.")
+    nl = round_feedback(pattern, [question_only], "nl")
+    assert f"8,1{NBSP}s stilte" in nl.praise and "zonder naam" in nl.praise
+    assert nl.next_step.startswith("Noem de naam eerder: bij vijf")
+    # Speech that did run on to the end of the round is still one stretch of speech.
+    joined = dataclasses.replace(question_only, duration_samples=round(5.0 * R))
+    assert "One unbroken stretch" in round_feedback(pattern, [joined], "en").praise
+    # The next round is not praised for "question and name apart": that was never the problem.
+    after = round_feedback(pattern, [question_only, sps(5.0)], "en")
+    assert "apart" not in after.praise
+
+
+def test_a_response_that_never_came_after_a_long_wait_says_so() -> None:
+    answer_only = RoundMeasurement(
+        Shape.CUE_PAUSE_SPEECH,
+        CPS.band,
+        (seg(0.2, 1.9),),
+        None,
+        Reason.NO_RESPONSE,
+        LEVELS,
+        (),
+        round(10.0 * R),
+    )
+    fb = round_feedback(CPS, [answer_only], "en")
+    assert "the round ended without a response" in fb.praise
+    assert fb.next_step.startswith("Respond sooner: at three")

@@ -146,7 +146,17 @@ def outcomes(shape: Shape, band: Band) -> list[RoundMeasurement]:
     # Measured, but with a note about the sound.
     out.append(dataclasses.replace(out[3], warnings=(LevelWarning.TOO_QUIET,)))
     out.append(dataclasses.replace(out[0], warnings=(LevelWarning.CLIPPED,)))
-    return out + [failed(shape, band, r) for r in REASONS[shape]]
+    out += [failed(shape, band, r) for r in REASONS[shape]]
+    # The wait ran past the end of the round: only the question (or the answer) was heard.
+    if shape is not Shape.TIMED_TURN:
+        reason = Reason.ONE_UTTERANCE if shape is Shape.SPEECH_PAUSE_SPEECH else Reason.NO_RESPONSE
+        end_s = 3.25 + band.max_s + 1.0
+        out.append(
+            RoundMeasurement(
+                shape, band, (seg(1.0, 3.25),), None, reason, LEVELS, (), round(end_s * R)
+            )
+        )
+    return out
 
 
 SCENARIOS = list(load_library(user=Path("/nonexistent")).scenarios)
@@ -231,6 +241,13 @@ def check_praise(screen: Screen, plan: RoundPlan) -> None:
         elif p.good is Good.ORDER:
             assert m.measured_s is not None and not plan.kind.timed_turn
     if m.measured_s is None:
+        # A round that ended in a long silence is a wait that ran long, never "one stretch of
+        # speech" or "no response" alone.
+        trailing_s = m.audio_s - (m.segments[-1].end_s if m.segments else 0.0)
+        long_wait = m.reason in (Reason.ONE_UTTERANCE, Reason.NO_RESPONSE) and (
+            trailing_s > band.max_s
+        )
+        assert (plan.observation == "ran_long") is long_wait, (plan.observation, trailing_s)
         assert not plan.went_well
         assert all(p.good is Good.EARLIER for p in plan.praise)
 
