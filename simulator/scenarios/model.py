@@ -91,6 +91,8 @@ FEEDBACK_KEYS = (
     "redo_was",
     "redo_failed",
     "summary_best",
+    "summary_all_hit",
+    "summary_some_hit",
     "summary_improved",
     "summary_order",
     # Older names, still read: the next step after these failures.

@@ -424,7 +424,7 @@ def test_summary_steady_on_target_moves_to_the_classroom() -> None:
     s = summarize(SPS, [sps(2.8), sps(3.2), sps(3.0)], "nl")
     assert s.trend is Trend.STEADY
     assert "elke ronde binnen de marge" in s.trend_text
-    assert s.went_well.startswith("Ronde 3 (3,0")  # closest to the 3 s target
+    assert s.went_well == f"Alle drie de rondes zaten binnen de marge (2,5–4,0{NBSP}s)."
     assert "morgen in de les" in s.next_step and "tot drie" in s.next_step
 
 
@@ -449,6 +449,18 @@ def test_summary_steady_short_declining_mixed_single_none() -> None:
     s = summarize(SPS, [problem(Reason.NO_SPEECH)] * 3, "en")
     assert s.trend is Trend.NONE
     assert s.went_well == ""  # nothing went well, so nothing is praised
+
+
+def test_summary_says_when_several_rounds_were_within_the_range() -> None:
+    """Not only the closest one: rounds 2 and 3 both read the same value."""
+    s = summarize(SPS, [sps(3.4), sps(3.4), sps(3.4)], "en")
+    assert s.went_well == f"All three rounds were within the range (2.5–4.0{NBSP}s)."
+    s = summarize(SPS, [sps(1.0), sps(3.4), sps(3.4)], "nl")
+    assert s.went_well == "Raak in ronde 2 en 3."
+    s = summarize(SPS, [sps(3.2), sps(1.0), sps(3.0), sps(3.4)], "en")
+    assert s.went_well == "On target in rounds 1, 3 and 4."
+    s = summarize(SPS, [sps(3.4), problem(Reason.NO_SPEECH), sps(1.0)], "en")
+    assert s.went_well == f"Round 1 (3.4{NBSP}s) was within the range."
 
 
 def test_coaching_core_loads_no_ui_or_audio_hardware() -> None:

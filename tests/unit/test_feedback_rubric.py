@@ -333,6 +333,13 @@ def test_summary_rubric_over_every_generated_session() -> None:
                     )
                 else:
                     assert p.good is Good.ORDER and not kind.timed_turn
+            # Several rounds within the range: the summary names them all, not only the best.
+            hit_numbers = [i for i, r in enumerate(seq, start=1) if r.verdict is Verdict.ON_TARGET]
+            if len(hit_numbers) == len(seq):
+                assert f" {NUMBER_WORDS[lang][len(seq) - 1]} " in s.went_well, s.went_well
+            elif len(hit_numbers) >= 2:
+                named = re.findall(r"\b(\d)\b(?![.,]\d)", s.went_well.split("(")[0])
+                assert named == [str(i) for i in hit_numbers], s.went_well
             if not hits and not any(r.measured_s for r in seq):
                 assert s.went_well == ""
             # One next step: the last round's, or taking it into class once it held.
