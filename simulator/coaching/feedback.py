@@ -219,10 +219,14 @@ def round_feedback(
     lang: str,
     scenario: Scenario | None = None,
     replaced: RoundMeasurement | None = None,
+    *,
+    coach_mode: bool = False,
 ) -> RoundFeedback:
     """Feedback on the last of ``results`` (this session's rounds so far, in order).
 
-    ``replaced`` is the attempt the last round redoes, if any. Scenario overrides
+    ``replaced`` is the attempt the last round redoes, if any. In ``coach_mode`` the screen also
+    shows the felt-against-measured line, so the feedback keeps one sentence before the step
+    (``RoundPlan.short``). Scenario overrides
     (``Scenario.feedback_text``) replace the default texts; they may use the placeholders listed
     in ``scenarios.model.FEEDBACK_PLACEHOLDERS``.
     """
@@ -230,7 +234,7 @@ def round_feedback(
         raise ValueError("round_feedback needs at least one round")
     m = results[-1]
     kind = kind_for(scenario, m.shape)
-    plan = plan_round(results, kind, replaced)
+    plan = plan_round(results, kind, replaced, short=coach_mode)
     heading, body, next_step = word_plan(plan, m, lang, scenario)
 
     level_note: str | None = None

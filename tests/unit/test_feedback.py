@@ -228,13 +228,13 @@ def test_a_redo_refers_to_the_attempt_it_replaces() -> None:
     assert fb.praise.endswith(f"Twice as long as your previous attempt (1.5{NBSP}s).")
     assert fb.reference_round is None and fb.plan is not None and fb.plan.redo_of is not None
     fb = round_feedback(SPS, [sps(3.0), sps(1.2)], "nl", replaced=sps(2.0))
-    assert fb.praise.endswith(f"Je vorige poging: 2,0{NBSP}s.")
+    assert fb.praise.endswith(f"Vorige poging: 2,0{NBSP}s.")
     assert "ronde 1" not in fb.praise  # one reference: the replaced attempt
     fb = round_feedback(SPS, [sps(3.0), sps(2.0)], "nl", replaced=problem(Reason.NAME_FIRST))
     assert fb.praise.startswith("Nu kwam de naam ná de vraag.")
     fb = round_feedback(SPS, [problem(Reason.NO_PAUSE)], "en", replaced=problem(Reason.NO_SPEECH))
     assert fb.praise == (
-        "Question and name ran together without silence. Your previous attempt: no measurement."
+        "Question and name ran together without silence. Previous attempt: no measurement."
     )
 
 
