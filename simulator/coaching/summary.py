@@ -17,6 +17,7 @@ from simulator.coaching.plan import (
     Trend,
     band_distance_s,
     plan_session,
+    ran_long,
 )
 from simulator.i18n import format_band, format_seconds, t
 from simulator.scenarios.model import Scenario
@@ -70,9 +71,8 @@ def summarize(
         value = m.measured_s
         if value is None:
             reason = m.reason if m.reason is not None else Reason.NO_SPEECH
-            text = t(
-                "summary.round_problem", lang, round=i, reason=t(f"reason.{reason.value}", lang)
-            )
+            said = "ran_long" if ran_long(m) else reason.value
+            text = t("summary.round_problem", lang, round=i, reason=t(f"reason.{said}", lang))
             rows.append(SummaryRound(i, None, Verdict.NO_MEASUREMENT, reason, text))
             continue
         verdict_text = t(f"verdict.{m.verdict.value}", lang)

@@ -515,6 +515,9 @@ def test_a_wait_that_ran_past_the_end_of_the_round_is_not_one_stretch_of_speech(
     # The next round is not praised for "question and name apart": that was never the problem.
     after = round_feedback(pattern, [question_only, sps(5.0)], "en")
     assert "apart" not in after.praise
+    # The summary's row for that round says the same.
+    row = summarize(pattern, [question_only], "en").rounds[0].text
+    assert row == "Round 1: no measurement — the silence ran past the end of the round"
 
 
 def test_a_response_that_never_came_after_a_long_wait_says_so() -> None:
