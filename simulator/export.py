@@ -67,9 +67,6 @@ CSV_COLUMNS = (
     "own_name",
 )
 
-FEEL_TOLERANCE_S = 0.3
-"""A felt pause this close to the measured one counts as a good sense of the pause."""
-
 BAR_CHARS_PER_S = 4
 BAR_MAX_CHARS = 48
 
@@ -376,28 +373,11 @@ def chart_end_s(band: Band, rows: list[ChartRow]) -> float:
     return float(math.ceil(max(band.max_s + 1.0, longest + 0.5)))
 
 
-def perception_text(
-    perceived_s: float, measured_s: float | None, lang: str, *, timed_turn: bool = False
-) -> str:
-    """Coach mode: "You felt 3.0 s; it was 1.6 s." and what that difference means (for a
-    timed turn, about its length rather than a silence)."""
-    felt = format_seconds(perceived_s, lang)
-    if measured_s is None:
-        return t("coach_mode.perceived_unmeasured", lang, perceived=felt)
-    line = t(
-        "coach_mode.perceived_line",
-        lang,
-        perceived=felt,
-        measured=format_seconds(measured_s, lang),
-    )
-    difference_s = perceived_s - measured_s
-    if abs(difference_s) <= FEEL_TOLERANCE_S:
-        key = "right"
-    else:
-        key = "longer" if difference_s > 0 else "shorter"
-    if timed_turn:
-        return f"{line} {t(f'coach.felt.turn_{key}', lang)}"
-    return f"{line} {t(f'coach_mode.felt_{key}', lang)}"
+def perception_text(perceived_s: float, lang: str) -> str:
+    """Coach mode, under the heading "Felt": "3.0 s.", next to the measured value in the
+    feedback's first sentence and on the timeline. Two words, so the feedback screen stays
+    within its word limit; what the difference means is for the coach and teacher to talk over."""
+    return t("coach_mode.perceived_line", lang, perceived=format_seconds(perceived_s, lang))
 
 
 def marks_text(marks: tuple[str, ...], lang: str) -> str:

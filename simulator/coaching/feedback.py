@@ -24,6 +24,7 @@ from simulator.coaching.plan import (
     count_for,
     kind_fits,
     plan_round,
+    silence_after_s,
 )
 from simulator.coaching.timeline import Timeline, build_timeline
 from simulator.i18n import fill, format_band, format_number, format_seconds, has, t
@@ -175,6 +176,7 @@ def round_params(m: RoundMeasurement, round_number: int, lang: str) -> dict[str,
         "max": s(band.max_s),
         "speech": s(speech_total),
         "duration": s(m.audio_s),
+        "silence": s(silence_after_s(m)),
         "level": f"{format_number(level_db, lang, 0)} dBFS",
         "count": count_word(count_for(band), lang),
         "value": s(value) if value is not None else "",
@@ -217,10 +219,14 @@ def round_feedback(
     lang: str,
     scenario: Scenario | None = None,
     replaced: RoundMeasurement | None = None,
+    *,
+    coach_mode: bool = False,
 ) -> RoundFeedback:
     """Feedback on the last of ``results`` (this session's rounds so far, in order).
 
-    ``replaced`` is the attempt the last round redoes, if any. Scenario overrides
+    ``replaced`` is the attempt the last round redoes, if any. In ``coach_mode`` the screen also
+    shows the felt-against-measured line, so the feedback keeps one sentence before the step
+    (``RoundPlan.short``). Scenario overrides
     (``Scenario.feedback_text``) replace the default texts; they may use the placeholders listed
     in ``scenarios.model.FEEDBACK_PLACEHOLDERS``.
     """
@@ -228,7 +234,7 @@ def round_feedback(
         raise ValueError("round_feedback needs at least one round")
     m = results[-1]
     kind = kind_for(scenario, m.shape)
-    plan = plan_round(results, kind, replaced)
+    plan = plan_round(results, kind, replaced, short=coach_mode)
     heading, body, next_step = word_plan(plan, m, lang, scenario)
 
     level_note: str | None = None

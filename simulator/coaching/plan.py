@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.audio.pattern import Band, Shape
-from simulator.audio.result import Reason, RoundMeasurement, Verdict
+from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement, Verdict
 
 SAME_TOLERANCE_S = 0.15
 """Differences up to this size count as 'about the same' (a VAD frame or two either way)."""
@@ -185,6 +185,9 @@ class RoundPlan:
     """The one earlier attempt this feedback refers back to, if any."""
     redo_of: Ref | None
     """The attempt this round replaces, when it is a redo."""
+    short: bool = False
+    """One sentence before the step (coach mode: the felt-against-measured line takes the room
+    of a second one), besides the note on the attempt a redo replaces."""
 
     @property
     def went_well(self) -> bool:
@@ -282,7 +285,26 @@ def count_for(band: Band) -> int:
 # --- one round -----------------------------------------------------------------------------------
 
 
-def failure_key(reason: Reason, kind: StepKind) -> str:
+RAN_LONG_REASONS = (Reason.ONE_UTTERANCE, Reason.NO_RESPONSE)
+"""Failures that, with a long silence after the last speech, mean the wait ran past the end of
+the round: the question (or the answer) was there, the name (or the response) never came."""
+
+
+def silence_after_s(m: RoundMeasurement) -> float:
+    """The silence from the end of the last speech to the end of the recording."""
+    end = m.segments[-1].end if m.segments else 0
+    return max(m.duration_samples - end, 0) / ANALYSIS_RATE_HZ
+
+
+def ran_long(m: RoundMeasurement) -> bool:
+    """True when the round ended in a silence longer than the band: a wait that ran long, not
+    one unbroken stretch of speech."""
+    return m.reason in RAN_LONG_REASONS and silence_after_s(m) > m.band.max_s
+
+
+def failure_key(reason: Reason, kind: StepKind, m: RoundMeasurement | None = None) -> str:
+    if m is not None and ran_long(m):
+        return "ran_long"
     if reason is Reason.NO_PAUSE and kind is StepKind.ANSWER:
         return "no_pause_cue"
     return reason.value
@@ -302,11 +324,13 @@ def plan_round(
     results: Sequence[RoundMeasurement],
     kind: StepKind,
     replaced: RoundMeasurement | None = None,
+    short: bool = False,
 ) -> RoundPlan:
     """The plan for the last of ``results`` (this session's rounds so far, in order).
 
     ``replaced`` is the attempt the last round redoes, if it is a redo: the feedback then
-    compares with that attempt rather than with the round before.
+    compares with that attempt rather than with the round before. ``short`` keeps one sentence
+    before the step (see ``RoundPlan.short``).
     """
     if not results:
         raise ValueError("plan_round needs at least one round")
@@ -331,9 +355,9 @@ def plan_round(
 
     problem = _reason(m)
     if problem is not None:
-        key = failure_key(problem, kind)
+        key = failure_key(problem, kind, m)
         # A redo refers to the attempt it replaces; otherwise an earlier hit is real praise.
-        hit = earlier_hit if redo_of is None else None
+        hit = earlier_hit if redo_of is None and not short else None
         failed_praise = (Praise(Good.EARLIER, hit),) if hit is not None else ()
         return RoundPlan(
             kind=kind,
@@ -348,6 +372,7 @@ def plan_round(
             change=Change.NOT_MEASURED,
             refer=hit or redo_of,
             redo_of=redo_of,
+            short=short,
         )
 
     value = m.measured_s
@@ -358,7 +383,12 @@ def plan_round(
         change = compare(compare_with.value_s, value, band)
 
     fixed: Praise | None = None
-    if before is not None and before.reason in TEACHING_PROBLEMS:
+    before_m = replaced if replaced is not None else (earlier[-1][1] if earlier else None)
+    if (
+        before is not None
+        and before.reason in TEACHING_PROBLEMS
+        and not (before_m is not None and ran_long(before_m))
+    ):
         fixed = Praise(Good.FIXED, before, fixed=before.reason)
 
     improvement: Praise | None = None
@@ -399,8 +429,10 @@ def plan_round(
         elif earlier_hit is not None and redo_of is None:
             items.append(Praise(Good.EARLIER, earlier_hit))
     # A note about the sound takes the room of a second sentence: the screen stays short.
-    praise = tuple(items[: 1 if m.warnings else 2])
+    praise = tuple(items[: 1 if m.warnings or short else 2])
     about_this_round = any(p.good is not Good.EARLIER for p in praise)
+    if short and not about_this_round:
+        praise = ()  # the observation is the one sentence
 
     if verdict is Verdict.ON_TARGET:
         step = Step("on_target_again" if on_target_before else "on_target")
@@ -420,6 +452,7 @@ def plan_round(
         change=change,
         refer=refer,
         redo_of=redo_of,
+        short=short,
     )
 
 

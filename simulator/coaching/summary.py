@@ -9,8 +9,16 @@ from dataclasses import dataclass
 
 from simulator.audio.pattern import Band, Pattern
 from simulator.audio.result import Reason, RoundMeasurement, Verdict
-from simulator.coaching.feedback import Words, kind_for, round_params
-from simulator.coaching.plan import STEADY_SPREAD_S, Good, SessionPlan, Trend, plan_session
+from simulator.coaching.feedback import Words, count_word, kind_for, round_params
+from simulator.coaching.plan import (
+    STEADY_SPREAD_S,
+    Good,
+    SessionPlan,
+    Trend,
+    band_distance_s,
+    plan_session,
+    ran_long,
+)
 from simulator.i18n import format_band, format_seconds, t
 from simulator.scenarios.model import Scenario
 
@@ -63,9 +71,8 @@ def summarize(
         value = m.measured_s
         if value is None:
             reason = m.reason if m.reason is not None else Reason.NO_SPEECH
-            text = t(
-                "summary.round_problem", lang, round=i, reason=t(f"reason.{reason.value}", lang)
-            )
+            said = "ran_long" if ran_long(m) else reason.value
+            text = t("summary.round_problem", lang, round=i, reason=t(f"reason.{said}", lang))
             rows.append(SummaryRound(i, None, Verdict.NO_MEASUREMENT, reason, text))
             continue
         verdict_text = t(f"verdict.{m.verdict.value}", lang)
@@ -92,9 +99,14 @@ def summarize(
     )
 
     words = Words(kind, lang, scenario, round_params(results[-1], len(results), lang))
+    hit_rounds = [i for i, v in plan.values if band_distance_s(v, band) == 0.0]
     well: list[str] = []
     for p in plan.praise:
-        if p.good is Good.ON_TARGET and p.ref is not None and p.ref.value_s is not None:
+        if p.good is Good.ON_TARGET and len(hit_rounds) == len(results) >= 2:
+            well.append(words.get("summary_all_hit", rounds=count_word(len(hit_rounds), lang)))
+        elif p.good is Good.ON_TARGET and len(hit_rounds) >= 2:
+            well.append(words.get("summary_some_hit", round=join_numbers(hit_rounds, lang)))
+        elif p.good is Good.ON_TARGET and p.ref is not None and p.ref.value_s is not None:
             well.append(words.get("summary_best", round=p.ref.round_number, value=s(p.ref.value_s)))
         elif p.good is Good.CLOSER and p.ref is not None and p.ref.value_s is not None:
             last_round, last = plan.values[-1]
@@ -122,3 +134,9 @@ def summarize(
         well_heading=t("summary.well_heading", lang),
         plan=plan,
     )
+
+
+def join_numbers(numbers: Sequence[int], lang: str) -> str:
+    """ "2 and 3", "1, 2 and 4"."""
+    head, last = [str(n) for n in numbers[:-1]], str(numbers[-1])
+    return f"{', '.join(head)} {t('coach.common.and', lang)} {last}" if head else last

@@ -61,9 +61,11 @@ FAILURE_KEYS = (
     "no_speech",
     "too_quiet",
     "clipped",
+    "ran_long",
 )
 """Why a round could not be measured, as the feedback names it (``no_pause_cue``: no silence
-after a student's answer)."""
+after a student's answer; ``ran_long``: the silence ran past the range and the round ended before
+the name or the response came)."""
 
 STEP_KEYS = ("too_short", "too_long", "on_target", "on_target_again", "transfer", *FAILURE_KEYS)
 """The one next step of a round or a summary; each has a ``next_`` and a ``why_`` text."""
@@ -89,6 +91,8 @@ FEEDBACK_KEYS = (
     "redo_was",
     "redo_failed",
     "summary_best",
+    "summary_all_hit",
+    "summary_some_hit",
     "summary_improved",
     "summary_order",
     # Older names, still read: the next step after these failures.
@@ -129,6 +133,7 @@ FEEDBACK_PLACEHOLDERS = (
     "measured",
     "total",
     "say",
+    "silence",
 )
 """Placeholders a feedback override may use, e.g. ``{value}`` (see ``coaching.feedback``)."""
 

@@ -292,15 +292,13 @@ class NoteDialog(AppModal[RoundCoaching | None]):
         self.dismiss(None)
 
 
-def coach_lines(
-    notes: RoundNotes, measured_s: float | None, lang: str, *, timed_turn: bool = False
-) -> tuple[str, str]:
+def coach_lines(notes: RoundNotes, lang: str) -> tuple[str, str]:
     """The feedback screen's coach panel: ``(felt against measured, note and marks)``."""
     current = notes.current
     if current.perceived_s is None:
         felt = t("coach_mode.perceived_skipped", lang)
     else:
-        felt = perception_text(current.perceived_s, measured_s, lang, timed_turn=timed_turn)
+        felt = perception_text(current.perceived_s, lang)
     parts: list[str] = []
     if current.note:
         parts.append(f"[b]{t('coach_mode.note_heading', lang)}:[/b] {escape(current.note)}")

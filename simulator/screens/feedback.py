@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from simulator.audio.pattern import Shape
 from simulator.audio.result import Verdict
 from simulator.coaching.feedback import RoundFeedback
 from simulator.coaching.modelling import ModelLine
@@ -100,9 +99,7 @@ class FeedbackScreen(AppScreen[str]):
             yield Static(self.t("feedback.next_heading"), classes="heading")
             yield Static(escape(fb.next_step), id="next-step", classes="callout")
             if self.coach_notes is not None:
-                felt, notes = coach_lines(
-                    self.coach_notes, fb.measured_s, self.lang, timed_turn=self._timed_turn
-                )
+                felt, notes = coach_lines(self.coach_notes, self.lang)
                 yield Static(self.t("coach_mode.perceived_heading"), classes="heading")
                 yield Static(felt, id="perceived-line", classes="callout")
                 yield Static(notes, id="coach-notes")
@@ -116,10 +113,6 @@ class FeedbackScreen(AppScreen[str]):
             )
             yield Static(f"{hint}  ·  {self.t('feedback.redo_hint')}", classes="hint")
         yield Footer()
-
-    @property
-    def _timed_turn(self) -> bool:
-        return self.scenario.pattern.shape is Shape.TIMED_TURN
 
     def _verdict_line(self) -> str:
         """The verdict alone: for a failed round, what happened is said above it."""
@@ -166,9 +159,7 @@ class FeedbackScreen(AppScreen[str]):
             return
 
         def refresh() -> None:
-            felt, text = coach_lines(
-                notes, self.feedback.measured_s, self.lang, timed_turn=self._timed_turn
-            )
+            felt, text = coach_lines(notes, self.lang)
             self.query_one("#perceived-line", Static).update(felt)
             self.query_one("#coach-notes", Static).update(text)
 

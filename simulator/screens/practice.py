@@ -506,7 +506,12 @@ class PracticeScreen(AppScreen[None]):
             else:
                 self.save_problem = None
         feedback = round_feedback(
-            self.scenario.pattern, self.results, self.lang, self.scenario, replaced
+            self.scenario.pattern,
+            self.results,
+            self.lang,
+            self.scenario,
+            replaced,
+            coach_mode=self.sim.coach_mode,
         )
         last = self.session.last
         self.coaching.pop(self.round_number, None)  # a redone round starts without notes

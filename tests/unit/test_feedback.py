@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -227,13 +228,13 @@ def test_a_redo_refers_to_the_attempt_it_replaces() -> None:
     assert fb.praise.endswith(f"Twice as long as your previous attempt (1.5{NBSP}s).")
     assert fb.reference_round is None and fb.plan is not None and fb.plan.redo_of is not None
     fb = round_feedback(SPS, [sps(3.0), sps(1.2)], "nl", replaced=sps(2.0))
-    assert fb.praise.endswith(f"Je vorige poging: 2,0{NBSP}s.")
+    assert fb.praise.endswith(f"Vorige poging: 2,0{NBSP}s.")
     assert "ronde 1" not in fb.praise  # one reference: the replaced attempt
     fb = round_feedback(SPS, [sps(3.0), sps(2.0)], "nl", replaced=problem(Reason.NAME_FIRST))
     assert fb.praise.startswith("Nu kwam de naam ná de vraag.")
     fb = round_feedback(SPS, [problem(Reason.NO_PAUSE)], "en", replaced=problem(Reason.NO_SPEECH))
     assert fb.praise == (
-        "Question and name ran together without silence. Your previous attempt: no measurement."
+        "Question and name ran together without silence. Previous attempt: no measurement."
     )
 
 
@@ -423,7 +424,7 @@ def test_summary_steady_on_target_moves_to_the_classroom() -> None:
     s = summarize(SPS, [sps(2.8), sps(3.2), sps(3.0)], "nl")
     assert s.trend is Trend.STEADY
     assert "elke ronde binnen de marge" in s.trend_text
-    assert s.went_well.startswith("Ronde 3 (3,0")  # closest to the 3 s target
+    assert s.went_well == f"Alle drie de rondes zaten binnen de marge (2,5–4,0{NBSP}s)."
     assert "morgen in de les" in s.next_step and "tot drie" in s.next_step
 
 
@@ -450,6 +451,18 @@ def test_summary_steady_short_declining_mixed_single_none() -> None:
     assert s.went_well == ""  # nothing went well, so nothing is praised
 
 
+def test_summary_says_when_several_rounds_were_within_the_range() -> None:
+    """Not only the closest one: rounds 2 and 3 both read the same value."""
+    s = summarize(SPS, [sps(3.4), sps(3.4), sps(3.4)], "en")
+    assert s.went_well == f"All three rounds were within the range (2.5–4.0{NBSP}s)."
+    s = summarize(SPS, [sps(1.0), sps(3.4), sps(3.4)], "nl")
+    assert s.went_well == "Raak in ronde 2 en 3."
+    s = summarize(SPS, [sps(3.2), sps(1.0), sps(3.0), sps(3.4)], "en")
+    assert s.went_well == "On target in rounds 1, 3 and 4."
+    s = summarize(SPS, [sps(3.4), problem(Reason.NO_SPEECH), sps(1.0)], "en")
+    assert s.went_well == f"Round 1 (3.4{NBSP}s) was within the range."
+
+
 def test_coaching_core_loads_no_ui_or_audio_hardware() -> None:
     code = (
         "import sys; import simulator.coaching, simulator.store.history, simulator.i18n;"
@@ -464,3 +477,60 @@ def test_rounds_in_a_row_means_no_failed_round_in_between() -> None:
     assert "in a row" not in fb.praise and fb.praise.endswith("Just like round 3.")
     fb = round_feedback(SPS, [sps(3.0), sps(2.9), sps(3.1), sps(3.0)], "en")
     assert fb.praise.endswith("That is 4 rounds in a row.")
+
+
+def test_a_wait_that_ran_past_the_end_of_the_round_is_not_one_stretch_of_speech() -> None:
+    """Cold call, target 5 s: the question, then 8 s of silence until the round stopped at its
+    limit before the name came. The analysis finds only the question."""
+    five = Band(5.0, 4.0, 7.0)
+    pattern = Pattern(
+        (
+            Phase(PhaseKind.SPEECH, "question"),
+            Phase(PhaseKind.PAUSE, "think time", five),
+            Phase(PhaseKind.SPEECH, "name"),
+        )
+    )
+    question_only = RoundMeasurement(
+        Shape.SPEECH_PAUSE_SPEECH,
+        five,
+        (seg(1.15, 3.25),),
+        None,
+        Reason.ONE_UTTERANCE,
+        LEVELS,
+        (),
+        round(11.3 * R),
+    )
+    en = round_feedback(pattern, [question_only], "en")
+    assert en.praise == (
+        f"After the question, 8.1{NBSP}s of silence; the round ended without a name."
+    )
+    assert "unbroken" not in en.praise
+    assert en.next_step.startswith(f"Say the name sooner: at five, within 4.0–7.0{NBSP}s.")
+    nl = round_feedback(pattern, [question_only], "nl")
+    assert f"8,1{NBSP}s stilte" in nl.praise and "zonder naam" in nl.praise
+    assert nl.next_step.startswith("Noem de naam eerder: bij vijf")
+    # Speech that did run on to the end of the round is still one stretch of speech.
+    joined = dataclasses.replace(question_only, duration_samples=round(5.0 * R))
+    assert "One unbroken stretch" in round_feedback(pattern, [joined], "en").praise
+    # The next round is not praised for "question and name apart": that was never the problem.
+    after = round_feedback(pattern, [question_only, sps(5.0)], "en")
+    assert "apart" not in after.praise
+    # The summary's row for that round says the same.
+    row = summarize(pattern, [question_only], "en").rounds[0].text
+    assert row == "Round 1: no measurement — the silence ran past the end of the round"
+
+
+def test_a_response_that_never_came_after_a_long_wait_says_so() -> None:
+    answer_only = RoundMeasurement(
+        Shape.CUE_PAUSE_SPEECH,
+        CPS.band,
+        (seg(0.2, 1.9),),
+        None,
+        Reason.NO_RESPONSE,
+        LEVELS,
+        (),
+        round(10.0 * R),
+    )
+    fb = round_feedback(CPS, [answer_only], "en")
+    assert "the round ended without a response" in fb.praise
+    assert fb.next_step.startswith("Respond sooner: at three")
