@@ -17,36 +17,20 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
     """The app takes the global options (``--lang``, ``--device``, ``--scenarios``) and these."""
-    add_coach_option(parser, lang)
-    add_keep_audio_option(parser, lang)
-    add_masterclass_option(parser, lang)
+    add_app_switches(parser, lang)
 
 
-def add_masterclass_option(parser: argparse.ArgumentParser, lang: str) -> None:
-    parser.add_argument(
-        "--masterclass",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help=t("cli.app.masterclass", lang),
-    )
-
-
-def add_keep_audio_option(parser: argparse.ArgumentParser, lang: str) -> None:
-    parser.add_argument(
-        "--keep-audio",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help=t("cli.app.keep_audio", lang),
-    )
-
-
-def add_coach_option(parser: argparse.ArgumentParser, lang: str) -> None:
-    parser.add_argument(
-        "--coach",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help=t("cli.app.coach", lang),
-    )
+def add_app_switches(parser: argparse.ArgumentParser, lang: str) -> None:
+    """``--coach``, ``--keep-audio`` and ``--masterclass``: the app's on/off options, shared with
+    ``practice``."""
+    for flag, key in (
+        ("--coach", "coach"),
+        ("--keep-audio", "keep_audio"),
+        ("--masterclass", "masterclass"),
+    ):
+        parser.add_argument(
+            flag, action="store_true", default=argparse.SUPPRESS, help=t(f"cli.app.{key}", lang)
+        )
 
 
 def build_app(args: argparse.Namespace, scenario_id: str | None = None) -> SimulatorApp:

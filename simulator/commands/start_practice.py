@@ -23,15 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE)
         default=argparse.SUPPRESS,
         help=t("cli.practice.device", lang),
     )
-    from simulator.commands.open_app import (
-        add_coach_option,
-        add_keep_audio_option,
-        add_masterclass_option,
-    )
+    from simulator.commands.open_app import add_app_switches
 
-    add_coach_option(parser, lang)
-    add_keep_audio_option(parser, lang)
-    add_masterclass_option(parser, lang)
+    add_app_switches(parser, lang)
 
 
 def run(args: argparse.Namespace) -> int:

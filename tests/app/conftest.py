@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +16,9 @@ from simulator.scenarios.library import Library, load_library
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
 from tests.speech import clip, make_round, silence
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
 
 Audio = npt.NDArray[np.float32]
 
@@ -99,3 +103,19 @@ def app_with(library: Library, store: HistoryStore, tmp_path: Path) -> Simulator
         settings_path=tmp_path / "settings.json",
         lang="en",
     )
+
+
+async def export_markdown_from_summary(app: SimulatorApp, pilot: Pilot[None]) -> Path | None:
+    """On the summary: M (the debrief as Markdown), the handout dialog that comes first saved
+    as it is (Ctrl+S); the exported file."""
+    from simulator.screens.handout import HandoutDialog
+    from simulator.screens.summary import SummaryScreen
+
+    assert isinstance(app.screen, SummaryScreen)
+    summary = app.screen
+    await pilot.press("m")
+    await pilot.pause()
+    assert isinstance(app.screen, HandoutDialog)  # names and the agreed step first
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return summary.exported

@@ -13,12 +13,10 @@ from simulator.app import SimulatorApp, make_app
 from simulator.audio.sources import FakePlayer
 from simulator.scenarios.library import Library
 from simulator.screens.feedback import FeedbackScreen
-from simulator.screens.handout import HandoutDialog
 from simulator.screens.own_words import OwnWordsDialog
 from simulator.screens.practice import PracticeScreen
-from simulator.screens.summary import SummaryScreen
 from simulator.store.history import HistoryStore
-from tests.app.conftest import Rounds
+from tests.app.conftest import Rounds, export_markdown_from_summary
 from tests.app.test_modelling import FakeVoice
 from tests.speech import clip, make_round
 
@@ -103,14 +101,7 @@ async def test_own_question_and_name_prompt_the_rounds_and_are_kept(
             await play(app, pilot)
         await pilot.press("space")
         await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
-        summary = app.screen
-        await pilot.press("m")  # the debrief as Markdown
-        await pilot.pause()
-        assert isinstance(app.screen, HandoutDialog)  # names and the agreed step first
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        exported = summary.exported
+        exported = await export_markdown_from_summary(app, pilot)
     assert exported is not None
     page = exported.read_text("utf-8")
     assert page.count(f"**Your own question:** {QUESTION}") == 3

@@ -12,12 +12,10 @@ from simulator.app import SimulatorApp, make_app
 from simulator.scenarios.library import Library
 from simulator.screens.coach import PerceivedDialog, ReflectionDialog
 from simulator.screens.feedback import FeedbackScreen
-from simulator.screens.handout import HandoutDialog
 from simulator.screens.settings import SettingsScreen
-from simulator.screens.summary import SummaryScreen
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings, load_settings
-from tests.app.conftest import Rounds, speech_round
+from tests.app.conftest import Rounds, export_markdown_from_summary, speech_round
 from tests.app.test_coach_mode import end_round, text
 
 pytestmark = pytest.mark.espeak
@@ -81,14 +79,7 @@ async def test_what_you_noticed_is_asked_first_kept_and_exported(
         await answer(app, pilot, "Tom <b>looked</b> up = *first*")
         await pilot.press("space")
         await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
-        summary = app.screen
-        await pilot.press("m")  # the debrief as Markdown
-        await pilot.pause()
-        assert isinstance(app.screen, HandoutDialog)  # names and the agreed step first
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        exported = summary.exported
+        exported = await export_markdown_from_summary(app, pilot)
     assert exported is not None
     page = exported.read_text("utf-8")
     assert "**What you noticed:** I counted to three" in page
