@@ -71,6 +71,13 @@ def t(key: str, lang: str, **params: object) -> str:
     return text.format(**params) if params or "{" in text else text
 
 
+def tn(key: str, lang: str, n: int, **params: object) -> str:
+    """``t`` for a text that names a number ``n`` of things: the singular form ``<key>_one`` when
+    ``n`` is 1 and the catalog has one, else ``key`` (the plural)."""
+    one = f"{key}_one"
+    return t(one if n == 1 and has(one, lang) else key, lang, **params)
+
+
 def fill(text: str, **params: object) -> str:
     """Fill placeholders in a text from elsewhere (a scenario's feedback override).
 

@@ -11,7 +11,7 @@ from typing import Any
 from simulator.audio.pattern import Band, Pattern, Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.commands import ui_language
-from simulator.i18n import DEFAULT_LANGUAGE, format_band, format_seconds, t
+from simulator.i18n import DEFAULT_LANGUAGE, format_band, format_seconds, t, tn
 from simulator.text import shortened, visible, visible_values
 
 LABELS = {
@@ -210,6 +210,10 @@ def run(args: argparse.Namespace) -> int:
             print(_human(path, m, lang))
         sys.stdout.flush()
     if failed:
-        print(t("analyze.not_read", lang, failed=failed, total=len(args.files)), file=sys.stderr)
+        total = len(args.files)
+        if total == 1:
+            print(t("analyze.not_read_single", lang), file=sys.stderr)
+        else:
+            print(tn("analyze.not_read", lang, failed, failed=failed, total=total), file=sys.stderr)
         return 1
     return 0

@@ -24,7 +24,7 @@ from typing import Any
 
 from simulator.audio.pattern import PhaseKind, Shape
 from simulator.commands import ui_language
-from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t
+from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t, tn
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import ScenarioError, ScenarioProblem
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
@@ -191,7 +191,7 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
         print(t("scenarios.check_error", lang, problem=problem.describe(lang)))
     count = len({s.path for s in valid} | bad_paths)
     valid_count = count - len(bad_paths)
-    print(t("scenarios.checked", lang, count=count, valid=valid_count, bad=len(bad_paths)))
+    print(tn("scenarios.checked", lang, count, count=count, valid=valid_count, bad=len(bad_paths)))
     return 0 if not problems else 1
 
 

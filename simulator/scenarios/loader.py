@@ -608,7 +608,12 @@ class _Validator:
             return None
         distinct = len({" ".join(p.line.casefold().split()) for p in prompts})
         if rounds is not None and distinct < rounds:
-            self.error("prompts", "too_few_lines", distinct=distinct, rounds=rounds)
+            self.error(
+                "prompts",
+                "too_few_lines_one" if distinct == 1 else "too_few_lines",
+                distinct=distinct,
+                rounds=rounds,
+            )
             return None
         return tuple(prompts)
 

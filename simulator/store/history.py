@@ -34,7 +34,7 @@ from simulator.audio.result import (
     Segment,
 )
 from simulator.export import ExportRound, ExportSession
-from simulator.i18n import t
+from simulator.i18n import t, tn
 from simulator.store.files import FileProblemError, make_private_folder
 from simulator.text import shortened
 
@@ -1081,4 +1081,4 @@ def describe_unreadable(rows: Sequence[Unreadable], lang: str) -> str | None:
     ]
     if len(rows) > MAX_UNREADABLE_NAMED:
         names.append("…")
-    return t("history.unreadable", lang, count=len(rows), rows=", ".join(names))
+    return tn("history.unreadable", lang, len(rows), count=len(rows), rows=", ".join(names))

@@ -265,7 +265,14 @@ def test_analyze_refuses_fifos_devices_folders_and_huge_files(tmp_path: Path) ->
     )
     assert f"{folder}: is a folder" in err
     assert f"{good}: no measurement" in done.stdout
-    assert "4 of 5 file(s) could not be read" in err
+    assert "4 of 5 files could not be read" in err
+    alone = coach_sim("analyze", str(folder), home=tmp_path / "home")
+    assert alone.returncode == 1
+    assert alone.stderr.endswith("coach-sim analyze: the file could not be read\n")
+    dutch = coach_sim("analyze", "--lang", "nl", str(folder), str(stuck), home=tmp_path / "home")
+    assert "2 van 2 bestanden konden niet gelezen worden" in dutch.stderr
+    one_of_two = coach_sim("analyze", "--lang", "nl", str(folder), str(good), home=tmp_path / "h")
+    assert "1 van 2 bestanden kon niet gelezen worden" in one_of_two.stderr
 
 
 @pytest.mark.parametrize(
@@ -332,4 +339,4 @@ def test_analyze_says_it_in_dutch(tmp_path: Path) -> None:
         done.stderr
     )
     assert "notes.wav: geen WAV-bestand (geen RIFF/WAVE-kop)" in done.stderr
-    assert "3 van 3 bestand(en) kon(den) niet gelezen worden" in done.stderr
+    assert "3 van 3 bestanden konden niet gelezen worden" in done.stderr

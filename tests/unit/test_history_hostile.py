@@ -78,7 +78,7 @@ def test_the_commands_work_around_a_damaged_row(tmp_path: Path) -> None:
     assert history.returncode == 0, history.stderr
     assert "check-question" in history.stdout and "wait-time-after-answer" in history.stdout
     assert (
-        f"damaged entr(y/ies) in the practice history could not be read and were left out: "
+        f"One damaged entry in the practice history could not be read and was left out: "
         f"round 2 of session {bad}" in history.stderr
     )
     as_json = cli(tmp_path, "history", "--json")

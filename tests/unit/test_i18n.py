@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from simulator.i18n import (
@@ -109,3 +111,19 @@ def test_language_label_says_when_lang_decides_for_this_run(
     assert language_override_note(None, "nl") is None
     note = language_override_note("en", "en")
     assert note is not None and "--lang decides the language (English)" in note
+
+
+def test_a_count_of_one_takes_the_singular_form() -> None:
+    from simulator.i18n import tn
+
+    assert tn("scenarios.checked", "en", 1, count=1, valid=1, bad=0).startswith("1 file checked")
+    assert tn("scenarios.checked", "en", 2, count=2, valid=2, bad=0).startswith("2 files checked")
+    assert tn("scenarios.checked", "nl", 1, count=1, valid=0, bad=1).startswith(
+        "1 bestand gecontroleerd"
+    )
+    # A text without a singular form is the same for every count.
+    assert tn("history.unreadable_session", "en", 1, id="x") == "session x"
+    # No text a user sees writes a plural as "(s)", "(en)" or "(den)".
+    for lang in ("en", "nl"):
+        for key, text in catalog(lang).items():
+            assert not re.search(r"\w\((s|en|den|y/ies)\)", text), (lang, key, text)

@@ -99,7 +99,7 @@ def test_check_valid_files_exit_zero(capsys: pytest.CaptureFixture[str]) -> None
     code, out, _ = run(["scenarios", "check", *files], capsys)
     assert code == 0
     assert out.count("ok  ") == 10
-    assert "10 file(s) checked: 10 valid, 0 with problems" in out
+    assert "10 files checked: 10 valid, 0 with problems" in out
 
 
 def test_check_folder(capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,7 +130,7 @@ def test_check_reports_each_error_and_exits_one(
     assert f"error  {bad}: pattern[2].min_s: min_s (4.5\u00a0s) is above max_s (4\u00a0s)" in out
     assert f"error  {syntax}:2:9: TOML syntax error" in out
     assert f"error  {missing}: file not found" in out
-    assert "4 file(s) checked: 1 valid, 3 with problems" in out
+    assert "4 files checked: 1 valid, 3 with problems" in out
 
 
 def test_check_duplicate_in_same_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -362,9 +362,14 @@ def test_fewer_distinct_prompts_than_rounds() -> None:
         "What happens to the price when supply falls?", "Which two  examples did I just GIVE?"
     )
     by_key = {p.key: p.message for p in problems_of(text)}
-    assert "2 different prompt line(s) for 3 rounds" in by_key["prompts"]
+    assert "2 different prompt lines for 3 rounds" in by_key["prompts"]
     # Two rounds are fine with two distinct prompts.
     assert parse_scenario(text.replace(HEADER, HEADER + "rounds = 2\n").encode(), PATH).rounds == 2
+    # One line for every round is worded in the singular.
+    one = text.replace("What do we call the price where the curves cross?", "Which two examples?")
+    one = one.replace("Which two examples?", "which two examples did i just give?")
+    by_key = {p.key: p.message for p in problems_of(one)}
+    assert by_key["prompts"].startswith("one prompt line for 3 rounds;")
 
 
 def test_no_measured_phase() -> None:

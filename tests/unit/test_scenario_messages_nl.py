@@ -290,7 +290,7 @@ def test_check_prints_dutch_with_lang(
     out = capsys.readouterr().out
     assert code == 1
     assert f"fout  {bad}: rounds: moet minstens 1 zijn (er staat 0)" in out
-    assert "1 bestand(en) gecontroleerd: 0 in orde, 1 met problemen" in out
+    assert "1 bestand gecontroleerd: 0 in orde, 1 met problemen" in out
     assert "must be" not in out
 
 
@@ -424,6 +424,18 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
             VALID.replace(
                 "What happens to the price when supply falls?",
                 "Which two examples did I just give?",
+            )
+        ),
+    ),
+    (
+        "too_few_lines_one",
+        _broken(
+            VALID.replace(
+                "What happens to the price when supply falls?",
+                "Which two examples did I just give?",
+            ).replace(
+                "What do we call the price where the curves cross?",
+                "which two  examples did I just give?",
             )
         ),
     ),
