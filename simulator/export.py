@@ -30,6 +30,7 @@ from simulator.audio.result import (
     Verdict,
 )
 from simulator.coaching.feedback import RoundFeedback, round_feedback
+from simulator.coaching.plan import failure_code
 from simulator.coaching.summary import SessionSummary, summarize
 from simulator.coaching.timeline import Timeline
 from simulator.i18n import format_band, format_number, format_seconds, has, t
@@ -257,6 +258,8 @@ def _verdict_text(r: ExportRound, lang: str) -> str:
 
 
 def _reason_text(r: ExportRound, lang: str) -> str:
+    if r.measurement is not None and r.measurement.span is None:
+        return t(f"reason.{failure_code(r.measurement)}", lang)
     if r.reason in {x.value for x in Reason}:
         return t(f"reason.{r.reason}", lang)
     return r.reason or t("verdict.no_measurement", lang)

@@ -302,6 +302,14 @@ def ran_long(m: RoundMeasurement) -> bool:
     return m.reason in RAN_LONG_REASONS and silence_after_s(m) > m.band.max_s
 
 
+def failure_code(m: RoundMeasurement) -> str:
+    """Why a round has no measurement, as the code its words are kept under (``reason.<code>``):
+    ``ran_long`` for a wait that ran past the end of the round, else the analysis's reason."""
+    if ran_long(m):
+        return "ran_long"
+    return (m.reason if m.reason is not None else Reason.NO_SPEECH).value
+
+
 def failure_key(reason: Reason, kind: StepKind, m: RoundMeasurement | None = None) -> str:
     if m is not None and ran_long(m):
         return "ran_long"

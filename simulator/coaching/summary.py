@@ -16,8 +16,8 @@ from simulator.coaching.plan import (
     SessionPlan,
     Trend,
     band_distance_s,
+    failure_code,
     plan_session,
-    ran_long,
 )
 from simulator.i18n import format_band, format_seconds, t
 from simulator.scenarios.model import Scenario
@@ -71,7 +71,7 @@ def summarize(
         value = m.measured_s
         if value is None:
             reason = m.reason if m.reason is not None else Reason.NO_SPEECH
-            said = "ran_long" if ran_long(m) else reason.value
+            said = failure_code(m)
             text = t("summary.round_problem", lang, round=i, reason=t(f"reason.{said}", lang))
             rows.append(SummaryRound(i, None, Verdict.NO_MEASUREMENT, reason, text))
             continue

@@ -10,6 +10,7 @@ from typing import Any
 
 from simulator.audio.pattern import Band, Pattern, Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
+from simulator.coaching.plan import ran_long, silence_after_s
 from simulator.commands import ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, format_band, format_seconds, t, tn
 from simulator.text import shortened, visible, visible_values
@@ -156,7 +157,10 @@ def _human(path: Path, m: RoundMeasurement, lang: str) -> str:
     shown = visible(str(path))
     if m.span is None:
         code = m.reason.value if m.reason else "other"
-        reason = t(f"cli.analyze.reason.{code}", lang)
+        if ran_long(m):
+            code = "ran_long_cue" if m.shape is Shape.CUE_PAUSE_SPEECH else "ran_long"
+        silence = format_seconds(silence_after_s(m), lang)
+        reason = t(f"cli.analyze.reason.{code}", lang, silence=silence)
         return t("cli.analyze.no_measurement", lang, file=shown, reason=reason)
     band = m.band
 

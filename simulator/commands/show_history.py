@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from simulator.coaching.plan import failure_code
 from simulator.commands import ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, format_seconds, has, local_date, t
 from simulator.store.history import (
@@ -16,6 +17,7 @@ from simulator.store.history import (
     StoredRound,
     StoredSession,
     describe_unreadable,
+    measurement_from_stored,
 )
 from simulator.store.paths import history_db_path
 from simulator.text import shortened, visible, visible_values
@@ -66,9 +68,14 @@ def _code_text(section: str, code: str, lang: str) -> str:
 
 def _round_cell(r: StoredRound, lang: str) -> str:
     if r.measured_s is None:
-        reason = (
-            _code_text("reason", r.reason, lang) if r.reason else t("verdict.no_measurement", lang)
-        )
+        try:
+            reason = t(f"reason.{failure_code(measurement_from_stored(r))}", lang)
+        except ValueError:  # a newer version's code, or damaged values: shown as written
+            reason = (
+                _code_text("reason", r.reason, lang)
+                if r.reason
+                else t("verdict.no_measurement", lang)
+            )
         return t("history.round_none", lang, round=r.round, reason=reason)
     return t(
         "history.round_cell",

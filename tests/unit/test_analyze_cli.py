@@ -49,6 +49,8 @@ def files(tmp_path_factory: pytest.TempPathFactory, espeak: str) -> dict[str, Pa
     body = b"WAVEfmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", len(pcm8)) + pcm8
     (d / "eight_bit.wav").write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
     out["eight_bit"] = d / "eight_bit.wav"
+    save("no_name", np.concatenate([silence(0.5), q, silence(8.0)]))
+    save("one_stretch", np.concatenate([silence(0.5), q, silence(1.0)]))
     (d / "empty.wav").write_bytes(b"")
     out["empty"] = d / "empty.wav"
     out["truncated"] = d / "truncated.wav"
@@ -102,3 +104,16 @@ def test_target_option_changes_the_verdict(files: dict[str, Path]) -> None:
     assert line["target_s"] == 5.0 and line["verdict"] == "too_short"
     bad = run_analyze("--band", "4", "2", str(files["good"]))
     assert bad.returncode != 0 and "above its maximum" in bad.stderr
+
+
+def test_a_wait_that_ran_to_the_end_is_said_so(files: dict[str, Path]) -> None:
+    r = run_analyze(str(files["no_name"]), str(files["one_stretch"]))
+    assert r.returncode == 0, r.stderr
+    no_name, one_stretch = r.stdout.splitlines()
+    assert "after the question, 8.0\u00a0s of silence until the recording ends: no name heard" in (
+        no_name
+    )
+    # Without the long silence it is one stretch of speech, as before.
+    assert "only one utterance heard" in one_stretch
+    dutch = run_analyze("--lang", "nl", str(files["no_name"]))
+    assert "na de vraag 8,0\u00a0s stilte tot de opname eindigt: geen naam gehoord" in dutch.stdout
