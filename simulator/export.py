@@ -737,8 +737,11 @@ def svg_rounds_chart(band: Band, rows: list[ChartRow], lang: str, caption: str) 
         label = t("export.round", lang, round=row.round)
         items.append(f'<text x="{SVG_LEFT}" y="{y + bar_h - 3}">{_e(label)}</text>')
         if row.measured_s is None:
+            # In the value column, not over the axis: a reason written across the shaded range
+            # would read as a round inside it. The reason itself is in the round's section.
             items.append(
-                f'<text class="none" x="{_num(left + 4)}" y="{y + bar_h - 3}">{_e(row.text)}</text>'
+                f'<text class="none" x="{_num(right + 12)}" y="{y + bar_h - 3}">'
+                f"<title>{_e(row.text)}</title>{_e(t('verdict.no_measurement', lang))}</text>"
             )
             continue
         end = x(row.measured_s)

@@ -141,6 +141,11 @@ def test_the_chart_puts_every_round_against_the_band_on_one_axis(
     assert (float(band.group(1)) - x0) / px_per_s == pytest.approx(2.5, abs=0.02)
     assert float(band.group(2)) / px_per_s == pytest.approx(1.5, abs=0.02)
     assert "the name came before the question" in svg  # round 2 has a row, without a bar
+    # Its words sit in the value column, clear of the band: not over the axis.
+    none = re.search(r'<text class="none" x="([\d.]+)"[^>]*><title>([^<]*)</title>([^<]*)<', svg)
+    assert none is not None and none.group(3) == "no measurement"
+    assert none.group(2) == "the name came before the question"
+    assert float(none.group(1)) > float(band.group(1)) + float(band.group(2))
     md = render_markdown(coach_session(tmp_path / "md", library, "en", DETAILS))
     chart_md = md[md.index("```text") : md.index("```", md.index("```text") + 3)]
     row_1 = next(line for line in chart_md.splitlines() if "Round 1" in line)
