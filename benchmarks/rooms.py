@@ -641,6 +641,26 @@ def _source_key(*extra: object) -> str:
     return digest.hexdigest()[:16]
 
 
+def _plain_rooms(rooms: list[Room]) -> list[tuple[Any, ...]]:
+    """Rooms as tuples of built-in values and arrays: a cache file that does not depend on the
+    module the classes were defined in (``rooms`` imported, or run as a script)."""
+
+    def rirs(group: tuple[Rir, ...]) -> tuple[tuple[F64, int, float | None], ...]:
+        return tuple((r.h, r.delay, r.distance_m) for r in group)
+
+    return [(r.name, r.kind, r.rt60_s, rirs(r.near), rirs(r.events), rirs(r.far)) for r in rooms]
+
+
+def _rooms_from_plain(data: list[tuple[Any, ...]]) -> list[Room]:
+    def rirs(group: tuple[tuple[F64, int, float | None], ...]) -> tuple[Rir, ...]:
+        return tuple(Rir(np.asarray(h, dtype=np.float64), int(d), m) for h, d, m in group)
+
+    return [
+        Room(str(name), str(kind), float(rt60), rirs(near), rirs(events), rirs(far))
+        for name, kind, rt60, near, events, far in data
+    ]
+
+
 class RoomPool:
     """The split's simulated rooms (made once, cached on disk) and the measured room."""
 
@@ -650,8 +670,8 @@ class RoomPool:
         if path.is_file():
             try:
                 with path.open("rb") as f:
-                    rooms = pickle.load(f)  # noqa: S301 — our own cache file
-            except (OSError, pickle.UnpicklingError, EOFError):
+                    rooms = _rooms_from_plain(pickle.load(f))  # noqa: S301 — our own cache file
+            except Exception:  # unreadable or of another layout: made anew below
                 rooms = None
         if rooms is None:
             seed = int(hashlib.sha1(f"rooms-{split}".encode()).hexdigest()[:8], 16)
@@ -662,7 +682,7 @@ class RoomPool:
                 stale.unlink(missing_ok=True)  # made by other code
             tmp = path.with_suffix(".tmp")
             with tmp.open("wb") as f:
-                pickle.dump(rooms, f)
+                pickle.dump(_plain_rooms(rooms), f)
             tmp.replace(path)
         self.shoeboxes = rooms
         self.seminar = measured_room(dev)

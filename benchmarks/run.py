@@ -344,6 +344,55 @@ def agrees(item: Item, pred: Prediction, match_reason: bool) -> bool:
     return verdict(pred.pause_s) == verdict(item.pause_s)
 
 
+EDGE_S = 0.25
+"""An edge further than this from its label is wrong (the ±250 ms target)."""
+FAILURE_ROWS = 15
+"""Rows of the table of what went wrong; the rarest kinds share the last one."""
+
+
+def _what_is_at(item: Item, t: float) -> str:
+    """The event whose span holds ``t`` (±0.1 s), else the round's noise, else "a sound"."""
+    for kind, start, end in getattr(item, "event_spans_s", ()):
+        if start - 0.1 <= t <= end + 0.1:
+            return str(kind)
+    return f"{item.noise} noise" if item.noise else "a sound"
+
+
+def failure_class(item: Item, pred: Prediction) -> str | None:
+    """What went wrong on a round whose verdict disagrees; ``None`` when it agrees."""
+    if agrees(item, pred, match_reason=False):
+        return None
+    if item.pause_s is None:
+        return "failure round measured as a pause"
+    if pred.pause_s is None:
+        return f"no measurement: {pred.reason or pred.error or 'no reason'}"
+    if item.question_end_s is None or item.name_start_s is None:
+        return "unlabelled edge"
+    if pred.question_end_s is None or pred.name_start_s is None:
+        return "no edges given"
+    dq = pred.question_end_s - item.question_end_s
+    dn = pred.name_start_s - item.name_start_s
+    parts = []
+    if dq > EDGE_S:
+        parts.append(f"question end late ({_what_is_at(item, pred.question_end_s)})")
+    elif dq < -EDGE_S:
+        parts.append("question end early (lost speech)")
+    if dn < -EDGE_S:
+        parts.append(f"name start early ({_what_is_at(item, pred.name_start_s)})")
+    elif dn > EDGE_S:
+        parts.append("name start late (lost speech)")
+    return " + ".join(parts) if parts else "both edges within 250 ms (near a band edge)"
+
+
+def failure_classes(items: list[Item], preds: list[Prediction]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item, pred in zip(items, preds, strict=True):
+        what = failure_class(item, pred)
+        if what is not None:
+            counts[what] = counts.get(what, 0) + 1
+    return counts
+
+
 def _abs_diff(a: float | None, b: float | None) -> float:
     return math.nan if a is None or b is None else abs(a - b)
 
@@ -700,6 +749,34 @@ def report(
     log()
     log("✗ marks a figure that misses its goal.")
     log()
+
+    # Where each method that gives reasons goes wrong: which edge, and what sits there.
+    for run in runs:
+        if not run.method.matches_reason:
+            continue
+        wrong = failure_classes(items, run.preds)
+        if wrong:
+            total = sum(wrong.values())
+            log(f"## {run.method.name}: where the verdict goes wrong")
+            log()
+            ranked = sorted(wrong.items(), key=lambda kv: (-kv[1], kv[0]))
+            if len(ranked) > FAILURE_ROWS:
+                rest = sum(c for _, c in ranked[FAILURE_ROWS - 1 :])
+                others = len(ranked) - FAILURE_ROWS + 1
+                ranked = ranked[: FAILURE_ROWS - 1] + [(f"{others} other kinds", rest)]
+            rows = [
+                [what, str(c), f"{100 * c / total:.0f}", f"{100 * c / len(items):.1f}"]
+                for what, c in ranked
+            ]
+            log(table(["what went wrong", "rounds", "% of wrong", "% of all"], rows))
+            log()
+            log(
+                "An edge is wrong when it is more than 250 ms from the label; a late question end "
+                "or an early name start is named by the event whose span it falls in (±0.1 s), "
+                "else by the round's noise; an early question end or a late name start lost "
+                "speech of the teacher's."
+            )
+            log()
 
     # Reasons given by ours (what the lead needs to tune the failure cases).
     for run in runs:

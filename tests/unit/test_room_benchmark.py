@@ -118,3 +118,54 @@ def test_a_long_bout_is_cut_in_a_gap_to_fit_the_pause() -> None:
     assert bounds is not None and (bounds[1] - bounds[0]) / RATE <= 1.0
     assert (bounds[1] - bounds[0]) / RATE > 0.8  # two coughs kept, not one
     assert rooms.shorten_event(bout, 2.0 * RATE) is bout
+
+
+def test_the_room_cache_reads_back_whatever_module_wrote_it(tmp_path: Path) -> None:
+    """Rooms are cached as plain values: a cache written by ``rooms.py`` run as a script reads
+    back in ``run.py``, and a cache of another layout is made anew rather than failing."""
+    h = np.linspace(1.0, 0.0, 64)
+    room = rooms.Room(
+        "r",
+        "shoebox",
+        0.5,
+        (rooms.Rir(h, 3, 0.7),),
+        (rooms.Rir(h, 5, 2.0),),
+        (rooms.Rir(h, 9, None),),
+    )
+    back = rooms._rooms_from_plain(rooms._plain_rooms([room]))
+    assert len(back) == 1 and back[0].name == "r" and back[0].rt60_s == 0.5
+    assert [r.delay for r in (*back[0].near, *back[0].events, *back[0].far)] == [3, 5, 9]
+    assert back[0].far[0].distance_m is None and np.array_equal(back[0].near[0].h, h)
+    import pickle
+
+    plain = pickle.dumps(rooms._plain_rooms([room]))
+    assert b"rooms" not in plain and b"__main__" not in plain  # no class is named in the file
+
+
+def test_what_went_wrong_names_the_edge_and_what_sits_there() -> None:
+    import run
+
+    base = rooms.RoomItem  # a room round with an event in its pause
+    fields = {f: None for f in base.__dataclass_fields__}
+    item = base(
+        **{
+            **fields,
+            "item_id": "x", "kind": "round", "lang": "en", "condition": "c", "noise": "talkers",
+            "sample_rate_hz": 16000, "sample_format": "pcm16", "samples": np.zeros(16),
+            "voice": "v", "speed_wpm": 0, "pitch": 0, "question_end_s": 2.0,
+            "name_start_s": 5.0, "pause_s": 3.0, "speech_spans_s": ((0.5, 2.0), (5.0, 5.5)),
+            "event_spans_s": (("cough", 3.0, 3.6),),
+        }
+    )  # fmt: skip
+    P = run.Prediction
+    assert run.failure_class(item, P(3.1, 2.0, 5.1)) is None  # agrees
+    assert run.failure_class(item, P(1.7, 3.3, 5.0)) == "question end late (cough)"
+    assert run.failure_class(item, P(1.5, 2.0, 3.5)) == "name start early (cough)"
+    assert run.failure_class(item, P(0.8, 4.2, 5.0)) == "question end late (talkers noise)"
+    assert run.failure_class(item, P(4.1, 0.9, 5.0)) == "question end early (lost speech)"
+    assert run.failure_class(item, P(None, reason="no_pause")) == "no measurement: no_pause"
+    import dataclasses
+
+    close = dataclasses.replace(item, name_start_s=4.7, pause_s=2.7)  # 2.7 s: within the range
+    near = run.failure_class(close, P(2.45, 2.2, 4.65))  # 2.45 s: too short, each edge ≤ 250 ms
+    assert near == "both edges within 250 ms (near a band edge)"
