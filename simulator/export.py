@@ -30,7 +30,7 @@ from simulator.audio.result import (
     Verdict,
 )
 from simulator.coaching.feedback import RoundFeedback, round_feedback
-from simulator.coaching.plan import failure_code
+from simulator.coaching.plan import StepKind, failure_code
 from simulator.coaching.summary import SessionSummary, summarize
 from simulator.coaching.timeline import Timeline
 from simulator.i18n import format_band, format_number, format_seconds, has, t
@@ -117,6 +117,9 @@ class ExportSession:
     participant: str | None
     notes: str | None
     rounds: tuple[ExportRound, ...]
+    step_kind: StepKind | None = None
+    """The kind of action step kept with the session; ``None`` when the history has none (a
+    session saved before version 5, or a kind this version does not know)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +205,8 @@ def build_debrief(
     """Regenerate the feedback and summary of a stored session.
 
     ``scenario`` gives the title, action step, phase labels and feedback overrides; it is used
-    for labels and overrides only when it is in ``lang`` and measures the same shape.
+    for labels and overrides only when it is in ``lang`` and measures the same shape; otherwise
+    the kind of step kept with the session words the feedback (a compliment stays a compliment).
     ``started`` is the session's start in the reader's time zone (the command converts it).
     """
     rounds: list[DebriefRound] = []
@@ -225,13 +229,17 @@ def build_debrief(
                 scenario.pattern if usable and scenario else generic_pattern(m.shape, m.band, lang)
             )
         measurements.append(m)
-        fb = round_feedback(pattern, measurements, lang, texts_scenario)
+        fb = round_feedback(
+            pattern, measurements, lang, texts_scenario, stored_kind=session.step_kind
+        )
         if fb.problem is Reason.TOO_QUIET and record.speech_dbfs is None:
             fb = _replace_praise(fb, t("export.too_quiet_praise", lang))
         rounds.append(DebriefRound(record, fb))
     summary = None
     if measurements and pattern is not None:
-        summary = summarize(pattern, measurements, lang, texts_scenario)
+        summary = summarize(
+            pattern, measurements, lang, texts_scenario, stored_kind=session.step_kind
+        )
     date = started.strftime("%Y-%m-%d %H:%M") if started is not None else session.started_at
     return Debrief(
         session=session,

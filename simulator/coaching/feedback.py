@@ -67,12 +67,18 @@ class RoundFeedback:
     plan: RoundPlan | None = None
 
 
-def kind_for(scenario: Scenario | None, shape: Shape) -> StepKind:
-    """The kind of action step: the scenario's own when it fits the shape, else the shape's."""
+def kind_for(scenario: Scenario | None, shape: Shape, stored: StepKind | None = None) -> StepKind:
+    """The kind of action step: the scenario's own when it fits the shape, else the shape's.
+
+    Without the scenario (its file is gone, or it is not in the language asked for), the kind
+    ``stored`` with the session speaks for it when it fits the shape.
+    """
     if scenario is not None and scenario.step is not None:
         kind = StepKind(scenario.step)
         if kind_fits(kind, shape):
             return kind
+    if scenario is None and stored is not None and kind_fits(stored, shape):
+        return stored
     return DEFAULT_KIND[shape]
 
 
@@ -221,19 +227,21 @@ def round_feedback(
     replaced: RoundMeasurement | None = None,
     *,
     coach_mode: bool = False,
+    stored_kind: StepKind | None = None,
 ) -> RoundFeedback:
     """Feedback on the last of ``results`` (this session's rounds so far, in order).
 
     ``replaced`` is the attempt the last round redoes, if any. In ``coach_mode`` the screen also
     shows the felt-against-measured line, so the feedback keeps one sentence before the step
-    (``RoundPlan.short``). Scenario overrides
+    (``RoundPlan.short``). ``stored_kind`` is the session's kind of step as the history kept it,
+    for when ``scenario`` is ``None`` (see ``kind_for``). Scenario overrides
     (``Scenario.feedback_text``) replace the default texts; they may use the placeholders listed
     in ``scenarios.model.FEEDBACK_PLACEHOLDERS``.
     """
     if not results:
         raise ValueError("round_feedback needs at least one round")
     m = results[-1]
-    kind = kind_for(scenario, m.shape)
+    kind = kind_for(scenario, m.shape, stored_kind)
     plan = plan_round(results, kind, replaced, short=coach_mode)
     heading, body, next_step = word_plan(plan, m, lang, scenario)
 

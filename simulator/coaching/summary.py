@@ -14,6 +14,7 @@ from simulator.coaching.plan import (
     STEADY_SPREAD_S,
     Good,
     SessionPlan,
+    StepKind,
     Trend,
     band_distance_s,
     failure_code,
@@ -55,12 +56,14 @@ def summarize(
     results: Sequence[RoundMeasurement],
     lang: str,
     scenario: Scenario | None = None,
+    *,
+    stored_kind: StepKind | None = None,
 ) -> SessionSummary:
-    """Summarise a session's rounds (in order)."""
+    """Summarise a session's rounds (in order); ``stored_kind`` as in ``round_feedback``."""
     if not results:
         raise ValueError("summarize needs at least one round")
     band = results[-1].band
-    kind = kind_for(scenario, results[-1].shape)
+    kind = kind_for(scenario, results[-1].shape, stored_kind)
     plan = plan_session(results, kind)
 
     def s(v: float) -> str:

@@ -32,7 +32,7 @@ from simulator.audio.sources import (
     PlaybackError,
     Samples,
 )
-from simulator.coaching.feedback import round_feedback
+from simulator.coaching.feedback import kind_for, round_feedback
 from simulator.coaching.modelling import prompt_model_line
 from simulator.coaching.own_words import OwnWords
 from simulator.i18n import format_seconds
@@ -169,7 +169,12 @@ class PracticeScreen(AppScreen[None]):
         store = self.sim.store
         if store is None:
             return None
-        recorder = SessionRecorder(store, self.scenario.id, self.scenario.language)
+        recorder = SessionRecorder(
+            store,
+            self.scenario.id,
+            self.scenario.language,
+            step_kind=kind_for(self.scenario, self.scenario.pattern.shape),
+        )
         if self.course is not None:
             self.course.tag(recorder)
         return recorder

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from simulator.audio.result import RoundMeasurement, Verdict
+from simulator.coaching.feedback import kind_for
 from simulator.coaching.summary import summarize
 from simulator.export import Format, HandoutDetails, build_debrief, render, with_details
 from simulator.i18n import format_band
@@ -156,6 +157,7 @@ class SummaryScreen(AppScreen[str]):
             results=self.results,
             coaching=self.coaching,
             own=self.own,
+            step_kind=kind_for(self.scenario, self.scenario.pattern.shape),
         )
         started = datetime.fromisoformat(self.started_at).astimezone()
         debrief = build_debrief(export_session(session), self.scenario, self.lang, started)

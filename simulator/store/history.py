@@ -33,12 +33,13 @@ from simulator.audio.result import (
     RoundMeasurement,
     Segment,
 )
+from simulator.coaching.plan import STEP_KINDS, StepKind
 from simulator.export import ExportRound, ExportSession
 from simulator.i18n import t, tn
 from simulator.store.files import FileProblemError, make_private_folder
 from simulator.text import shortened
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_S = 2.0
 LOW_SPACE_BYTES = 256 * 1024
 FILE_MODE = 0o600
@@ -149,6 +150,10 @@ class StoredSession:
     masterclass_id: int | None = None
     """The masterclass this session was a participant's turn in; ``None`` for one's own
     practice (see ``MASTERCLASS_TABLES``)."""
+    step_kind: StepKind | None = None
+    """Version 5: the scenario's kind of action step when the session started, so the feedback
+    keeps its words when the scenario file is gone. ``None`` for a session saved before, and
+    for a kind this version does not know (the kind is then taken from the pattern's shape)."""
 
 
 class Kind(enum.Enum):
@@ -285,10 +290,16 @@ def _round_from_row(r: Sequence[object]) -> StoredRound:
     )
 
 
+def _step_kind(value: object) -> StepKind | None:
+    """A stored kind of step; one this version does not know (a newer version's) is unknown."""
+    return StepKind(value) if isinstance(value, str) and value in STEP_KINDS else None
+
+
 def _session_from_row(
     s: Sequence[object], rounds: Sequence[StoredRound], masterclass_id: int | None = None
 ) -> StoredSession:
-    """One ``sessions`` row with its rounds; ``_DamagedRowError`` if damaged."""
+    """One ``sessions`` row (columns as in ``SESSION_COLUMNS``) with its rounds;
+    ``_DamagedRowError`` if damaged."""
     return StoredSession(
         _whole(s[0]),
         _text(s[1]),
@@ -298,7 +309,11 @@ def _session_from_row(
         _opt_text(s[5]),
         tuple(rounds),
         masterclass_id,
+        _step_kind(s[6]),
     )
+
+
+SESSION_COLUMNS = "id, scenario, language, started_at, participant, notes, step_kind"
 
 
 ROUND_COLUMNS = (
@@ -393,7 +408,13 @@ def _v4(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE rounds ADD COLUMN {column} TEXT")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
+def _v5(conn: sqlite3.Connection) -> None:
+    """Version 5: the session's kind of action step (``StepKind``), so a session whose scenario
+    is gone keeps its words; older sessions have none (``NULL``)."""
+    conn.execute("ALTER TABLE sessions ADD COLUMN step_kind TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 """``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``."""
 
 
@@ -507,6 +528,7 @@ def session_snapshot(
     participant: str | None = None,
     notes: str | None = None,
     own: Mapping[int, OwnPrompt] | None = None,
+    step_kind: StepKind | None = None,
 ) -> StoredSession:
     """A session as the history would return it, built from the rounds held in memory.
 
@@ -526,6 +548,7 @@ def session_snapshot(
             stored_round(i, m, created_at=started_at, coaching=coaching.get(i), own=own.get(i))
             for i, m in enumerate(results, start=1)
         ),
+        step_kind=step_kind,
     )
 
 
@@ -620,6 +643,7 @@ def export_session(session: StoredSession) -> ExportSession:
         participant=session.participant,
         notes=session.notes,
         rounds=tuple(export_round(r) for r in session.rounds),
+        step_kind=session.step_kind,
     )
 
 
@@ -737,14 +761,17 @@ class HistoryStore:
         participant: str | None = None,
         notes: str | None = None,
         turn: tuple[int, int] | None = None,
+        step_kind: StepKind | None = None,
     ) -> int:
         """A new session; ``turn`` = ``(masterclass id, position)`` makes it a participant's
-        turn in that masterclass instead of one's own practice."""
+        turn in that masterclass instead of one's own practice. ``step_kind`` is the scenario's
+        kind of action step (``coaching.feedback.kind_for``)."""
+        kind = None if step_kind is None else step_kind.value
         with self._transaction(write=True) as conn:
             cur = conn.execute(
-                "INSERT INTO sessions (scenario, language, started_at, participant, notes)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (scenario, language, started_at or utc_now_iso(), participant, notes),
+                "INSERT INTO sessions (scenario, language, started_at, participant, notes,"
+                " step_kind) VALUES (?, ?, ?, ?, ?, ?)",
+                (scenario, language, started_at or utc_now_iso(), participant, notes, kind),
             )
             row_id = cur.lastrowid
             if turn is not None:
@@ -934,10 +961,7 @@ class HistoryStore:
                     by_session.setdefault(r[0], []).append(_round_from_row(r))
                 except _DamagedRowError:
                     unreadable.append(Unreadable(r[0], r[1]))
-            query = (
-                "SELECT id, scenario, language, started_at, participant, notes FROM sessions "
-                f"{where} ORDER BY started_at, id"
-            )
+            query = f"SELECT {SESSION_COLUMNS} FROM sessions {where} ORDER BY started_at, id"
             turns: dict[object, int] = {}
             if _masterclass_tables_exist(conn):
                 turns = dict(
@@ -1023,6 +1047,8 @@ class SessionRecorder:
     pending: dict[int, tuple[RoundMeasurement, str, OwnPrompt | None]] = field(default_factory=dict)
     pending_coaching: dict[int, RoundCoaching] = field(default_factory=dict)
     """Coach mode input not saved yet, by round; written after the round itself."""
+    step_kind: StepKind | None = None
+    """The scenario's kind of action step, kept with the session (see ``StoredSession``)."""
 
     def record(
         self, round_number: int, m: RoundMeasurement, own: OwnPrompt | None = None
@@ -1049,6 +1075,7 @@ class SessionRecorder:
                     started_at=self.started_at,
                     participant=self.participant,
                     turn=turn,
+                    step_kind=self.step_kind,
                 )
             for number in sorted(self.pending):
                 m, created_at, own = self.pending[number]
