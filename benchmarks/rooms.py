@@ -82,6 +82,9 @@ WORD_MAX_S = 1.0
 """An utterance with at most this much active speech (index.csv) can serve as a name."""
 LINE_MAX_S = 7.0
 MAX_ROUND_S = 20.0
+MIN_AROUND_S = 1.0
+"""Speech plus at least this much before and after it must fit in a round."""
+MAX_DRAWS = 20
 EVENT_MARGIN_S = 0.2
 """An event in the pause lies at least this far from the question's end and the name's start."""
 
@@ -1102,27 +1105,36 @@ class RoomCorpus:
 
     def make(self, seed: int, index: int) -> RoomItem:
         split_no = SPLITS.index(self.split)
-        rng = np.random.default_rng([seed, 9_000 + split_no, index])
-        kind = _pick(rng, KINDS, KIND_WEIGHTS)
-        real = rng.random() < REAL_VOICE_SHARE
-        clean = rng.random() < CLEAN_SHARE
-        voice = self.real_voice(rng) if real else self.espeak_voice(rng)
-        pause = _pause_s(rng)
-        if voice.hesitation_s is not None:
-            pause = max(pause, voice.hesitation_s + 0.7, 1.5)
+        # A round whose speech does not fit in MAX_ROUND_S is drawn again from a key of its own
+        # (the first draw, which almost always fits, keeps the round as it always was).
+        for attempt in range(MAX_DRAWS):
+            extra = [attempt] if attempt else []
+            rng = np.random.default_rng([seed, 9_000 + split_no, index, *extra])
+            kind = _pick(rng, KINDS, KIND_WEIGHTS)
+            real = rng.random() < REAL_VOICE_SHARE
+            clean = rng.random() < CLEAN_SHARE
+            voice = self.real_voice(rng) if real else self.espeak_voice(rng)
+            pause = _pause_s(rng)
+            if voice.hesitation_s is not None:
+                pause = max(pause, voice.hesitation_s + 0.7, 1.5)
 
-        *q_parts, (name_clip, _) = voice.parts
-        parts: list[tuple[Clip, float]] = []
-        if kind in ("round", "no_pause"):
-            parts = q_parts + [
-                (name_clip, pause if kind == "round" else float(rng.uniform(0.0, 0.08)))
-            ]
-        elif kind == "name_first":
-            parts = [(name_clip, 0.0)] + [(c, g) for c, g in q_parts]
-            parts[1] = (parts[1][0], float(rng.uniform(1.0, 4.0)))
-        elif kind == "one_utterance":
-            parts = q_parts
-        hesitation = voice.hesitation_s if kind in ("round", "no_pause") else None
+            *q_parts, (name_clip, _) = voice.parts
+            parts: list[tuple[Clip, float]] = []
+            if kind in ("round", "no_pause"):
+                parts = q_parts + [
+                    (name_clip, pause if kind == "round" else float(rng.uniform(0.0, 0.08)))
+                ]
+            elif kind == "name_first":
+                parts = [(name_clip, 0.0)] + [(c, g) for c, g in q_parts]
+                parts[1] = (parts[1][0], float(rng.uniform(1.0, 4.0)))
+            elif kind == "one_utterance":
+                parts = q_parts
+            hesitation = voice.hesitation_s if kind in ("round", "no_pause") else None
+            speech_s = sum((c.end - c.start) / RATE_HZ + g for c, g in parts)
+            if speech_s + MIN_AROUND_S <= MAX_ROUND_S:
+                break
+        else:
+            raise RoomCorpusError(f"round {index}: no draw fits in {MAX_ROUND_S} s")
 
         # The scene.
         if clean:
@@ -1141,7 +1153,6 @@ class RoomCorpus:
         around = shoe if room_kind == "dry" else room
 
         # Place the dry clips: speech boundaries at exact sample offsets.
-        speech_s = sum((c.end - c.start) / RATE_HZ + g for c, g in parts)
         total_s = float(np.clip(speech_s + rng.uniform(1.0, 3.0), 6.0, MAX_ROUND_S))
         lead_s = float(rng.uniform(0.3, max(0.35, min(1.5, total_s - speech_s - 0.5))))
         n = round(total_s * RATE_HZ)
