@@ -544,7 +544,8 @@ class GroupScreen(AppScreen[None]):
             with Horizontal(id="group-compare"):
                 yield Static(self._column(self.stats[0], "first"), id="group-first")
                 yield Static(self._column(self.stats[-1], "last"), id="group-last")
-            yield Static(self.t("masterclass.room.group_hint"), classes="hint")
+            hint = "group_hint_final" if self.final else "group_hint"
+            yield Static(self.t(f"masterclass.room.{hint}"), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,91 @@
+"""What a first-time user ran into, driving the real app: each test holds one finding fixed.
+
+The words on a screen agree with its footer; a key that seems to do nothing says why; a count
+of one reads in the singular.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+
+from textual.widgets import Static
+
+from simulator.app import SimulatorApp, make_app
+from simulator.audio.pattern import Shape, question_pause_name
+from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement, Segment
+from simulator.rehearsal.masterclass import Turns
+from simulator.scenarios.library import Library
+from simulator.screens.masterclass import GroupScreen, Masterclass
+from simulator.store.history import HistoryStore
+from simulator.store.settings import Settings
+from tests.app.conftest import Rounds
+
+R = ANALYSIS_RATE_HZ
+
+
+def measured(pause_s: float, q_end_s: float = 2.0) -> RoundMeasurement:
+    name_s = q_end_s + pause_s
+    return RoundMeasurement(
+        Shape.SPEECH_PAUSE_SPEECH,
+        question_pause_name().band,
+        (
+            Segment(int(0.3 * R), int(q_end_s * R)),
+            Segment(int(name_s * R), int((name_s + 0.4) * R)),
+        ),
+        (int(q_end_s * R), int(name_s * R)),
+        None,
+        Levels(-8.0, -20.0, -60.0, 0.0),
+        (),
+        int((name_s + 1.2) * R),
+    )
+
+
+def plain_app(library: Library, tmp_path: Path, lang: str) -> SimulatorApp:
+    return make_app(
+        source_factory=Rounds([]),
+        library=library,
+        store=HistoryStore(tmp_path / "history.sqlite3"),
+        settings=Settings(),
+        settings_path=tmp_path / "settings.json",
+        lang=lang,
+        export_dir=tmp_path / "exports",
+    )
+
+
+def group_of(library: Library, lang: str, people: int) -> Masterclass:
+    scenario = library.find("check-question", lang)
+    assert scenario is not None
+    names = tuple(f"P{i}" for i in range(people))
+    results = MappingProxyType(
+        {i: (measured(3.0), measured(1.0), measured(3.2)) for i in range(people)}
+    )
+    turns = Turns(names, current=people, results=results)
+    return Masterclass(scenario, turns, lang=lang)
+
+
+def hints(app: SimulatorApp) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(".hint").results(Static))
+
+
+def footer_words(app: SimulatorApp, key: str) -> str:
+    return app.screen.active_bindings[key].binding.description
+
+
+async def test_the_final_group_view_says_esc_finishes_as_its_footer_does(
+    library: Library, tmp_path: Path
+) -> None:
+    """After the last turn Esc ends the masterclass: the footer says "Afronden", and so must
+    the line above it (it said "Esc: terug")."""
+    app = plain_app(library, tmp_path, "nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(GroupScreen(group_of(library, "nl", 2), final=True))
+        await pilot.pause()
+        assert footer_words(app, "escape") == "Afronden"
+        assert "Esc: afronden" in hints(app) and "Esc: terug" not in hints(app)
+        app.pop_screen()
+        await pilot.pause()
+        await app.push_screen(GroupScreen(group_of(library, "nl", 2), final=False))
+        await pilot.pause()
+        assert footer_words(app, "escape") == "Terug"
+        assert "Esc: terug" in hints(app)
