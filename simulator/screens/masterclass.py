@@ -31,7 +31,7 @@ from simulator.coaching.group import (
     unmeasured_text,
 )
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
-from simulator.i18n import format_band, format_seconds, t
+from simulator.i18n import format_band, format_seconds, t, tn
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library, visible_scenarios
 from simulator.scenarios.model import Origin, Scenario
@@ -387,9 +387,10 @@ def earlier_line(m: StoredMasterclass, library: Library, lang: str) -> str:
         ]
         return format_seconds(statistics.median(values), lang) if values else "–"
 
-    return t(
+    return tn(
         "masterclass.room.earlier_item",
         lang,
+        m.participants,
         date=local_time(m.started_at),
         scenario=found.title if found is not None else m.scenario,
         people=m.participants,
@@ -552,9 +553,12 @@ class GroupScreen(AppScreen[None]):
         self.sub_title = self.t("masterclass.name")
 
     def _title(self) -> str:
-        return self.t(
+        people = self.masterclass.turns.taken_part
+        return tn(
             "masterclass.room.title_line",
-            people=self.masterclass.turns.taken_part,
+            self.lang,
+            people,
+            people=people,
             band=format_band(self.band.min_s, self.band.max_s, self.lang),
         )
 

@@ -16,7 +16,7 @@ from simulator.audio.pattern import Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement, Segment
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library
-from simulator.screens.masterclass import GroupScreen, Masterclass
+from simulator.screens.masterclass import GroupScreen, Masterclass, earlier_line
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
 from tests.app.conftest import Rounds
@@ -89,3 +89,26 @@ async def test_the_final_group_view_says_esc_finishes_as_its_footer_does(
         await pilot.pause()
         assert footer_words(app, "escape") == "Terug"
         assert "Esc: terug" in hints(app)
+
+
+async def test_a_group_of_one_reads_in_the_singular(library: Library, tmp_path: Path) -> None:
+    """Not "1 participants" / "1 deelnemers": the group view and the earlier masterclasses."""
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    masterclass = store.start_masterclass("check-question", "nl", participants=1, names_kept=False)
+    turn = store.start_session("check-question", "nl", turn=(masterclass, 1))
+    store.save_round(turn, 1, measured(3.0))
+    (stored,) = store.masterclasses()
+    assert "· 1 deelnemer ·" in earlier_line(stored, library, "nl")
+    assert "· 1 participant ·" in earlier_line(stored, library, "en")
+    app = plain_app(library, tmp_path, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(GroupScreen(group_of(library, "en", 1), final=True))
+        await pilot.pause()
+        title = str(app.screen.query_one("#group-intro", Static).render())
+        assert title.endswith("· 1 participant")
+        app.pop_screen()
+        await pilot.pause()
+        await app.push_screen(GroupScreen(group_of(library, "en", 2), final=True))
+        await pilot.pause()
+        title = str(app.screen.query_one("#group-intro", Static).render())
+        assert title.endswith("· 2 participants")
