@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.pattern import Shape, question_pause_name
@@ -17,6 +17,7 @@ from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement, S
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library
 from simulator.screens.masterclass import GroupScreen, Masterclass, earlier_line
+from simulator.screens.own_words import OwnWordsDialog
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
 from tests.app.conftest import Rounds
@@ -112,3 +113,36 @@ async def test_a_group_of_one_reads_in_the_singular(library: Library, tmp_path: 
         await pilot.pause()
         title = str(app.screen.query_one("#group-intro", Static).render())
         assert title.endswith("· 2 participants")
+
+
+async def test_the_own_words_dialog_says_how_its_lines_are_used(
+    library: Library, tmp_path: Path
+) -> None:
+    """The rounds take the own questions in turn (one question: every round asks it). The
+    dialog said "Round 2: your question" and "an empty field keeps the scenario's example",
+    and round 2 then asked the question typed for round 1."""
+    scenario = library.find("check-question", "en")
+    app = make_app(
+        source_factory=Rounds([]),
+        library=library,
+        store=HistoryStore(tmp_path / "history.sqlite3"),
+        settings=Settings(),
+        settings_path=tmp_path / "settings.json",
+        lang="en",
+        scenario=scenario,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, OwnWordsDialog)
+        intro = str(dialog.query_one("#own-words-intro", Static).render())
+        assert "in turn" in intro and "Empty fields keep" not in intro
+        second = dialog.query_one("#line-2", Input)
+        assert str(second.placeholder).startswith("Your question 2 (e.g.")
+        dialog.query_one("#line-1", Input).value = "What is inflation?"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        practice = app.screen
+        prompts = [practice.own.prompt(scenario.prompt_for(n), n, "") for n in (1, 2, 3)]
+        assert {p.line for p in prompts} == {"What is inflation?"}
