@@ -16,6 +16,7 @@ from simulator.audio.pattern import Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement, Segment
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library
+from simulator.scenarios.model import Scenario
 from simulator.screens.masterclass import GroupScreen, Masterclass, earlier_line
 from simulator.screens.own_words import OwnWordsDialog
 from simulator.store.history import HistoryStore
@@ -42,7 +43,9 @@ def measured(pause_s: float, q_end_s: float = 2.0) -> RoundMeasurement:
     )
 
 
-def plain_app(library: Library, tmp_path: Path, lang: str) -> SimulatorApp:
+def plain_app(
+    library: Library, tmp_path: Path, lang: str, scenario: Scenario | None = None
+) -> SimulatorApp:
     return make_app(
         source_factory=Rounds([]),
         library=library,
@@ -50,6 +53,7 @@ def plain_app(library: Library, tmp_path: Path, lang: str) -> SimulatorApp:
         settings=Settings(),
         settings_path=tmp_path / "settings.json",
         lang=lang,
+        scenario=scenario,
         export_dir=tmp_path / "exports",
     )
 
@@ -122,15 +126,7 @@ async def test_the_own_words_dialog_says_how_its_lines_are_used(
     dialog said "Round 2: your question" and "an empty field keeps the scenario's example",
     and round 2 then asked the question typed for round 1."""
     scenario = library.find("check-question", "en")
-    app = make_app(
-        source_factory=Rounds([]),
-        library=library,
-        store=HistoryStore(tmp_path / "history.sqlite3"),
-        settings=Settings(),
-        settings_path=tmp_path / "settings.json",
-        lang="en",
-        scenario=scenario,
-    )
+    app = plain_app(library, tmp_path, "en", scenario)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("o")
         await pilot.pause()
