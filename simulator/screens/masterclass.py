@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -102,6 +103,23 @@ class EdgeOptionList(OptionList):
             self.screen.focus_next()
             return
         super().action_cursor_down()
+
+    class NothingHighlighted(Message):
+        """Enter on the list before any option was highlighted (Textual then does nothing)."""
+
+        def __init__(self, option_list: EdgeOptionList) -> None:
+            super().__init__()
+            self.option_list = option_list
+
+        @property
+        def control(self) -> EdgeOptionList:
+            return self.option_list
+
+    def action_select(self) -> None:
+        if self.highlighted is None and self.option_count:
+            self.post_message(self.NothingHighlighted(self))
+            return
+        super().action_select()
 
 
 def preselected(shown: list[Scenario]) -> int | None:
@@ -237,6 +255,10 @@ class MasterclassSetupScreen(AppScreen[None]):
             if chosen is None
             else self.t("masterclass.room.scenario_chosen", title=escape(chosen.title))
         )
+
+    @on(EdgeOptionList.NothingHighlighted, "#masterclass-scenario")
+    def _no_scenario_highlighted(self) -> None:
+        self._say(self.t("masterclass.room.scenario_first"))
 
     @on(OptionList.OptionSelected, "#masterclass-scenario")
     def _scenario_selected(self) -> None:

@@ -142,3 +142,22 @@ async def test_the_own_words_dialog_says_how_its_lines_are_used(
         practice = app.screen
         prompts = [practice.own.prompt(scenario.prompt_for(n), n, "") for n in (1, 2, 3)]
         assert {p.line for p in prompts} == {"What is inflation?"}
+
+
+async def test_enter_on_the_masterclass_scenarios_before_choosing_one_says_what_to_do(
+    library: Library, tmp_path: Path
+) -> None:
+    """The setup opens on the scenario list with none highlighted; Enter there did nothing at
+    all, and the names typed next went nowhere."""
+    app = plain_app(library, tmp_path, "nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "masterclass-scenario"
+        await pilot.press("enter")
+        await pilot.pause()
+        message = str(app.screen.query_one("#setup-message", Static).render())
+        assert message == "Kies eerst met ↑↓ een scenario en druk dan op Enter."
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "participant-name"
