@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
+import pytest
 from textual.widgets import Input, Static
 
 from simulator.app import SimulatorApp, make_app
@@ -19,6 +20,7 @@ from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
 from simulator.screens.masterclass import GroupScreen, Masterclass, earlier_line
 from simulator.screens.own_words import OwnWordsDialog
+from simulator.screens.practice import PracticeScreen
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
 from tests.app.conftest import Rounds
@@ -44,7 +46,12 @@ def measured(pause_s: float, q_end_s: float = 2.0) -> RoundMeasurement:
 
 
 def plain_app(
-    library: Library, tmp_path: Path, lang: str, scenario: Scenario | None = None
+    library: Library,
+    tmp_path: Path,
+    lang: str,
+    scenario: Scenario | None = None,
+    *,
+    masterclass: bool = False,
 ) -> SimulatorApp:
     return make_app(
         source_factory=Rounds([]),
@@ -54,6 +61,7 @@ def plain_app(
         settings_path=tmp_path / "settings.json",
         lang=lang,
         scenario=scenario,
+        masterclass=masterclass,
         export_dir=tmp_path / "exports",
     )
 
@@ -161,3 +169,34 @@ async def test_enter_on_the_masterclass_scenarios_before_choosing_one_says_what_
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "participant-name"
+
+
+def screen_text(app: SimulatorApp) -> str:
+    strips = app.screen._compositor.render_strips()  # noqa: SLF001 - what the terminal shows
+    return "\n".join(strip.text for strip in strips).replace("\xa0", " ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "keys"),
+    [
+        ("nl", "G: Groepsoverzicht · K: Deelnemer overslaan"),
+        ("en", "G: Group view · K: Skip participant"),
+    ],
+)
+async def test_a_masterclass_round_shows_its_group_and_skip_keys_at_80_columns(
+    library: Library, tmp_path: Path, lang: str, keys: str
+) -> None:
+    """The footer of a masterclass's round holds seven keys; at 80 columns it cut off "k Skip
+    participant" (and half of "g Group view"), so the trainer never saw how to skip a turn."""
+    scenario = library.find("check-question", lang)
+    app = plain_app(library, tmp_path, lang, scenario, masterclass=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in (*"Ayla", "enter", *"Bram", "enter", "ctrl+s"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        assert keys in screen_text(app)
+        await pilot.press("k")  # the key it names works: Ayla's turn is skipped
+        await pilot.pause()
+        assert "Bram" in str(app.screen.query_one("#turn", Static).render())
+        assert keys in screen_text(app)
