@@ -58,11 +58,14 @@ def _local(iso: str) -> datetime | None:
 
 
 def unknown_session_message(session_id: int, sessions: tuple[StoredSession, ...], lang: str) -> str:
+    """No such session: the most recent ones to choose from, from one's own practice only (the
+    sessions `coach-sim history` lists; a masterclass's turns are kept apart from it)."""
     parts = [t("export.error.no_session", lang, id=session_id)]
-    if not sessions:
+    own = [s for s in sessions if s.masterclass_id is None]
+    if not own:
         parts.append(t("export.error.no_history", lang))
     else:
-        recent = sorted(sessions, key=lambda s: (s.started_at, s.id))[-RECENT_SHOWN:]
+        recent = sorted(own, key=lambda s: (s.started_at, s.id))[-RECENT_SHOWN:]
         items = ", ".join(
             t(
                 "export.error.recent_item",

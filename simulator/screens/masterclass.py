@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -31,7 +32,7 @@ from simulator.coaching.group import (
     unmeasured_text,
 )
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
-from simulator.i18n import format_band, format_seconds, t
+from simulator.i18n import format_band, format_seconds, t, tn
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library, visible_scenarios
 from simulator.scenarios.model import Origin, Scenario
@@ -102,6 +103,23 @@ class EdgeOptionList(OptionList):
             self.screen.focus_next()
             return
         super().action_cursor_down()
+
+    class NothingHighlighted(Message):
+        """Enter on the list before any option was highlighted (Textual then does nothing)."""
+
+        def __init__(self, option_list: EdgeOptionList) -> None:
+            super().__init__()
+            self.option_list = option_list
+
+        @property
+        def control(self) -> EdgeOptionList:
+            return self.option_list
+
+    def action_select(self) -> None:
+        if self.highlighted is None and self.option_count:
+            self.post_message(self.NothingHighlighted(self))
+            return
+        super().action_select()
 
 
 def preselected(shown: list[Scenario]) -> int | None:
@@ -237,6 +255,10 @@ class MasterclassSetupScreen(AppScreen[None]):
             if chosen is None
             else self.t("masterclass.room.scenario_chosen", title=escape(chosen.title))
         )
+
+    @on(EdgeOptionList.NothingHighlighted, "#masterclass-scenario")
+    def _no_scenario_highlighted(self) -> None:
+        self._say(self.t("masterclass.room.scenario_first"))
 
     @on(OptionList.OptionSelected, "#masterclass-scenario")
     def _scenario_selected(self) -> None:
@@ -387,9 +409,10 @@ def earlier_line(m: StoredMasterclass, library: Library, lang: str) -> str:
         ]
         return format_seconds(statistics.median(values), lang) if values else "–"
 
-    return t(
+    return tn(
         "masterclass.room.earlier_item",
         lang,
+        m.participants,
         date=local_time(m.started_at),
         scenario=found.title if found is not None else m.scenario,
         people=m.participants,
@@ -544,16 +567,20 @@ class GroupScreen(AppScreen[None]):
             with Horizontal(id="group-compare"):
                 yield Static(self._column(self.stats[0], "first"), id="group-first")
                 yield Static(self._column(self.stats[-1], "last"), id="group-last")
-            yield Static(self.t("masterclass.room.group_hint"), classes="hint")
+            hint = "group_hint_final" if self.final else "group_hint"
+            yield Static(self.t(f"masterclass.room.{hint}"), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("masterclass.name")
 
     def _title(self) -> str:
-        return self.t(
+        people = self.masterclass.turns.taken_part
+        return tn(
             "masterclass.room.title_line",
-            people=self.masterclass.turns.taken_part,
+            self.lang,
+            people,
+            people=people,
             band=format_band(self.band.min_s, self.band.max_s, self.lang),
         )
 

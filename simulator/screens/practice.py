@@ -207,7 +207,17 @@ class PracticeScreen(AppScreen[None]):
             yield LevelMeter(id="round-level")
             yield Static("", id="live-timer")
             yield Static("", id="round-message")
+            if self.course is not None and self.course.bindings:
+                yield Static(self._course_keys(), id="course-keys", classes="hint")
         yield Footer()
+
+    def _course_keys(self) -> str:
+        """The course's keys in words ("G: Group view · K: Skip participant"): at 80 columns
+        the footer has no room left for them after the round's own keys."""
+        assert self.course is not None
+        return escape(
+            " · ".join(f"{b.key.upper()}: {self.t(b.description)}" for b in self.course.bindings)
+        )
 
     def on_mount(self) -> None:
         self.sub_title = visible(self.scenario.title)
@@ -278,6 +288,8 @@ class PracticeScreen(AppScreen[None]):
         meter.display = phase.hearing
         if phase is not RoundPhase.LISTENING:
             meter.level_dbfs = -100.0
+        for keys in self.query("#course-keys"):
+            keys.display = phase.idle  # like the footer: the course's keys work between rounds
         timer = self.query_one("#live-timer", Static)
         timer.display = self.sim.settings.live_timer and phase is RoundPhase.LISTENING
         timer.update("")

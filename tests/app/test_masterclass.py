@@ -373,7 +373,7 @@ async def test_masterclass_turns_stay_out_of_recent_and_progress(
         assert isinstance(setup, MasterclassSetupScreen)
         earlier = setup.query_one("#earlier-masterclasses", OptionList)
         item = str(earlier.get_option_at_index(0).prompt).replace("\xa0", " ")
-        assert "Check question" in item and "1 participants" in item
+        assert "Check question" in item and "1 participant ·" in item
         assert "median 3.0 s → 3.0 s" in item
         earlier.focus()
         earlier.highlighted = 0

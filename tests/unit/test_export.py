@@ -602,3 +602,19 @@ def test_markdown_renderer_is_pure(store: HistoryStore, session_id: int) -> None
     a = render_markdown(build_debrief(export_session(session), None, "en"))
     b = render_markdown(build_debrief(export_session(session), None, "en"))
     assert a == b and "### Round 3" in a
+
+
+def test_unknown_session_lists_only_ones_own_practice(
+    capsys: pytest.CaptureFixture[str], store: HistoryStore, session_id: int
+) -> None:
+    """A masterclass's turns are not in `coach-sim history`, so the ids offered leave them out
+    too: the message points to the history, which must then show every id it named."""
+    masterclass = store.start_masterclass("check-question", "en", participants=1, names_kept=False)
+    turn = store.start_session(
+        "check-question", "en", started_at="2025-03-05T10:00:00+00:00", turn=(masterclass, 1)
+    )
+    store.save_round(turn, 1, sps(3.0))
+    code, _, err = run(capsys, "999")
+    assert code == 1
+    assert f"{session_id} (2025-03-04" in err
+    assert f"{turn} (" not in err
