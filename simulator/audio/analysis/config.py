@@ -64,7 +64,11 @@ class DetectionConfig:
     """Segments closer than this form one utterance, judged as a whole."""
     brighter_than_voice_db: float = 12.0
     """An utterance this much brighter than the speaker's longest one is not speech (0: not
-    checked)."""
+    checked) ..."""
+    bright_speech_probability: float = 0.5
+    """... unless the speech model (where installed) gives it at least this speech probability:
+    a name full of sibilants ("Sanne", "six") is brighter than the question, and the model is
+    sure of it, as it is not of a cough (1.01: brightness alone decides)."""
     model_min_probability: float = 0.2
     """Where the speech model is installed, an utterance (other than the longest) must reach
     this speech probability somewhere (0: not asked) ..."""

@@ -85,8 +85,8 @@ def _speech_like_utterances(
     judge_voicing: bool,
 ) -> list[tuple[int, int]]:
     """Keep the utterances (segments closer than a gap between words) that sound like speech:
-    they hold a vowel, are not far brighter than the speaker's own words, and the speech model
-    (where installed) hears speech in them.
+    they hold a vowel, are not far brighter than the speaker's own words (unless the speech
+    model is sure they are speech), and the speech model (where installed) hears speech in them.
 
     Judged per utterance, not per segment: a word's unvoiced ending ("-s", "-t") may stand
     apart as a segment of its own, and belongs to the word before it.
@@ -99,29 +99,34 @@ def _speech_like_utterances(
         else:
             groups.append([seg])
     longest = max(range(len(groups)), key=lambda k: groups[k][-1][1] - groups[k][0][0])
-    voiced = [True] * len(groups)
+    voiced, bright = [True] * len(groups), [False] * len(groups)
     if judge_voicing:
-        voiced = _voiced_and_not_bright(x, fl, groups, longest, config)
+        voiced, bright = _voiced_and_bright(x, fl, groups, longest, config)
     kept: list[tuple[int, int]] = []
     for k, group in enumerate(groups):
         speech = voiced[k]
-        if speech and config.model_min_probability and k != longest:
+        if speech and k != longest and config.model_min_probability:
             a, b = group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES
             p = speech_probability(x, a, b, config.model_context_ms * ANALYSIS_RATE_HZ // 1000)
-            speech = p is None or p >= config.model_min_probability
+            # Far brighter than the speaker's voice: speech only if the model is sure of it.
+            need = config.bright_speech_probability if bright[k] else config.model_min_probability
+            speech = p >= need if p is not None else not bright[k]
+        elif bright[k]:
+            speech = False
         if speech:
             kept.extend(group)
     return kept
 
 
-def _voiced_and_not_bright(
+def _voiced_and_bright(
     x: npt.NDArray[np.float32],
     fl: FrameLevels,
     groups: list[list[tuple[int, int]]],
     longest: int,
     config: DetectionConfig,
-) -> list[bool]:
-    """Per utterance: whether it holds a vowel, and is not far brighter than the longest."""
+) -> tuple[list[bool], list[bool]]:
+    """Per utterance: whether it holds a vowel, and whether it is far brighter than the
+    longest."""
     periodic = [[periodicity(x, a, b) for a, b in group] for group in groups]
     # The speaker's own voice sets the scale: in a reverberant room, on a phone-quality
     # microphone, even the question's vowels are less periodic than a dry voice's.
@@ -131,20 +136,24 @@ def _voiced_and_not_bright(
     scale = min(1.0, float(np.percentile(loud, 80)) / config.voicing_reference)
     tilt = _tilt_db(x, fl) if config.brighter_than_voice_db else None
     own_tilt = None if tilt is None else _utterance_tilt(tilt, fl, groups[longest], config)
-    out = []
+    voiced_out, bright_out = [], []
     for k, (group, values) in enumerate(zip(groups, periodic, strict=True)):
         voiced = any(
             longest_run_ms(p >= scale * _voicing_thresholds(fl, a, b, config))
             >= config.min_voiced_run_ms
             for (a, b), p in zip(group, values, strict=True)
         )
+        bright = False
         if voiced and tilt is not None and own_tilt is not None and k != longest:
             # A cough, a sneeze or a laugh may hold a voiced stretch; it is far brighter (more
             # hiss above 2 kHz against the voice below 1 kHz) than the speaker's own words.
             brightness = _utterance_tilt(tilt, fl, group, config)
-            voiced = brightness is None or brightness - own_tilt <= config.brighter_than_voice_db
-        out.append(voiced)
-    return out
+            bright = (
+                brightness is not None and brightness - own_tilt > config.brighter_than_voice_db
+            )
+        voiced_out.append(voiced)
+        bright_out.append(bright)
+    return voiced_out, bright_out
 
 
 def _tilt_db(x: npt.NDArray[np.float32], fl: FrameLevels) -> npt.NDArray[np.float64]:
