@@ -23,6 +23,7 @@ from simulator.screens.own_words import OwnWordsDialog
 from simulator.screens.practice import PracticeScreen
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
+from simulator.widgets.progress_chart import trend_text
 from tests.app.conftest import Rounds
 
 R = ANALYSIS_RATE_HZ
@@ -200,3 +201,17 @@ async def test_a_masterclass_round_shows_its_group_and_skip_keys_at_80_columns(
         await pilot.pause()
         assert "Bram" in str(app.screen.query_one("#turn", Static).render())
         assert keys in screen_text(app)
+
+
+def test_progress_across_sessions_says_its_numbers_are_averages() -> None:
+    """Session one: 0.8, 3.3 and 3.3 s. "From 2.5 s in the first session" named a value no round
+    had (and one inside the band); it is the session's average and now says so."""
+    band = question_pause_name().band
+    text = trend_text([[0.8, 3.3, 3.3], [3.3], [0.8, 3.4]], band, "en")
+    assert "from 2.5\xa0s on average in the first session" in text
+    assert "to 2.1\xa0s on average in the latest session" in text
+    nl = trend_text([[0.8, 3.3, 3.3], [0.8, 3.4]], band, "nl")
+    assert "van gemiddeld 2,5\xa0s in de eerste sessie naar gemiddeld 2,1\xa0s" in nl
+    # Within one session the values are the rounds' own: no average is claimed.
+    one = trend_text([[0.8, 3.3]], band, "en")
+    assert "average" not in one and "from 0.8\xa0s in the first round" in one
