@@ -22,14 +22,74 @@ UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 overrides and isolates, zero-width characters, tag characters), lone surrogates, and the line and
 paragraph separators."""
 
-C0_NAMES = (
-    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
-    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
-).split()
-C1_NAMES = (
-    "PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3 "
-    "DCS PU1 PU2 STS CCH MW SPA EPA SOS SGCI SCI CSI ST OSC PM APC"
-).split()
+C0_NAMES = [
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "HT",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
+]
+C1_NAMES = [
+    "PAD",
+    "HOP",
+    "BPH",
+    "NBH",
+    "IND",
+    "NEL",
+    "SSA",
+    "ESA",
+    "HTS",
+    "HTJ",
+    "VTS",
+    "PLD",
+    "PLU",
+    "RI",
+    "SS2",
+    "SS3",
+    "DCS",
+    "PU1",
+    "PU2",
+    "STS",
+    "CCH",
+    "MW",
+    "SPA",
+    "EPA",
+    "SOS",
+    "SGCI",
+    "SCI",
+    "CSI",
+    "ST",
+    "OSC",
+    "PM",
+    "APC",
+]
 """The standard abbreviations of the control characters (ISO 6429), which have no Unicode
 name: U+0000-U+001F and U+0080-U+009F."""
 
