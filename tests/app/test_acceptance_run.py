@@ -13,8 +13,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from simulator.app import SimulatorApp, make_app
-from simulator.audio.pattern import Shape, question_pause_name
-from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement, Segment
+from simulator.audio.pattern import question_pause_name
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
@@ -25,25 +24,7 @@ from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
 from simulator.widgets.progress_chart import trend_text
 from tests.app.conftest import Rounds
-
-R = ANALYSIS_RATE_HZ
-
-
-def measured(pause_s: float, q_end_s: float = 2.0) -> RoundMeasurement:
-    name_s = q_end_s + pause_s
-    return RoundMeasurement(
-        Shape.SPEECH_PAUSE_SPEECH,
-        question_pause_name().band,
-        (
-            Segment(int(0.3 * R), int(q_end_s * R)),
-            Segment(int(name_s * R), int((name_s + 0.4) * R)),
-        ),
-        (int(q_end_s * R), int(name_s * R)),
-        None,
-        Levels(-8.0, -20.0, -60.0, 0.0),
-        (),
-        int((name_s + 1.2) * R),
-    )
+from tests.unit.test_export import sps
 
 
 def plain_app(
@@ -71,9 +52,7 @@ def group_of(library: Library, lang: str, people: int) -> Masterclass:
     scenario = library.find("check-question", lang)
     assert scenario is not None
     names = tuple(f"P{i}" for i in range(people))
-    results = MappingProxyType(
-        {i: (measured(3.0), measured(1.0), measured(3.2)) for i in range(people)}
-    )
+    results = MappingProxyType({i: (sps(3.0), sps(1.0), sps(3.2)) for i in range(people)})
     turns = Turns(names, current=people, results=results)
     return Masterclass(scenario, turns, lang=lang)
 
@@ -110,7 +89,7 @@ async def test_a_group_of_one_reads_in_the_singular(library: Library, tmp_path: 
     store = HistoryStore(tmp_path / "history.sqlite3")
     masterclass = store.start_masterclass("check-question", "nl", participants=1, names_kept=False)
     turn = store.start_session("check-question", "nl", turn=(masterclass, 1))
-    store.save_round(turn, 1, measured(3.0))
+    store.save_round(turn, 1, sps(3.0))
     (stored,) = store.masterclasses()
     assert "· 1 deelnemer ·" in earlier_line(stored, library, "nl")
     assert "· 1 participant ·" in earlier_line(stored, library, "en")
