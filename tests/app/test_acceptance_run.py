@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from simulator.app import SimulatorApp, make_app
 from simulator.audio.pattern import question_pause_name
 from simulator.rehearsal.masterclass import Turns
+from simulator.rehearsal.round import RoundPhase
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
 from simulator.screens.masterclass import GroupScreen, Masterclass, earlier_line
@@ -194,3 +195,29 @@ def test_progress_across_sessions_says_its_numbers_are_averages() -> None:
     # Within one session the values are the rounds' own: no average is claimed.
     one = trend_text([[0.8, 3.3]], band, "en")
     assert "average" not in one and "from 0.8\xa0s in the first round" in one
+
+
+async def test_while_a_round_runs_the_screen_offers_no_key_that_does_nothing(
+    library: Library, tmp_path: Path
+) -> None:
+    """While listening the footer shows only E, but "O: practise with your own question" (and in
+    a masterclass "G: … · K: …") stayed on the screen, and pressing O did nothing."""
+    scenario = library.find("check-question", "en")
+    app = plain_app(library, tmp_path, "en", scenario, masterclass=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in (*"Ayla", "enter", "ctrl+s"):
+            await pilot.press(key)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        lines = [screen.query_one("#round-message"), screen.query_one("#course-keys")]
+        assert all(line.display for line in lines)
+        assert "O: practise" in screen_text(app)
+        for phase in (RoundPhase.STARTING, RoundPhase.LISTENING, RoundPhase.ANALYSING):
+            screen.phase = phase
+            await pilot.pause()
+            assert not any(line.display for line in lines), phase
+            assert "O: practise" not in screen_text(app) and "K: Skip" not in screen_text(app)
+        screen.phase = RoundPhase.READY
+        await pilot.pause()
+        assert all(line.display for line in lines)
