@@ -22,6 +22,21 @@ UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 overrides and isolates, zero-width characters, tag characters), lone surrogates, and the line and
 paragraph separators."""
 
+C0_NAMES = (
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL",
+    "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI",
+    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+    "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US",
+)  # fmt: skip
+C1_NAMES = (
+    "PAD", "HOP", "BPH", "NBH", "IND", "NEL", "SSA", "ESA",
+    "HTS", "HTJ", "VTS", "PLD", "PLU", "RI", "SS2", "SS3",
+    "DCS", "PU1", "PU2", "STS", "CCH", "MW", "SPA", "EPA",
+    "SOS", "SGCI", "SCI", "CSI", "ST", "OSC", "PM", "APC",
+)  # fmt: skip
+"""The standard abbreviations of the control characters (ISO 6429), which have no Unicode
+name: U+0000-U+001F and U+0080-U+009F."""
+
 LAYOUT = frozenset("\n\t")
 """Characters a multi-line text may keep."""
 
@@ -71,7 +86,16 @@ class Unsafe:
 
     @property
     def name(self) -> str:
-        return unicodedata.name(self.char, "control character").lower()
+        """The character's Unicode name ("right-to-left override"); a control character has
+        none, so its standard abbreviation ("ESC", "BEL"), which reads the same in Dutch."""
+        point = ord(self.char)
+        if point < 0x20:
+            return C0_NAMES[point]
+        if point == 0x7F:
+            return "DEL"
+        if 0x80 <= point < 0xA0:
+            return C1_NAMES[point - 0x80]
+        return unicodedata.name(self.char, "surrogate").lower()
 
 
 def find_unsafe(text: str, *, allowed: frozenset[str] = frozenset("\n\t\r")) -> Unsafe | None:

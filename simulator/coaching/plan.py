@@ -35,6 +35,12 @@ STEADY_SPREAD_S = 0.4
 RATIO_WORTH_SAYING = 1.5
 """A too-short pause that grew at least this much is worth saying as a ratio ("1.8 times")."""
 
+
+def as_shown(value_s: float) -> float:
+    """A time as the feedback writes it: to a tenth of a second."""
+    return float(f"{value_s:.1f}")
+
+
 SLIGHT_FRACTION = 0.25
 """Outside the band by at most this fraction of the target: 'a little' too short or too long."""
 CLEAR_FRACTION = 0.75
@@ -402,7 +408,10 @@ def plan_round(
     improvement: Praise | None = None
     if compare_with is not None and compare_with.value_s is not None and change in BETTER:
         prev_s = compare_with.value_s
-        ratio = value / prev_s if prev_s > 0 else 0.0
+        # The ratio of the values as the teacher reads them (to 0.1 s): "3.4 s, 3.9 times as
+        # long as round 1 (0.8 s)" would not add up.
+        shown_prev, shown_value = as_shown(prev_s), as_shown(value)
+        ratio = shown_value / shown_prev if shown_prev > 0 else 0.0
         grew = compare_with.verdict is Verdict.TOO_SHORT and not kind.timed_turn
         if change is not Change.STEADIER and grew and ratio >= RATIO_WORTH_SAYING:
             improvement = Praise(Good.RATIO, compare_with, amount=ratio)

@@ -89,6 +89,45 @@ _TOML_AT_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$", re.S)
 CATALOG = "scenario_error"
 """The catalog section with the text of every problem code."""
 
+_TOML_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), code)
+    for pattern, code in (
+        (r"Illegal character '\\n'", "unterminated_string"),  # a line break inside "..."
+        (r"Illegal character (?P<what>.+)", "illegal_character"),
+        (r"Found invalid character (?P<what>.+)", "illegal_character"),
+        (r"Unterminated string", "unterminated_string"),
+        (r"Unescaped '\\' in a string", "unescaped_backslash"),
+        (r"Invalid value", "invalid_value"),
+        (r"Invalid statement", "invalid_statement"),
+        (r"Invalid initial character for a key part", "invalid_key_start"),
+        (r"Expected '=' after a key in a key/value pair", "expected_equals"),
+        (r"Expected newline or end of document after a statement", "expected_newline"),
+        (r"Expected '\]' at the end of a table declaration", "unclosed_table_header"),
+        (r"Expected '\]\]' at the end of an array declaration", "unclosed_array_header"),
+        (r"Expected (?P<what>.+)", "expected"),
+        (r"Unclosed array", "unclosed_array"),
+        (r"Unclosed inline table", "unclosed_inline_table"),
+        (r"Invalid date or datetime", "invalid_date"),
+        (r"Invalid hex value", "invalid_escape"),
+        (r"Escaped character is not a Unicode scalar value", "invalid_escape"),
+        (r"Cannot overwrite a value", "defined_twice"),
+        (r"Cannot declare .* twice", "defined_twice"),
+        (r"Cannot redefine namespace .*", "defined_twice"),
+        (r"Cannot mutate immutable namespace .*", "defined_twice"),
+        (r"Duplicate inline table key (?P<what>.+)", "duplicate_key"),
+    )
+)
+"""tomllib's messages (English only) and the catalog texts under ``scenario_error.toml`` that
+say the same in the reader's language."""
+
+
+def _toml_detail(message: str) -> Phrase | str:
+    """tomllib's message as a translated phrase; one it does not know stays as written."""
+    for pattern, code in _TOML_DETAILS:
+        if m := pattern.fullmatch(message):
+            return Phrase(f"toml.{code}", m.groupdict())
+    return message
+
 
 def _render(code: str, params: Mapping[str, object], lang: str) -> str:
     """The catalog text of ``code``; text from the file among ``params`` is made visible."""
@@ -276,16 +315,19 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib's own detail ("Invalid value") is English; only our frame is translated.
+        # tomllib's own detail ("Invalid value") is English: the known ones are translated.
         detail = str(exc)
         if m := _TOML_POSITION.match(detail):
             line, column = int(m["line"]), int(m["col"])
             problem = ScenarioProblem(
-                path, "toml_syntax", {"detail": m["msg"]}, line=line, column=column
+                path, "toml_syntax", {"detail": _toml_detail(m["msg"])}, line=line, column=column
             )
         elif m := _TOML_AT_END.match(detail):
             line = text.count("\n") + 1
-            problem = ScenarioProblem(path, "toml_syntax_at_end", {"detail": m["msg"]}, line=line)
+            detail_at_end = _toml_detail(m["msg"])
+            problem = ScenarioProblem(
+                path, "toml_syntax_at_end", {"detail": detail_at_end}, line=line
+            )
         else:
             problem = ScenarioProblem(path, "toml_syntax", {"detail": detail})
         raise ScenarioError([problem]) from None

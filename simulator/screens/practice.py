@@ -288,8 +288,10 @@ class PracticeScreen(AppScreen[None]):
         meter.display = phase.hearing
         if phase is not RoundPhase.LISTENING:
             meter.level_dbfs = -100.0
+        # Like the footer: the keys these lines name (O, G, K) work between rounds only.
+        self.query_one("#round-message", Static).display = phase.idle
         for keys in self.query("#course-keys"):
-            keys.display = phase.idle  # like the footer: the course's keys work between rounds
+            keys.display = phase.idle
         timer = self.query_one("#live-timer", Static)
         timer.display = self.sim.settings.live_timer and phase is RoundPhase.LISTENING
         timer.update("")

@@ -75,8 +75,8 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def trend_text(per_session: Sequence[Sequence[float]], band: Band, lang: str) -> str:
-    """One line on the direction: first session against the latest (or, with one session,
-    its first round against its last)."""
+    """One line on the direction: the first session's average against the latest's (or, with
+    one session, its first round against its last)."""
     measured = [list(v) for v in per_session if v]
     values = [v for session in measured for v in session]
     if not values:
@@ -96,11 +96,15 @@ def trend_text(per_session: Sequence[Sequence[float]], band: Band, lang: str) ->
         key = "trend_worse"
     else:
         key = "trend_steady"
+    shown_first, shown_last = format_seconds(first, lang), format_seconds(last, lang)
+    if len(measured) >= 2:  # a session's mean is no round's value: say it is an average
+        shown_first = t("progress.session_mean", lang, value=shown_first)
+        shown_last = t("progress.session_mean", lang, value=shown_last)
     return t(
         f"progress.{key}",
         lang,
-        first=format_seconds(first, lang),
-        last=format_seconds(last, lang),
+        first=shown_first,
+        last=shown_last,
         start=start,
         end=end,
     )

@@ -13,9 +13,9 @@ import pytest
 from textual.widgets import Input, Static
 
 from simulator.app import SimulatorApp, make_app
-from simulator.audio.pattern import Shape, question_pause_name
-from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement, Segment
+from simulator.audio.pattern import question_pause_name
 from simulator.rehearsal.masterclass import Turns
+from simulator.rehearsal.round import RoundPhase
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
 from simulator.screens.masterclass import GroupScreen, Masterclass, earlier_line
@@ -23,26 +23,9 @@ from simulator.screens.own_words import OwnWordsDialog
 from simulator.screens.practice import PracticeScreen
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
+from simulator.widgets.progress_chart import trend_text
 from tests.app.conftest import Rounds
-
-R = ANALYSIS_RATE_HZ
-
-
-def measured(pause_s: float, q_end_s: float = 2.0) -> RoundMeasurement:
-    name_s = q_end_s + pause_s
-    return RoundMeasurement(
-        Shape.SPEECH_PAUSE_SPEECH,
-        question_pause_name().band,
-        (
-            Segment(int(0.3 * R), int(q_end_s * R)),
-            Segment(int(name_s * R), int((name_s + 0.4) * R)),
-        ),
-        (int(q_end_s * R), int(name_s * R)),
-        None,
-        Levels(-8.0, -20.0, -60.0, 0.0),
-        (),
-        int((name_s + 1.2) * R),
-    )
+from tests.unit.test_export import sps
 
 
 def plain_app(
@@ -70,9 +53,7 @@ def group_of(library: Library, lang: str, people: int) -> Masterclass:
     scenario = library.find("check-question", lang)
     assert scenario is not None
     names = tuple(f"P{i}" for i in range(people))
-    results = MappingProxyType(
-        {i: (measured(3.0), measured(1.0), measured(3.2)) for i in range(people)}
-    )
+    results = MappingProxyType({i: (sps(3.0), sps(1.0), sps(3.2)) for i in range(people)})
     turns = Turns(names, current=people, results=results)
     return Masterclass(scenario, turns, lang=lang)
 
@@ -109,7 +90,7 @@ async def test_a_group_of_one_reads_in_the_singular(library: Library, tmp_path: 
     store = HistoryStore(tmp_path / "history.sqlite3")
     masterclass = store.start_masterclass("check-question", "nl", participants=1, names_kept=False)
     turn = store.start_session("check-question", "nl", turn=(masterclass, 1))
-    store.save_round(turn, 1, measured(3.0))
+    store.save_round(turn, 1, sps(3.0))
     (stored,) = store.masterclasses()
     assert "· 1 deelnemer ·" in earlier_line(stored, library, "nl")
     assert "· 1 participant ·" in earlier_line(stored, library, "en")
@@ -200,3 +181,43 @@ async def test_a_masterclass_round_shows_its_group_and_skip_keys_at_80_columns(
         await pilot.pause()
         assert "Bram" in str(app.screen.query_one("#turn", Static).render())
         assert keys in screen_text(app)
+
+
+def test_progress_across_sessions_says_its_numbers_are_averages() -> None:
+    """Session one: 0.8, 3.3 and 3.3 s. "From 2.5 s in the first session" named a value no round
+    had (and one inside the band); it is the session's average and now says so."""
+    band = question_pause_name().band
+    text = trend_text([[0.8, 3.3, 3.3], [3.3], [0.8, 3.4]], band, "en")
+    assert "from 2.5\xa0s on average in the first session" in text
+    assert "to 2.1\xa0s on average in the latest session" in text
+    nl = trend_text([[0.8, 3.3, 3.3], [0.8, 3.4]], band, "nl")
+    assert "van gemiddeld 2,5\xa0s in de eerste sessie naar gemiddeld 2,1\xa0s" in nl
+    # Within one session the values are the rounds' own: no average is claimed.
+    one = trend_text([[0.8, 3.3]], band, "en")
+    assert "average" not in one and "from 0.8\xa0s in the first round" in one
+
+
+async def test_while_a_round_runs_the_screen_offers_no_key_that_does_nothing(
+    library: Library, tmp_path: Path
+) -> None:
+    """While listening the footer shows only E, but "O: practise with your own question" (and in
+    a masterclass "G: … · K: …") stayed on the screen, and pressing O did nothing."""
+    scenario = library.find("check-question", "en")
+    app = plain_app(library, tmp_path, "en", scenario, masterclass=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in (*"Ayla", "enter", "ctrl+s"):
+            await pilot.press(key)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        lines = [screen.query_one("#round-message"), screen.query_one("#course-keys")]
+        assert all(line.display for line in lines)
+        assert "O: practise" in screen_text(app)
+        for phase in (RoundPhase.STARTING, RoundPhase.LISTENING, RoundPhase.ANALYSING):
+            screen.phase = phase
+            await pilot.pause()
+            assert not any(line.display for line in lines), phase
+            assert "O: practise" not in screen_text(app) and "K: Skip" not in screen_text(app)
+        screen.phase = RoundPhase.READY
+        await pilot.pause()
+        assert all(line.display for line in lines)

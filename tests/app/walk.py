@@ -43,7 +43,7 @@ async def _settings(pilot: Any) -> None:
 
 
 async def _masterclass_setup(pilot: Any) -> None:
-    await _keys(pilot, "m", *"Anna", "enter", *"Bram", "enter")
+    await _keys(pilot, "m", "down", "enter", *"Anna", "enter", *"Bram", "enter")
 
 
 async def _briefing(pilot: Any) -> None:

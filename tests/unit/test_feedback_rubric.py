@@ -36,6 +36,7 @@ from simulator.coaching.plan import (
     Good,
     Ref,
     RoundPlan,
+    as_shown,
     band_distance_s,
     plan_round,
     plan_session,
@@ -243,7 +244,8 @@ def check_praise(screen: Screen, plan: RoundPlan) -> None:
             assert ref is not None and ref.measured_s and m.measured_s is not None
             assert ref.verdict is Verdict.TOO_SHORT
             assert band_distance_s(m.measured_s, band) < band_distance_s(ref.measured_s, band)
-            assert m.measured_s / ref.measured_s == pytest.approx(p.amount)
+            # The ratio of the values as the feedback shows them (to 0.1 s).
+            assert as_shown(m.measured_s) / as_shown(ref.measured_s) == pytest.approx(p.amount)
         elif p.good is Good.FIXED:
             assert m.measured_s is not None
             before = screen.replaced or screen.results[-2]

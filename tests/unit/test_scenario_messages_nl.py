@@ -25,9 +25,11 @@ from simulator.scenarios.loader import (
     ScenarioError,
     ScenarioProblem,
     parse_scenario,
+    parse_toml,
 )
 from simulator.scenarios.model import Origin
 from tests.unit.test_scenario_loader import HEADER, SPS_PATTERN, SPS_PROMPTS, TIMED, VALID
+from tests.unit.test_toml_messages import BROKEN as TOML_BROKEN
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_NL = REPO / "scenarios" / "check-question.nl.toml"
@@ -172,15 +174,19 @@ def test_bad_language(tmp_path: Path) -> None:
     )
 
 
-def test_toml_syntax_error_keeps_line_column_and_tomllib_detail(tmp_path: Path) -> None:
+def test_toml_syntax_error_keeps_line_column_and_says_the_detail_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
     path = write(tmp_path, "x.toml", VALID.replace('title = "Check question"', "title = Check"))
     (problem,) = problems_in(path)
-    assert problem.describe("en") == f"{path}:3:9: TOML syntax error (Invalid value)"
-    assert problem.describe("nl") == f"{path}:3:9: TOML-syntaxfout (Invalid value)"
+    en_detail = 'this is not a value TOML knows: put text in quotes, e.g. "..."'
+    nl_detail = 'dit is geen waarde die TOML kent: zet tekst tussen aanhalingstekens, bijv. "..."'
+    assert problem.describe("en") == f"{path}:3:9: TOML syntax error ({en_detail})"
+    assert problem.describe("nl") == f"{path}:3:9: TOML-syntaxfout ({nl_detail})"
     path = write(tmp_path, "end.toml", VALID + "rounds = ")
     (problem,) = problems_in(path)
-    assert problem.text("en") == "TOML syntax error at the end of the file (Invalid value)"
-    assert problem.text("nl") == "TOML-syntaxfout aan het eind van het bestand (Invalid value)"
+    assert problem.text("en") == f"TOML syntax error at the end of the file ({en_detail})"
+    assert problem.text("nl") == f"TOML-syntaxfout aan het eind van het bestand ({nl_detail})"
 
 
 def test_file_not_utf8(tmp_path: Path) -> None:
@@ -469,6 +475,11 @@ def test_every_code_and_phrase_is_produced_and_reads_in_both_languages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     problems = list(_produced())
+    for text, _ in TOML_BROKEN:  # each of tomllib's messages, in the reader's language
+        try:
+            parse_toml(text, Path("x.toml"))
+        except ScenarioError as exc:
+            problems += exc.problems
     # The library: missing, folder, unreadable, duplicate id, unreadable folder.
     write(tmp_path / "dup", "a.toml", VALID)
     write(tmp_path / "dup", "b.toml", VALID)
