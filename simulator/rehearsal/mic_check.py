@@ -7,7 +7,8 @@ blocks so far into a `MicCheckState`, following three rules:
 - The background is judged only from blocks where nobody speaks (and not just before or after a
   voice, where words trail off): the teacher's own voice is never "background noise".
 - "Ready" comes once enough voice has been heard at a good level, and then stays: falling silent
-  after speaking is what a teacher does next, not a problem.
+  after speaking is what a teacher does next, not a problem, also where the input gates its
+  silence to exact zeros (only seconds of them then mean it went dead).
 - Before any voice has been heard nothing alarming is said: the check waits. "Too quiet" needs
   a voice that was heard, but too softly.
 
@@ -35,6 +36,10 @@ WINDOW_BLOCKS = 30
 """Clipping looks at the last 3 s."""
 ZERO_BLOCKS = 10
 """About 1 s of bit-exact zeros: the microphone delivers nothing (macOS: no permission)."""
+ZERO_BLOCKS_AFTER_READY = 50
+"""Once a voice has come through, zeros are the silence between words of an input that gates
+its quiet to digital zero (a noise suppressor, a sound server's null monitor); only 5 s of them
+say the input has gone dead (a mute switch)."""
 GOOD_VOICE_DBFS = -40.0
 """A voice at or above this level comes through well enough to time."""
 READY_VOICE_BLOCKS = 3
@@ -109,8 +114,9 @@ def judge_mic(blocks: Sequence[MicBlock]) -> MicCheckState:
     readiness = _readiness(blocks)
     floor = _background_floor(blocks)
     warnings: list[str] = []
-    recent_zero = [b.zero for b in blocks[-ZERO_BLOCKS:]]
-    if len(recent_zero) >= ZERO_BLOCKS and all(recent_zero):
+    zero_blocks = ZERO_BLOCKS_AFTER_READY if readiness is Readiness.READY else ZERO_BLOCKS
+    recent_zero = [b.zero for b in blocks[-zero_blocks:]]
+    if len(recent_zero) >= zero_blocks and all(recent_zero):
         warnings.append("all_zero")
     else:
         if any(b.clipped for b in blocks[-WINDOW_BLOCKS:]):

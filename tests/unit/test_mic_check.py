@@ -78,11 +78,23 @@ def test_clipping_warns_and_a_clipped_voice_is_not_called_quiet() -> None:
     assert judge_mic(blocks((ROOM, 10), (VOICE, 5), (clipped, 2), (ROOM, 30))).ok
 
 
-def test_exact_zeros_say_the_microphone_delivers_nothing_even_after_ready() -> None:
+def test_exact_zeros_say_the_microphone_delivers_nothing() -> None:
     dead = MicBlock(-100.0, voice=False, zero=True)
     assert judge_mic(blocks((dead, 10))).warnings == ("all_zero",)
-    state = judge_mic(blocks((ROOM, 5), (VOICE, 10), (dead, 10)))
-    assert state.warnings == ("all_zero",) and not state.ok
+    assert judge_mic(blocks((ROOM, 5), (dead, 10))).warnings == ("all_zero",)
+
+
+def test_after_a_voice_exact_zeros_are_silence_between_words_until_they_last() -> None:
+    # An input that gates its quiet to digital zero (a noise suppressor) after a good voice:
+    # the teacher fell silent; the check stays ready.
+    dead = MicBlock(-100.0, voice=False, zero=True)
+    between_words = judge_mic(blocks((ROOM, 5), (VOICE, 10), (dead, 30)))
+    assert between_words.warnings == () and between_words.ok
+    talking_again = judge_mic(blocks((ROOM, 5), (VOICE, 10), (dead, 30), (VOICE, 3), (dead, 20)))
+    assert talking_again.ok
+    # Five seconds of nothing but zeros: the input went dead (a mute switch).
+    muted = judge_mic(blocks((ROOM, 5), (VOICE, 10), (dead, 50)))
+    assert muted.warnings == ("all_zero",) and not muted.ok
 
 
 def test_the_meter_on_real_speech_in_a_room() -> None:
