@@ -414,7 +414,7 @@ class PracticeScreen(AppScreen[None]):
         if sound is None:
             return None, None
         try:
-            playback = self.sim.audio_player(sound.samples, sound.sample_rate_hz)
+            playback = self.sim.audio_player(sound.samples, sound.sample_rate_hz, cue=True)
         except PlaybackError:
             return None, None
         placement = CuePlacement.start(
