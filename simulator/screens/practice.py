@@ -395,6 +395,17 @@ class PracticeScreen(AppScreen[None]):
             playback.stop()
         if worker.is_cancelled:
             return
+        if source.overflow_count or source.dropped_blocks:
+            # Sound the computer was too busy to take from the microphone is missing from the
+            # round: the pause would be measured short or long. Say so; measure nothing.
+            self.post_message(
+                AudioFailed(
+                    self.t("round.busy.lost"),
+                    title=self.t("round.busy.lost_title"),
+                    device_lost=False,
+                )
+            )
+            return
         outcome = live.finish()
         self.post_message(
             RoundFinished(
