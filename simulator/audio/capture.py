@@ -56,6 +56,7 @@ __all__ = [
     "NoPortAudioError",
     "OutputPlayback",
     "PlaybackError",
+    "STEADY_BUFFER_S",
     "choose_format",
     "devices_from_portaudio",
     "list_input_devices",
@@ -73,6 +74,17 @@ FIRST_BLOCK_TIMEOUT_S = 3.0
 """A PulseAudio monitor source was seen to deliver its first block ~1.9 s late."""
 BLOCK_TIMEOUT_S = 1.0
 """After the first block, this long without audio means the device is gone."""
+STEADY_BUFFER_S = 1.0
+"""How much of a sound ``play(..., buffer_s=STEADY_BUFFER_S)`` keeps ahead of the listener.
+
+With the device's default latency (35 ms through PulseAudio) a busy computer that runs the audio
+callback late makes the output run dry, and the sound server plays silence until it has sound
+again: a model line's 3 s pause was heard as 3.2 to 7.1 s with both cores busy. With 1 s of sound
+buffered it was heard as 3.000 s every time. The sound still starts at once."""
+TAIL_BUFFERS = 2
+"""Silence handed over after a sound played with a steady buffer, in buffers: when the stream
+ends, PortAudio drops what is still buffered (with 1 s buffered a tone's last 1.3 s went
+unheard), so that must be silence. The sound counts as done once its own last sample is heard."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,8 +583,12 @@ class OutputPlayback:
     """Mono samples played through a PortAudio output stream (see :func:`play`).
 
     The callback only copies the next stretch of the prepared array into PortAudio's buffer and
-    counts the frames it handed over. ``position_samples`` is that count minus the stream's
-    output latency (what has reached the listener), converted back to the caller's rate.
+    counts the frames it handed over, notes when PortAudio says the first of them will be heard
+    (its stream time), and counts the times PortAudio says the output ran dry (``underflows``).
+    ``position_samples`` is the frame being heard now by the stream's clock, counted on from the
+    last of those notes, converted back to the caller's rate: it moves smoothly even when a long
+    buffer is refilled in large steps. Without those times it is the frame count minus the
+    stream's output latency.
     """
 
     def __init__(
@@ -590,6 +606,10 @@ class OutputPlayback:
         self._device_rate_hz = device_rate_hz
         self._callback_stop = callback_stop
         self._written = 0
+        self._underflows = 0
+        self._heard_at: tuple[int, float] | None = None
+        """A frame and the stream time at which it is heard (from the last callback)."""
+        self._position = 0
         self._latency_frames = 0
         self._finished = threading.Event()
         self._stopped = False
@@ -599,7 +619,12 @@ class OutputPlayback:
     def _callback(
         self, outdata: npt.NDArray[np.float32], frames: int, time_info: Any, status: Any
     ) -> None:
+        if status.output_underflow:
+            self._underflows += 1
         start = self._written
+        heard_at = getattr(time_info, "outputBufferDacTime", 0.0)
+        if heard_at > 0:  # 0: the host API does not say
+            self._heard_at = (start, float(heard_at))
         chunk = self._data[start : start + frames]
         n = int(chunk.shape[0])
         outdata[:n] = chunk
@@ -627,15 +652,36 @@ class OutputPlayback:
         return self._latency_frames / self._device_rate_hz
 
     @property
+    def underflows(self) -> int:
+        return self._underflows
+
+    def _heard_frames(self) -> int:
+        written = self._written
+        stream, heard_at = self._stream, self._heard_at
+        if stream is not None and heard_at is not None:
+            try:
+                now = float(stream.time)
+            except Exception:  # a stream being closed has no clock any more
+                now = None
+            if now is not None:
+                frame, at = heard_at
+                return min(written, max(0, frame + int((now - at) * self._device_rate_hz)))
+        return max(0, written - self._latency_frames)
+
+    @property
     def position_samples(self) -> int:
         if self._finished.is_set():
             return self._source_samples
-        heard = max(0, self._written - self._latency_frames)
-        return min(self._source_samples, heard * self._source_rate_hz // self._device_rate_hz)
+        heard = self._heard_frames() * self._source_rate_hz // self._device_rate_hz
+        self._position = max(self._position, min(self._source_samples, heard))  # only forward
+        return self._position
 
     @property
     def done(self) -> bool:
-        return self._stopped or self._finished.is_set()
+        """Stopped, finished, or the stream's clock says the sound's last sample was heard."""
+        if self._stopped or self._finished.is_set():
+            return True
+        return self.position_samples >= self._source_samples
 
     def stop(self) -> None:
         """Stop at once (``abort`` + ``close``); safe to call more than once, and after the end."""
@@ -645,17 +691,25 @@ class OutputPlayback:
 
 
 def play(
-    samples: npt.NDArray[np.floating], sample_rate_hz: int, device: str | int | None = None
+    samples: npt.NDArray[np.floating],
+    sample_rate_hz: int,
+    device: str | int | None = None,
+    *,
+    buffer_s: float | None = None,
 ) -> OutputPlayback:
     """Start playing mono ``samples`` on the output device (``None``: the system default).
 
     Returns at once; the sound plays in PortAudio's thread. The device's rate is used when it
-    does not accept ``sample_rate_hz`` (the samples are resampled first). Raises
+    does not accept ``sample_rate_hz`` (the samples are resampled first). ``buffer_s`` keeps
+    that much sound ahead of the listener (``STEADY_BUFFER_S``: nothing stretches the sound on a
+    busy computer); ``None`` uses the device's default, short latency. Raises
     ``PlaybackError`` (``NoOutputDeviceError`` without speakers, ``PlaybackNoPortAudioError``
     without PortAudio) with a message for the user.
     """
     if sample_rate_hz <= 0:
         raise ValueError("sample_rate_hz must be positive")
+    if buffer_s is not None and not buffer_s > 0:
+        raise ValueError("buffer_s must be positive")
     mono = to_mono_float32(np.asarray(samples, dtype=np.float32))
     source_samples = int(mono.size)
     try:
@@ -698,6 +752,11 @@ def play(
         if rate != sample_rate_hz:
             resampler = Resampler(sample_rate_hz, rate)
             mono = np.concatenate((resampler.process(mono), resampler.flush()))
+        if buffer_s is not None:
+            # PortAudio drops what is still buffered when the callback ends the stream: hand
+            # over silence after the sound, so that what is dropped is that silence.
+            tail = np.zeros(round(TAIL_BUFFERS * buffer_s * rate), np.float32)
+            mono = np.concatenate((mono, tail))
         data = np.repeat(mono[:, None], channels, axis=1).astype(np.float32)
         playback = OutputPlayback(
             data,
@@ -713,6 +772,7 @@ def play(
             dtype="float32",
             callback=playback._callback,
             finished_callback=playback._on_finished,
+            **({} if buffer_s is None else {"latency": buffer_s}),
         )
         playback._attach(stream)
         stream.start()

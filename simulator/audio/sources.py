@@ -366,6 +366,8 @@ class Playback(Protocol):
     ``position_samples`` counts samples of the played array (at the rate it was given) that have
     reached the listener so far; it only grows, and equals the array's length once ``done``.
     ``latency_s`` is how long a sample takes from the start of playback to the listener.
+    ``underflows`` counts the times the output ran dry because the sound was not handed over in
+    time (a busy computer): each one played silence that is not in the sound.
     """
 
     @property
@@ -373,6 +375,9 @@ class Playback(Protocol):
 
     @property
     def latency_s(self) -> float: ...
+
+    @property
+    def underflows(self) -> int: ...
 
     @property
     def done(self) -> bool: ...
@@ -384,9 +389,21 @@ SourceFactory = Callable[[str | None], AudioSource]
 """Opens the microphone (or a test source) for a device name/index, ``None`` = the default."""
 DeviceLister = Callable[[], Sequence[tuple[str, str]]]
 """The input devices as ``(value for --device, label)`` pairs; raises ``MicrophoneError``."""
-AudioPlayer = Callable[[Samples, int], Playback]
-"""Starts playing mono float32 ``samples`` at ``sample_rate_hz`` on the default output device;
-raises ``PlaybackError`` when that is impossible."""
+
+
+class AudioPlayer(Protocol):
+    """Starts playing mono float32 ``samples`` at ``sample_rate_hz`` on the default output device;
+    raises ``PlaybackError`` when that is impossible.
+
+    A sound is played with a generous buffer ahead of the listener, so that a busy computer
+    cannot stretch its silences (the model line's pause, a round listened back). ``cue=True`` is
+    for a cue in a round, whose start is placed in the microphone's samples from the output's
+    latency: it keeps the device's short latency.
+    """
+
+    def __call__(
+        self, samples: Samples, sample_rate_hz: int, /, *, cue: bool = False
+    ) -> Playback: ...
 
 
 class FakePlayback:
@@ -397,6 +414,10 @@ class FakePlayback:
         self.sample_rate_hz = sample_rate_hz
         self._position = 0
         self.stopped = False
+        self.cue = False
+        """Whether it was started as a round's cue (``AudioPlayer``'s ``cue=True``)."""
+        self.underflows = 0
+        """Set by the test: how often the output ran dry."""
 
     @property
     def position_samples(self) -> int:
@@ -430,9 +451,12 @@ class FakePlayer:
         self.error = error
         self.started: list[FakePlayback] = []
 
-    def __call__(self, samples: Samples, sample_rate_hz: int) -> FakePlayback:
+    def __call__(
+        self, samples: Samples, sample_rate_hz: int, /, *, cue: bool = False
+    ) -> FakePlayback:
         if self.error is not None:
             raise self.error
         playback = FakePlayback(np.asarray(samples, dtype=np.float32), sample_rate_hz)
+        playback.cue = cue
         self.started.append(playback)
         return playback

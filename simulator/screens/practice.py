@@ -414,6 +414,17 @@ class PracticeScreen(AppScreen[None]):
             playback.stop()
         if worker.is_cancelled:
             return
+        if source.overflow_count or source.dropped_blocks:
+            # Sound the computer was too busy to take from the microphone is missing from the
+            # round: the pause would be measured short or long. Say so; measure nothing.
+            self.post_message(
+                AudioFailed(
+                    self.t("round.busy.lost"),
+                    title=self.t("round.busy.lost_title"),
+                    device_lost=False,
+                )
+            )
+            return
         outcome = live.finish()
         self.post_message(
             RoundFinished(
@@ -433,7 +444,7 @@ class PracticeScreen(AppScreen[None]):
         if sound is None:
             return None, None
         try:
-            playback = self.sim.audio_player(sound.samples, sound.sample_rate_hz)
+            playback = self.sim.audio_player(sound.samples, sound.sample_rate_hz, cue=True)
         except PlaybackError:
             return None, None
         placement = CuePlacement.start(

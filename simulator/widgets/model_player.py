@@ -111,11 +111,12 @@ class ModelPlayer(Static):
         self.voice_lang = voice_lang
         self.player = player
         self._timing: ModelTiming | None = None
+        self._playback: Playback | None = None
         self._sound = SoundFollower(
             self,
             group="model-line",
             on_position=self._render_at,
-            on_finished=lambda: self._render_at(None),
+            on_finished=self._finished,
             on_stalled=lambda: self._fall_back("modelling.stalled"),
             on_failed=self._failed,
             clock=clock,
@@ -160,7 +161,25 @@ class ModelPlayer(Static):
             return None
         parts = [s for s in sounds if s is not None]
         sound, self._timing = model_sound(parts, self.model.pause_s, parts[0].sample_rate_hz)
-        return self.player(sound.samples, sound.sample_rate_hz)
+        self._playback = self.player(sound.samples, sound.sample_rate_hz)
+        return self._playback
+
+    def _finished(self) -> None:
+        """The end of the line; if the output ran dry on the way, the silence heard was longer
+        than the line's, and the teacher must not take it for the model."""
+        self._render_at(None)
+        playback, self._playback = self._playback, None
+        if playback is None or playback.underflows == 0:
+            return
+        if self.model.pause_s is None:
+            self._say(t("modelling.busy.stretched_turn", self.lang), severity="warning", timeout=10)
+            return
+        seconds = format_seconds(self.model.pause_s, self.lang, 0)
+        self._say(
+            t("modelling.busy.stretched", self.lang, seconds=seconds),
+            severity="warning",
+            timeout=10,
+        )
 
     def _failed(self, error: PlaybackError) -> None:
         key = {

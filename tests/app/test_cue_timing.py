@@ -86,6 +86,7 @@ async def test_the_wait_counts_from_the_cue_s_audible_end(
         await play_round(app, pilot)
         measured = feedback(app).feedback.measured_s
     assert [p.samples.size for p in player.started] == [sound.samples.size]  # the cue was played
+    assert player.started[0].cue  # with the output's short latency, which places it
     assert measured == pytest.approx(3.2, abs=TOLERANCE_S)
 
 

@@ -119,6 +119,33 @@ async def test_briefing_speaks_the_model_line_with_the_target_pause_and_follows_
         assert not widget.playing
 
 
+@pytest.mark.parametrize("underflows", [0, 2])
+async def test_a_line_the_output_could_not_keep_up_with_is_not_passed_off_as_the_model(
+    library: Library, store: HistoryStore, underflows: int
+) -> None:
+    voice, player = FakeVoice(), FakePlayer()
+    app = build(library, store, voice=voice, player=player)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_briefing(app, pilot)
+        await pilot.press("m")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        widget = screen.query_one("#model-player", ModelPlayer)
+        (playback,) = player.started
+        assert not playback.cue  # played with the steady buffer, not as a round's cue
+        playback.underflows = underflows  # the output ran dry this often on the way
+        playback.finish()
+        await pilot.pause(0.12)
+        assert widget.moments[-1] == "done" and not widget.fallback
+        busy = "too busy to play the model line smoothly"
+        if underflows:
+            assert busy in widget.status and "longer than 3\u00a0s" in widget.status
+            assert any(busy in n for n in notes(app))
+        else:
+            assert widget.status == ""
+            assert not any(busy in n for n in notes(app))
+
+
 async def test_without_espeak_the_line_is_written_out_with_its_pause(
     library: Library, store: HistoryStore
 ) -> None:

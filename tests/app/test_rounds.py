@@ -155,6 +155,42 @@ async def test_device_lost_mid_round_can_be_retried(app_for: AppMaker, store: Hi
     assert [r.round for r in store.sessions()[0].rounds] == [1]
 
 
+class LossySource(ArraySource):
+    """A microphone that reports sound it could not deliver: the device overran its buffer, or
+    the queue to the reader was full."""
+
+    def __init__(self, samples: np.ndarray, *, overflows: int, dropped: int) -> None:
+        super().__init__(samples)
+        self.overflows = overflows
+        self.dropped = dropped
+
+    @property
+    def overflow_count(self) -> int:
+        return self.overflows
+
+    @property
+    def dropped_blocks(self) -> int:
+        return self.dropped
+
+
+@pytest.mark.parametrize(("overflows", "dropped"), [(1, 0), (0, 3)])
+async def test_a_round_with_sound_lost_on_the_way_is_not_measured_and_can_be_retried(
+    app_for: AppMaker, store: HistoryStore, overflows: int, dropped: int
+) -> None:
+    lossy = LossySource(speech_round(3.0), overflows=overflows, dropped=dropped)
+    app = app_for([lossy, speech_round(3.0)], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen) and screen.phase == "stopped"
+        assert "Sound was lost" in text(app, "#round-message")
+        assert "too busy to record the whole round" in text(app, "#round-message")
+        assert store.sessions() == ()  # nothing measured from incomplete sound was saved
+        await play_round(app, pilot)  # the retry
+        assert feedback(app).feedback.verdict is Verdict.ON_TARGET
+    assert [r.round for r in store.sessions()[0].rounds] == [1]
+
+
 async def test_a_round_that_never_ends_stops_at_the_maximum_length(
     app_for: AppMaker, store: HistoryStore
 ) -> None:

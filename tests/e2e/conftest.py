@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import time
+import wave
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ TOOLS = ("pulseaudio", "pactl", "paplay", "pacat")
 SINK = "vsink"
 SINK_RATE_HZ = 48_000
 START_TIMEOUT_S = 10.0
+WHOLE_FILE_MARGIN_MS = 1000
 
 
 def require_tools() -> dict[str, str]:
@@ -72,10 +74,18 @@ class PulseServer:
     def play(self, wav_path: Path, *, wait: bool = True) -> subprocess.Popen[bytes]:
         """Play a WAV file into the null sink, i.e. "speak into the microphone".
 
+        The server's buffer for the stream holds the whole file (see ``whole_file_latency_ms``),
+        so the sink plays it exactly as written even when ``paplay`` gets no CPU for a while.
         With ``wait=False`` returns at once; the player is stopped at teardown if still running.
         """
+        latency_ms = whole_file_latency_ms(wav_path)
         player = subprocess.Popen(
-            [self.tools["paplay"], f"--device={SINK}", "--latency-msec=20", str(wav_path)],
+            [
+                self.tools["paplay"],
+                f"--device={SINK}",
+                f"--latency-msec={latency_ms}",
+                str(wav_path),
+            ],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -89,6 +99,21 @@ class PulseServer:
 
     def alive(self) -> bool:
         return self.pactl("info").returncode == 0
+
+
+def whole_file_latency_ms(wav_path: Path) -> int:
+    """A playback buffer longer than the WAV file, for ``paplay --latency-msec``.
+
+    With a short buffer (20 ms) the server runs dry whenever ``paplay`` is not scheduled in
+    time, as on a busy machine, and then plays silence until the buffer is filled again: the
+    silences in the file come out longer (a 4.5 s pause was heard as 4.64 s, a 3 s pause as
+    4.82 s). With a buffer that holds the whole file, ``paplay`` hands it all over at once and
+    the sink alone sets the pace; playback still starts at once, when ``paplay`` reaches the end
+    of the file and drains the stream.
+    """
+    with wave.open(str(wav_path), "rb") as wav:
+        duration_ms = 1000 * wav.getnframes() // wav.getframerate()
+    return duration_ms + WHOLE_FILE_MARGIN_MS
 
 
 def start_pulse_server(base: Path, tools: Mapping[str, str]) -> PulseServer:

@@ -98,6 +98,9 @@ async def test_the_model_line_the_app_plays_holds_the_target_pause(
     finally:
         recorded = recorder.stop()
 
+    # Sound the recorder could not take in time would be missing from what is measured.
+    lost = (recorder.mic.overflow_count, recorder.mic.dropped_blocks)
+    assert lost == (0, 0), f"the recording lost sound (overflows, dropped blocks): {lost}"
     measured = analyze_samples(recorded, ANALYSIS_RATE_HZ, scenario.pattern)
     target = scenario.pattern.band.target_s
     print(f"\nmodel line {scenario_id} {lang}: pause {measured.pause_s} s, target {target} s")

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from simulator.audio.capture import MicrophoneSource, play
+from simulator.audio.capture import STEADY_BUFFER_S, MicrophoneSource, play
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from tests.e2e.conftest import PulseServer
 from tests.e2e.test_capture_pulse import TOLERANCE_SAMPLES, loud_runs
@@ -36,8 +36,9 @@ def known_signal() -> npt.NDArray[np.float32]:
     )
 
 
+@pytest.mark.parametrize("buffer_s", [None, STEADY_BUFFER_S], ids=["short", "steady"])
 def test_played_round_is_heard_with_its_lengths_and_the_position_follows(
-    pulse_server: PulseServer,
+    pulse_server: PulseServer, buffer_s: float | None
 ) -> None:
     signal = known_signal()
     mic = MicrophoneSource(None)
@@ -54,7 +55,7 @@ def test_played_round_is_heard_with_its_lengths_and_the_position_follows(
     with mic:
         while mic.samples_read == 0:  # the first block may come late; count samples, not time
             take()
-        playback = play(signal, RATE)
+        playback = play(signal, RATE, buffer_s=buffer_s)
         try:
             while not playback.done:
                 positions.append(playback.position_samples)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from simulator.audio.capture import (
+    STEADY_BUFFER_S,
     DeviceInfo,
     DeviceLostError,
     DeviceNotFoundError,
@@ -19,9 +20,11 @@ from simulator.audio.capture import (
     MicrophoneSource,
     NoInputDeviceError,
     NoPortAudioError,
+    OutputPlayback,
     choose_format,
     devices_from_portaudio,
     no_portaudio_error,
+    play,
     portaudio_error,
     resolve_device,
 )
@@ -334,3 +337,121 @@ def test_missing_portaudio_library_is_reported_not_raised(tmp_path: Any) -> None
 def test_queue_is_bounded() -> None:
     source = MicrophoneSource(queue_s=1.0, block_ms=20)
     assert isinstance(source._queue, queue.Queue) and source._queue.maxsize == 50
+
+
+# -- playing: PortAudio's output replaced by a fake sounddevice module --------------------------
+
+
+class FakeOutputStream:
+    opened: list[dict[str, Any]] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        FakeOutputStream.opened.append(kwargs)
+        self.latency = kwargs.get("latency", 0.035)
+        self.started = False
+
+    def start(self) -> None:
+        self.started = True
+
+
+def fake_sounddevice() -> Any:
+    class PortAudioError(Exception):
+        pass
+
+    class CallbackStop(Exception):
+        pass
+
+    return SimpleNamespace(
+        PortAudioError=PortAudioError,
+        CallbackStop=CallbackStop,
+        OutputStream=FakeOutputStream,
+        query_devices=lambda device, kind: {
+            "index": 3,
+            "name": "speakers",
+            "max_output_channels": 2,
+            "default_samplerate": 48000.0,
+        },
+        check_output_settings=lambda **kwargs: None,
+    )
+
+
+@pytest.mark.parametrize(("buffer_s", "latency"), [(None, None), (STEADY_BUFFER_S, 1.0)])
+def test_play_keeps_the_asked_buffer_ahead_of_the_listener(
+    monkeypatch: pytest.MonkeyPatch, buffer_s: float | None, latency: float | None
+) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice())
+    FakeOutputStream.opened = []
+    playback = play(np.zeros(16_000, np.float32), 16_000, buffer_s=buffer_s)
+    (kwargs,) = FakeOutputStream.opened
+    assert kwargs.get("latency") == latency  # None: not given, the device's default
+    assert playback.latency_s == pytest.approx(latency or 0.035)
+
+
+def test_play_refuses_a_buffer_that_is_not_positive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice())
+    with pytest.raises(ValueError, match="buffer_s"):
+        play(np.zeros(10, np.float32), 16_000, buffer_s=0.0)
+
+
+def test_the_output_callback_counts_the_times_the_output_ran_dry() -> None:
+    class Stop(Exception):
+        pass
+
+    data = np.arange(10, dtype=np.float32)[:, None]
+    playback = OutputPlayback(
+        data, source_samples=10, source_rate_hz=100, device_rate_hz=100, callback_stop=Stop
+    )
+    out = np.empty((4, 1), np.float32)
+    playback._callback(out, 4, None, SimpleNamespace(output_underflow=False))
+    playback._callback(out, 4, None, SimpleNamespace(output_underflow=True))
+    assert playback.underflows == 1
+    assert out[:, 0].tolist() == [4.0, 5.0, 6.0, 7.0]  # the sound goes on where it was
+    with pytest.raises(Stop):
+        playback._callback(out, 4, None, SimpleNamespace(output_underflow=True))
+    assert playback.underflows == 2
+
+
+def test_a_steady_buffer_is_followed_by_silence_that_may_be_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice())
+    sound = np.ones(16_000, np.float32)
+    playback = play(sound, 16_000, buffer_s=0.5)
+    assert playback._data.shape == (16_000 + 16_000, 1)  # two buffers of silence after it
+    assert float(np.abs(playback._data[16_000:]).max()) == 0.0
+    short = play(sound, 16_000)
+    assert short._data.shape == (16_000, 1)
+
+
+class ClockedStream:
+    def __init__(self) -> None:
+        self.time = 100.0
+        self.latency = 1.0
+
+
+def test_the_position_follows_the_stream_clock_between_large_refills() -> None:
+    class Stop(Exception):
+        pass
+
+    data = np.zeros((3000, 1), np.float32)  # 1000 frames of sound, then 2000 of silence
+    playback = OutputPlayback(
+        data, source_samples=1000, source_rate_hz=1000, device_rate_hz=1000, callback_stop=Stop
+    )
+    stream = ClockedStream()
+    playback._attach(stream)
+    out = np.empty((1500, 1), np.float32)
+    # The first frame handed over is heard at stream time 100.0, all 1500 at once.
+    playback._callback(
+        out,
+        1500,
+        SimpleNamespace(outputBufferDacTime=100.0),
+        SimpleNamespace(output_underflow=False),
+    )
+    assert playback.position_samples == 0
+    stream.time = 100.25
+    assert playback.position_samples == 250  # not 1500 - 1000: the clock, not the refill
+    stream.time = 100.2  # a clock read a little early never moves the position back
+    assert playback.position_samples == 250
+    assert not playback.done
+    stream.time = 101.0  # the sound's last frame has been heard: done, the silence may go
+    assert playback.position_samples == 1000 and playback.done
