@@ -388,8 +388,9 @@ class DevAudio:
         return self._memo[path]
 
     def clip(self, entry: Entry) -> Clip:
-        """The file trimmed around its speech (or sound) boundaries, as espeak clips are."""
-        x = self.samples(entry.path)
+        """The file, without what lies below any voice (see ``BELOW_VOICE_HZ``), trimmed around
+        its speech (or sound) boundaries, as espeak clips are."""
+        x = below_voice_removed(self.samples(entry.path))
         bounds = speech_bounds(x, RATE_HZ)
         if bounds is None:
             raise RoomCorpusError(f"{entry.path} is silent")
@@ -692,6 +693,20 @@ class RoomPool:
 
 
 # --- sounds -------------------------------------------------------------------------------------
+
+
+BELOW_VOICE_HZ = 50.0
+"""The pack's recordings are high-passed here before their boundaries are found: no voice has
+anything below 50 Hz, but recordings do (a DC offset, a handling thump, a breath pop: 0–30 Hz),
+and the boundary rule would count it as speech. In 109 of the 965 speech files it moved a
+boundary by more than 20 ms, in some by over 150 ms (a word "ending" in a thump)."""
+
+
+def below_voice_removed(x: F64) -> F64:
+    """``x`` without what lies under ``BELOW_VOICE_HZ``, in both directions (no delay)."""
+    signal = _need("scipy.signal")
+    sos = signal.butter(2, BELOW_VOICE_HZ, btype="highpass", fs=RATE_HZ, output="sos")
+    return np.asarray(signal.sosfiltfilt(sos, x), dtype=np.float64)
 
 
 def _butter(x: F64, kind: str, cutoff: float | tuple[float, float], order: int = 2) -> F64:

@@ -169,3 +169,21 @@ def test_what_went_wrong_names_the_edge_and_what_sits_there() -> None:
     close = dataclasses.replace(item, name_start_s=4.7, pause_s=2.7)  # 2.7 s: within the range
     near = run.failure_class(close, P(2.45, 2.2, 4.65))  # 2.45 s: too short, each edge ≤ 250 ms
     assert near == "both edges within 250 ms (near a band edge)"
+
+
+def test_a_thump_below_any_voice_does_not_lengthen_a_word() -> None:
+    """A recording's handling thump or breath pop (here a 0.2 s push after the word) is no part of
+    the word: its boundaries are found after what lies below 50 Hz is removed."""
+    pytest.importorskip("scipy")
+    from generate import speech_bounds
+
+    t = np.arange(RATE) / RATE
+    word = (t >= 0.2) & (t < 0.5)
+    x = np.where(word, 0.5 * np.sin(2 * np.pi * 150 * t), 0.0)
+    thump = (t >= 0.5) & (t < 0.7)
+    x = x + np.where(thump, 0.1 * np.sin(np.pi * (t - 0.5) / 0.2) ** 2, 0.0)  # a smooth push
+    raw_end = speech_bounds(x, RATE)
+    clean_end = speech_bounds(rooms.below_voice_removed(x), RATE)
+    assert raw_end is not None and clean_end is not None
+    assert raw_end[1] / RATE > 0.65  # the thump counted as speech
+    assert abs(clean_end[1] / RATE - 0.5) < 0.01 and abs(clean_end[0] / RATE - 0.2) < 0.01
