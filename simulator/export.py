@@ -103,6 +103,9 @@ class ExportRound:
     reflection: str | None = None
     own_line: str | None = None
     own_name: str | None = None
+    replaced: RoundMeasurement | None = None
+    """For a redone round, the attempt it replaced, which its feedback compares it with as the
+    app did; ``None`` for a round done once and when that attempt could not be read back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +211,8 @@ def build_debrief(
     for labels and overrides only when it is in ``lang`` and measures the same shape; otherwise
     the kind of step kept with the session words the feedback (a compliment stays a compliment).
     ``started`` is the session's start in the reader's time zone (the command converts it).
+    A redone round is compared with the attempt it replaced (``ExportRound.replaced``), as the
+    round's feedback in the app was.
     """
     rounds: list[DebriefRound] = []
     measurements: list[RoundMeasurement] = []
@@ -230,7 +235,12 @@ def build_debrief(
             )
         measurements.append(m)
         fb = round_feedback(
-            pattern, measurements, lang, texts_scenario, stored_kind=session.step_kind
+            pattern,
+            measurements,
+            lang,
+            texts_scenario,
+            record.replaced,
+            stored_kind=session.step_kind,
         )
         if fb.problem is Reason.TOO_QUIET and record.speech_dbfs is None:
             fb = _replace_praise(fb, t("export.too_quiet_praise", lang))

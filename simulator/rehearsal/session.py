@@ -19,6 +19,9 @@ class Session:
     """The round being played, from 1."""
     results: tuple[RoundMeasurement, ...] = ()
     """The measured rounds so far, in order (a redone round replaces its entry)."""
+    replaced: tuple[RoundMeasurement | None, ...] = ()
+    """Beside each of ``results``: the attempt it replaced when it was a redo, else ``None``
+    (the round's feedback compared it with that attempt, and the debrief does so too)."""
 
     def __post_init__(self) -> None:
         if self.rounds < 1:
@@ -38,8 +41,13 @@ class Session:
 
     def record(self, measurement: RoundMeasurement) -> Session:
         """The session with this round measured; it replaces an earlier attempt at this round
-        and whatever followed it."""
-        return replace(self, results=(*self.results[: self.number - 1], measurement))
+        and whatever followed it, and keeps that earlier attempt as the one it replaced."""
+        kept = self.number - 1
+        return replace(
+            self,
+            results=(*self.results[:kept], measurement),
+            replaced=(*self.replaced[:kept], self.earlier_attempt),
+        )
 
     def redo(self) -> Session:
         """The same round once more (its measurement is replaced when it is recorded)."""

@@ -525,7 +525,7 @@ class PracticeScreen(AppScreen[None]):
         else:
             self.own_prompts[self.round_number] = own
         if self.recorder is not None:
-            problem = self.recorder.record(self.round_number, measurement, own)
+            problem = self.recorder.record(self.round_number, measurement, own, replaced)
             if problem is not None:
                 self.save_problem = problem.message(self.lang)
                 self.notify(
@@ -595,6 +595,7 @@ class PracticeScreen(AppScreen[None]):
                 recorder=self.recorder,
                 coaching=self.coaching,
                 own=self.own_prompts,
+                replaced=self.session.replaced,
             ),
             self._after_summary,
         )

@@ -58,10 +58,14 @@ class SummaryScreen(AppScreen[str]):
         recorder: SessionRecorder | None = None,
         coaching: Mapping[int, RoundCoaching] | None = None,
         own: Mapping[int, OwnPrompt] | None = None,
+        replaced: tuple[RoundMeasurement | None, ...] = (),
     ) -> None:
         super().__init__()
         self.own = own or {}
         """The teacher's own words per round, for the debrief."""
+        self.replaced = replaced
+        """Beside each of ``results``: the attempt a redo replaced (``Session.replaced``), so
+        the debrief's feedback on a redone round says what the round's feedback said."""
         self.scenario = scenario
         self.results = results
         self.recorder = recorder
@@ -158,6 +162,7 @@ class SummaryScreen(AppScreen[str]):
             coaching=self.coaching,
             own=self.own,
             step_kind=kind_for(self.scenario, self.scenario.pattern.shape),
+            replaced=self.replaced,
         )
         started = datetime.fromisoformat(self.started_at).astimezone()
         debrief = build_debrief(export_session(session), self.scenario, self.lang, started)

@@ -39,7 +39,7 @@ from simulator.i18n import t, tn
 from simulator.store.files import FileProblemError, make_private_folder
 from simulator.text import shortened
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_S = 2.0
 LOW_SPACE_BYTES = 256 * 1024
 FILE_MODE = 0o600
@@ -102,6 +102,10 @@ class StoredRound:
     """Version 4: the teacher's own question (or line) this round prompted, when they typed one."""
     own_name: str | None = None
     """Version 4: the student's name from the teacher's own class, when they typed one."""
+    replaced: StoredRound | None = None
+    """Version 6: for a redone round, the attempt it replaced (its measurement only; its notes
+    went with it), so the debrief compares the two as the round's feedback did. ``None`` for a
+    round done once, one saved before, and when that attempt's row is damaged."""
 
 
 COACH_MARKS: tuple[str, ...] = (
@@ -127,6 +131,14 @@ class RoundCoaching:
     @property
     def empty(self) -> bool:
         return self.perceived_s is None and not self.note and not self.marks and not self.reflection
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """An attempt at a round that a redo replaced: what was measured, and when."""
+
+    measurement: RoundMeasurement
+    created_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +269,9 @@ def _segments(value: object) -> tuple[tuple[float, float], ...]:
     return tuple(pairs)
 
 
-def _round_from_row(r: Sequence[object]) -> StoredRound:
-    """One ``rounds`` row (columns as in ``ROUND_COLUMNS``); ``_DamagedRowError`` if damaged."""
+def _round_from_row(r: Sequence[object], replaced: StoredRound | None = None) -> StoredRound:
+    """One ``rounds`` row (columns as in ``ROUND_COLUMNS``) with the attempt it replaced;
+    ``_DamagedRowError`` if damaged."""
     return StoredRound(
         round=_whole(r[1]),
         pause_s=_opt_time(r[2]),
@@ -287,7 +300,14 @@ def _round_from_row(r: Sequence[object]) -> StoredRound:
         reflection=_opt_text(r[25]),
         own_line=_opt_text(r[26]),
         own_name=_opt_text(r[27]),
+        replaced=replaced,
     )
+
+
+def _replaced_from_row(r: Sequence[object]) -> StoredRound:
+    """One ``replaced_rounds`` row (columns as in ``REPLACED_COLUMNS``, the first 22 of
+    ``ROUND_COLUMNS``); ``_DamagedRowError`` if damaged."""
+    return _round_from_row((*r, *(None,) * (len(ROUND_VALUES) - len(REPLACED_VALUES))))
 
 
 def _step_kind(value: object) -> StepKind | None:
@@ -323,6 +343,11 @@ ROUND_COLUMNS = (
     " peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction,"
     " perceived_s, coach_note, marks_json, reflection, own_line, own_name"
 )
+ROUND_VALUES = ROUND_COLUMNS.split(", ")
+
+REPLACED_VALUES = ROUND_VALUES[: ROUND_VALUES.index("clipped_fraction") + 1]
+"""A replaced attempt keeps what was measured, not the coach's notes or the teacher's words."""
+REPLACED_COLUMNS = ", ".join(REPLACED_VALUES)
 
 
 def utc_now_iso() -> str:
@@ -414,7 +439,39 @@ def _v5(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sessions ADD COLUMN step_kind TEXT")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(conn: sqlite3.Connection) -> None:
+    """Version 6: the attempt a redone round replaced, one per round (the latest redo's), with
+    the same measured columns as the round; rounds done once have none."""
+    conn.execute(
+        """CREATE TABLE replaced_rounds (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            round INTEGER NOT NULL CHECK (round >= 1),
+            pause_s REAL,
+            measured_s REAL,
+            verdict TEXT NOT NULL,
+            reason TEXT,
+            question_end_s REAL,
+            name_start_s REAL,
+            span_start_s REAL,
+            span_end_s REAL,
+            shape TEXT NOT NULL,
+            target_s REAL NOT NULL,
+            min_s REAL NOT NULL,
+            max_s REAL NOT NULL,
+            segments_json TEXT NOT NULL,
+            warnings_json TEXT NOT NULL,
+            audio_s REAL NOT NULL,
+            created_at TEXT NOT NULL,
+            peak_dbfs REAL,
+            speech_dbfs REAL,
+            noise_floor_dbfs REAL,
+            clipped_fraction REAL,
+            PRIMARY KEY (session_id, round)
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 """``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``."""
 
 
@@ -436,6 +493,18 @@ MASTERCLASS_TABLES = (
 """Masterclasses and which sessions were their participants' turns, kept apart from one's own
 practice. Created when missing by any write, independent of the schema version: an older
 history simply has none, and reading it treats every session as one's own practice."""
+
+
+def _replaced_attempts(conn: sqlite3.Connection) -> dict[tuple[object, object], StoredRound]:
+    """The attempts redone rounds replaced, by (session id, round). A damaged row is left out:
+    its round reads as one done once, and nothing else is lost."""
+    found: dict[tuple[object, object], StoredRound] = {}
+    for r in conn.execute(f"SELECT {REPLACED_COLUMNS} FROM replaced_rounds"):
+        try:
+            found[(r[0], r[1])] = _replaced_from_row(r)
+        except _DamagedRowError:
+            continue
+    return found
 
 
 def _masterclass_tables_exist(conn: sqlite3.Connection) -> bool:
@@ -482,8 +551,10 @@ def stored_round(
     created_at: str,
     coaching: RoundCoaching | None = None,
     own: OwnPrompt | None = None,
+    replaced: Attempt | None = None,
 ) -> StoredRound:
-    """A measured round as the history keeps it (values rounded as stored)."""
+    """A measured round as the history keeps it (values rounded as stored), with the attempt it
+    replaced when it was a redo."""
     sps = m.shape is Shape.SPEECH_PAUSE_SPEECH
     c = coaching or RoundCoaching()
     return StoredRound(
@@ -514,6 +585,44 @@ def stored_round(
         reflection=c.reflection or None,
         own_line=own.line if own else None,
         own_name=own.name if own else None,
+        replaced=None
+        if replaced is None
+        else stored_round(round_number, replaced.measurement, created_at=replaced.created_at),
+    )
+
+
+def _row_values(session_id: int, r: StoredRound) -> tuple[object, ...]:
+    """A round's values in the order of ``ROUND_COLUMNS`` (a replaced attempt's are the first
+    ``len(REPLACED_VALUES)``)."""
+    return (
+        session_id,
+        r.round,
+        r.pause_s,
+        r.measured_s,
+        r.verdict,
+        r.reason,
+        r.question_end_s,
+        r.name_start_s,
+        r.span_start_s,
+        r.span_end_s,
+        r.shape,
+        r.target_s,
+        r.min_s,
+        r.max_s,
+        json.dumps([list(pair) for pair in r.segments_s]),
+        json.dumps(list(r.warnings)),
+        r.audio_s,
+        r.created_at,
+        r.peak_dbfs,
+        r.speech_dbfs,
+        r.noise_floor_dbfs,
+        r.clipped_fraction,
+        r.perceived_s,
+        r.coach_note,
+        _marks_json(r.marks),
+        r.reflection,
+        r.own_line,
+        r.own_name,
     )
 
 
@@ -529,14 +638,17 @@ def session_snapshot(
     notes: str | None = None,
     own: Mapping[int, OwnPrompt] | None = None,
     step_kind: StepKind | None = None,
+    replaced: Sequence[RoundMeasurement | None] = (),
 ) -> StoredSession:
     """A session as the history would return it, built from the rounds held in memory.
 
-    The app's summary exports from this, so a debrief can be saved even while the history
-    cannot be written.
+    ``replaced`` holds, beside each of ``results``, the attempt it replaced when it was a redo
+    (``Session.replaced``). The app's summary exports from this, so a debrief can be saved even
+    while the history cannot be written.
     """
     coaching = coaching or {}
     own = own or {}
+    earlier = dict(enumerate(replaced, start=1))
     return StoredSession(
         session_id,
         scenario,
@@ -545,11 +657,22 @@ def session_snapshot(
         participant,
         notes,
         tuple(
-            stored_round(i, m, created_at=started_at, coaching=coaching.get(i), own=own.get(i))
+            stored_round(
+                i,
+                m,
+                created_at=started_at,
+                coaching=coaching.get(i),
+                own=own.get(i),
+                replaced=_attempt(earlier.get(i), started_at),
+            )
             for i, m in enumerate(results, start=1)
         ),
         step_kind=step_kind,
     )
+
+
+def _attempt(m: RoundMeasurement | None, created_at: str) -> Attempt | None:
+    return None if m is None else Attempt(m, created_at)
 
 
 # --- between stored rows and rounds --------------------------------------------------------------
@@ -604,13 +727,24 @@ def _check_times(r: StoredRound) -> None:
         _time(value)
 
 
+def _readable(r: StoredRound) -> RoundMeasurement | None:
+    """The stored round's measurement; ``None`` when it cannot be read back."""
+    try:
+        return measurement_from_stored(r)
+    except ValueError:
+        return None
+
+
 def export_round(r: StoredRound) -> ExportRound:
     """The round in the plain values the exports render; its measurement is ``None`` when it
-    cannot be read back."""
-    try:
-        measurement: RoundMeasurement | None = measurement_from_stored(r)
-    except ValueError:
-        measurement = None
+    cannot be read back, and so is the attempt it replaced (which must also be of the round's
+    shape: one of another is not the same move tried again)."""
+    measurement = _readable(r)
+    replaced: RoundMeasurement | None = None
+    if measurement is not None and r.replaced is not None:
+        earlier = _readable(r.replaced)
+        if earlier is not None and earlier.shape is measurement.shape:
+            replaced = earlier
     return ExportRound(
         round=r.round,
         measurement=measurement,
@@ -630,6 +764,7 @@ def export_round(r: StoredRound) -> ExportRound:
         reflection=r.reflection,
         own_line=r.own_line,
         own_name=r.own_name,
+        replaced=replaced,
     )
 
 
@@ -848,51 +983,34 @@ class HistoryStore:
         created_at: str | None = None,
         coaching: RoundCoaching | None = None,
         own: OwnPrompt | None = None,
+        replaced: Attempt | None = None,
     ) -> None:
-        """Write one round in its own transaction; a redone round replaces the earlier one."""
+        """Write one round in its own transaction; a redone round replaces the earlier one,
+        which is kept as the attempt it ``replaced`` (a round saved without one keeps none)."""
         r = stored_round(
-            round_number, m, created_at=created_at or utc_now_iso(), coaching=coaching, own=own
+            round_number,
+            m,
+            created_at=created_at or utc_now_iso(),
+            coaching=coaching,
+            own=own,
+            replaced=replaced,
         )
+        places = ", ".join("?" * len(ROUND_VALUES))
         with self._transaction(write=True) as conn:
             conn.execute(
-                """INSERT OR REPLACE INTO rounds (session_id, round, pause_s, measured_s, verdict,
-                    reason, question_end_s, name_start_s, span_start_s, span_end_s, shape,
-                    target_s, min_s, max_s, segments_json, warnings_json, audio_s, created_at,
-                    peak_dbfs, speech_dbfs, noise_floor_dbfs, clipped_fraction,
-                    perceived_s, coach_note, marks_json, reflection, own_line, own_name)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                    ?, ?, ?, ?, ?, ?)""",
-                (
-                    session_id,
-                    r.round,
-                    r.pause_s,
-                    r.measured_s,
-                    r.verdict,
-                    r.reason,
-                    r.question_end_s,
-                    r.name_start_s,
-                    r.span_start_s,
-                    r.span_end_s,
-                    r.shape,
-                    r.target_s,
-                    r.min_s,
-                    r.max_s,
-                    json.dumps([list(pair) for pair in r.segments_s]),
-                    json.dumps(list(r.warnings)),
-                    r.audio_s,
-                    r.created_at,
-                    r.peak_dbfs,
-                    r.speech_dbfs,
-                    r.noise_floor_dbfs,
-                    r.clipped_fraction,
-                    r.perceived_s,
-                    r.coach_note,
-                    _marks_json(r.marks),
-                    r.reflection,
-                    r.own_line,
-                    r.own_name,
-                ),
+                f"INSERT OR REPLACE INTO rounds ({ROUND_COLUMNS}) VALUES ({places})",
+                _row_values(session_id, r),
             )
+            conn.execute(
+                "DELETE FROM replaced_rounds WHERE session_id = ? AND round = ?",
+                (session_id, round_number),
+            )
+            if r.replaced is not None:
+                conn.execute(
+                    f"INSERT INTO replaced_rounds ({REPLACED_COLUMNS})"
+                    f" VALUES ({', '.join('?' * len(REPLACED_VALUES))})",
+                    _row_values(session_id, r.replaced)[: len(REPLACED_VALUES)],
+                )
 
     def update_round_coaching(
         self, session_id: int, round_number: int, coaching: RoundCoaching
@@ -956,9 +1074,11 @@ class HistoryStore:
         sessions: list[StoredSession] = []
         with self._transaction(write=False) as conn:
             where, args = ("WHERE scenario = ?", (scenario,)) if scenario else ("", ())
+            replaced = _replaced_attempts(conn)
             for r in conn.execute(f"SELECT {ROUND_COLUMNS} FROM rounds ORDER BY session_id, round"):
                 try:
-                    by_session.setdefault(r[0], []).append(_round_from_row(r))
+                    row = _round_from_row(r, replaced.get((r[0], r[1])))
+                    by_session.setdefault(r[0], []).append(row)
                 except _DamagedRowError:
                     unreadable.append(Unreadable(r[0], r[1]))
             query = f"SELECT {SESSION_COLUMNS} FROM sessions {where} ORDER BY started_at, id"
@@ -1044,17 +1164,30 @@ class SessionRecorder:
     masterclass: MasterclassLog | None = None
     """Set when the session is a participant's turn in a masterclass (``position`` from 1)."""
     position: int = 0
-    pending: dict[int, tuple[RoundMeasurement, str, OwnPrompt | None]] = field(default_factory=dict)
+    pending: dict[int, tuple[RoundMeasurement, str, OwnPrompt | None, Attempt | None]] = field(
+        default_factory=dict
+    )
+    """Rounds not saved yet, by round: the measurement, when, own words, the attempt replaced."""
+    recorded_at: dict[int, str] = field(default_factory=dict)
+    """When each round's latest attempt was recorded (the time a redo's replaced attempt keeps)."""
     pending_coaching: dict[int, RoundCoaching] = field(default_factory=dict)
     """Coach mode input not saved yet, by round; written after the round itself."""
     step_kind: StepKind | None = None
     """The scenario's kind of action step, kept with the session (see ``StoredSession``)."""
 
     def record(
-        self, round_number: int, m: RoundMeasurement, own: OwnPrompt | None = None
+        self,
+        round_number: int,
+        m: RoundMeasurement,
+        own: OwnPrompt | None = None,
+        replaced: RoundMeasurement | None = None,
     ) -> HistoryError | None:
-        """Keep and save a finished round (with the teacher's own words when it prompted them)."""
-        self.pending[round_number] = (m, utc_now_iso(), own)
+        """Keep and save a finished round (with the teacher's own words when it prompted them);
+        ``replaced`` is the attempt a redo replaces (``Session.earlier_attempt``)."""
+        now = utc_now_iso()
+        earlier = _attempt(replaced, self.recorded_at.get(round_number, now))
+        self.recorded_at[round_number] = now
+        self.pending[round_number] = (m, now, own, earlier)
         self.pending_coaching.pop(round_number, None)  # a redone round starts without notes
         return self.flush()
 
@@ -1078,8 +1211,10 @@ class SessionRecorder:
                     step_kind=self.step_kind,
                 )
             for number in sorted(self.pending):
-                m, created_at, own = self.pending[number]
-                self.store.save_round(self.session_id, number, m, created_at=created_at, own=own)
+                m, created_at, own, replaced = self.pending[number]
+                self.store.save_round(
+                    self.session_id, number, m, created_at=created_at, own=own, replaced=replaced
+                )
                 del self.pending[number]
             for number in sorted(self.pending_coaching):
                 self.store.update_round_coaching(

@@ -123,7 +123,7 @@ def test_round_trip_schema_and_wal(tmp_path: Path) -> None:
     assert store.sessions(scenario="wait-time")[0].id == later
 
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
     assert integrity(db) == "ok"

@@ -51,6 +51,15 @@ def test_a_redone_round_replaces_its_attempt_and_names_it() -> None:
     assert session.next().earlier_attempt is None
 
 
+def test_a_session_keeps_the_attempt_each_redo_replaced() -> None:
+    a, b, again, third = measured(1.0), measured(2.0), measured(2.5), measured(2.8)
+    session = Session(3).record(a).next().record(b).redo().record(again)
+    assert session.replaced == (None, b)  # beside each result: what it replaced
+    session = session.redo().record(third)  # redone twice: the attempt just before it
+    assert session.results == (a, third) and session.replaced == (None, again)
+    assert session.next().record(b).replaced == (None, again, None)
+
+
 def test_a_session_is_a_frozen_value() -> None:
     session = Session(3)
     with pytest.raises(FrozenInstanceError):
