@@ -174,7 +174,6 @@ def test_what_went_wrong_names_the_edge_and_what_sits_there() -> None:
 def test_a_thump_below_any_voice_does_not_lengthen_a_word() -> None:
     """A recording's handling thump or breath pop (here a 0.2 s push after the word) is no part of
     the word: its boundaries are found after what lies below 50 Hz is removed."""
-    pytest.importorskip("scipy")
     from generate import speech_bounds
 
     t = np.arange(RATE) / RATE
