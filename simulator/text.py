@@ -37,6 +37,16 @@ C1_NAMES = (
 """The standard abbreviations of the control characters (ISO 6429), which have no Unicode
 name: U+0000-U+001F and U+0080-U+009F."""
 
+FORMAT_NAMES = {
+    0x00AD: "SHY", 0x061C: "ALM", 0x180E: "MVS", 0x200B: "ZWSP", 0x200C: "ZWNJ", 0x200D: "ZWJ",
+    0x200E: "LRM", 0x200F: "RLM", 0x2028: "LSEP", 0x2029: "PSEP", 0x202A: "LRE", 0x202B: "RLE",
+    0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO", 0x2060: "WJ", 0x2066: "LRI", 0x2067: "RLI",
+    0x2068: "FSI", 0x2069: "PDI", 0xFEFF: "ZWNBSP",
+}  # fmt: skip
+"""The standard abbreviations (Unicode name aliases) of the format characters a hostile text
+uses: bidirectional overrides and isolates, zero-width characters, line and paragraph separators;
+they read the same in every language, where the Unicode name is English."""
+
 LAYOUT = frozenset("\n\t")
 """Characters a multi-line text may keep."""
 
@@ -86,8 +96,8 @@ class Unsafe:
 
     @property
     def name(self) -> str:
-        """The character's Unicode name ("right-to-left override"); a control character has
-        none, so its standard abbreviation ("ESC", "BEL"), which reads the same in Dutch."""
+        """The character's standard abbreviation where it has one ("ESC", "BEL", "RLO", "ZWSP"),
+        which reads the same in Dutch; else its Unicode name."""
         point = ord(self.char)
         if point < 0x20:
             return C0_NAMES[point]
@@ -95,6 +105,8 @@ class Unsafe:
             return "DEL"
         if 0x80 <= point < 0xA0:
             return C1_NAMES[point - 0x80]
+        if point in FORMAT_NAMES:
+            return FORMAT_NAMES[point]
         return unicodedata.name(self.char, "surrogate").lower()
 
 

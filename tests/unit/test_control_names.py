@@ -22,9 +22,19 @@ def test_control_characters_have_their_abbreviation(char: str, name: str) -> Non
     assert unsafe is not None and unsafe.name == name
 
 
-def test_a_format_character_keeps_its_unicode_name() -> None:
-    unsafe = find_unsafe("a\u202eb")
-    assert unsafe is not None and unsafe.name == "right-to-left override"
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [("\u202e", "RLO"), ("\u2066", "LRI"), ("\u200b", "ZWSP"), ("\ufeff", "ZWNBSP"),
+     ("\u2028", "LSEP")],
+)  # fmt: skip
+def test_a_bidi_or_zero_width_character_has_its_abbreviation(char: str, name: str) -> None:
+    unsafe = find_unsafe(f"a{char}b")
+    assert unsafe is not None and unsafe.name == name
+
+
+def test_another_format_character_keeps_its_unicode_name() -> None:
+    unsafe = find_unsafe("a\U000e0041b")  # a tag character
+    assert unsafe is not None and unsafe.name == "tag latin capital letter a"
 
 
 def test_a_scenario_title_with_an_escape_reads_in_dutch() -> None:
