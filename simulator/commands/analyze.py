@@ -156,11 +156,12 @@ def _human(path: Path, m: RoundMeasurement, lang: str) -> str:
     what, start_label, end_label = (t(f"cli.analyze.{key}", lang) for key in LABELS[m.shape])
     shown = visible(str(path))
     if m.span is None:
-        code = m.reason.value if m.reason else "other"
         if ran_long(m):
             code = "ran_long_cue" if m.shape is Shape.CUE_PAUSE_SPEECH else "ran_long"
-        silence = format_seconds(silence_after_s(m), lang)
-        reason = t(f"cli.analyze.reason.{code}", lang, silence=silence)
+            silence = format_seconds(silence_after_s(m), lang)
+            reason = t(f"cli.analyze.reason.{code}", lang, silence=silence)
+        else:
+            reason = t(f"cli.analyze.reason.{m.reason.value if m.reason else 'other'}", lang)
         return t("cli.analyze.no_measurement", lang, file=shown, reason=reason)
     band = m.band
 
