@@ -426,6 +426,26 @@ def trim_clip(x: F64, start: int, end: int, margin_s: float = 0.02) -> Clip:
     return Clip(out, start - lo, end - lo)
 
 
+BORROWED_NAME_SPREAD_DB = 3.0
+"""A borrowed name's level re the question's: normal with this standard deviation (the pack's
+own names lie 0.6 ± 3.1 dB from their speaker's question, tune split, seed 0), cut at twice it."""
+
+
+def speech_level_db(clips: list[Clip]) -> float:
+    """The mean power of the clips' speech (between their boundaries), in dB."""
+    power = [np.mean(c.samples[c.start : c.end].astype(np.float64) ** 2) for c in clips]
+    return float(10 * np.log10(np.mean(power) + 1e-20))
+
+
+def at_level_of(clip: Clip, question: list[Clip], rng: np.random.Generator) -> Clip:
+    """The clip scaled so its speech lies about at the question's level (see
+    ``BORROWED_NAME_SPREAD_DB``)."""
+    spread = BORROWED_NAME_SPREAD_DB
+    offset = float(np.clip(rng.normal(0.0, spread), -2 * spread, 2 * spread))
+    gain_db = speech_level_db(question) + offset - speech_level_db([clip])
+    return Clip((clip.samples * 10 ** (gain_db / 20)).astype(np.float32), clip.start, clip.end)
+
+
 def _envelope_db(clip: Clip) -> F64:
     """The clip's centred 5 ms RMS envelope in dB re its peak."""
     x = clip.samples.astype(np.float64)
@@ -1012,6 +1032,11 @@ class RoomCorpus:
                 texts.append(_word_text(entry))
                 used.add(entry.path)
         name_entry, name_speaker = self._name_for(rng, sp, used)
+        name_clip = self.clip(name_entry)
+        if name_speaker != sp.name:
+            # A name borrowed from another recording carries that recording's gain (up to 17 dB
+            # off the question's); a teacher says the name at about the level of the question.
+            name_clip = at_level_of(name_clip, [c for c, _ in q_parts], rng.spawn(1)[0])
         return Voice(
             "real",
             sp.lang,
@@ -1019,7 +1044,7 @@ class RoomCorpus:
             name_speaker,
             " ".join(texts),
             _word_text(name_entry),
-            q_parts + [(self.clip(name_entry), 0.0)],
+            q_parts + [(name_clip, 0.0)],
             hesitation,
             sp.name,
         )

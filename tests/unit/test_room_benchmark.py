@@ -186,3 +186,23 @@ def test_a_thump_below_any_voice_does_not_lengthen_a_word() -> None:
     assert raw_end is not None and clean_end is not None
     assert raw_end[1] / RATE > 0.65  # the thump counted as speech
     assert abs(clean_end[1] / RATE - 0.5) < 0.01 and abs(clean_end[0] / RATE - 0.2) < 0.01
+
+
+def test_a_borrowed_name_is_said_at_about_the_question_level() -> None:
+    """A name taken from another recording (another speaker's word) carries that recording's
+    gain; in the round it lies within twice the documented spread of the question's level."""
+    from generate import Clip
+
+    t = np.arange(RATE // 2) / RATE
+    tone = np.sin(2 * np.pi * 180 * t).astype(np.float32)
+    question = [Clip(0.5 * tone, 800, 7200), Clip(0.3 * tone, 800, 7200)]
+    name = Clip(0.005 * tone, 800, 7200)  # recorded 36-40 dB softer
+    level = rooms.speech_level_db(question)
+    offsets = [
+        rooms.speech_level_db([rooms.at_level_of(name, question, np.random.default_rng(k))]) - level
+        for k in range(200)
+    ]
+    spread = rooms.BORROWED_NAME_SPREAD_DB
+    assert max(abs(o) for o in offsets) <= 2 * spread + 1e-6
+    assert 0.6 * spread < float(np.std(offsets)) < 1.3 * spread  # a natural spread, not a constant
+    assert rooms.speech_level_db([name]) - level < -30  # without it: far under the question
