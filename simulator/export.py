@@ -51,6 +51,9 @@ CSV_COLUMNS = (
     "started_at",
     "participant",
     "round",
+    "attempt",
+    "replaced_by",
+    "recorded_at",
     "measured_s",
     "pause_s",
     "target_s",
@@ -106,6 +109,13 @@ class ExportRound:
     replaced: RoundMeasurement | None = None
     """For a redone round, the attempt it replaced, which its feedback compares it with as the
     app did; ``None`` for a round done once and when that attempt could not be read back."""
+    attempt: int = 1
+    """Which attempt at the round this is: 1 for a round done once, 3 for one redone twice."""
+    recorded_at: str | None = None
+    """When this attempt was recorded (ISO-8601 in UTC, as the history keeps it)."""
+    earlier: tuple[ExportRound, ...] = ()
+    """Every attempt at the round that a redo replaced and that could be read, oldest first,
+    each with its own ``attempt`` (their notes went with them: only what was measured)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1000,12 +1010,25 @@ def _cell(v: float | int | str | None) -> str:
     return csv_text(v)
 
 
+def csv_rows(session: ExportSession) -> list[tuple[ExportRound, int | None]]:
+    """Each attempt at each round, in order: per round the attempts a redo replaced (oldest
+    first, each with the number of the attempt that replaced it: the next one), then the one
+    that counts."""
+    rows: list[tuple[ExportRound, int | None]] = []
+    for r in session.rounds:
+        rows += [(a, a.attempt + 1) for a in r.earlier]
+        rows.append((r, None))
+    return rows
+
+
 def render_csv(session: ExportSession) -> str:
-    """One row per round; numbers with a decimal point, codes for verdict and reason."""
+    """One row per attempt: a round done once has one, a redone round one more for each attempt
+    a redo replaced (``replaced_by`` names the attempt that replaced it; the row with it empty
+    is the one that counts). Numbers with a decimal point, codes for verdict and reason."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
-    for r in session.rounds:
+    for r, replaced_by in csv_rows(session):
         writer.writerow(
             [
                 _cell(v)
@@ -1016,6 +1039,9 @@ def render_csv(session: ExportSession) -> str:
                     session.started_at,
                     session.participant,
                     r.round,
+                    r.attempt,
+                    replaced_by,
+                    r.recorded_at,
                     r.measured_s,
                     r.pause_s,
                     r.target_s,

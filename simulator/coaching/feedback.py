@@ -226,15 +226,14 @@ def round_feedback(
     scenario: Scenario | None = None,
     replaced: RoundMeasurement | None = None,
     *,
-    coach_mode: bool = False,
     stored_kind: StepKind | None = None,
 ) -> RoundFeedback:
     """Feedback on the last of ``results`` (this session's rounds so far, in order).
 
-    ``replaced`` is the attempt the last round redoes, if any. In ``coach_mode`` the screen also
-    shows the felt-against-measured line, so the feedback keeps one sentence before the step
-    (``RoundPlan.short``). ``stored_kind`` is the session's kind of step as the history kept it,
-    for when ``scenario`` is ``None`` (see ``kind_for``). Scenario overrides
+    ``replaced`` is the attempt the last round redoes, if any. The words are the same in every
+    mode and in every export: in coach mode the felt-against-measured line is shown beside them,
+    never in place of a sentence of praise. ``stored_kind`` is the session's kind of step as the
+    history kept it, for when ``scenario`` is ``None`` (see ``kind_for``). Scenario overrides
     (``Scenario.feedback_text``) replace the default texts; they may use the placeholders listed
     in ``scenarios.model.FEEDBACK_PLACEHOLDERS``.
     """
@@ -242,7 +241,7 @@ def round_feedback(
         raise ValueError("round_feedback needs at least one round")
     m = results[-1]
     kind = kind_for(scenario, m.shape, stored_kind)
-    plan = plan_round(results, kind, replaced, short=coach_mode)
+    plan = plan_round(results, kind, replaced)
     heading, body, next_step = word_plan(plan, m, lang, scenario)
 
     level_note: str | None = None

@@ -191,9 +191,6 @@ class RoundPlan:
     """The one earlier attempt this feedback refers back to, if any."""
     redo_of: Ref | None
     """The attempt this round replaces, when it is a redo."""
-    short: bool = False
-    """One sentence before the step (coach mode: the felt-against-measured line takes the room
-    of a second one), besides the note on the attempt a redo replaces."""
 
     @property
     def went_well(self) -> bool:
@@ -338,13 +335,11 @@ def plan_round(
     results: Sequence[RoundMeasurement],
     kind: StepKind,
     replaced: RoundMeasurement | None = None,
-    short: bool = False,
 ) -> RoundPlan:
     """The plan for the last of ``results`` (this session's rounds so far, in order).
 
     ``replaced`` is the attempt the last round redoes, if it is a redo: the feedback then
-    compares with that attempt rather than with the round before. ``short`` keeps one sentence
-    before the step (see ``RoundPlan.short``).
+    compares with that attempt rather than with the round before.
     """
     if not results:
         raise ValueError("plan_round needs at least one round")
@@ -371,7 +366,7 @@ def plan_round(
     if problem is not None:
         key = failure_key(problem, kind, m)
         # A redo refers to the attempt it replaces; otherwise an earlier hit is real praise.
-        hit = earlier_hit if redo_of is None and not short else None
+        hit = earlier_hit if redo_of is None else None
         failed_praise = (Praise(Good.EARLIER, hit),) if hit is not None else ()
         return RoundPlan(
             kind=kind,
@@ -386,7 +381,6 @@ def plan_round(
             change=Change.NOT_MEASURED,
             refer=hit or redo_of,
             redo_of=redo_of,
-            short=short,
         )
 
     value = m.measured_s
@@ -446,10 +440,8 @@ def plan_round(
         elif earlier_hit is not None and redo_of is None:
             items.append(Praise(Good.EARLIER, earlier_hit))
     # A note about the sound takes the room of a second sentence: the screen stays short.
-    praise = tuple(items[: 1 if m.warnings or short else 2])
+    praise = tuple(items[: 1 if m.warnings else 2])
     about_this_round = any(p.good is not Good.EARLIER for p in praise)
-    if short and not about_this_round:
-        praise = ()  # the observation is the one sentence
 
     if verdict is Verdict.ON_TARGET:
         step = Step("on_target_again" if on_target_before else "on_target")
@@ -469,7 +461,6 @@ def plan_round(
         change=change,
         refer=refer,
         redo_of=redo_of,
-        short=short,
     )
 
 

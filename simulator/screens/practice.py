@@ -541,7 +541,6 @@ class PracticeScreen(AppScreen[None]):
             self.lang,
             self.scenario,
             replaced,
-            coach_mode=self.sim.coach_mode,
         )
         last = self.session.last
         self.coaching.pop(self.round_number, None)  # a redone round starts without notes

@@ -20,7 +20,7 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,7 +39,7 @@ from simulator.i18n import t, tn
 from simulator.store.files import FileProblemError, make_private_folder
 from simulator.text import shortened
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_S = 2.0
 LOW_SPACE_BYTES = 256 * 1024
 FILE_MODE = 0o600
@@ -102,10 +102,21 @@ class StoredRound:
     """Version 4: the teacher's own question (or line) this round prompted, when they typed one."""
     own_name: str | None = None
     """Version 4: the student's name from the teacher's own class, when they typed one."""
-    replaced: StoredRound | None = None
-    """Version 6: for a redone round, the attempt it replaced (its measurement only; its notes
-    went with it), so the debrief compares the two as the round's feedback did. ``None`` for a
-    round done once, one saved before, and when that attempt's row is damaged."""
+    attempt: int = 1
+    """Version 7: which attempt at the round this is (1 for a round done once; a round redone
+    twice is attempt 3). An attempt a redo replaced keeps its own number."""
+    replaced_attempts: tuple[StoredRound, ...] = ()
+    """Versions 6 and 7: the attempts redos replaced (their measurements only; their notes went
+    with them), oldest first. Version 6 kept only the latest, read back as attempt 1; a damaged
+    row is left out."""
+
+    @property
+    def replaced(self) -> StoredRound | None:
+        """The attempt just before this one, which the round's feedback compared it with (and so
+        does the debrief); ``None`` for a round done once, and when that attempt's row is
+        damaged (an older attempt does not stand in for it)."""
+        before = [a for a in self.replaced_attempts if a.attempt == self.attempt - 1]
+        return before[0] if before else None
 
 
 COACH_MARKS: tuple[str, ...] = (
@@ -139,6 +150,17 @@ class Attempt:
 
     measurement: RoundMeasurement
     created_at: str
+
+
+Replaced = Attempt | Sequence[Attempt] | None
+"""The attempts a save replaces, oldest first: one, several (redos the history could not be
+written for in between) or none."""
+
+
+def _attempts(replaced: Replaced) -> tuple[Attempt, ...]:
+    if replaced is None:
+        return ()
+    return (replaced,) if isinstance(replaced, Attempt) else tuple(replaced)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +222,8 @@ class Unreadable:
     """The session's id as stored (it may itself be what is damaged)."""
     round: object | None = None
     """The round's number for a damaged round; ``None`` for a damaged session."""
+    attempt: object | None = None
+    """The attempt's number for a damaged attempt a redo replaced; ``None`` otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,9 +293,11 @@ def _segments(value: object) -> tuple[tuple[float, float], ...]:
     return tuple(pairs)
 
 
-def _round_from_row(r: Sequence[object], replaced: StoredRound | None = None) -> StoredRound:
-    """One ``rounds`` row (columns as in ``ROUND_COLUMNS``) with the attempt it replaced;
-    ``_DamagedRowError`` if damaged."""
+def _round_from_row(
+    r: Sequence[object], replaced: Sequence[StoredRound] = (), attempt: int = 1
+) -> StoredRound:
+    """One ``rounds`` row (columns as in ``ROUND_COLUMNS``), its attempt's number and the
+    attempts it replaced; ``_DamagedRowError`` if damaged."""
     return StoredRound(
         round=_whole(r[1]),
         pause_s=_opt_time(r[2]),
@@ -300,14 +326,17 @@ def _round_from_row(r: Sequence[object], replaced: StoredRound | None = None) ->
         reflection=_opt_text(r[25]),
         own_line=_opt_text(r[26]),
         own_name=_opt_text(r[27]),
-        replaced=replaced,
+        attempt=attempt,
+        replaced_attempts=tuple(replaced),
     )
 
 
 def _replaced_from_row(r: Sequence[object]) -> StoredRound:
-    """One ``replaced_rounds`` row (columns as in ``REPLACED_COLUMNS``, the first 22 of
-    ``ROUND_COLUMNS``); ``_DamagedRowError`` if damaged."""
-    return _round_from_row((*r, *(None,) * (len(ROUND_VALUES) - len(REPLACED_VALUES))))
+    """One ``replaced_rounds`` row (columns as in ``REPLACED_COLUMNS``: the first 22 of
+    ``ROUND_COLUMNS``, then ``attempt``); ``_DamagedRowError`` if damaged."""
+    measured = r[: len(REPLACED_VALUES)]
+    blank = (None,) * (len(ROUND_VALUES) - len(REPLACED_VALUES))
+    return _round_from_row((*measured, *blank), attempt=_whole(r[len(REPLACED_VALUES)]))
 
 
 def _step_kind(value: object) -> StepKind | None:
@@ -347,7 +376,7 @@ ROUND_VALUES = ROUND_COLUMNS.split(", ")
 
 REPLACED_VALUES = ROUND_VALUES[: ROUND_VALUES.index("clipped_fraction") + 1]
 """A replaced attempt keeps what was measured, not the coach's notes or the teacher's words."""
-REPLACED_COLUMNS = ", ".join(REPLACED_VALUES)
+REPLACED_COLUMNS = ", ".join([*REPLACED_VALUES, "attempt"])
 
 
 def utc_now_iso() -> str:
@@ -439,11 +468,7 @@ def _v5(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sessions ADD COLUMN step_kind TEXT")
 
 
-def _v6(conn: sqlite3.Connection) -> None:
-    """Version 6: the attempt a redone round replaced, one per round (the latest redo's), with
-    the same measured columns as the round; rounds done once have none."""
-    conn.execute(
-        """CREATE TABLE replaced_rounds (
+REPLACED_TABLE = """CREATE TABLE {name} (
             session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
             round INTEGER NOT NULL CHECK (round >= 1),
             pause_s REAL,
@@ -465,13 +490,42 @@ def _v6(conn: sqlite3.Connection) -> None:
             peak_dbfs REAL,
             speech_dbfs REAL,
             noise_floor_dbfs REAL,
-            clipped_fraction REAL,
-            PRIMARY KEY (session_id, round)
+            clipped_fraction REAL,{attempt}
+            PRIMARY KEY (session_id, round{attempt_key})
         )"""
+"""The table of replaced attempts: the measured columns of ``rounds``; from version 7 also the
+attempt's number, so every attempt a redo replaced is kept, not only the latest."""
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    """Version 6: the attempt a redone round replaced, one per round (the latest redo's), with
+    the same measured columns as the round; rounds done once have none."""
+    conn.execute(REPLACED_TABLE.format(name="replaced_rounds", attempt="", attempt_key=""))
+
+
+def _v7(conn: sqlite3.Connection) -> None:
+    """Version 7: every attempt a redo replaced, numbered per round (1 is the first attempt).
+    Version 6's one attempt per round becomes attempt 1, every value as it was."""
+    attempt = "\n            attempt INTEGER NOT NULL CHECK (attempt >= 1),"
+    table = REPLACED_TABLE.format(name="replaced_v7", attempt=attempt, attempt_key=", attempt")
+    conn.execute(table)
+    measured = ", ".join(REPLACED_VALUES)
+    conn.execute(
+        f"INSERT INTO replaced_v7 ({measured}, attempt) SELECT {measured}, 1 FROM replaced_rounds"
     )
+    conn.execute("DROP TABLE replaced_rounds")
+    conn.execute("ALTER TABLE replaced_v7 RENAME TO replaced_rounds")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1,
+    _v2,
+    _v3,
+    _v4,
+    _v5,
+    _v6,
+    _v7,
+)
 """``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``."""
 
 
@@ -495,15 +549,37 @@ practice. Created when missing by any write, independent of the schema version: 
 history simply has none, and reading it treats every session as one's own practice."""
 
 
-def _replaced_attempts(conn: sqlite3.Connection) -> dict[tuple[object, object], StoredRound]:
-    """The attempts redone rounds replaced, by (session id, round). A damaged row is left out:
-    its round reads as one done once, and nothing else is lost."""
-    found: dict[tuple[object, object], StoredRound] = {}
-    for r in conn.execute(f"SELECT {REPLACED_COLUMNS} FROM replaced_rounds"):
+@dataclass
+class _ReplacedRows:
+    """The ``replaced_rounds`` table as read: the attempts by (session id, round), oldest first,
+    the highest attempt number seen per round (a damaged row's too, when its number is whole),
+    and the damaged rows."""
+
+    attempts: dict[tuple[object, object], list[StoredRound]] = field(default_factory=dict)
+    latest: dict[tuple[object, object], int] = field(default_factory=dict)
+    damaged: list[Unreadable] = field(default_factory=list)
+
+    def of(self, r: Sequence[object]) -> tuple[list[StoredRound], int]:
+        """The attempts the ``rounds`` row ``r`` replaced, and that row's attempt number."""
+        key = (r[0], r[1])
+        return self.attempts.get(key, []), self.latest.get(key, 0) + 1
+
+
+def _replaced_attempts(conn: sqlite3.Connection) -> _ReplacedRows:
+    """The attempts redone rounds replaced. A damaged row is left out and named (the rest of
+    its round reads as usual); when it was the attempt just before the round's, the round's
+    feedback compares with no attempt, as for a round done once."""
+    found = _ReplacedRows()
+    number = len(REPLACED_VALUES)
+    query = f"SELECT {REPLACED_COLUMNS} FROM replaced_rounds ORDER BY session_id, round, attempt"
+    for r in conn.execute(query):
+        key = (r[0], r[1])
+        with contextlib.suppress(_DamagedRowError):
+            found.latest[key] = max(found.latest.get(key, 0), _whole(r[number]))
         try:
-            found[(r[0], r[1])] = _replaced_from_row(r)
+            found.attempts.setdefault(key, []).append(_replaced_from_row(r))
         except _DamagedRowError:
-            continue
+            found.damaged.append(Unreadable(r[0], r[1], r[number]))
     return found
 
 
@@ -551,10 +627,10 @@ def stored_round(
     created_at: str,
     coaching: RoundCoaching | None = None,
     own: OwnPrompt | None = None,
-    replaced: Attempt | None = None,
+    replaced: Replaced = None,
 ) -> StoredRound:
-    """A measured round as the history keeps it (values rounded as stored), with the attempt it
-    replaced when it was a redo."""
+    """A measured round as the history keeps it (values rounded as stored), with the attempts it
+    replaced when it was a redo, numbered from 1 (the round is the attempt after them)."""
     sps = m.shape is Shape.SPEECH_PAUSE_SPEECH
     c = coaching or RoundCoaching()
     return StoredRound(
@@ -585,9 +661,11 @@ def stored_round(
         reflection=c.reflection or None,
         own_line=own.line if own else None,
         own_name=own.name if own else None,
-        replaced=None
-        if replaced is None
-        else stored_round(round_number, replaced.measurement, created_at=replaced.created_at),
+        attempt=len(_attempts(replaced)) + 1,
+        replaced_attempts=tuple(
+            replace(stored_round(round_number, a.measurement, created_at=a.created_at), attempt=i)
+            for i, a in enumerate(_attempts(replaced), start=1)
+        ),
     )
 
 
@@ -643,8 +721,9 @@ def session_snapshot(
     """A session as the history would return it, built from the rounds held in memory.
 
     ``replaced`` holds, beside each of ``results``, the attempt it replaced when it was a redo
-    (``Session.replaced``). The app's summary exports from this, so a debrief can be saved even
-    while the history cannot be written.
+    (``Session.replaced``: the attempt just before, which the feedback compared it with; the
+    history keeps the earlier ones too). The app's summary exports from this, so a debrief can
+    be saved even while the history cannot be written.
     """
     coaching = coaching or {}
     own = own or {}
@@ -738,7 +817,8 @@ def _readable(r: StoredRound) -> RoundMeasurement | None:
 def export_round(r: StoredRound) -> ExportRound:
     """The round in the plain values the exports render; its measurement is ``None`` when it
     cannot be read back, and so is the attempt it replaced (which must also be of the round's
-    shape: one of another is not the same move tried again)."""
+    shape: one of another is not the same move tried again). Every attempt a redo replaced is
+    listed in ``earlier`` as it was stored, for the CSV."""
     measurement = _readable(r)
     replaced: RoundMeasurement | None = None
     if measurement is not None and r.replaced is not None:
@@ -765,6 +845,9 @@ def export_round(r: StoredRound) -> ExportRound:
         own_line=r.own_line,
         own_name=r.own_name,
         replaced=replaced,
+        attempt=r.attempt,
+        recorded_at=r.created_at,
+        earlier=tuple(export_round(a) for a in r.replaced_attempts),
     )
 
 
@@ -983,10 +1066,12 @@ class HistoryStore:
         created_at: str | None = None,
         coaching: RoundCoaching | None = None,
         own: OwnPrompt | None = None,
-        replaced: Attempt | None = None,
+        replaced: Replaced = None,
     ) -> None:
         """Write one round in its own transaction; a redone round replaces the earlier one,
-        which is kept as the attempt it ``replaced`` (a round saved without one keeps none)."""
+        which is kept as the attempt it ``replaced``, numbered after the attempts at the round
+        kept already (several when redos could not be written in between). A round saved
+        without one is done once: it keeps no attempts of an earlier save."""
         r = stored_round(
             round_number,
             m,
@@ -1001,15 +1086,19 @@ class HistoryStore:
                 f"INSERT OR REPLACE INTO rounds ({ROUND_COLUMNS}) VALUES ({places})",
                 _row_values(session_id, r),
             )
-            conn.execute(
-                "DELETE FROM replaced_rounds WHERE session_id = ? AND round = ?",
+            where = "WHERE session_id = ? AND round = ?"
+            if not r.replaced_attempts:
+                conn.execute(f"DELETE FROM replaced_rounds {where}", (session_id, round_number))
+            (kept,) = conn.execute(
+                f"SELECT max(attempt) FROM replaced_rounds {where} AND typeof(attempt) = 'integer'",
                 (session_id, round_number),
-            )
-            if r.replaced is not None:
+            ).fetchone()
+            before = kept if isinstance(kept, int) else 0
+            for a in r.replaced_attempts:
                 conn.execute(
                     f"INSERT INTO replaced_rounds ({REPLACED_COLUMNS})"
-                    f" VALUES ({', '.join('?' * len(REPLACED_VALUES))})",
-                    _row_values(session_id, r.replaced)[: len(REPLACED_VALUES)],
+                    f" VALUES ({', '.join('?' * (len(REPLACED_VALUES) + 1))})",
+                    (*_row_values(session_id, a)[: len(REPLACED_VALUES)], before + a.attempt),
                 )
 
     def update_round_coaching(
@@ -1075,9 +1164,10 @@ class HistoryStore:
         with self._transaction(write=False) as conn:
             where, args = ("WHERE scenario = ?", (scenario,)) if scenario else ("", ())
             replaced = _replaced_attempts(conn)
+            unreadable.extend(replaced.damaged)
             for r in conn.execute(f"SELECT {ROUND_COLUMNS} FROM rounds ORDER BY session_id, round"):
                 try:
-                    row = _round_from_row(r, replaced.get((r[0], r[1])))
+                    row = _round_from_row(r, *replaced.of(r))
                     by_session.setdefault(r[0], []).append(row)
                 except _DamagedRowError:
                     unreadable.append(Unreadable(r[0], r[1]))
@@ -1164,10 +1254,11 @@ class SessionRecorder:
     masterclass: MasterclassLog | None = None
     """Set when the session is a participant's turn in a masterclass (``position`` from 1)."""
     position: int = 0
-    pending: dict[int, tuple[RoundMeasurement, str, OwnPrompt | None, Attempt | None]] = field(
+    pending: dict[int, tuple[RoundMeasurement, str, OwnPrompt | None, tuple[Attempt, ...]]] = field(
         default_factory=dict
     )
-    """Rounds not saved yet, by round: the measurement, when, own words, the attempt replaced."""
+    """Rounds not saved yet, by round: the measurement, when, own words, the attempts replaced
+    (oldest first) that are not saved yet either."""
     recorded_at: dict[int, str] = field(default_factory=dict)
     """When each round's latest attempt was recorded (the time a redo's replaced attempt keeps)."""
     pending_coaching: dict[int, RoundCoaching] = field(default_factory=dict)
@@ -1186,8 +1277,13 @@ class SessionRecorder:
         ``replaced`` is the attempt a redo replaces (``Session.earlier_attempt``)."""
         now = utc_now_iso()
         earlier = _attempt(replaced, self.recorded_at.get(round_number, now))
+        attempts: tuple[Attempt, ...] = ()
+        if earlier is not None:
+            # A redo of an attempt that is not saved yet keeps that attempt's own predecessors.
+            unsaved = self.pending.get(round_number)
+            attempts = (*(unsaved[3] if unsaved else ()), earlier)
         self.recorded_at[round_number] = now
-        self.pending[round_number] = (m, now, own, earlier)
+        self.pending[round_number] = (m, now, own, attempts)
         self.pending_coaching.pop(round_number, None)  # a redone round starts without notes
         return self.flush()
 
@@ -1226,21 +1322,21 @@ class SessionRecorder:
         return None
 
 
+def _unreadable_name(r: Unreadable, lang: str) -> str:
+    """ "session 4", "round 2 of session 4" or "attempt 1 at round 2 of session 4"."""
+    where = {"id": shortened(str(r.session_id)), "round": shortened(str(r.round))}
+    if r.round is None:
+        return t("history.unreadable_session", lang, **where)
+    if r.attempt is None:
+        return t("history.unreadable_round", lang, **where)
+    return t("history.unreadable_attempt", lang, attempt=shortened(str(r.attempt)), **where)
+
+
 def describe_unreadable(rows: Sequence[Unreadable], lang: str) -> str | None:
     """One line naming the damaged rows that were left out, or ``None`` when there are none."""
     if not rows:
         return None
-    names = [
-        t("history.unreadable_session", lang, id=shortened(str(r.session_id)))
-        if r.round is None
-        else t(
-            "history.unreadable_round",
-            lang,
-            id=shortened(str(r.session_id)),
-            round=shortened(str(r.round)),
-        )
-        for r in rows[:MAX_UNREADABLE_NAMED]
-    ]
+    names = [_unreadable_name(r, lang) for r in rows[:MAX_UNREADABLE_NAMED]]
     if len(rows) > MAX_UNREADABLE_NAMED:
         names.append("…")
     return tn("history.unreadable", lang, len(rows), count=len(rows), rows=", ".join(names))

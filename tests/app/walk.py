@@ -62,6 +62,10 @@ async def _feedback(pilot: Any) -> None:
     await _keys(pilot, "space", *"2.5", "enter")
 
 
+async def _feedback_compared(pilot: Any) -> None:
+    await _keys(pilot, "space", "2", "enter", "space", "space", "4", "enter")
+
+
 async def _note(pilot: Any) -> None:
     await _keys(pilot, "space", *"2.5", "enter", "n")
 
@@ -109,6 +113,13 @@ SCREENS: dict[str, Walk] = {
         _feedback,
         scenario="check-question",
         rounds=(1.8,),
+        coach=True,
+        key_widgets=("#praise", "#timeline", "#verdict", "#perceived-line", "#next-step"),
+    ),
+    "feedback_compared": Walk(  # coach mode, round 2: the whole praise beside the felt line
+        _feedback_compared,
+        scenario="check-question",
+        rounds=(1.0, 2.2),
         coach=True,
         key_widgets=("#praise", "#timeline", "#verdict", "#perceived-line", "#next-step"),
     ),

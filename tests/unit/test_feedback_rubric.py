@@ -51,6 +51,9 @@ R = ANALYSIS_RATE_HZ
 LEVELS = Levels(peak_dbfs=-8.0, speech_dbfs=-20.0, noise_floor_dbfs=-60.0, clipped_fraction=0.0)
 MAX_WORDS = 35
 """Per screen, outside the timeline: what happened or went well, the verdict, the next step."""
+MAX_FELT_WORDS = 2
+"""Coach mode's felt line beside them: its heading and the teacher's own number ("Felt 2.5 s."),
+never a sentence of praise less."""
 
 REASONS = {
     Shape.SPEECH_PAUSE_SPEECH: (
@@ -181,7 +184,7 @@ class Screen:
 
 def screens(scenario: Scenario, coach_mode: bool = False) -> Iterator[Screen]:
     """Every three-round sequence, and every redo of round 2, of this scenario's outcomes (in
-    coach mode: with the felt-against-measured line on the same screen)."""
+    coach mode: with the felt-against-measured line on the same screen, beside the same words)."""
     lang = scenario.language
     pattern = scenario.pattern
     band = next(p.band for p in pattern.phases if p.band is not None)
@@ -189,11 +192,11 @@ def screens(scenario: Scenario, coach_mode: bool = False) -> Iterator[Screen]:
     for seq in itertools.product(options, repeat=3):
         for n in (1, 2, 3):
             results = seq[:n]
-            fb = round_feedback(pattern, results, lang, scenario, coach_mode=coach_mode)
+            fb = round_feedback(pattern, results, lang, scenario)
             yield Screen(scenario, lang, results, None, fb, coach_mode)
         # Round 2 redone: seq[2] replaces seq[1].
         redo = (seq[0], seq[2])
-        fb = round_feedback(pattern, redo, lang, scenario, replaced=seq[1], coach_mode=coach_mode)
+        fb = round_feedback(pattern, redo, lang, scenario, replaced=seq[1])
         yield Screen(scenario, lang, redo, seq[1], fb, coach_mode)
 
 
@@ -305,8 +308,8 @@ def check_text(screen: Screen) -> None:
     # Short enough for a glance between two rounds.
     verdict = t(f"verdict.{fb.verdict.value}", lang)
     total = words(body) + words(step) + words(verdict) + words(fb.level_note or "")
-    total += felt_words(screen)
     assert total <= MAX_WORDS, (total, body, step)
+    assert felt_words(screen) <= MAX_FELT_WORDS
 
 
 @pytest.mark.parametrize("coach_mode", [False, True], ids=["practice", "coach-mode"])
@@ -408,7 +411,11 @@ def test_debrief_export_and_summary_use_the_same_plan(scenario: Scenario) -> Non
         for i, dr in enumerate(debrief.rounds, start=1):
             assert dr.feedback is not None
             fb = round_feedback(pattern, seq[:i], lang, scenario)
-            assert (dr.feedback.heading, dr.feedback.next_step) == (fb.heading, fb.next_step)
+            assert (dr.feedback.heading, dr.feedback.praise, dr.feedback.next_step) == (
+                fb.heading,
+                fb.praise,
+                fb.next_step,
+            )
         kind = kind_for(scenario, pattern.shape)
         assert summary.plan == plan_session(seq, kind)
 

@@ -123,7 +123,7 @@ def test_round_trip_schema_and_wal(tmp_path: Path) -> None:
     assert store.sessions(scenario="wait-time")[0].id == later
 
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
     assert integrity(db) == "ok"
@@ -169,7 +169,7 @@ def test_an_empty_database_file_is_migrated_and_a_newer_one_refused(tmp_path: Pa
     sid = store.start_session("check-question", "nl")
     assert sid == 1
     conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 7")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
     with pytest.raises(HistoryError) as info:

@@ -68,7 +68,7 @@ def test_a_version_2_history_migrates_to_3_and_keeps_its_rounds(tmp_path: Path) 
     assert after.rounds[0].measured_s == 1.6  # the measurement itself is untouched
     assert (after.rounds[1].perceived_s, after.rounds[1].marks) == (4.0, ())
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         columns = {row[1] for row in conn.execute("PRAGMA table_info(rounds)")}
     assert {"perceived_s", "coach_note", "marks_json"} <= columns
     assert integrity(path) == "ok"

@@ -68,7 +68,7 @@ def test_a_version_3_history_migrates_to_4_and_keeps_everything(tmp_path: Path) 
     assert (after.rounds[1].own_line, after.rounds[1].own_name) == ("Wat is inflatie?", "Daan")
     assert after.rounds[1].reflection == "rustig"
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         columns = {row[1] for row in conn.execute("PRAGMA table_info(rounds)")}
     assert {"reflection", "own_line", "own_name"} <= columns
     assert integrity(path) == "ok"

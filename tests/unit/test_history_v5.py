@@ -138,7 +138,7 @@ def test_a_version_4_history_migrates_to_5_and_keeps_every_row(tmp_path: Path) -
     written = store.session(new)
     assert written is not None and written.step_kind is StepKind.COMPLIMENT
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         columns = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
     assert "step_kind" in columns
     assert integrity(path) == "ok"
