@@ -101,6 +101,42 @@ def test_hesitation_inside_the_question_is_not_the_thinking_pause(espeak: str) -
     assert m.pause_s == pytest.approx(1.4, abs=FRAME_S)
 
 
+def test_a_voice_after_the_name_is_not_taken_for_the_name(
+    question: np.ndarray, name: np.ndarray
+) -> None:
+    """The thinking pause is the longest silence after the question: a student who answers half
+    a second after the name (another voice, as loud) leaves a shorter gap than the wait, and is
+    not read as the name after a short pause."""
+    answer = clip("Ja, ik weet het.", "en+f2")
+    r = make_round(question, name, 3.0, tail_s=0.0)
+    samples = np.concatenate([r.samples, silence(0.5), answer, silence(1.0)])
+    m = analyze_samples(samples, RATE)
+    assert m.pause_s == pytest.approx(3.0, abs=0.05)
+    assert m.verdict is Verdict.ON_TARGET
+
+
+def test_more_words_after_the_name_keep_the_pause_before_the_name(espeak: str) -> None:
+    """ "Kay … what do you think?": after a breath the teacher goes on; the wait before the name is
+    still the pause, not the breath after it."""
+    q = clip(QUESTION_EN, "en")
+    r = make_round(q, clip("Kay.", "en"), 2.0, tail_s=0.0)
+    more = clip("What do you think about that?", "en")
+    samples = np.concatenate([r.samples, silence(0.8), more, silence(1.0)])
+    m = analyze_samples(samples, RATE)
+    assert m.pause_s == pytest.approx(2.0, abs=0.05)
+
+
+def test_a_long_break_inside_the_question_is_still_not_the_pause(espeak: str) -> None:
+    """A teacher who waits less than they hesitated mid-question: the break is followed by the
+    rest of the question, not by something as short as a name, so it is no candidate."""
+    part1 = clip("Welke twee voorbeelden heb ik net gegeven", "nl")
+    part2 = clip("van economische marktwerking in de klas?", "nl")
+    q = np.concatenate([part1, silence(1.3), part2])
+    r = make_round(q, clip("Fleur?", "nl"), 0.8)
+    m = analyze_samples(r.samples, RATE)
+    assert m.pause_s == pytest.approx(0.8, abs=FRAME_S)
+
+
 def test_noise_floor_and_dc_offset(question: np.ndarray, name: np.ndarray) -> None:
     r = make_round(question, name, 3.2)
     rng = np.random.default_rng(7)
