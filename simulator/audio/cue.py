@@ -92,15 +92,29 @@ def locate_cue(
 SEARCH_BEFORE_S = 0.05
 """The cue is looked for from this long before the sample read when playback started ..."""
 SEARCH_AFTER_S = 0.25
-"""... to this long after where the reported latencies put it."""
+"""... to this long after where the reported latencies (or the streams' times) put it."""
+TIMED_START_MAX_S = 0.5
+"""A start read from the streams' times further than this after the microphone's position when
+playback started is taken for clocks that do not match; the latencies place the cue then."""
+LATE_TOLERANCE_S = 0.010
+"""A cue heard more than this much later than its length allows (the output ran dry and
+silence was played inside it) was stretched: its audible end is not where it should be."""
+
+
+def played_whole(underflows: int, late_s: float | None) -> bool:
+    """Whether a cue played without gaps up to its audible end: the output never ran dry, and
+    (when the sound system gives times) it was not heard later than its length allows."""
+    return underflows == 0 and (late_s is None or late_s <= LATE_TOLERANCE_S)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class CuePlacement:
     """A cue being played, placed in the microphone's samples (all counts at ``rate_hz``).
 
-    ``predicted_start`` is where the devices' latencies put its first sample: what had been read
-    when playback started, plus how far reading lagged the microphone, plus the output latency.
+    ``predicted_start`` is where its first sample is heard: from the streams' times when the sound
+    system gives them (``timed_start``: the output's time for its first sample, as a microphone
+    sample), else from the devices' latencies (what had been read when playback started, plus
+    how far reading lagged the microphone, plus the output latency).
     Once ``ready_at`` samples have been heard, ``end_in`` looks for the cue itself in them (a
     loudspeaker the microphone picks up) and falls back to the prediction (headphones).
     """
@@ -120,6 +134,7 @@ class CuePlacement:
         read_samples: int,
         behind_samples: int,
         output_latency_s: float,
+        timed_start: int | None = None,
     ) -> CuePlacement:
         audible = sound.samples[: audible_end_sample(sound.samples)]
         played = (
@@ -127,11 +142,15 @@ class CuePlacement:
             if sound.sample_rate_hz != rate_hz
             else audible.astype(np.float32)
         )
+        earliest = read_samples - round(SEARCH_BEFORE_S * rate_hz)
         predicted = read_samples + behind_samples + round(output_latency_s * rate_hz)
+        latest_start = read_samples + behind_samples + round(TIMED_START_MAX_S * rate_hz)
+        if timed_start is not None and earliest <= timed_start <= latest_start:
+            predicted = timed_start
         return cls(
             played,
             predicted,
-            earliest=read_samples - round(SEARCH_BEFORE_S * rate_hz),
+            earliest=earliest,
             latest=predicted + round(SEARCH_AFTER_S * rate_hz),
         )
 
