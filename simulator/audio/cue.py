@@ -96,9 +96,11 @@ SEARCH_AFTER_S = 0.25
 TIMED_START_MAX_S = 0.5
 """A start read from the streams' times further than this after the microphone's position when
 playback started is taken for clocks that do not match; the latencies place the cue then."""
-LATE_TOLERANCE_S = 0.010
+LATE_TOLERANCE_S = 0.025
 """A cue heard more than this much later than its length allows (the output ran dry and
-silence was played inside it) was stretched: its audible end is not where it should be."""
+silence was played inside it) was stretched: its audible end is not where it should be.
+Through PulseAudio the output's times wander by up to ~25 ms on a busy computer while the
+sound itself plays whole (a 1 s buffer does not run dry without being late by far more)."""
 
 
 def played_whole(underflows: int, late_s: float | None) -> bool:
