@@ -12,8 +12,10 @@ What the monitor heard is the truth: it hears nothing but the cue, so the cue's 
 audible samples there (within 40 dB of the peak, the app's rule for a cue's end) are its heard
 edges, and a cue that came out with silence inside it is seen as longer than it is.
 A cue counts as stretched when it was heard over 10 ms longer. "refused" is what the app does
-with it (the round stops unmeasured); for a measured cue "error" is how far the app's cue end
-(where the wait starts) lies from the heard one: the wait reads that much wrong.
+with it (the round stops unmeasured); for a measured cue "wait error" is how far the app's cue
+end (where the wait starts) lies from the heard one, here where the microphone hears the cue (a
+loudspeaker). "clocks' start" is how far the sound system's clocks put its start from the heard
+one: with headphones, where the microphone does not hear the cue, the wait is that much wrong.
 
 Loads: ``idle``; ``procs``: busy-loop processes, two per core (``stress``-like); ``threads``: two
 busy Python threads inside the playing process (the app's own work holds Python's lock that the
@@ -95,19 +97,22 @@ def one_cue(sound: CueSound, buffer_s: float | None) -> Trial:
             take()
         read = mic.samples_read
         playback = play(cue, RATE, buffer_s=buffer_s)
-        heard_from_s = playback.heard_from_s
-        timed = None if heard_from_s is None else mic.sample_heard_at(heard_from_s)
+
+        def clocks() -> int | None:
+            heard_from_s = playback.heard_from_s
+            return None if heard_from_s is None else mic.sample_heard_at(heard_from_s)
+
         placement = CuePlacement.start(
             sound,
             RATE,
             read_samples=read,
             behind_samples=mic.behind_samples,
             output_latency_s=playback.latency_s,
-            timed_start=timed,
+            clocks=clocks,
         )
         while mic.samples_read < placement.ready_at:
             take()
-        underflows, late_s = playback.underflows, playback.late_s(audible)
+        underflows, late_s, timed = playback.underflows, playback.late_s(audible), clocks()
         while mic.samples_read < read + audible + 2 * RATE:  # a stretched cue, heard whole
             take()
         playback.stop()

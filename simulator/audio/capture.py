@@ -712,21 +712,30 @@ class OutputPlayback:
     @property
     def heard_from_s(self) -> float | None:
         """The stream time at which the sound's first sample is heard (``None``: not handed
-        over yet, or the host API gives no times)."""
-        handed = self._handed
-        return handed[0][1] if handed and handed[0][0] == 0 else None
+        over yet, or the host API gives no times).
+
+        PortAudio fills the output's buffer before the device starts, each buffer stamped with
+        the time it was handed over plus what was already waiting: on a busy computer the
+        device starts only after the last of them (seen 9-30 ms after the first through
+        PulseAudio). So the start is the latest that any buffer of that first fill says."""
+        handed = list(self._handed)
+        if not handed or handed[0][0] != 0:
+            return None
+        rate = self._device_rate_hz
+        first_fill = max(1, self._latency_frames)
+        return max(at - frame / rate for frame, at in handed if frame < first_fill)
 
     def late_s(self, until_samples: int) -> float | None:
         """How much later the sound up to ``until_samples`` (at the caller's rate) is heard than
         its first sample's time plus its length: 0 when it played without a gap, else the
         silence the output inserted on the way. A part not handed over yet counts as late as
         the stream's clock says it already is. ``None`` without the stream's times."""
-        handed = list(self._handed)
-        if not handed or handed[0][0] != 0:
+        first_at = self.heard_from_s
+        if first_at is None:
             return None
+        handed = list(self._handed)
         rate = self._device_rate_hz
         until = math.ceil(until_samples * rate / self._source_rate_hz)
-        first_at = handed[0][1]
         late = max(
             (at - (first_at + frame / rate) for frame, at in handed if frame < until), default=0.0
         )

@@ -93,9 +93,6 @@ SEARCH_BEFORE_S = 0.05
 """The cue is looked for from this long before the sample read when playback started ..."""
 SEARCH_AFTER_S = 0.25
 """... to this long after where the reported latencies (or the streams' times) put it."""
-TIMED_START_MAX_S = 0.5
-"""A start read from the streams' times further than this after the microphone's position when
-playback started is taken for clocks that do not match; the latencies place the cue then."""
 LATE_TOLERANCE_S = 0.025
 """A cue heard more than this much later than its length allows (the output ran dry and
 silence was played inside it) was stretched: its audible end is not where it should be.
@@ -113,12 +110,13 @@ def played_whole(underflows: int, late_s: float | None) -> bool:
 class CuePlacement:
     """A cue being played, placed in the microphone's samples (all counts at ``rate_hz``).
 
-    ``predicted_start`` is where its first sample is heard: from the streams' times when the sound
-    system gives them (``timed_start``: the output's time for its first sample, as a microphone
-    sample), else from the devices' latencies (what had been read when playback started, plus
-    how far reading lagged the microphone, plus the output latency).
+    ``predicted_start`` is where the devices' latencies put its first sample: what had been read
+    when playback started, plus how far reading lagged the microphone, plus the output latency.
     Once ``ready_at`` samples have been heard, ``end_in`` looks for the cue itself in them (a
-    loudspeaker the microphone picks up) and falls back to the prediction (headphones).
+    loudspeaker the microphone picks up); where it is not heard (headphones) the sound system's
+    clocks place it (``clocks``: the output's time for its first sample, as a microphone sample,
+    asked then, when the output has said all it will), and without them the prediction does.
+    A start from the clocks outside the searched stretch is taken for clocks that do not match.
     """
 
     played: npt.NDArray[np.float32]
@@ -126,6 +124,7 @@ class CuePlacement:
     predicted_start: int
     earliest: int
     latest: int
+    clocks: Callable[[], int | None] | None = None
 
     @classmethod
     def start(
@@ -136,7 +135,7 @@ class CuePlacement:
         read_samples: int,
         behind_samples: int,
         output_latency_s: float,
-        timed_start: int | None = None,
+        clocks: Callable[[], int | None] | None = None,
     ) -> CuePlacement:
         audible = sound.samples[: audible_end_sample(sound.samples)]
         played = (
@@ -144,16 +143,13 @@ class CuePlacement:
             if sound.sample_rate_hz != rate_hz
             else audible.astype(np.float32)
         )
-        earliest = read_samples - round(SEARCH_BEFORE_S * rate_hz)
         predicted = read_samples + behind_samples + round(output_latency_s * rate_hz)
-        latest_start = read_samples + behind_samples + round(TIMED_START_MAX_S * rate_hz)
-        if timed_start is not None and earliest <= timed_start <= latest_start:
-            predicted = timed_start
         return cls(
             played,
             predicted,
-            earliest=earliest,
+            earliest=read_samples - round(SEARCH_BEFORE_S * rate_hz),
             latest=predicted + round(SEARCH_AFTER_S * rate_hz),
+            clocks=clocks,
         )
 
     @property
@@ -164,4 +160,8 @@ class CuePlacement:
     def end_in(self, heard: npt.NDArray[np.floating]) -> int:
         """The cue's audible end in ``heard`` (the microphone's samples from the round's start)."""
         found = locate_cue(self.played, heard, self.earliest, self.latest)
-        return (self.predicted_start if found is None else found) + self.played.size
+        if found is None:
+            timed = None if self.clocks is None else self.clocks()
+            plausible = timed is not None and self.earliest <= timed <= self.latest
+            found = timed if timed is not None and plausible else self.predicted_start
+        return found + self.played.size

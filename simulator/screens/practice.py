@@ -458,14 +458,18 @@ class PracticeScreen(AppScreen[None]):
             playback = self.sim.audio_player(sound.samples, sound.sample_rate_hz)
         except PlaybackError:
             return None, None
-        heard_from_s = playback.heard_from_s
+
+        def clocks() -> int | None:
+            heard_from_s = playback.heard_from_s
+            return None if heard_from_s is None else source.sample_heard_at(heard_from_s)
+
         placement = CuePlacement.start(
             sound,
             ANALYSIS_RATE_HZ,
             read_samples=read_samples,
             behind_samples=source.behind_samples,
             output_latency_s=playback.latency_s,
-            timed_start=None if heard_from_s is None else source.sample_heard_at(heard_from_s),
+            clocks=clocks,
         )
         return playback, placement
 

@@ -150,12 +150,12 @@ class ClockedSource(ArraySource):
 
 
 class DelayedPlayer(FakePlayer):
-    """The output says its first sample is heard 0.4 s after the cue was started (after the
+    """The output says its first sample is heard 0.2 s after the cue was started (after the
     first 20 ms block): later than its latency (0) says."""
 
     def __call__(self, samples: np.ndarray, sample_rate_hz: int, /) -> FakePlayback:
         playback = super().__call__(samples, sample_rate_hz)
-        playback.heard_from_s = STREAM_T0_S + BLOCK / ANALYSIS_RATE_HZ + 0.4
+        playback.heard_from_s = STREAM_T0_S + BLOCK / ANALYSIS_RATE_HZ + 0.2
         return playback
 
 
@@ -163,7 +163,7 @@ async def test_a_cue_heard_in_headphones_is_placed_by_the_streams_times(
     library: Library, store: HistoryStore, tmp_path: Path
 ) -> None:
     # Headphones: the microphone does not hear the cue, so only the clocks can place it. The
-    # latencies would put it 0.4 s early, and the wait would read 0.4 s long.
+    # latencies would put it 0.2 s early, and the wait would read 0.2 s long.
     app, _, _ = _cue_round(
         library,
         store,
@@ -171,7 +171,7 @@ async def test_a_cue_heard_in_headphones_is_placed_by_the_streams_times(
         3.2,
         heard=False,
         player=DelayedPlayer(),
-        late_s=0.4,
+        late_s=0.2,
         source=ClockedSource,
     )
     async with app.run_test(size=(100, 30)) as pilot:
@@ -231,23 +231,25 @@ async def test_a_cue_played_whole_by_the_clock_is_measured(
     assert measured == pytest.approx(3.2, abs=TOLERANCE_S)
 
 
-def test_a_start_read_from_the_clocks_is_taken_only_where_the_cue_can_be() -> None:
+def test_where_the_cue_is_not_heard_the_clocks_place_it_if_they_can() -> None:
     sound = CueSound(np.full(1600, 0.5, np.float32), ANALYSIS_RATE_HZ)
+    not_heard = np.zeros(16_000, np.float32)  # headphones
 
-    def start(timed: int | None) -> int:
+    def end(timed: int | None) -> int:
         placement = CuePlacement.start(
             sound,
             ANALYSIS_RATE_HZ,
             read_samples=320,
             behind_samples=640,
             output_latency_s=0.01,
-            timed_start=timed,
+            clocks=lambda: timed,
         )
-        return placement.predicted_start
+        return placement.end_in(not_heard) - sound.samples.size
 
     by_latencies = 320 + 640 + 160
-    assert start(None) == by_latencies
-    assert start(500) == 500
-    # Clocks that do not match (before playback began, or over 0.5 s after): not believed.
-    assert start(320 - 801) == by_latencies
-    assert start(320 + 640 + 8001) == by_latencies
+    assert end(None) == by_latencies
+    assert end(500) == 500
+    # Clocks that do not match (before playback began, or past where it was searched for): not
+    # believed.
+    assert end(320 - 801) == by_latencies
+    assert end(by_latencies + 4001) == by_latencies

@@ -40,12 +40,13 @@ def _one_cue(cue: npt.NDArray[np.float32]) -> tuple[int | None, int | None]:
         read = mic.samples_read
         playback = play(cue, ANALYSIS_RATE_HZ, buffer_s=STEADY_BUFFER_S)
         try:
-            heard_from_s = playback.heard_from_s
-            timed = None if heard_from_s is None else mic.sample_heard_at(heard_from_s)
             while mic.samples_read < read + cue.size + ANALYSIS_RATE_HZ // 2:
                 block = mic.read(timeout_s=0.05)
                 assert block is not None and time.monotonic() < deadline
                 blocks.append(block)
+            # Asked once the cue has played, as the round does.
+            heard_from_s = playback.heard_from_s
+            timed = None if heard_from_s is None else mic.sample_heard_at(heard_from_s)
         finally:
             playback.stop()
     heard = np.concatenate(blocks)
