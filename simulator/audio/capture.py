@@ -81,8 +81,6 @@ With the device's default latency (35 ms through PulseAudio) a busy computer tha
 callback late makes the output run dry, and the sound server plays silence until it has sound
 again: a model line's 3 s pause was heard as 3.2 to 7.1 s with both cores busy. With 1 s of sound
 buffered it was heard as 3.000 s every time. The sound still starts at once."""
-FIRST_BUFFER_WAIT_S = 0.2
-"""``play`` returns once the first buffer was handed over, or after this long."""
 ADC_SLACK_S = 0.05
 """How much older than the input's latency and two blocks a block's reported ADC time may be
 before it is taken for a wrong report (see ``MicrophoneSource.sample_heard_at``)."""
@@ -661,7 +659,6 @@ class OutputPlayback:
         self._latency_frames = 0
         self._start_latency_s: float | None = None
         self._finished = threading.Event()
-        self._first_handed = threading.Event()
         self._stopped = False
         self._stream: Any = None
 
@@ -680,8 +677,6 @@ class OutputPlayback:
         n = int(chunk.shape[0])
         outdata[:n] = chunk
         self._written = start + n
-        if start == 0:
-            self._first_handed.set()
         if n < frames:
             outdata[n:] = 0.0
             raise self._callback_stop
@@ -879,9 +874,6 @@ def play(
             start_latency_s = float(info.get("default_low_output_latency", 0.0))
         playback._attach(stream, start_latency_s=start_latency_s)
         stream.start()
-        # PortAudio hands the first buffer over as the stream starts (seen up to ~1 ms after
-        # start returned): wait for it, so ``heard_from_s`` is known when this returns.
-        playback._first_handed.wait(FIRST_BUFFER_WAIT_S)
     except sd.PortAudioError as exc:
         _close_quietly(stream)
         raise playback_error(str(exc)) from exc
