@@ -68,14 +68,12 @@ SIGNAL_EXIT_GRACE_S = 3.0
 """After SIGTERM or SIGHUP the process ends at the latest this long after the app was asked to."""
 
 
-def default_audio_player(
-    samples: Samples, sample_rate_hz: int, /, *, cue: bool = False
-) -> Playback:
-    """Plays through the system's default output device (sounddevice, loaded on first use): a
-    cue with the device's short latency, any other sound with ``STEADY_BUFFER_S`` buffered."""
+def default_audio_player(samples: Samples, sample_rate_hz: int, /) -> Playback:
+    """Plays through the system's default output device (sounddevice, loaded on first use) with
+    ``STEADY_BUFFER_S`` buffered, so that a busy computer cannot stretch the sound."""
     from simulator.audio.capture import STEADY_BUFFER_S, play
 
-    return play(samples, sample_rate_hz, buffer_s=None if cue else STEADY_BUFFER_S)
+    return play(samples, sample_rate_hz, buffer_s=STEADY_BUFFER_S)
 
 
 def cue_command(espeak: str, text: str, lang: str, wav: Path | None = None) -> list[str]:

@@ -81,6 +81,9 @@ With the device's default latency (35 ms through PulseAudio) a busy computer tha
 callback late makes the output run dry, and the sound server plays silence until it has sound
 again: a model line's 3 s pause was heard as 3.2 to 7.1 s with both cores busy. With 1 s of sound
 buffered it was heard as 3.000 s every time. The sound still starts at once."""
+ADC_SLACK_S = 0.05
+"""How much older than the input's latency and two blocks a block's reported ADC time may be
+before it is taken for a wrong report (see ``MicrophoneSource.sample_heard_at``)."""
 TAIL_BUFFERS = 2
 """Silence handed over after a sound played with a steady buffer, in buffers: when the stream
 ends, PortAudio drops what is still buffered (with 1 s buffered a tone's last 1.3 s went
@@ -392,6 +395,9 @@ class MicrophoneSource(StartStopContext):
         self._blocks_in = 0
         self._samples_out = 0
         self._last_audio_at = 0.0
+        self._frames_in = 0
+        self._clock_at: tuple[int, float, float, int] | None = None
+        """The latest block's first frame, its ADC time, the callback's time, and its length."""
 
     # -- AudioSource properties
 
@@ -441,6 +447,31 @@ class MicrophoneSource(StartStopContext):
     def running(self) -> bool:
         return self._stream is not None
 
+    def sample_heard_at(self, stream_time_s: float) -> int | None:
+        """The 16 kHz sample the microphone records at PortAudio stream time ``stream_time_s``
+        (counted like ``samples_read``), from the latest block's timing; ``None`` when the host
+        API gives no times.
+
+        The block's ADC time is used when it is plausible. Through PulseAudio the first stream
+        after the sound server started was seen to report its blocks 0.6 s older than they
+        were; then the time the callback ran stands in for the block's last frame (at most a
+        block early).
+        """
+        clock, stream, rate = self._clock_at, self._stream, self._rate_hz
+        if clock is None or stream is None or rate <= 0:
+            return None
+        first, adc_s, now_s, frames = clock
+        if now_s <= 0:
+            return None
+        latency = getattr(stream, "latency", 0.0)
+        latency_s = float(latency) if isinstance(latency, (int, float)) else 0.0
+        plausible_s = latency_s + 2 * frames / rate + ADC_SLACK_S
+        if adc_s > 0 and 0 <= now_s - adc_s <= plausible_s:
+            frame = first + (stream_time_s - adc_s) * rate
+        else:
+            frame = first + frames + (stream_time_s - now_s) * rate
+        return round(frame * ANALYSIS_RATE_HZ / rate)
+
     # -- the audio callback: copy, queue, count. Nothing else runs here.
 
     def _callback(
@@ -448,6 +479,13 @@ class MicrophoneSource(StartStopContext):
     ) -> None:
         if status.input_overflow:
             self._overflows += 1
+        self._clock_at = (
+            self._frames_in,
+            float(getattr(time_info, "inputBufferAdcTime", 0.0)),
+            float(getattr(time_info, "currentTime", 0.0)),
+            frames,
+        )
+        self._frames_in += frames
         try:
             self._queue.put_nowait(indata.copy())
         except queue.Full:
@@ -519,6 +557,8 @@ class MicrophoneSource(StartStopContext):
         self._dropped = 0
         self._blocks_in = 0
         self._samples_out = 0
+        self._frames_in = 0
+        self._clock_at = None
 
     def stop(self) -> None:
         stream, self._stream = self._stream, None
@@ -589,6 +629,10 @@ class OutputPlayback:
     last of those notes, converted back to the caller's rate: it moves smoothly even when a long
     buffer is refilled in large steps. Without those times it is the frame count minus the
     stream's output latency.
+
+    Those notes also say whether the sound played without a gap (``late_s``): each buffer's
+    first frame should be heard its distance in frames after the sound's first frame; when the
+    output ran dry, the sound server played silence first and the buffer is heard later.
     """
 
     def __init__(
@@ -609,8 +653,11 @@ class OutputPlayback:
         self._underflows = 0
         self._heard_at: tuple[int, float] | None = None
         """A frame and the stream time at which it is heard (from the last callback)."""
+        self._handed: list[tuple[int, float]] = []
+        """Each buffer's first frame and the stream time at which it is heard."""
         self._position = 0
         self._latency_frames = 0
+        self._start_latency_s: float | None = None
         self._finished = threading.Event()
         self._stopped = False
         self._stream: Any = None
@@ -625,6 +672,7 @@ class OutputPlayback:
         heard_at = getattr(time_info, "outputBufferDacTime", 0.0)
         if heard_at > 0:  # 0: the host API does not say
             self._heard_at = (start, float(heard_at))
+            self._handed.append(self._heard_at)
         chunk = self._data[start : start + frames]
         n = int(chunk.shape[0])
         outdata[:n] = chunk
@@ -636,11 +684,12 @@ class OutputPlayback:
     def _on_finished(self) -> None:
         self._finished.set()
 
-    def _attach(self, stream: Any) -> None:
+    def _attach(self, stream: Any, *, start_latency_s: float | None = None) -> None:
         self._stream = stream
         latency = getattr(stream, "latency", 0.0)
         if isinstance(latency, (int, float)) and latency > 0:
             self._latency_frames = int(latency * self._device_rate_hz)
+        self._start_latency_s = start_latency_s
 
     @property
     def device_rate_hz(self) -> int:
@@ -648,8 +697,57 @@ class OutputPlayback:
 
     @property
     def latency_s(self) -> float:
-        """The output stream's latency as PortAudio reports it."""
+        """How long the first sample takes to the listener: the output stream's latency as
+        PortAudio reports it, or for a steady buffer (filled before the stream starts, so the
+        sound still starts at once) the device's own short latency."""
+        if self._start_latency_s is not None:
+            return self._start_latency_s
         return self._latency_frames / self._device_rate_hz
+
+    @property
+    def heard_from_s(self) -> float | None:
+        """The stream time at which the sound's first sample is heard (``None``: not handed
+        over yet, or the host API gives no times).
+
+        PortAudio fills the output's buffer before the device starts, each buffer stamped with
+        the time it was handed over plus what was already waiting: on a busy computer the
+        device starts only after the last of them (seen 9-30 ms after the first through
+        PulseAudio). So the start is the latest that any buffer of that first fill says."""
+        handed = list(self._handed)
+        if not handed or handed[0][0] != 0:
+            return None
+        rate = self._device_rate_hz
+        first_fill = max(1, self._latency_frames)
+        return max(at - frame / rate for frame, at in handed if frame < first_fill)
+
+    def late_s(self, until_samples: int) -> float | None:
+        """How much later the sound up to ``until_samples`` (at the caller's rate) is heard than
+        its first sample's time plus its length: 0 when it played without a gap, else the
+        silence the output inserted on the way. A part not handed over yet counts as late as
+        the stream's clock says it already is. ``None`` without the stream's times."""
+        first_at = self.heard_from_s
+        if first_at is None:
+            return None
+        handed = list(self._handed)
+        rate = self._device_rate_hz
+        until = math.ceil(until_samples * rate / self._source_rate_hz)
+        late = max(
+            (at - (first_at + frame / rate) for frame, at in handed if frame < until), default=0.0
+        )
+        if self._written < until:
+            now = self._stream_time()
+            if now is not None:
+                late = max(late, now - (first_at + until / rate))
+        return max(0.0, late)
+
+    def _stream_time(self) -> float | None:
+        stream = self._stream
+        if stream is None:
+            return None
+        try:
+            return float(stream.time)
+        except Exception:  # a stream being closed has no clock any more
+            return None
 
     @property
     def underflows(self) -> int:
@@ -657,12 +755,9 @@ class OutputPlayback:
 
     def _heard_frames(self) -> int:
         written = self._written
-        stream, heard_at = self._stream, self._heard_at
-        if stream is not None and heard_at is not None:
-            try:
-                now = float(stream.time)
-            except Exception:  # a stream being closed has no clock any more
-                now = None
+        heard_at = self._heard_at
+        if heard_at is not None:
+            now = self._stream_time()
             if now is not None:
                 frame, at = heard_at
                 return min(written, max(0, frame + int((now - at) * self._device_rate_hz)))
@@ -774,7 +869,10 @@ def play(
             finished_callback=playback._on_finished,
             **({} if buffer_s is None else {"latency": buffer_s}),
         )
-        playback._attach(stream)
+        start_latency_s = None
+        if buffer_s is not None:
+            start_latency_s = float(info.get("default_low_output_latency", 0.0))
+        playback._attach(stream, start_latency_s=start_latency_s)
         stream.start()
     except sd.PortAudioError as exc:
         _close_quietly(stream)

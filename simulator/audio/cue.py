@@ -92,7 +92,18 @@ def locate_cue(
 SEARCH_BEFORE_S = 0.05
 """The cue is looked for from this long before the sample read when playback started ..."""
 SEARCH_AFTER_S = 0.25
-"""... to this long after where the reported latencies put it."""
+"""... to this long after where the reported latencies (or the streams' times) put it."""
+LATE_TOLERANCE_S = 0.025
+"""A cue heard more than this much later than its length allows (the output ran dry and
+silence was played inside it) was stretched: its audible end is not where it should be.
+Through PulseAudio the output's times wander by up to ~25 ms on a busy computer while the
+sound itself plays whole (a 1 s buffer does not run dry without being late by far more)."""
+
+
+def played_whole(underflows: int, late_s: float | None) -> bool:
+    """Whether a cue played without gaps up to its audible end: the output never ran dry, and
+    (when the sound system gives times) it was not heard later than its length allows."""
+    return underflows == 0 and (late_s is None or late_s <= LATE_TOLERANCE_S)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -102,7 +113,10 @@ class CuePlacement:
     ``predicted_start`` is where the devices' latencies put its first sample: what had been read
     when playback started, plus how far reading lagged the microphone, plus the output latency.
     Once ``ready_at`` samples have been heard, ``end_in`` looks for the cue itself in them (a
-    loudspeaker the microphone picks up) and falls back to the prediction (headphones).
+    loudspeaker the microphone picks up); where it is not heard (headphones) the sound system's
+    clocks place it (``clocks``: the output's time for its first sample, as a microphone sample,
+    asked then, when the output has said all it will), and without them the prediction does.
+    A start from the clocks outside the searched stretch is taken for clocks that do not match.
     """
 
     played: npt.NDArray[np.float32]
@@ -110,6 +124,7 @@ class CuePlacement:
     predicted_start: int
     earliest: int
     latest: int
+    clocks: Callable[[], int | None] | None = None
 
     @classmethod
     def start(
@@ -120,6 +135,7 @@ class CuePlacement:
         read_samples: int,
         behind_samples: int,
         output_latency_s: float,
+        clocks: Callable[[], int | None] | None = None,
     ) -> CuePlacement:
         audible = sound.samples[: audible_end_sample(sound.samples)]
         played = (
@@ -133,6 +149,7 @@ class CuePlacement:
             predicted,
             earliest=read_samples - round(SEARCH_BEFORE_S * rate_hz),
             latest=predicted + round(SEARCH_AFTER_S * rate_hz),
+            clocks=clocks,
         )
 
     @property
@@ -143,4 +160,8 @@ class CuePlacement:
     def end_in(self, heard: npt.NDArray[np.floating]) -> int:
         """The cue's audible end in ``heard`` (the microphone's samples from the round's start)."""
         found = locate_cue(self.played, heard, self.earliest, self.latest)
-        return (self.predicted_start if found is None else found) + self.played.size
+        if found is None:
+            timed = None if self.clocks is None else self.clocks()
+            plausible = timed is not None and self.earliest <= timed <= self.latest
+            found = timed if timed is not None and plausible else self.predicted_start
+        return found + self.played.size

@@ -159,6 +159,12 @@ class AudioSource(Protocol):
         now: blocks waiting to be read plus the input's latency. Used to place a played cue."""
         ...
 
+    def sample_heard_at(self, stream_time_s: float) -> int | None:
+        """The sample (counted like ``samples_read``) recorded at the sound system's stream time
+        ``stream_time_s`` — the clock a ``Playback``'s ``heard_from_s`` is on; ``None`` when the
+        source has no such clock."""
+        ...
+
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
@@ -294,6 +300,9 @@ class ArraySource(StartStopContext):
     def behind_samples(self) -> int:
         return 0
 
+    def sample_heard_at(self, stream_time_s: float) -> int | None:
+        return None
+
     @property
     def duration_samples(self) -> int:
         return int(self._samples.size)
@@ -367,7 +376,10 @@ class Playback(Protocol):
     reached the listener so far; it only grows, and equals the array's length once ``done``.
     ``latency_s`` is how long a sample takes from the start of playback to the listener.
     ``underflows`` counts the times the output ran dry because the sound was not handed over in
-    time (a busy computer): each one played silence that is not in the sound.
+    time (a busy computer): each one played silence that is not in the sound. ``heard_from_s`` is
+    the sound system's stream time at which the first sample is heard, and ``late_s(n)`` how
+    much later than that plus its length the sound up to sample ``n`` is heard (the silence
+    inserted on the way); both ``None`` when the sound system gives no times.
     """
 
     @property
@@ -378,6 +390,11 @@ class Playback(Protocol):
 
     @property
     def underflows(self) -> int: ...
+
+    @property
+    def heard_from_s(self) -> float | None: ...
+
+    def late_s(self, until_samples: int) -> float | None: ...
 
     @property
     def done(self) -> bool: ...
@@ -396,14 +413,11 @@ class AudioPlayer(Protocol):
     raises ``PlaybackError`` when that is impossible.
 
     A sound is played with a generous buffer ahead of the listener, so that a busy computer
-    cannot stretch its silences (the model line's pause, a round listened back). ``cue=True`` is
-    for a cue in a round, whose start is placed in the microphone's samples from the output's
-    latency: it keeps the device's short latency.
+    cannot stretch its silences (the model line's pause, a round listened back, a round's cue).
+    A cue is placed in the microphone's samples from the stream times the playback reports.
     """
 
-    def __call__(
-        self, samples: Samples, sample_rate_hz: int, /, *, cue: bool = False
-    ) -> Playback: ...
+    def __call__(self, samples: Samples, sample_rate_hz: int, /) -> Playback: ...
 
 
 class FakePlayback:
@@ -414,10 +428,12 @@ class FakePlayback:
         self.sample_rate_hz = sample_rate_hz
         self._position = 0
         self.stopped = False
-        self.cue = False
-        """Whether it was started as a round's cue (``AudioPlayer``'s ``cue=True``)."""
         self.underflows = 0
         """Set by the test: how often the output ran dry."""
+        self.heard_from_s: float | None = None
+        """Set by the test: the stream time of the first sample (``None``: no times)."""
+        self.late: float | None = None
+        """Set by the test: how late the sound is heard (``late_s``; ``None``: no times)."""
 
     @property
     def position_samples(self) -> int:
@@ -430,6 +446,9 @@ class FakePlayback:
     @property
     def done(self) -> bool:
         return self.stopped or self._position >= self.samples.size
+
+    def late_s(self, until_samples: int) -> float | None:
+        return self.late
 
     def advance_to(self, seconds: float) -> None:
         """Move the position to ``seconds`` into the sound (never backwards, never past the end)."""
@@ -451,12 +470,9 @@ class FakePlayer:
         self.error = error
         self.started: list[FakePlayback] = []
 
-    def __call__(
-        self, samples: Samples, sample_rate_hz: int, /, *, cue: bool = False
-    ) -> FakePlayback:
+    def __call__(self, samples: Samples, sample_rate_hz: int, /) -> FakePlayback:
         if self.error is not None:
             raise self.error
         playback = FakePlayback(np.asarray(samples, dtype=np.float32), sample_rate_hz)
-        playback.cue = cue
         self.started.append(playback)
         return playback

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from simulator.audio.cue import CuePlacement, CueSound
+from simulator.audio.cue import CuePlacement, CueSound, audible_end_sample, played_whole
 from simulator.audio.pattern import Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.audio.sources import (
@@ -378,7 +378,7 @@ class PracticeScreen(AppScreen[None]):
         def start_cue(read_samples: int) -> CuePlacement | None:
             nonlocal playback
             assert source is not None  # the cue starts on the first block read from it
-            playback, placement = self._play_cue(sound, read_samples, source.behind_samples)
+            playback, placement = self._play_cue(sound, read_samples, source)
             return placement
 
         live = Round(
@@ -388,6 +388,7 @@ class PracticeScreen(AppScreen[None]):
             policy=self.round_policy,
             start_cue=start_cue,
         )
+        stretched = False
         try:
             source = self.sim.source_factory(device)
             with source:
@@ -396,7 +397,12 @@ class PracticeScreen(AppScreen[None]):
                     if block is None:
                         break  # a recording (test source) has ended
                     ending = self._end_requested.is_set()
-                    for event in live.feed(block, end_requested=ending):
+                    events = live.feed(block, end_requested=ending)
+                    if any(isinstance(e, CueOver) for e in events) and sound is not None:
+                        stretched = not _cue_played_whole(playback, sound)
+                        if stretched:
+                            break
+                    for event in events:
                         self.post_message(worker_message(event))
                     if live.stop_reading:
                         break
@@ -414,16 +420,15 @@ class PracticeScreen(AppScreen[None]):
             playback.stop()
         if worker.is_cancelled:
             return
+        if stretched:
+            # The answer came out with silence inside it: its audible end, where the wait
+            # starts, is later than its samples say. Measure nothing; the teacher can retry.
+            self._not_measured("round.busy_cue.message", "round.busy_cue.title")
+            return
         if source.overflow_count or source.dropped_blocks:
             # Sound the computer was too busy to take from the microphone is missing from the
             # round: the pause would be measured short or long. Say so; measure nothing.
-            self.post_message(
-                AudioFailed(
-                    self.t("round.busy.lost"),
-                    title=self.t("round.busy.lost_title"),
-                    device_lost=False,
-                )
-            )
+            self._not_measured("round.busy.lost", "round.busy.lost_title")
             return
         outcome = live.finish()
         self.post_message(
@@ -436,23 +441,35 @@ class PracticeScreen(AppScreen[None]):
             )
         )
 
+    def _not_measured(self, message_key: str, title_key: str) -> None:
+        """The round stops without a measurement; Space tries it again."""
+        self.post_message(
+            AudioFailed(self.t(message_key), title=self.t(title_key), device_lost=False)
+        )
+
     def _play_cue(
-        self, sound: CueSound | None, read_samples: int, behind_samples: int
+        self, sound: CueSound | None, read_samples: int, source: AudioSource
     ) -> tuple[Playback | None, CuePlacement | None]:
         """Play the cue once ``read_samples`` have been read; returns the playback and where it
         lies in the microphone's samples (``None``, ``None``: no voice, the line is shown)."""
         if sound is None:
             return None, None
         try:
-            playback = self.sim.audio_player(sound.samples, sound.sample_rate_hz, cue=True)
+            playback = self.sim.audio_player(sound.samples, sound.sample_rate_hz)
         except PlaybackError:
             return None, None
+
+        def clocks() -> int | None:
+            heard_from_s = playback.heard_from_s
+            return None if heard_from_s is None else source.sample_heard_at(heard_from_s)
+
         placement = CuePlacement.start(
             sound,
             ANALYSIS_RATE_HZ,
             read_samples=read_samples,
-            behind_samples=behind_samples,
+            behind_samples=source.behind_samples,
             output_latency_s=playback.latency_s,
+            clocks=clocks,
         )
         return playback, placement
 
@@ -638,3 +655,12 @@ class PracticeScreen(AppScreen[None]):
                 timeout=10,
             )
         return RoundAudio(samples, ANALYSIS_RATE_HZ, path)
+
+
+def _cue_played_whole(playback: Playback | None, sound: CueSound) -> bool:
+    """Whether the cue reached the listener without silence inside it, up to its audible end
+    (a cue that was shown instead of played is whole)."""
+    if playback is None:
+        return True
+    end = audible_end_sample(sound.samples)
+    return played_whole(playback.underflows, playback.late_s(end))

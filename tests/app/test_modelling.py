@@ -132,7 +132,6 @@ async def test_a_line_the_output_could_not_keep_up_with_is_not_passed_off_as_the
         await pilot.pause()
         widget = screen.query_one("#model-player", ModelPlayer)
         (playback,) = player.started
-        assert not playback.cue  # played with the steady buffer, not as a round's cue
         playback.underflows = underflows  # the output ran dry this often on the way
         playback.finish()
         await pilot.pause(0.12)

@@ -370,6 +370,7 @@ def fake_sounddevice() -> Any:
             "name": "speakers",
             "max_output_channels": 2,
             "default_samplerate": 48000.0,
+            "default_low_output_latency": 0.009,
         },
         check_output_settings=lambda **kwargs: None,
     )
@@ -384,7 +385,9 @@ def test_play_keeps_the_asked_buffer_ahead_of_the_listener(
     playback = play(np.zeros(16_000, np.float32), 16_000, buffer_s=buffer_s)
     (kwargs,) = FakeOutputStream.opened
     assert kwargs.get("latency") == latency  # None: not given, the device's default
-    assert playback.latency_s == pytest.approx(latency or 0.035)
+    # A steady buffer is filled before the stream starts: the first sample still comes after
+    # the device's short latency, not after the buffer.
+    assert playback.latency_s == pytest.approx(0.009 if latency else 0.035)
 
 
 def test_play_refuses_a_buffer_that_is_not_positive(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -455,3 +458,106 @@ def test_the_position_follows_the_stream_clock_between_large_refills() -> None:
     assert not playback.done
     stream.time = 101.0  # the sound's last frame has been heard: done, the silence may go
     assert playback.position_samples == 1000 and playback.done
+
+
+# -- the streams' clocks: where a played sound lies in the microphone's samples ----------------
+
+
+def adc(block_start_s: float, callback_s: float) -> Any:
+    return SimpleNamespace(inputBufferAdcTime=block_start_s, currentTime=callback_s)
+
+
+def test_a_stream_time_is_placed_in_the_microphone_s_samples_by_the_block_s_adc_time() -> None:
+    source, stream, _ = opened(rate=48000, channels=1)
+    stream.latency = 0.02
+    block = np.zeros((960, 1), np.float32)
+    assert source.sample_heard_at(10.0) is None  # no block yet: no clock
+    source._callback(block, 960, adc(10.000, 10.041), flags())
+    source._callback(block, 960, adc(10.020, 10.061), flags())
+    # The second block's first frame (960 at 48 kHz = 320 at 16 kHz) was recorded at 10.020.
+    assert source.sample_heard_at(10.020) == 320
+    assert source.sample_heard_at(10.050) == 320 + 480  # 30 ms later
+
+
+def test_an_adc_time_far_older_than_the_input_latency_is_not_believed() -> None:
+    # Through PulseAudio the first stream after the server started reported its blocks 0.6 s
+    # older than they were: the callback's own time stands in for the block's last frame.
+    source, stream, _ = opened(rate=16000, channels=1)
+    stream.latency = 0.02
+    source._callback(np.zeros((320, 1), np.float32), 320, adc(9.4, 10.0), flags())
+    assert source.sample_heard_at(10.0) == 320
+    assert source.sample_heard_at(10.01) == 480
+
+
+def test_without_the_host_api_s_times_no_sample_is_placed() -> None:
+    source, _, _ = opened(rate=16000, channels=1)
+    source._callback(np.zeros((320, 1), np.float32), 320, None, flags())
+    assert source.sample_heard_at(10.0) is None
+
+
+def dac(heard_s: float) -> Any:
+    return SimpleNamespace(outputBufferDacTime=heard_s)
+
+
+NO_UNDERFLOW = SimpleNamespace(output_underflow=False)
+
+
+def clocked_playback(
+    frames: int = 1000, buffer_s: float = 0.25
+) -> tuple[OutputPlayback, ClockedStream]:
+    class Stop(Exception):
+        pass
+
+    playback = OutputPlayback(
+        np.zeros((frames, 1), np.float32),
+        source_samples=frames // 2,  # the caller's rate is half the device's
+        source_rate_hz=500,
+        device_rate_hz=1000,
+        callback_stop=Stop,
+    )
+    stream = ClockedStream()
+    stream.latency = buffer_s  # the first fill: frames handed over before the device starts
+    playback._attach(stream)
+    return playback, stream
+
+
+def test_a_sound_handed_over_on_time_is_not_late() -> None:
+    playback, stream = clocked_playback()
+    out = np.empty((250, 1), np.float32)
+    assert playback.heard_from_s is None and playback.late_s(100) is None  # nothing handed over
+    for i in range(4):
+        playback._callback(out, 250, dac(100.0 + i * 0.25), NO_UNDERFLOW)
+    assert playback.heard_from_s == 100.0
+    assert playback.late_s(500) == pytest.approx(0.0)
+
+
+def test_silence_the_output_inserted_makes_the_rest_of_the_sound_late() -> None:
+    playback, stream = clocked_playback()
+    out = np.empty((250, 1), np.float32)
+    playback._callback(out, 250, dac(100.0), NO_UNDERFLOW)
+    playback._callback(out, 250, dac(100.25), NO_UNDERFLOW)
+    # The callback came late; the sound server played 0.2 s of silence before frame 500.
+    playback._callback(out, 250, dac(100.7), NO_UNDERFLOW)
+    assert playback.late_s(250) == pytest.approx(0.0)  # frames 0-499 came out whole
+    assert playback.late_s(251) == pytest.approx(0.2)  # frame 502 is in the late buffer
+    # Frames 750 on were not handed over yet and are already 0.3 s overdue by the clock.
+    stream.time = 101.3
+    assert playback.late_s(500) == pytest.approx(0.3)
+
+
+def test_without_the_host_api_s_times_lateness_is_unknown() -> None:
+    playback, _ = clocked_playback()
+    playback._callback(np.empty((250, 1), np.float32), 250, None, NO_UNDERFLOW)
+    assert playback.heard_from_s is None and playback.late_s(100) is None
+
+
+def test_the_sound_starts_when_the_buffer_s_first_fill_has_been_handed_over() -> None:
+    # A busy computer took 10 ms for each of the four buffers that fill the output before it
+    # starts: the first frame is heard only after the last of them, and nothing after is late.
+    playback, _ = clocked_playback(frames=2000, buffer_s=1.0)
+    out = np.empty((250, 1), np.float32)
+    for i in range(4):
+        playback._callback(out, 250, dac(100.0 + i * 0.26), NO_UNDERFLOW)
+    assert playback.heard_from_s == pytest.approx(100.03)
+    playback._callback(out, 250, dac(101.03), NO_UNDERFLOW)  # once the device has played 250
+    assert playback.late_s(1000) == pytest.approx(0.0)
