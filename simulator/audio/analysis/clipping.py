@@ -80,8 +80,8 @@ def _pile_excess(x: npt.NDArray[np.float32], config: PatternConfig) -> float:
     if dense[start] < config.clip_pile_ratio * density * core:
         return 0.0
     gap = counts[start + core : reference_from]
-    if dense[start] < config.clip_step_ratio * float(np.mean(gap)) * core:
-        return 0.0  # density still climbing steeply into the pile: a steady tone's peaks
+    if start < core and dense[start] < config.clip_step_ratio * float(np.mean(gap)) * core:
+        return 0.0  # at the peak, climbing into it gradually: a steady tone's peaks
     # The pile: the bins around its densest stretch still this much above the density below it.
     edge = config.clip_pile_edge_ratio * density
     lo, hi = start, start + core - 1

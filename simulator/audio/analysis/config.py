@@ -163,8 +163,9 @@ class PatternConfig:
     clip_reference_gap: float = 0.03
     clip_reference_span: float = 0.15
     clip_step_ratio: float = 3.0
-    """... and this many times the mean count per bin of that gap: a steady tone's waveform also
-    dwells at its peaks, but its count climbs into them gradually, not in one step."""
+    """A pile at the peak must also hold this many times the mean count per bin of that gap: a
+    steady tone's waveform dwells at its peaks too, but its count climbs into them gradually, not
+    in one step. (A pile further down, under the ringing of a resampler, is not asked this.)"""
     clip_pile_edge_ratio: float = 2.0
     """The pile spans the bins next to its densest part that hold at least this many times the
     reference count per bin; its samples above that count are clipped ..."""
