@@ -58,29 +58,33 @@ def _pile_excess(x: npt.NDArray[np.float32], config: PatternConfig) -> float:
         + config.clip_reference_gap
         + config.clip_reference_span
     )
-    depth = (peak - x[x >= peak * (1.0 - span)]) / peak  # 0 at the peak, in fractions of it
     # Bins of a fixed fraction of the peak, never finer than the input's own step (8-bit audio,
     # or 16-bit at a low level), which would leave empty bins between filled ones.
     step = config.clip_bin_of_peak
-    levels = np.unique(depth)
+    levels = np.unique(x[x >= peak * (1.0 - span)])
     if levels.size > 1:
-        step = max(step, float(np.min(np.diff(levels))))
+        step = max(step, float(np.min(np.diff(levels))) / peak)
 
     def bins(fraction: float) -> int:
         return max(1, int(round(fraction / step)))
 
+    search, core = bins(config.clip_search_below_peak), bins(config.clip_core_width)
+    gap, reference_bins = bins(config.clip_reference_gap), bins(config.clip_reference_span)
+    reach = (search + core + gap + reference_bins) * step
+    if reach >= 1.0:
+        return 0.0  # too few steps below the peak to tell a pile from the steps themselves
+    depth = (peak - x[x >= peak * (1.0 - reach)]) / peak  # 0 at the peak, in fractions of it
     index = np.floor(depth / step + 0.5).astype(np.int64)
-    counts = np.bincount(index, minlength=bins(span) + 1).astype(np.float64)
-    core = bins(config.clip_core_width)
-    dense = np.convolve(counts, np.ones(core), mode="valid")[: bins(config.clip_search_below_peak)]
+    counts = np.bincount(index, minlength=search + core + gap + reference_bins).astype(np.float64)
+    dense = np.convolve(counts, np.ones(core), mode="valid")[:search]
     start = int(np.argmax(dense))  # the densest stretch of ``core`` bins near the peak
-    reference_from = start + core + bins(config.clip_reference_gap)
-    reference = counts[reference_from : reference_from + bins(config.clip_reference_span)]
-    density = max(float(np.mean(reference)) if reference.size else 0.0, 1.0)
+    reference_from = start + core + gap
+    reference = counts[reference_from : reference_from + reference_bins]
+    density = max(float(np.mean(reference)), 1.0)
     if dense[start] < config.clip_pile_ratio * density * core:
         return 0.0
-    gap = counts[start + core : reference_from]
-    if start < core and dense[start] < config.clip_step_ratio * float(np.mean(gap)) * core:
+    just_below = float(np.mean(counts[start + core : reference_from]))
+    if start < core and dense[start] < config.clip_step_ratio * just_below * core:
         return 0.0  # at the peak, climbing into it gradually: a steady tone's peaks
     # The pile: the bins around its densest stretch still this much above the density below it.
     edge = config.clip_pile_edge_ratio * density
