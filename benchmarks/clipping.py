@@ -10,7 +10,8 @@ peak/4), then turned down by 6 dB (× 0.5), so that nothing reaches full scale:
 - ``44.1 kHz cut, → 16 kHz``: the file resampled to 44.1 kHz, cut off and turned down there,
   then resampled to 16 kHz, as the app hears a 44.1 kHz device.
 
-A file counts as flagged when its clipped fraction reaches the analysis' warning threshold (the
+The pack's recorded sounds (coughs, doors, key presses, footsteps, breaths) are measured as they
+are. A file counts as flagged when its clipped fraction reaches the analysis' warning threshold (the
 round gets the "clipped" warning); "failed" when it reaches the failure threshold (a round
 without a measurement then says "clipped"). Clipped files are also scored against the share of
 their samples that were actually cut off. With ``--espeak N`` the first N rounds of the noise
@@ -95,8 +96,8 @@ CASES = (
 )
 
 
-def speech_files(root: Path) -> Iterator[tuple[str, F32]]:
-    """(path, samples) for every speech file."""
+def pack_files(root: Path, folder: str) -> Iterator[tuple[str, F32]]:
+    """(path, samples) for every file of the pack under ``folder`` (``speech``, ``events``)."""
     try:
         import soundfile as sf
     except ImportError:
@@ -105,7 +106,7 @@ def speech_files(root: Path) -> Iterator[tuple[str, F32]]:
     if not index.is_file():
         raise SystemExit(f"the dev-audio pack is not at {root} (no index.csv); see --dev-audio")
     with index.open(newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["path"].startswith("speech/")]
+        rows = [r for r in csv.DictReader(f) if r["path"].startswith(f"{folder}/")]
     for row in rows:
         x, rate = sf.read(str(root / row["path"]), dtype="float32", always_2d=True)
         if rate != RATE_HZ:
@@ -135,7 +136,7 @@ def full_scale_alone(x: F32) -> bool:
 def measure(root: Path) -> tuple[dict[str, Tally], list[tuple[str, float, bool]]]:
     tallies = {c.name: Tally(ratios=[]) for c in CASES}
     flagged_clean: list[tuple[str, float, bool]] = []
-    for path, x in speech_files(root):
+    for path, x in pack_files(root, "speech"):
         peak = float(np.max(np.abs(x)))
         for case in CASES:
             y, rate = case.make(x, case.cut_db)
@@ -162,6 +163,26 @@ def measure(root: Path) -> tuple[dict[str, Tally], list[tuple[str, float, bool]]
                 tally.cut_a_lot += 1
                 tally.cut_a_lot_failed += fraction >= CONFIG.clip_fail_fraction
     return tallies, flagged_clean
+
+
+def events(root: Path) -> tuple[int, list[tuple[str, float, bool]]]:
+    """The pack's recorded sounds (coughs, doors, keys, steps, breaths), as they are."""
+    count = 0
+    flagged: list[tuple[str, float, bool]] = []
+    for path, x in pack_files(root, "events"):
+        count += 1
+        fraction = clipped_fraction(x, RATE_HZ, CONFIG)
+        if fraction >= CONFIG.clip_warn_fraction:
+            flagged.append((path, fraction, full_scale_alone(x)))
+    return count, flagged
+
+
+def _listed(flagged: list[tuple[str, float, bool]]) -> list[str]:
+    lines = []
+    for path, fraction, alone in flagged:
+        also = "; the full-scale count alone flags it too" if alone else ""
+        lines.append(f"- `{path}`: {fraction:.4f}{also}")
+    return lines
 
 
 def espeak_rounds(count: int) -> tuple[int, int, int]:
@@ -199,10 +220,7 @@ def report(tallies: dict[str, Tally], flagged_clean: list[tuple[str, float, bool
             f"{_pct(t.cut_enough_flagged, t.cut_enough)} | "
             f"{_pct(t.cut_a_lot_failed, t.cut_a_lot)} | {ratio} | {speed} |"
         )
-    lines += ["", "Unclipped files flagged (clipped fraction):", ""]
-    for path, fraction, alone in flagged_clean:
-        also = "; the full-scale count alone flags it too" if alone else ""
-        lines.append(f"- `{path}`: {fraction:.4f}{also}")
+    lines += ["", "Unclipped speech files flagged (clipped fraction):", "", *_listed(flagged_clean)]
     return "\n".join(lines)
 
 
@@ -213,6 +231,9 @@ def main() -> None:
     args = parser.parse_args()
     tallies, flagged_clean = measure(args.dev_audio)
     print(report(tallies, flagged_clean))
+    count, flagged = events(args.dev_audio)
+    print(f"\nRecorded sounds (events), as they are: {_pct(len(flagged), count)} flagged.\n")
+    print("\n".join(_listed(flagged)))
     if args.espeak > 0:
         n, alone, flagged = espeak_rounds(args.espeak)
         print(
