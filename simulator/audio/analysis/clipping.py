@@ -24,6 +24,9 @@ import numpy.typing as npt
 
 from simulator.audio.analysis.config import PatternConfig
 
+STEP_SAMPLES = 4096
+"""How many of the loud samples the input's own step (its quantisation) is read from."""
+
 
 def clipped_fraction(
     raw: npt.NDArray[np.float32], sample_rate_hz: int, config: PatternConfig
@@ -38,7 +41,7 @@ def clipped_fraction(
     piled = 0.0
     for c in range(channels.shape[1]):
         x = channels[:, c]
-        x = x - np.median(x)  # a DC offset would pile a quiet round's samples up at the offset
+        x = x - np.mean(x)  # a DC offset would pile a quiet round's samples up at the offset
         for polarity in (x, -x):
             excess = _pile_excess(polarity, config)
             if excess >= min_pile:
@@ -59,9 +62,10 @@ def _pile_excess(x: npt.NDArray[np.float32], config: PatternConfig) -> float:
         + config.clip_reference_span
     )
     # Bins of a fixed fraction of the peak, never finer than the input's own step (8-bit audio,
-    # or 16-bit at a low level), which would leave empty bins between filled ones.
+    # or 16-bit at a low level), which would leave empty bins between filled ones. A few
+    # thousand of the loud samples show those steps as well as all of them would.
     step = config.clip_bin_of_peak
-    levels = np.unique(x[x >= peak * (1.0 - span)])
+    levels = np.unique(x[x >= peak * (1.0 - span)][:STEP_SAMPLES])
     if levels.size > 1:
         step = max(step, float(np.min(np.diff(levels))) / peak)
 
