@@ -1,7 +1,7 @@
 """Clipping below full scale: input cut off by the microphone or its converter, then turned down
 (an input volume below 100 %, a normalised file) and perhaps resampled, so the cut tops sit well
 below full scale. Such a round is flagged as clipped like one clipped at full scale; loud clean
-voices, steady tones, a DC offset and coarse 8-bit steps are not."""
+voices, steady tones and hum, a DC offset and coarse 8-bit steps are not."""
 
 from __future__ import annotations
 
@@ -80,6 +80,18 @@ def test_heavily_clipped_and_turned_down_without_a_pause_says_clipped(espeak: st
     assert analyze_samples(x, RATE).reason is Reason.CLIPPED
 
 
+def test_speech_clipped_throughout_is_not_taken_for_a_steady_sound(espeak: str) -> None:
+    """Every block of a question cut 24 dB below its peak reaches the cut, as hum's would; its
+    energy still rises and falls from syllable to syllable."""
+    x = cut_and_turned_down(clip(QUESTION, "nl"), 24.0, 0.5)  # no silence around it
+    assert (
+        clipped_fraction(x, RATE, DEFAULT_CONFIG.pattern)
+        >= DEFAULT_CONFIG.pattern.clip_fail_fraction
+    )
+    energy_ignored = replace(DEFAULT_CONFIG.pattern, clip_steady_spread_db=100.0)
+    assert clipped_fraction(x, RATE, energy_ignored) == 0.0
+
+
 @pytest.mark.parametrize(
     ("text", "voice"),
     [(QUESTION, "nl"), ("Why does ice float on water?", "en+f3"), ("Sanne?", "en+m3")],
@@ -111,14 +123,27 @@ def test_a_loud_real_voice_is_not_flagged() -> None:
     )
 
 
-def test_a_steady_tone_is_not_flagged() -> None:
+def test_a_tone_is_not_flagged() -> None:
     """A sine also dwells at its peaks; its count climbs into them gradually, a clip's in a step."""
-    tone = (0.5 * np.sin(2 * np.pi * 440 * np.arange(3 * RATE) / RATE)).astype(np.float32)
-    assert clipped_fraction(tone, RATE, DEFAULT_CONFIG.pattern) == 0.0
+    tone = (0.5 * np.sin(2 * np.pi * 440 * np.arange(RATE // 2) / RATE)).astype(np.float32)
+    beep, clipped_beep = np.zeros(3 * RATE, np.float32), np.zeros(3 * RATE, np.float32)
+    beep[RATE : RATE + tone.size] = tone  # half a second of it in silence
+    clipped_beep[RATE : RATE + tone.size] = cut_and_turned_down(tone, 1.0, 0.5)
+    assert clipped_fraction(beep, RATE, DEFAULT_CONFIG.pattern) == 0.0
+    assert clipped_fraction(clipped_beep, RATE, DEFAULT_CONFIG.pattern) >= WARN
     no_step_rule = replace(DEFAULT_CONFIG.pattern, clip_step_ratio=0.0)
-    assert clipped_fraction(tone, RATE, no_step_rule) >= WARN
-    clipped_tone = cut_and_turned_down(tone, 1.0, 0.5)
-    assert clipped_fraction(clipped_tone, RATE, DEFAULT_CONFIG.pattern) >= WARN
+    assert clipped_fraction(beep, RATE, no_step_rule) >= WARN
+
+
+def test_a_steady_hum_with_flat_tops_is_no_speech_not_clipped() -> None:
+    """Mains hum whose harmonics flatten its tops piles up like a clip, but in every block of
+    the round alike: a steady sound, not loud moments cut off among quieter ones."""
+    t = np.arange(3 * RATE) / RATE
+    hum = sum(np.sin(2 * np.pi * 50 * k * t) / k for k in (1, 3, 5))
+    x = (0.2 * hum / np.max(np.abs(hum))).astype(np.float32)
+    assert analyze_samples(x, RATE).reason is Reason.NO_SPEECH
+    every_block = replace(DEFAULT_CONFIG.pattern, clip_steady_block_share=1.0)
+    assert clipped_fraction(x, RATE, every_block) >= DEFAULT_CONFIG.pattern.clip_fail_fraction
 
 
 def test_a_quiet_round_with_a_dc_offset_is_not_flagged() -> None:

@@ -43,13 +43,13 @@ def clipped_fraction(
         x = channels[:, c]
         x = x - np.mean(x)  # a DC offset would pile a quiet round's samples up at the offset
         for polarity in (x, -x):
-            excess = _pile_excess(polarity, config)
+            excess = _pile_excess(polarity, sample_rate_hz, config)
             if excess >= min_pile:
                 piled += excess
     return max(at_full_scale, piled) / raw.size
 
 
-def _pile_excess(x: npt.NDArray[np.float32], config: PatternConfig) -> float:
+def _pile_excess(x: npt.NDArray[np.float32], sample_rate_hz: int, config: PatternConfig) -> float:
     """Samples of ``x``'s positive side piled up in a narrow band below its peak, beyond the
     density just below the band; 0.0 where there is no such pile."""
     peak = float(np.max(x))
@@ -97,4 +97,24 @@ def _pile_excess(x: npt.NDArray[np.float32], config: PatternConfig) -> float:
         lo -= 1
     while hi + 1 < reference_from and counts[hi + 1] >= edge:
         hi += 1
+    if _steady(x, peak * (1.0 - (hi + 0.5) * step), sample_rate_hz, config):
+        return 0.0
     return float(np.sum(counts[lo : hi + 1] - density))
+
+
+def _steady(
+    x: npt.NDArray[np.float32], level: float, sample_rate_hz: int, config: PatternConfig
+) -> bool:
+    """Whether nearly every short block of ``x`` reaches ``level`` with nearly the same energy:
+    a steady sound (hum, a tone) whose waveform has broad tops, not loud moments cut off."""
+    block = max(1, int(config.clip_block_ms * sample_rate_hz / 1000))
+    n = x.size // block
+    if n == 0:
+        return False
+    blocks = x[: n * block].reshape(n, block)
+    reaching = blocks.max(axis=1) >= level
+    if float(np.mean(reaching)) <= config.clip_steady_block_share:
+        return False
+    energy = np.mean(np.square(blocks[reaching], dtype=np.float64), axis=1)
+    low, high = np.percentile(energy, [10.0, 90.0])
+    return bool(10.0 * np.log10(max(high, 1e-20) / max(low, 1e-20)) < config.clip_steady_spread_db)

@@ -171,6 +171,13 @@ class PatternConfig:
     reference count per bin; its samples above that count are clipped ..."""
     clip_pile_min_ms: float = 2.0
     """... when they are at least this many milliseconds' worth of samples."""
+    clip_block_ms: float = 25.0
+    clip_steady_block_share: float = 0.8
+    clip_steady_spread_db: float = 2.0
+    """A pile that more than ``clip_steady_block_share`` of the round's ``clip_block_ms`` blocks
+    reach (each block longer than a period of mains hum), blocks whose energy varies by less than
+    this (10th to 90th percentile), is a steady sound's waveform with broad tops (hum, a tone),
+    not loud moments cut off: even speech clipped throughout goes on growing louder and softer."""
     clip_warn_fraction: float = 0.001
     clip_fail_fraction: float = 0.01
     quiet_speech_dbfs: float = -55.0
