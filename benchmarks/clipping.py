@@ -1,8 +1,8 @@
 """Clipping below full scale: how often the analysis flags real speech, clean and clipped.
 
 Every speech file of the dev-audio pack (read from ``../shared/dev-audio`` at run time, never
-copied) is measured as it is, and cut off 6 dB and 12 dB below its own peak (at peak/2 and
-peak/4), then turned down by 6 dB (× 0.5), so that nothing reaches full scale:
+copied) is measured as it is, and cut off 6 dB, 12 dB and 24 dB below its own peak (at peak/2,
+peak/4 and peak/16), then turned down by 6 dB (× 0.5), so that nothing reaches full scale:
 
 - ``turned down``: at the file's 16 kHz;
 - ``turned down, 16 → 48 kHz``: then resampled with the project's own resampler, as a sound
@@ -10,13 +10,14 @@ peak/4), then turned down by 6 dB (× 0.5), so that nothing reaches full scale:
 - ``44.1 kHz cut, → 16 kHz``: the file resampled to 44.1 kHz, cut off and turned down there,
   then resampled to 16 kHz, as the app hears a 44.1 kHz device.
 
-The pack's recorded sounds (coughs, doors, key presses, footsteps, breaths) are measured as they
-are. A file counts as flagged when its clipped fraction reaches the analysis' warning threshold (the
+A file counts as flagged when its clipped fraction reaches the analysis' warning threshold (the
 round gets the "clipped" warning); "failed" when it reaches the failure threshold (a round
 without a measurement then says "clipped"). Clipped files are also scored against the share of
-their samples that were actually cut off. With ``--espeak N`` the first N rounds of the noise
-benchmark (espeak-ng speech, noise, levels up to 0.999 of full scale, DC offsets) are measured as
-well. It prints Markdown; it asserts nothing.
+their samples that were actually cut off. The pack's recorded sounds (coughs, doors, key
+presses, footsteps, breaths) and 200 synthetic steady hums (nothing clipped) are measured as
+they are. With ``--espeak N`` the first N rounds of the noise benchmark (espeak-ng speech, noise,
+levels up to 0.999 of full scale, DC offsets) are measured as well. It prints Markdown; it
+asserts nothing.
 
 Usage: ``.venv/bin/python benchmarks/clipping.py [--dev-audio DIR] [--espeak 300]``
 (needs ``soundfile``: ``.venv/bin/pip install -e '.[bench]'``).
@@ -86,7 +87,7 @@ CASES = (
     Case("unclipped", None, _as_is),
     *(
         Case(f"cut {db:g} dB, {how}", db, make)
-        for db in (6.0, 12.0)
+        for db in (6.0, 12.0, 24.0)
         for how, make in (
             ("turned down", _turned_down),
             ("turned down, 16 → 48 kHz", _up_to_48k),
@@ -185,6 +186,29 @@ def _listed(flagged: list[tuple[str, float, bool]]) -> list[str]:
     return lines
 
 
+def steady_sounds(count: int = 200, seed: int = 0) -> tuple[int, int]:
+    """(sounds, flagged): 3 s of mains hum or a machine's drone alone, 50-120 Hz with four
+    harmonics of random strength and phase (some flatten the tops), 0.01-0.5 of full scale, with
+    a little noise; nothing in them is clipped."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(3 * RATE_HZ) / RATE_HZ
+    flagged = 0
+    for _ in range(count):
+        f0 = float(rng.choice([50.0, 60.0, 100.0, 120.0]))
+        hum = sum(
+            rng.uniform(0, 1)
+            / k ** rng.uniform(0.5, 2)
+            * np.sin(2 * np.pi * f0 * k * t + rng.uniform(0, 2 * np.pi))
+            for k in range(1, 6)
+        )
+        x = hum / np.max(np.abs(hum)) * rng.uniform(0.01, 0.5)
+        x = x + rng.uniform(0, 0.02) * np.max(np.abs(x)) * rng.standard_normal(t.size)
+        flagged += (
+            clipped_fraction(x.astype(np.float32), RATE_HZ, CONFIG) >= CONFIG.clip_warn_fraction
+        )
+    return count, flagged
+
+
 def espeak_rounds(count: int) -> tuple[int, int, int]:
     """(rounds, flagged by the full-scale count alone, flagged by the analysis)."""
     import generate
@@ -234,6 +258,8 @@ def main() -> None:
     count, flagged = events(args.dev_audio)
     print(f"\nRecorded sounds (events), as they are: {_pct(len(flagged), count)} flagged.\n")
     print("\n".join(_listed(flagged)))
+    count, steady = steady_sounds()
+    print(f"Steady hum and drones (synthetic, seed 0): {_pct(steady, count)} flagged.")
     if args.espeak > 0:
         n, alone, flagged = espeak_rounds(args.espeak)
         print(
