@@ -35,7 +35,16 @@ def clipped_fraction(
     full scale, or piled up at a clip level below it."""
     if raw.size == 0:
         return 0.0
-    at_full_scale = int(np.count_nonzero(np.abs(raw) >= config.clip_level_fs))
+    at_full_scale = float(np.count_nonzero(np.abs(raw) >= config.clip_level_fs)) / raw.size
+    return max(at_full_scale, piled_fraction(raw, sample_rate_hz, config))
+
+
+def piled_fraction(
+    raw: npt.NDArray[np.float32], sample_rate_hz: int, config: PatternConfig
+) -> float:
+    """The fraction of ``raw``'s samples piled up at a clip level below their peak."""
+    if raw.size == 0:
+        return 0.0
     channels = raw.reshape(raw.shape[0], -1) if raw.ndim > 1 else raw.reshape(-1, 1)
     min_pile = config.clip_pile_min_ms * sample_rate_hz / 1000.0
     piled = 0.0
@@ -46,7 +55,7 @@ def clipped_fraction(
             excess = _pile_excess(polarity, sample_rate_hz, config)
             if excess >= min_pile:
                 piled += excess
-    return max(at_full_scale, piled) / raw.size
+    return piled / raw.size
 
 
 def _pile_excess(x: npt.NDArray[np.float32], sample_rate_hz: int, config: PatternConfig) -> float:
