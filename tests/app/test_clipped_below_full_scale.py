@@ -1,6 +1,6 @@
 """A round the microphone clipped before it was turned down (tops well below full scale) gets the
-same feedback in the app as one clipped at full scale, and is saved as clipped; the microphone
-check warns of it as of clipping at full scale."""
+same feedback in the app as one clipped at full scale, and is saved as clipped. (The microphone
+check's warning: ``test_screens.test_mic_check_screen_warns_with_advice``.)"""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ import numpy.typing as npt
 import pytest
 
 from simulator.audio.result import Reason, Verdict
-from simulator.audio.sources import ArraySource
-from simulator.screens.mic_check import MicCheckScreen
 from simulator.store.history import HistoryStore
 from tests.app.conftest import AppMaker, speech_round
 from tests.app.test_rounds import SIZE, _question_only, feedback, play_round, text
-from tests.app.test_screens import DEVICES
 
 pytestmark = pytest.mark.espeak
 
@@ -44,15 +41,3 @@ async def test_an_unmeasured_round_says_it_was_too_loud(app_for: AppMaker) -> No
         await play_round(app, pilot)
         assert feedback(app).feedback.problem is Reason.CLIPPED
         assert "back from the microphone" in text(app, "#next-step")
-
-
-async def test_the_microphone_check_says_too_loud(app_for: AppMaker) -> None:
-    recording = cut_and_turned_down(speech_round(1.0), 12.0)
-    app = app_for([ArraySource(recording)], devices=lambda: DEVICES)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, MicCheckScreen)
-        assert "Too loud (clipping)" in text(app, "#mic-warnings")
