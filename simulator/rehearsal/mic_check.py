@@ -1,8 +1,9 @@
 """The microphone check's judgement: levels over time in, what to tell the teacher out.
 
 The check listens in 100 ms blocks. Each block becomes a `MicBlock`: its level, whether a voice
-was heard in it, whether it was bit-exact zeros and whether it clipped. `judge_mic` turns the
-blocks so far into a `MicCheckState`, following three rules:
+was heard in it, whether it was bit-exact zeros, whether it clipped and whether the last 3 s
+showed tops cut off below full scale. `judge_mic` turns the blocks so far into a
+`MicCheckState`, following three rules:
 
 - The background is judged only from blocks where nobody speaks (and not just before or after a
   voice, where words trail off): the teacher's own voice is never "background noise".
@@ -20,11 +21,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
+from simulator.audio.analysis import DEFAULT_CONFIG
+from simulator.audio.analysis.clipping import piled_fraction
 from simulator.audio.live import block_level_dbfs
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.sources import MicrophoneError
@@ -85,6 +88,9 @@ class MicBlock:
     voice: bool
     zero: bool = False
     clipped: bool = False
+    cut_below_full_scale: bool = False
+    """Came while the last 3 s held tops cut off below full scale (a microphone that clips before
+    the sound server turns it down): a warning, though the block itself may look clean."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +125,7 @@ def judge_mic(blocks: Sequence[MicBlock]) -> MicCheckState:
     if len(recent_zero) >= zero_blocks and all(recent_zero):
         warnings.append("all_zero")
     else:
-        if any(b.clipped for b in blocks[-WINDOW_BLOCKS:]):
+        if any(b.clipped or b.cut_below_full_scale for b in blocks[-WINDOW_BLOCKS:]):
             warnings.append("clipping")
         if readiness is Readiness.TOO_QUIET:
             warnings.append("too_quiet")
@@ -160,6 +166,7 @@ class MicCheckMeter:
 
         self._vad = WebRtcVad(VAD_MODE, ANALYSIS_RATE_HZ, VAD_FRAME)
         self._pending = np.zeros(0, dtype=np.float32)
+        self._recent = np.zeros(0, dtype=np.float32)
         self.history: list[MicBlock] = []
         self.state = WAITING
 
@@ -170,8 +177,12 @@ class MicCheckMeter:
     def feed(self, samples: npt.NDArray[np.float32]) -> MicCheckState:
         data = np.concatenate((self._pending, np.asarray(samples, dtype=np.float32)))
         whole = data.size - data.size % BLOCK
-        for start in range(0, whole, BLOCK):
-            self.history.append(self._block(data[start : start + BLOCK]))
+        new = [self._block(data[start : start + BLOCK]) for start in range(0, whole, BLOCK)]
+        if new:
+            self._recent = np.concatenate((self._recent, data[:whole]))[-WINDOW_BLOCKS * BLOCK :]
+            if clipped_below_full_scale(self._recent):
+                new = [replace(b, cut_below_full_scale=True) for b in new]
+        self.history.extend(new)
         self._pending = data[whole:]
         if whole:
             self.state = judge_mic(self.history)
@@ -187,6 +198,14 @@ class MicCheckMeter:
             zero=not np.any(block),
             clipped=bool(np.any(np.abs(block) >= CLIP_LEVEL)),
         )
+
+
+def clipped_below_full_scale(recent: npt.NDArray[np.float32]) -> bool:
+    """Whether the last seconds hold tops cut off below full scale: a microphone that clips
+    before the sound server turns it down or resamples it (as the round's analysis finds it;
+    samples at full scale are each block's own concern)."""
+    config = DEFAULT_CONFIG.pattern
+    return piled_fraction(recent, ANALYSIS_RATE_HZ, config) >= config.clip_warn_fraction
 
 
 def microphone_message(error: MicrophoneError, lang: str) -> tuple[str, str]:

@@ -121,6 +121,8 @@ async def test_briefing_shows_the_action_step_why_story_and_model_line(app_for: 
         (silence(2.0), "The microphone delivers only silence"),
         (soft_speech(), "Too quiet"),
         (np.clip(speech_round(1.0) * 8, -1, 1).astype(np.float32), "Too loud (clipping)"),
+        # Cut 12 dB below its peak (0.5), the cut tops at half scale: nothing reaches full scale.
+        ((np.clip(speech_round(1.0), -0.125, 0.125) * 4).astype(np.float32), "Too loud (clipping)"),
     ],
 )
 async def test_mic_check_screen_warns_with_advice(

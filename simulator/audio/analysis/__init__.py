@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from simulator.audio.analysis.clipping import clipped_fraction
 from simulator.audio.analysis.config import (
     DEFAULT_CONFIG,
     DetectionConfig,
@@ -82,16 +83,17 @@ def analyze_samples(
 def prepare(
     samples: npt.NDArray[np.floating], sample_rate_hz: int, config: PatternConfig
 ) -> tuple[npt.NDArray[np.float32], float]:
-    """Mono speech band at 16 kHz, and the fraction of clipped input samples."""
+    """Mono speech band at 16 kHz, and the fraction of clipped input samples (at full scale, or
+    cut off below it before a gain change or resampling: see ``clipping``)."""
     raw = np.asarray(samples, dtype=np.float32)
-    clipped_fraction = float(np.mean(np.abs(raw) >= config.clip_level_fs)) if raw.size else 0.0
+    clipped = clipped_fraction(raw, sample_rate_hz, config)
     mono = to_mono(raw)
     x = (
         resample(mono, sample_rate_hz, ANALYSIS_RATE_HZ)
         if sample_rate_hz != ANALYSIS_RATE_HZ
         else mono
     )
-    return speech_band(x), clipped_fraction
+    return speech_band(x), clipped
 
 
 def speaker_segments(

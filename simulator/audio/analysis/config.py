@@ -146,6 +146,38 @@ class PatternConfig:
     """How late a loudspeaker cue may still reach the microphone after its recorded end."""
     clip_level_fs: float = 0.99
     """A sample at or above this fraction of full scale counts as clipped."""
+    clip_min_peak_dbfs: float = -50.0
+    """Clipping below full scale (cut off, then turned down, normalised or resampled) is looked
+    for on each polarity whose peak reaches this level, in the counts of its samples per
+    ``clip_bin_of_peak`` (fraction of that polarity's peak; coarser where the input's own steps
+    are): ..."""
+    clip_bin_of_peak: float = 0.005
+    clip_search_below_peak: float = 0.45
+    """... its densest ``clip_core_width`` (fraction of the peak) within this fraction below the
+    peak (ringing after resampling lifts the peak above the cut tops) ..."""
+    clip_core_width: float = 0.015
+    clip_pile_ratio: float = 4.0
+    """... is a pile of cut-off samples when it holds at least this many times the mean count
+    per bin of the ``clip_reference_span`` that starts ``clip_reference_gap`` below it (fractions
+    of the peak): natural sound only grows denser away from its peak ..."""
+    clip_reference_gap: float = 0.03
+    clip_reference_span: float = 0.15
+    clip_step_ratio: float = 3.0
+    """A pile at the peak must also hold this many times the mean count per bin of that gap: a
+    steady tone's waveform dwells at its peaks too, but its count climbs into them gradually, not
+    in one step. (A pile further down, under the ringing of a resampler, is not asked this.)"""
+    clip_pile_edge_ratio: float = 2.0
+    """The pile spans the bins next to its densest part that hold at least this many times the
+    reference count per bin; its samples above that count are clipped ..."""
+    clip_pile_min_ms: float = 2.0
+    """... when they are at least this many milliseconds' worth of samples."""
+    clip_block_ms: float = 25.0
+    clip_steady_block_share: float = 0.8
+    clip_steady_spread_db: float = 2.0
+    """A pile that more than ``clip_steady_block_share`` of the round's ``clip_block_ms`` blocks
+    reach (each block longer than a period of mains hum), blocks whose energy varies by less than
+    this (10th to 90th percentile), is a steady sound's waveform with broad tops (hum, a tone),
+    not loud moments cut off: even speech clipped throughout goes on growing louder and softer."""
     clip_warn_fraction: float = 0.001
     clip_fail_fraction: float = 0.01
     quiet_speech_dbfs: float = -55.0
