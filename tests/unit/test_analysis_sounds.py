@@ -10,6 +10,7 @@ holds apart.
 from __future__ import annotations
 
 import shutil
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples, model
 from simulator.audio.analysis.voicing import periodicity
-from tests.speech import RATE, clip, make_round, recorded_sound
+from tests.speech import RATE, clip, in_room, make_round, recorded_sound, room_response
 
 
 def _without(**detection: object) -> DetectorConfig:
@@ -245,3 +246,30 @@ def test_any_short_buffer_is_analysed_without_an_error(
     m = analyze_samples(np.clip(x, -1.0, 1.0), RATE)
     assert (m.span is None) == (m.reason is not None)
     assert np.isfinite(m.levels.noise_floor_dbfs) and np.isfinite(m.levels.peak_dbfs)
+
+
+@pytest.mark.usefixtures("espeak")
+def test_pen_taps_running_on_from_the_question_are_not_its_end() -> None:
+    # A pen tapped on a table across a reverberant room from 0.2 s after the question (the room
+    # benchmark's synthesised taps): the taps and their ring join the question's last word into
+    # one utterance, each tap a segment of its own. The speech model, asked about such a segment
+    # alone, hears no speech, so the question ends at its words (or its first tap at most).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import rooms
+
+    q = clip("What did we just learn about market forces?", "en")
+    r = make_round(q, clip("Kay.", "en"), 3.2)
+    taps = np.zeros(r.samples.size)
+    pen = rooms.synth_pen(np.random.default_rng(0))
+    at = r.question_end + int(0.2 * RATE)
+    taps[at : at + pen.size] += pen[: taps.size - at]
+    taps = np.convolve(taps, room_response(0.7, -6.0, seed=1))[: taps.size]
+    taps *= 0.5 * 10 ** (-10 / 20) / np.max(np.abs(taps))  # 10 dB under the voice's peak
+    x = (in_room(r.samples, room_response(0.5, 3.0)) + taps).astype(np.float32)
+    assert model.available()
+    pause = _pause(x)
+    assert pause is not None and abs(pause - r.pause_s) <= 0.25
+    whole = _pause(
+        x, replace(DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, stray_end_gap_ms=0))
+    )
+    assert whole is None or abs(whole - r.pause_s) > 0.5

@@ -74,6 +74,11 @@ class DetectionConfig:
     this speech probability somewhere (0: not asked) ..."""
     model_context_ms: int = 300
     """... heard with this much of what came before it."""
+    stray_end_gap_ms: int = 150
+    """An utterance's first or last segment this far from the rest of it (further than the
+    closure before a word-final burst) must also be speech to the model on its own, at
+    ``model_min_probability``: typing, a pen tap or a cough that ran on from the teacher's words
+    is not part of them (0: not checked)."""
     voicing_reference: float = 0.9
     voicing_reference_within_db: float = 10.0
     """A dry voice's loud frames reach this periodicity (80th percentile); where the round's

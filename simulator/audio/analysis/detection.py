@@ -114,8 +114,36 @@ def _speech_like_utterances(
         elif bright[k]:
             speech = False
         if speech:
-            kept.extend(group)
+            kept.extend(_without_stray_ends(x, group, config))
     return kept
+
+
+def _without_stray_ends(
+    x: npt.NDArray[np.float32], group: list[tuple[int, int]], config: DetectionConfig
+) -> list[tuple[int, int]]:
+    """The utterance without a first or last segment that stands apart from the rest (further
+    than the closure before a word-final burst) and that the speech model, asked about it alone,
+    does not hear as speech: a key, a pen tap or a cough that ran on from the teacher's words, or
+    ran up to the name. Without the model the utterance stays whole."""
+    gap = config.stray_end_gap_ms // 10
+    if not gap or not config.model_min_probability or len(group) < 2:
+        return group
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+
+    def stray(seg: tuple[int, int]) -> bool:
+        p = speech_probability(x, seg[0] * FRAME_SAMPLES, seg[1] * FRAME_SAMPLES, context)
+        return p is not None and p < config.model_min_probability
+
+    first, last = 0, len(group)
+    while last - first >= 2 and group[last - 1][0] - group[last - 2][1] >= gap:
+        if not stray(group[last - 1]):
+            break
+        last -= 1
+    while last - first >= 2 and group[first + 1][0] - group[first][1] >= gap:
+        if not stray(group[first]):
+            break
+        first += 1
+    return group[first:last]
 
 
 def _voiced_and_bright(
