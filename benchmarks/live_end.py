@@ -4,8 +4,10 @@ Rounds of the prompt's words and of a teacher's own (shorter questions, longer n
 English and German), pauses of 0.6-4.5 s, clean and with other people talking (the benchmark's
 babble) 15 and 10 dB below the teacher. Per condition it prints how often the round ended before
 the name was over (in the thinking pause), the end of the name → round end in samples (median,
-max, how many over 1.0 s), and how many saved pauses were more than 0.15 s off. It asserts
-nothing.
+max, how many over 1.0 s), and how many saved pauses were more than 0.15 s off. Then what one
+live check costs late in a 20 s round (a question, then other people talking 10 dB below it and
+no name, so the round runs on): the CPU time of each 20 ms block that ran a check, over the last
+5 s. It asserts nothing.
 
 Usage: ``.venv/bin/python benchmarks/live_end.py [--seeds 3]``.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import generate  # noqa: E402
 
+from simulator.audio.analysis import analyze_samples  # noqa: E402
 from simulator.audio.pattern import question_pause_name  # noqa: E402
 from simulator.rehearsal.round import RoundPolicy  # noqa: E402
 from tests.e2e.tmux_app import QUESTIONS_EN  # noqa: E402
@@ -91,7 +95,40 @@ def main() -> int:
                 f"{label:7s} {room:8s} {count:6d} {early:12d} {median:22.2f} {worst:5.2f}"
                 f" {over:7d} {off:11d}"
             )
+    _check_cost(bank, args.seeds)
     return 0
+
+
+COST_ROUND_S = 20.0
+COST_LAST_S = 5.0
+CHECK_EVERY_S = 0.1
+
+
+def _check_cost(bank: generate.SpeechBank, seeds: int) -> None:
+    """A live check analyses the round so far; it is timed here as the live round runs it, every
+    0.1 s on the growing buffer (so what the analysis keeps between checks is kept), over the
+    last 5 s of a 20 s round of a question and then other people talking, with no name."""
+    n = int(COST_ROUND_S * RATE)
+    step = int(CHECK_EVERY_S * RATE)
+    costs: list[float] = []
+    for seed in range(seeds):
+        q = clip(QUESTIONS_EN[seed % len(QUESTIONS_EN)][0] + " " + OWN[seed % len(OWN)][0], "en")
+        x = np.zeros(n, dtype=np.float32)
+        x[RATE // 2 : RATE // 2 + q.size] = q
+        b = np.asarray(generate._babble(np.random.default_rng(seed), bank, n, RATE))
+        gain = np.sqrt(np.mean(q.astype(np.float64) ** 2) / np.mean(b**2) / 10.0)
+        x = (x + b * gain).astype(np.float32)
+        for end in range(step, n + 1, step):
+            start = time.process_time()
+            analyze_samples(x[:end], RATE, question_pause_name())
+            if end > n - COST_LAST_S * RATE:
+                costs.append((time.process_time() - start) * 1000)
+    print(
+        f"\none live check in the last {COST_LAST_S:g} s of a {COST_ROUND_S:g} s round with other"
+        f" people talking ({seeds} rounds, {len(costs)} checks): median"
+        f" {statistics.median(costs):.1f} ms, 95th percentile"
+        f" {float(np.percentile(costs, 95)):.1f} ms, max {max(costs):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

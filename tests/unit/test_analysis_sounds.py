@@ -225,6 +225,34 @@ def test_the_speech_model_answers_once_per_utterance(monkeypatch: pytest.MonkeyP
     assert calls
 
 
+def test_periodicity_is_worked_out_once_per_unchanged_stretch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A live round looks at the same finished words every 0.1 s: their periodicity comes back
+    # from the cache, equal to what was worked out; new audio is worked out afresh.
+    from simulator.audio.analysis import voicing
+
+    t = np.arange(2 * RATE) / RATE
+    x = (0.3 * np.sin(2 * np.pi * 140 * t)).astype(np.float32)
+    first = periodicity(x, 10, 60)
+    calls: list[int] = []
+    real = voicing._strongest_correlation
+
+    def counting(chunks: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        calls.append(chunks.shape[0])
+        return real(chunks)
+
+    monkeypatch.setattr(voicing, "_strongest_correlation", counting)
+    again = periodicity(x, 10, 60)
+    assert calls == [] and np.array_equal(again, first) and np.median(again) > 0.9
+    again[:] = 0.0  # what a caller does with its copy does not reach the cache
+    assert np.array_equal(periodicity(x, 10, 60), first)
+    longer = np.concatenate((x, x[:RATE]))
+    assert np.array_equal(periodicity(longer, 10, 60), first) and calls == []
+    periodicity(x, 20, 70)
+    assert calls
+
+
 @pytest.mark.filterwarnings("error::RuntimeWarning")
 @settings(max_examples=60, deadline=None)
 @given(
