@@ -49,6 +49,9 @@ from simulator.store.history import (
 from simulator.text import escape
 from simulator.widgets.group_chart import GroupChart
 
+MAX_NAME_CHARS = 40
+"""A participant's name or initials: it heads their turn ("Ayla's turn") on one line."""
+
 
 @dataclass(frozen=True, slots=True)
 class Masterclass:
@@ -171,7 +174,11 @@ class MasterclassSetupScreen(AppScreen[None]):
                     id="masterclass-scenario",
                 )
             yield Static(self.t("masterclass.participants_heading"), classes="heading")
-            yield Input(placeholder=self.t("masterclass.name_placeholder"), id="participant-name")
+            yield Input(
+                placeholder=self.t("masterclass.name_placeholder"),
+                max_length=MAX_NAME_CHARS,
+                id="participant-name",
+            )
             yield Static("", id="setup-message")
             yield EdgeOptionList(id="participants")
             yield Checkbox(self.t("masterclass.room.keep_names"), False, id="keep-names")
