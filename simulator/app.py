@@ -248,12 +248,16 @@ class SimulatorApp(App[None]):
 
     def _retry_unsaved(self) -> tuple[int, str | None]:
         """Try once more to save the rounds the history could not take; how many are still
-        unsaved, and why. Each open practice (and its summary) holds its session's recorder."""
+        unsaved, and why. Each open practice (and its summary) holds its session's recorder, a
+        masterclass's rounds screen every participant's."""
         recorders: list[SessionRecorder] = []
         for screen in self.screen_stack:
-            recorder = getattr(screen, "recorder", None)
-            if isinstance(recorder, SessionRecorder) and recorder not in recorders:
-                recorders.append(recorder)
+            course = getattr(screen, "course", None)  # a masterclass: every participant's
+            held = [getattr(screen, "recorder", None), *getattr(course, "recorders", ())]
+            for recorder in held:
+                known = any(recorder is r for r in recorders)  # two sessions may compare equal
+                if isinstance(recorder, SessionRecorder) and not known:
+                    recorders.append(recorder)
         count, problem = 0, None
         for recorder in recorders:
             if not recorder.pending and not recorder.pending_coaching:
