@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import TYPE_CHECKING
 
@@ -98,10 +99,11 @@ def run_app(app: SimulatorApp) -> int:
         app.run()
     if app.unsaved_rounds:
         count = app.unsaved_rounds
-        print(
-            tn("app.unsaved_on_exit", app.lang, count, count=count, message=app.unsaved_problem),
-            file=sys.stderr,
+        message = tn(
+            "app.unsaved_on_exit", app.lang, count, count=count, message=app.unsaved_problem
         )
+        with contextlib.suppress(OSError):  # the terminal is gone when its window was closed
+            print(message, file=sys.stderr)
         return 1
     # Textual sets a non-zero return code when the app ended with an error (a traceback).
     return app.return_code or 0

@@ -88,3 +88,24 @@ def test_the_command_says_on_the_terminal_what_was_lost(
         "coach-sim: 2 finished rounds could not be saved to your practice history and are lost."
         " The disk is full."
     )
+
+
+class _GoneTerminal:
+    def write(self, text: str) -> int:
+        raise OSError(5, "Input/output error")
+
+    def flush(self) -> None:
+        raise OSError(5, "Input/output error")
+
+
+def test_a_closed_terminal_does_not_turn_the_message_into_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(isatty=lambda: True))
+    monkeypatch.setattr(sys, "stdout", SimpleNamespace(isatty=lambda: True))
+    monkeypatch.setattr("simulator.termguard.stderr_to_log", contextlib.nullcontext)
+    monkeypatch.setattr(sys, "stderr", _GoneTerminal())
+    ended = SimpleNamespace(
+        run=lambda: None, lang="en", return_code=0, unsaved_rounds=1, unsaved_problem="Full."
+    )
+    assert open_app.run_app(ended) == 1  # type: ignore[arg-type]
