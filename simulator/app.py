@@ -28,7 +28,7 @@ from simulator.audio.sources import (
     Samples,
     SourceFactory,
 )
-from simulator.i18n import resolve_language, t
+from simulator.i18n import resolve_language, t, tn
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import Simulator
@@ -36,9 +36,12 @@ from simulator.screens.home import HomeScreen
 from simulator.screens.masterclass import MasterclassSetupScreen
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.too_small import TooSmallScreen, too_small
-from simulator.store.history import HistoryStore
+from simulator.store.history import HistoryError, HistoryStore, SessionRecorder
 from simulator.store.settings import Settings, save_settings
 from simulator.text import escape
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 CUE_RENDER_TIMEOUT_S = 10.0
 
@@ -180,6 +183,10 @@ class SimulatorApp(App[None]):
         self.settings_problem = settings_problem
         self.mic_problem: tuple[str, str] | None = None
         """``(title, message)`` when no microphone can be used; set by the home screen's probe."""
+        self.unsaved_rounds = 0
+        """Finished rounds the history could not take, counted as the app ends (see ``exit``)."""
+        self.unsaved_problem: str | None = None
+        """Why they could not be saved, in the app's language."""
 
     @property
     def device(self) -> str | None:
@@ -226,8 +233,46 @@ class SimulatorApp(App[None]):
             self.pop_screen()
 
     def action_help_quit(self) -> None:
-        """Ctrl+C: say in the user's language how to quit, and that nothing finished is lost."""
-        self.notify(self.t("app.quit_hint"), title=self.t("app.quit_hint_title"))
+        """Ctrl+C: say in the user's language how to quit, and whether anything finished would be
+        lost (rounds the history could not take yet)."""
+        count, problem = self._retry_unsaved()
+        if count:
+            hint = escape(
+                tn("app.quit_hint_unsaved", self.lang, count, count=count, message=problem)
+            )
+            self.notify(hint, title=self.t("app.quit_hint_title"), severity="warning", timeout=10)
+        else:
+            self.notify(self.t("app.quit_hint"), title=self.t("app.quit_hint_title"))
+
+    def _retry_unsaved(self) -> tuple[int, str | None]:
+        """Try once more to save the rounds the history could not take; how many are still
+        unsaved, and why. Each open practice (and its summary) holds its session's recorder, a
+        masterclass's rounds screen every participant's."""
+        recorders: list[SessionRecorder] = []
+        for screen in self.screen_stack:
+            course = getattr(screen, "course", None)  # a masterclass: every participant's
+            held = [getattr(screen, "recorder", None), *getattr(course, "recorders", ())]
+            for recorder in held:
+                known = any(recorder is r for r in recorders)  # two sessions may compare equal
+                if isinstance(recorder, SessionRecorder) and not known:
+                    recorders.append(recorder)
+        count, problem = 0, None
+        for recorder in recorders:
+            if not recorder.pending and not recorder.pending_coaching:
+                continue
+            error: HistoryError | None = recorder.flush()
+            if error is not None:
+                count += len(recorder.pending) or 1  # coach input alone counts as its round
+                problem = error.message(self.lang)
+        return count, problem
+
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """End the app, first saving what can still be saved; what cannot is counted, so that
+        the command can say so once the terminal is back (``commands/open_app.py``)."""
+        self.unsaved_rounds, self.unsaved_problem = self._retry_unsaved()
+        super().exit(result, return_code, message)
 
     def on_mount(self) -> None:
         self.title = self.t("app.name")

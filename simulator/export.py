@@ -619,7 +619,7 @@ _CSS = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 html { font-size: 15px; }
-body { margin: 0; background: #fff; color: #1d1d1f;
+body { margin: 0; background: #fff; color: #1d1d1f; overflow-wrap: anywhere;
   font: 1rem/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 main { max-width: 50rem; margin: 2rem auto; padding: 0 1.25rem; }
 h1 { font-size: 1.5rem; margin: 0 0 .4rem; line-height: 1.2; }

@@ -132,6 +132,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_atomic(path, text.encode("utf-8"))
     except WriteError as exc:
-        return _fail(exc.message(lang))
-    print(t("export.written", lang, path=str(path)))
+        return _fail(exc.message(ui_lang))
+    print(t("export.written", ui_lang, path=str(path)))
     return 0

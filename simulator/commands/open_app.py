@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import TYPE_CHECKING
 
 from simulator.commands import ui_language
-from simulator.i18n import DEFAULT_LANGUAGE, t
+from simulator.i18n import DEFAULT_LANGUAGE, t, tn
 from simulator.text import shortened
 
 if TYPE_CHECKING:
@@ -96,6 +97,14 @@ def run_app(app: SimulatorApp) -> int:
         return 2
     with stderr_to_log():
         app.run()
+    if app.unsaved_rounds:
+        count = app.unsaved_rounds
+        message = tn(
+            "app.unsaved_on_exit", app.lang, count, count=count, message=app.unsaved_problem
+        )
+        with contextlib.suppress(OSError):  # the terminal is gone when its window was closed
+            print(message, file=sys.stderr)
+        return 1
     # Textual sets a non-zero return code when the app ended with an error (a traceback).
     return app.return_code or 0
 

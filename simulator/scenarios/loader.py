@@ -52,6 +52,10 @@ MAX_DURATION_S = 120.0
 DEFAULT_ROUNDS = 3
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ID_CHARS = 64
+MAX_TITLE_CHARS = 120
+"""A title is one line in the scenario list; a longer one would bury the others."""
+MAX_STEP_CHARS = 400
+"""The action step is shown under the title in the list and leads the briefing and handout."""
 
 TOP_KEYS = (
     "id",
@@ -404,6 +408,7 @@ class _Validator:
         *,
         required: bool = True,
         missing: str = "missing",
+        max_chars: int | None = None,
     ) -> str | None:
         if key not in table:
             if required:
@@ -426,6 +431,9 @@ class _Validator:
         text = _reflow(value)
         if not text:
             self.error(prefix + key, "empty_text")
+            return None
+        if max_chars is not None and len(text) > max_chars:
+            self.error(prefix + key, "text_too_long", length=len(text), max=max_chars)
             return None
         return text
 
@@ -482,8 +490,8 @@ class _Validator:
             else:
                 self.error("language", "bad_language", language=language)
             language = None
-        title = self.text(doc, "title")
-        action_step = self.text(doc, "action_step")
+        title = self.text(doc, "title", max_chars=MAX_TITLE_CHARS)
+        action_step = self.text(doc, "action_step", max_chars=MAX_STEP_CHARS)
         why = self.text(doc, "why")
         research = self.text(doc, "research", required=False)
         story = self.text(doc, "story")
@@ -709,7 +717,7 @@ class _Validator:
         for i, entry in enumerate(entries, start=1):
             prefix = f"materials[{i}]."
             self.unknown_keys(entry, MATERIAL_KEYS, prefix)
-            title = self.text(entry, "title", prefix)
+            title = self.text(entry, "title", prefix, max_chars=MAX_TITLE_CHARS)
             kind = self.text(entry, "kind", prefix)
             if kind is not None and kind not in MATERIAL_KINDS:
                 kinds = ", ".join(MATERIAL_KINDS)

@@ -49,6 +49,9 @@ from simulator.store.history import (
 from simulator.text import escape
 from simulator.widgets.group_chart import GroupChart
 
+MAX_NAME_CHARS = 40
+"""A participant's name or initials: it heads their turn ("Ayla's turn") on one line."""
+
 
 @dataclass(frozen=True, slots=True)
 class Masterclass:
@@ -171,7 +174,11 @@ class MasterclassSetupScreen(AppScreen[None]):
                     id="masterclass-scenario",
                 )
             yield Static(self.t("masterclass.participants_heading"), classes="heading")
-            yield Input(placeholder=self.t("masterclass.name_placeholder"), id="participant-name")
+            yield Input(
+                placeholder=self.t("masterclass.name_placeholder"),
+                max_length=MAX_NAME_CHARS,
+                id="participant-name",
+            )
             yield Static("", id="setup-message")
             yield EdgeOptionList(id="participants")
             yield Checkbox(self.t("masterclass.room.keep_names"), False, id="keep-names")
@@ -445,6 +452,9 @@ class MasterclassCourse:
     def __init__(self, masterclass: Masterclass) -> None:
         self.masterclass = masterclass
         self.screen: PracticeScreen | None = None
+        self.recorders: list[SessionRecorder] = []
+        """Every participant's recorder: one whose rounds the history could not take yet keeps
+        them when the next participant takes over, to be saved later (``unsaved``)."""
 
     @property
     def rounds(self) -> PracticeScreen:
@@ -455,11 +465,18 @@ class MasterclassCourse:
         return self.rounds.t(key, **params)
 
     def tag(self, recorder: SessionRecorder) -> None:
+        for earlier in self.unsaved():
+            earlier.flush()  # a good moment to try again; a failure was told already
+        self.recorders.append(recorder)
         mc = self.masterclass
         if not mc.turns.finished:
             recorder.participant = mc.stored_name(mc.turns.current)
             recorder.masterclass = mc.log
             recorder.position = mc.turns.current + 1
+
+    def unsaved(self) -> list[SessionRecorder]:
+        """The recorders holding rounds (or coach input) the history could not take yet."""
+        return [r for r in self.recorders if r.pending or r.pending_coaching]
 
     def turn_line(self, round_number: int) -> str | None:
         turns = self.masterclass.turns

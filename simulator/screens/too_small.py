@@ -22,3 +22,15 @@ class TooSmallScreen(AppModal[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self.t("app.too_small", width=MIN_WIDTH, height=MIN_HEIGHT), id="too-small")
+
+    def on_screen_resume(self) -> None:
+        """Back on top after a screen above it closed (a dialog that a round's end opened while
+        the window was small): when the window has grown meanwhile, the notice goes too."""
+        if not too_small(self.app.size.width, self.app.size.height):
+            self.app.call_later(self._leave)
+
+    def _leave(self) -> None:
+        # A screen may have been opened above the notice meanwhile (the dialog's answer opens
+        # the feedback): then it waits until it is on top again, and goes then.
+        if self.app.screen is self:
+            self.app.pop_screen()

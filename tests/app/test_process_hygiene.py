@@ -74,6 +74,6 @@ def test_run_app_passes_on_the_apps_return_code(
     monkeypatch.setattr("sys.stdin", SimpleNamespace(isatty=lambda: True))
     monkeypatch.setattr("sys.stdout", SimpleNamespace(isatty=lambda: True))
     ran: list[bool] = []
-    fake = SimpleNamespace(run=lambda: ran.append(True), return_code=return_code)
+    fake = SimpleNamespace(run=lambda: ran.append(True), return_code=return_code, unsaved_rounds=0)
     assert app_command.run_app(fake) == (return_code or 0)  # type: ignore[arg-type]
     assert ran == [True]

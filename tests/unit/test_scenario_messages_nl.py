@@ -390,6 +390,7 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
     ("not_finite", _broken(VALID.replace("target_s = 3.0", "target_s = nan"))),
     ("negative", _broken(VALID.replace("target_s = 3.0", "target_s = -1"))),
     ("too_long", _broken(VALID.replace("max_s = 4.0", "max_s = 500"))),
+    ("text_too_long", _broken(VALID.replace('title = "Check question"', f'title = "{"T" * 500}"'))),
     ("tables_missing", _broken(HEADER + SPS_PATTERN)),
     ("tables_single", _broken(HEADER + SPS_PATTERN + '\n[prompts]\nline = "b"\n')),
     ("tables_type", _broken(VALID.replace(HEADER, HEADER + "materials = 3\n"))),
