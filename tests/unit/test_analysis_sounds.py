@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples, model
 from simulator.audio.analysis.voicing import periodicity
-from tests.speech import RATE, clip, in_room, make_round, recorded_sound, room_response
+from simulator.audio.result import Reason
+from tests.speech import RATE, clip, in_room, make_round, recorded_sound, room_response, silence
 
 
 def _without(**detection: object) -> DetectorConfig:
@@ -225,6 +226,30 @@ def test_the_speech_model_answers_once_per_utterance(monkeypatch: pytest.MonkeyP
     assert calls
 
 
+def test_the_speech_model_stops_listening_once_it_has_heard_enough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The question is speech once any window reaches the threshold: the windows after it are
+    # not scored, and the answer is cached apart from a full one.
+    x = (np.random.default_rng(11).standard_normal(4 * RATE) * 0.01).astype(np.float32)
+    calls: list[bytes] = []
+
+    class Rising:
+        def reset(self) -> None:
+            calls.clear()
+
+        def process(self, block: bytes) -> float:
+            calls.append(block)
+            return min(1.0, 0.05 * len(calls))
+
+    monkeypatch.setattr(model, "_model", Rising)
+    full = model.speech_probability(x, RATE, 4 * RATE, 0)
+    assert full == 1.0 and len(calls) == 3 * RATE // 512
+    enough = model.speech_probability(x, RATE, 4 * RATE, 0, enough=0.2)
+    assert enough is not None and enough >= 0.2 and len(calls) == 4
+    assert model.speech_probability(x, RATE, 4 * RATE, 0) == 1.0  # the full answer, cached
+
+
 def test_periodicity_is_worked_out_once_per_unchanged_stretch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -274,6 +299,24 @@ def test_any_short_buffer_is_analysed_without_an_error(
     m = analyze_samples(np.clip(x, -1.0, 1.0), RATE)
     assert (m.span is None) == (m.reason is not None)
     assert np.isfinite(m.levels.noise_floor_dbfs) and np.isfinite(m.levels.peak_dbfs)
+
+
+@pytest.mark.usefixtures("espeak")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "footsteps_minetest_default_grass_footstep_1.flac",
+        "footsteps_minetest_default_grass_footstep_3.flac",
+    ],
+)
+def test_a_sound_before_a_name_is_no_question(name: str) -> None:
+    # Footsteps, then three seconds, then a name: nobody asked a question. The longest sound
+    # of the round was taken for the question without asking the speech model about it.
+    step = _event("footsteps", name, 0.4)
+    x = _floor(np.concatenate([silence(0.5), step, silence(3.0), clip("Kay?", "nl"), silence(1.0)]))
+    assert model.available()
+    m = analyze_samples(x, RATE)
+    assert m.pause_s is None and m.reason is Reason.ONE_UTTERANCE
 
 
 @pytest.mark.usefixtures("espeak")

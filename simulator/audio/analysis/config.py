@@ -70,8 +70,8 @@ class DetectionConfig:
     a name full of sibilants ("Sanne", "six") is brighter than the question, and the model is
     sure of it, as it is not of a cough (1.01: brightness alone decides)."""
     model_min_probability: float = 0.2
-    """Where the speech model is installed, an utterance (other than the longest) must reach
-    this speech probability somewhere (0: not asked) ..."""
+    """Where the speech model is installed, every utterance (the longest, the question, too)
+    must reach this speech probability somewhere (0: not asked) ..."""
     model_context_ms: int = 300
     """... heard with this much of what came before it."""
     stray_end_gap_ms: int = 150

@@ -105,11 +105,14 @@ def _speech_like_utterances(
     kept: list[tuple[int, int]] = []
     for k, group in enumerate(groups):
         speech = voiced[k]
-        if speech and k != longest and config.model_min_probability:
+        if speech and config.model_min_probability:
+            # Every utterance, the question too: a cough bout, a door or typing can be the
+            # longest sound of a round with little or no speech in it.
             a, b = group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES
-            p = speech_probability(x, a, b, config.model_context_ms * ANALYSIS_RATE_HZ // 1000)
             # Far brighter than the speaker's voice: speech only if the model is sure of it.
             need = config.bright_speech_probability if bright[k] else config.model_min_probability
+            context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+            p = speech_probability(x, a, b, context, enough=need)
             speech = p >= need if p is not None else not bright[k]
         elif bright[k]:
             speech = False
@@ -131,8 +134,9 @@ def _without_stray_ends(
     context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
 
     def stray(seg: tuple[int, int]) -> bool:
-        p = speech_probability(x, seg[0] * FRAME_SAMPLES, seg[1] * FRAME_SAMPLES, context)
-        return p is not None and p < config.model_min_probability
+        need = config.model_min_probability
+        p = speech_probability(x, seg[0] * FRAME_SAMPLES, seg[1] * FRAME_SAMPLES, context, need)
+        return p is not None and p < need
 
     first, last = 0, len(group)
     while last - first >= 2 and group[last - 1][0] - group[last - 2][1] >= gap:

@@ -45,17 +45,24 @@ utterance does not change, so its answer is kept (keyed by the audio itself)."""
 
 
 def speech_probability(
-    x: npt.NDArray[np.float32], start: int, end: int, context_samples: int
+    x: npt.NDArray[np.float32],
+    start: int,
+    end: int,
+    context_samples: int,
+    enough: float | None = None,
 ) -> float | None:
     """The highest speech probability the network gives any window of ``x[start:end]``, after
     ``context_samples`` of what came before (its state needs a moment to settle). ``None``
-    when the model is not installed."""
+    when the model is not installed. With ``enough``, the windows after the first that reaches
+    it are not scored (the answer is then at least ``enough``, not necessarily the highest): a
+    question of several seconds is speech after its first word."""
     model = _model()
     if model is None:
         return None
     lo = max(0, start - context_samples)
     part = np.ascontiguousarray(x[lo:end], dtype=np.float32)
-    key = hashlib.blake2b(part.tobytes(), digest_size=16, person=str(start - lo).encode()).digest()
+    person = f"{start - lo}/{enough}".encode()[:16]
+    key = hashlib.blake2b(part.tobytes(), digest_size=16, person=person).digest()
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
@@ -69,6 +76,8 @@ def speech_probability(
         p = float(model.process(part[k * WINDOW_SAMPLES : (k + 1) * WINDOW_SAMPLES].tobytes()))
         if k >= first_scored:
             best = max(best, p)
+            if enough is not None and best >= enough:
+                break
     _CACHE[key] = best
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
