@@ -52,6 +52,7 @@ from simulator.audio.cue import (  # noqa: E402
     played_whole,
 )
 from simulator.audio.result import ANALYSIS_RATE_HZ  # noqa: E402
+from simulator.audio.sources import playback_start_clock  # noqa: E402
 from tests.e2e.conftest import require_tools, start_pulse_server, stop_pulse_server  # noqa: E402
 from tests.speech import clip  # noqa: E402
 
@@ -98,10 +99,7 @@ def one_cue(sound: CueSound, buffer_s: float | None) -> Trial:
         read = mic.samples_read
         playback = play(cue, RATE, buffer_s=buffer_s)
 
-        def clocks() -> int | None:
-            heard_from_s = playback.heard_from_s
-            return None if heard_from_s is None else mic.sample_heard_at(heard_from_s)
-
+        clocks = playback_start_clock(playback, mic)
         placement = CuePlacement.start(
             sound,
             RATE,

@@ -476,3 +476,14 @@ class FakePlayer:
         playback = FakePlayback(np.asarray(samples, dtype=np.float32), sample_rate_hz)
         self.started.append(playback)
         return playback
+
+
+def playback_start_clock(playback: Playback, source: AudioSource) -> Callable[[], int | None]:
+    """Where the sound system's clocks put ``playback``'s first sample among ``source``'s samples
+    (``None`` until both know it): for placing a cue when the microphone does not hear it."""
+
+    def clock() -> int | None:
+        heard_from_s = playback.heard_from_s
+        return None if heard_from_s is None else source.sample_heard_at(heard_from_s)
+
+    return clock

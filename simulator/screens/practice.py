@@ -31,6 +31,7 @@ from simulator.audio.sources import (
     Playback,
     PlaybackError,
     Samples,
+    playback_start_clock,
 )
 from simulator.coaching.feedback import kind_for, round_feedback
 from simulator.coaching.modelling import prompt_model_line
@@ -459,17 +460,13 @@ class PracticeScreen(AppScreen[None]):
         except PlaybackError:
             return None, None
 
-        def clocks() -> int | None:
-            heard_from_s = playback.heard_from_s
-            return None if heard_from_s is None else source.sample_heard_at(heard_from_s)
-
         placement = CuePlacement.start(
             sound,
             ANALYSIS_RATE_HZ,
             read_samples=read_samples,
             behind_samples=source.behind_samples,
             output_latency_s=playback.latency_s,
-            clocks=clocks,
+            clocks=playback_start_clock(playback, source),
         )
         return playback, placement
 
