@@ -97,7 +97,6 @@ class LiveRound:
         self._done = False
         self._timed_out = False
         self._no_speech_stop = False
-        self._last: RoundMeasurement | None = None
 
     @property
     def samples(self) -> npt.NDArray[np.float32]:
@@ -135,8 +134,8 @@ class LiveRound:
             self.pattern,
             cue_end_sample=self.cue_end_sample,
             config=self._config,
+            find_clip_piles=False,
         )
-        self._last = m
         if not m.segments:
             if not self._heard and self._n - self.cue_end_sample >= self._no_speech:
                 self._done = self._no_speech_stop = True

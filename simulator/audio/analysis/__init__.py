@@ -64,14 +64,18 @@ def analyze_samples(
     *,
     cue_end_sample: int = 0,
     config: DetectorConfig = DEFAULT_CONFIG,
+    find_clip_piles: bool = True,
 ) -> RoundMeasurement:
     """Analyse one round. ``samples`` are mono or ``(frames, channels)`` floats in [-1, 1].
 
     ``cue_end_sample`` (at the analysis rate) marks where the app's cue ended, for
     cue → pause → speech patterns; offline recordings start at the cue's end by default.
+    ``find_clip_piles=False`` counts only samples at full scale as clipped: a live check, which
+    needs the pattern so far and looks again every 0.1 s, leaves the whole round's amplitude
+    histogram to the finished round.
     """
     pattern = pattern or question_pause_name()
-    x, clipped_fraction = prepare(samples, sample_rate_hz, config.pattern)
+    x, clipped_fraction = prepare(samples, sample_rate_hz, config.pattern, find_clip_piles)
     after_cue = cue_end_sample if pattern.shape is Shape.CUE_PAUSE_SPEECH else 0
     segments, levels = speaker_segments(x, clipped_fraction, config, after_cue=after_cue)
     m = read_pattern(
@@ -81,12 +85,15 @@ def analyze_samples(
 
 
 def prepare(
-    samples: npt.NDArray[np.floating], sample_rate_hz: int, config: PatternConfig
+    samples: npt.NDArray[np.floating],
+    sample_rate_hz: int,
+    config: PatternConfig,
+    find_clip_piles: bool = True,
 ) -> tuple[npt.NDArray[np.float32], float]:
     """Mono speech band at 16 kHz, and the fraction of clipped input samples (at full scale, or
     cut off below it before a gain change or resampling: see ``clipping``)."""
     raw = np.asarray(samples, dtype=np.float32)
-    clipped = clipped_fraction(raw, sample_rate_hz, config)
+    clipped = clipped_fraction(raw, sample_rate_hz, config, find_piles=find_clip_piles)
     mono = to_mono(raw)
     x = (
         resample(mono, sample_rate_hz, ANALYSIS_RATE_HZ)

@@ -29,13 +29,19 @@ STEP_SAMPLES = 4096
 
 
 def clipped_fraction(
-    raw: npt.NDArray[np.float32], sample_rate_hz: int, config: PatternConfig
+    raw: npt.NDArray[np.float32],
+    sample_rate_hz: int,
+    config: PatternConfig,
+    *,
+    find_piles: bool = True,
 ) -> float:
     """The fraction of ``raw``'s samples (mono or ``(frames, channels)``) that are clipped: at
-    full scale, or piled up at a clip level below it."""
+    full scale, or (with ``find_piles``) piled up at a clip level below it."""
     if raw.size == 0:
         return 0.0
     at_full_scale = float(np.count_nonzero(np.abs(raw) >= config.clip_level_fs)) / raw.size
+    if not find_piles:
+        return at_full_scale
     return max(at_full_scale, piled_fraction(raw, sample_rate_hz, config))
 
 
