@@ -267,8 +267,9 @@ class SimulatorApp(App[None]):
         """Sessions a screen lets go of (it closes, or three more rounds start a new session):
         try once more to save what the history could not take yet; what still fails stays with
         the app, saved with a later round or counted when quitting, and the teacher is told how
-        many rounds were not saved and why."""
-        count, problem = 0, None
+        many rounds (or, when only that is left, the coach's input on how many) were not saved
+        and why."""
+        rounds, notes, problem = 0, 0, None
         for recorder in recorders:
             if not recorder.pending and not recorder.pending_coaching:
                 continue
@@ -277,11 +278,14 @@ class SimulatorApp(App[None]):
                 continue
             if not any(recorder is r for r in self.kept_recorders):
                 self.kept_recorders.append(recorder)
-            count += len(recorder.pending) or 1
+            rounds += len(recorder.pending)
+            notes += len(recorder.pending_coaching.keys() - recorder.pending.keys())
             problem = error.message(self.lang)
-        if count:
+        if rounds or notes:
+            key, count = ("left", rounds) if rounds else ("notes_left", notes)
+            said = tn(f"app.kept_unsaved.{key}", self.lang, count, count=count, message=problem)
             self.notify(
-                escape(tn("app.kept_unsaved.left", self.lang, count, count=count, message=problem)),
+                escape(said),
                 title=self.t("app.kept_unsaved.title"),
                 severity="warning",
                 timeout=15,

@@ -11,12 +11,14 @@ from pathlib import Path
 
 from simulator.app import SimulatorApp
 from simulator.scenarios.library import Library
+from simulator.screens.coach import PerceivedDialog
 from simulator.screens.home import HomeScreen
 from simulator.screens.masterclass import GroupScreen, MasterclassSetupScreen
 from simulator.screens.practice import PracticeScreen
 from simulator.screens.summary import SummaryScreen
 from simulator.store.history import HistoryStore
 from tests.app.conftest import AppMaker, speech_round
+from tests.app.test_coach_mode import coach_app, end_round, type_into
 from tests.app.test_history_trouble import SIZE, notes, play
 from tests.app.test_masterclass import masterclass_app, take_round
 from tests.app.test_masterclass_unsaved import start
@@ -167,3 +169,31 @@ async def test_closing_the_final_group_view_keeps_the_unsaved_rounds(
             assert "One finished round could not be saved" in left_note(app)
             await quit_app(pilot)
         assert app.unsaved_rounds == 1
+
+
+async def test_esc_keeps_coach_input_the_history_could_not_take_and_says_so(
+    library: Library, tmp_path: Path
+) -> None:
+    with tmpfs(tmp_path / "small", size_kb=512) as root:
+        store = HistoryStore(root / "history.sqlite3")
+        app = coach_app(library, store, tmp_path, [speech_round(2.9)])
+        async with app.run_test(size=SIZE) as pilot:
+            await end_round(app, pilot)  # the round is saved; then the disk fills up
+            assert isinstance(app.screen, PerceivedDialog)
+            filler = fill_up(root)
+            await type_into(pilot, "2")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert any("The note could not be saved yet" in n for n in notes(app))
+            await pilot.press("space")  # on to round 2, then back home
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            said = left_note(app)
+            assert "The coach's input on one round" in said and "disk is full" in said
+            await quit_app(pilot)
+        assert app.unsaved_rounds == 1
+        filler.unlink()  # to read the history: the round is in it, the felt pause is not
+        (session,) = store.sessions()
+        assert len(session.rounds) == 1 and session.rounds[0].perceived_s is None
