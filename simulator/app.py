@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -187,6 +188,9 @@ class SimulatorApp(App[None]):
         """Finished rounds the history could not take, counted as the app ends (see ``exit``)."""
         self.unsaved_problem: str | None = None
         """Why they could not be saved, in the app's language."""
+        self.kept_recorders: list[SessionRecorder] = []
+        """Sessions of closed screens whose rounds the history could not take yet (see
+        ``keep_unsaved``)."""
 
     @property
     def device(self) -> str | None:
@@ -247,17 +251,10 @@ class SimulatorApp(App[None]):
     def _retry_unsaved(self) -> tuple[int, str | None]:
         """Try once more to save the rounds the history could not take; how many are still
         unsaved, and why. Each open practice (and its summary) holds its session's recorder, a
-        masterclass's rounds screen every participant's."""
-        recorders: list[SessionRecorder] = []
-        for screen in self.screen_stack:
-            course = getattr(screen, "course", None)  # a masterclass: every participant's
-            held = [getattr(screen, "recorder", None), *getattr(course, "recorders", ())]
-            for recorder in held:
-                known = any(recorder is r for r in recorders)  # two sessions may compare equal
-                if isinstance(recorder, SessionRecorder) and not known:
-                    recorders.append(recorder)
+        masterclass's rounds screen every participant's; the app those of closed screens
+        (``keep_unsaved``)."""
         count, problem = 0, None
-        for recorder in recorders:
+        for recorder in held_recorders(self.screen_stack, self.kept_recorders):
             if not recorder.pending and not recorder.pending_coaching:
                 continue
             error: HistoryError | None = recorder.flush()
@@ -265,6 +262,46 @@ class SimulatorApp(App[None]):
                 count += len(recorder.pending) or 1  # coach input alone counts as its round
                 problem = error.message(self.lang)
         return count, problem
+
+    def keep_unsaved(self, recorders: Iterable[SessionRecorder]) -> None:
+        """Sessions a screen lets go of (it closes, or three more rounds start a new session):
+        try once more to save what the history could not take yet; what still fails stays with
+        the app, saved with a later round or counted when quitting, and the teacher is told how
+        many rounds (or, when only that is left, the coach's input on how many) were not saved
+        and why."""
+        rounds, notes, problem = 0, 0, None
+        for recorder in recorders:
+            if not recorder.pending and not recorder.pending_coaching:
+                continue
+            error = recorder.flush()
+            if error is None:
+                continue
+            if not any(recorder is r for r in self.kept_recorders):
+                self.kept_recorders.append(recorder)
+            rounds += len(recorder.pending)
+            notes += len(recorder.pending_coaching.keys() - recorder.pending.keys())
+            problem = error.message(self.lang)
+        if rounds or notes:
+            key, count = ("left", rounds) if rounds else ("notes_left", notes)
+            said = tn(f"app.kept_unsaved.{key}", self.lang, count, count=count, message=problem)
+            self.notify(
+                escape(said),
+                title=self.t("app.kept_unsaved.title"),
+                severity="warning",
+                timeout=15,
+            )
+
+    def save_kept(self) -> None:
+        """A round was just saved: the history takes rounds again, so save the ones kept from
+        closed screens too, and say so once they are in."""
+        saved = 0
+        for recorder in list(self.kept_recorders):
+            count = len(recorder.pending) or 1
+            if recorder.flush() is None:
+                self.kept_recorders.remove(recorder)
+                saved += count
+        if saved:
+            self.notify(tn("app.kept_unsaved.saved", self.lang, saved, count=saved), timeout=8)
 
     def exit(
         self, result: None = None, return_code: int = 0, message: RenderableType | None = None
@@ -306,9 +343,12 @@ class SimulatorApp(App[None]):
         return self.library.find(scenario.id, self.lang) or scenario
 
     def go_home(self) -> None:
-        """Close every screen above the home screen."""
+        """Close every screen above the home screen (what they hold unsaved stays)."""
+        closed: list[object] = []
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            closed.append(self.screen)
             self.pop_screen()
+        self.keep_unsaved(held_recorders(closed))
 
     def start_rounds(self, scenario: Scenario) -> None:
         """Open the rounds of ``scenario`` (after the briefing and the microphone check)."""
@@ -334,6 +374,21 @@ class SimulatorApp(App[None]):
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             self.switch_screen(HomeScreen())
+
+
+def held_recorders(
+    screens: Iterable[object], also: Iterable[SessionRecorder] = ()
+) -> list[SessionRecorder]:
+    """The session recorders ``screens`` hold (a practice's and its summary's, a masterclass
+    course's every participant's) and ``also``, each once."""
+    found: list[SessionRecorder] = []
+    for screen in screens:
+        course = getattr(screen, "course", None)  # a masterclass: every participant's
+        for recorder in (getattr(screen, "recorder", None), *getattr(course, "recorders", ())):
+            known = any(recorder is r for r in found)  # two sessions may compare equal
+            if isinstance(recorder, SessionRecorder) and not known:
+                found.append(recorder)
+    return [*found, *(r for r in also if not any(r is f for f in found))]
 
 
 if TYPE_CHECKING:

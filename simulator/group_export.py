@@ -16,6 +16,7 @@ from simulator.audio.pattern import Band
 from simulator.coaching.group import (
     SKIPPED,
     GroupRound,
+    Participation,
     RoundStats,
     stats_per_round,
     strip_scale_s,
@@ -59,6 +60,10 @@ class GroupReport:
     @property
     def stats(self) -> tuple[RoundStats, ...]:
         return stats_per_round(self.rows, self.rounds, self.band)
+
+    @property
+    def participation(self) -> Participation:
+        return Participation.of(self.rows)
 
     def label(self, code: str) -> str:
         """The name for a code (``P2``) when names are kept, else the code."""
@@ -258,15 +263,13 @@ def render_group_html(report: GroupReport, lang: str) -> str:
     band = report.band
     title = t("masterclass.room.handout_title", lang, title=report.title)
     stats = report.stats
+    took = report.participation
     body = ["<main>", "<header>", f"<h1>{_e(title)}</h1>", '<dl class="meta">']
     meta = (
         (t("export.date", lang), report.date),
         (t("export.scenario", lang), f"{report.scenario_id} ({report.language})"),
         (t("masterclass.room.band_word", lang), format_band(band.min_s, band.max_s, lang)),
-        (
-            t("masterclass.room.participants_word", lang),
-            str(len({r.code for r in report.rows})),
-        ),
+        (t("masterclass.room.participants_word", lang), f"{took.people}{took.note(lang)}"),
     )
     body += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta]
     body += ["</dl>", "</header>", "<section>"]
@@ -306,9 +309,13 @@ def render_group_html(report: GroupReport, lang: str) -> str:
     ]
     body.append("</tr></thead><tbody>")
     for code in dict.fromkeys(r.code for r in report.rows):
-        cells = "".join(
-            _cell(report.rows, code, n, band, lang) for n in range(1, report.rounds + 1)
-        )
+        if code in took.without_rounds:  # one cell across the rounds, not "skipped" in each
+            none = t("masterclass.no_rounds.cell", lang)
+            cells = f'<td class="skip" colspan="{report.rounds}">{_e(none)}</td>'
+        else:
+            cells = "".join(
+                _cell(report.rows, code, n, band, lang) for n in range(1, report.rounds + 1)
+            )
         body.append(f"<tr><td>{_e(report.label(code))}</td>{cells}</tr>")
     body += ["</tbody></table>", "</section>"]
     body += [f"<footer>{_e(t('export.footer', lang))}</footer>", "</main>"]

@@ -75,6 +75,29 @@ def group_rounds(
 
 
 @dataclass(frozen=True, slots=True)
+class Participation:
+    """Whom the group's rows are about: every participant whose turn came, the one skipped
+    before taking any round too (a trainer counts who was there), and how many of those took
+    no round. The group view and the handout both count with this."""
+
+    people: int
+    without_rounds: tuple[str, ...]
+    """The codes of participants who took no round (all their rounds skipped)."""
+
+    @classmethod
+    def of(cls, rows: Sequence[GroupRound]) -> Participation:
+        took: dict[str, bool] = {}
+        for r in rows:
+            took[r.code] = took.get(r.code, False) or r.verdict != SKIPPED
+        return cls(len(took), tuple(code for code, any_round in took.items() if not any_round))
+
+    def note(self, lang: str) -> str:
+        """`` (1 without rounds)`` after the count, or nothing when everyone took a round."""
+        count = len(self.without_rounds)
+        return t("masterclass.no_rounds.note", lang, count=count) if count else ""
+
+
+@dataclass(frozen=True, slots=True)
 class RoundStats:
     """The group's values for one round number."""
 

@@ -41,11 +41,6 @@ class Turns:
         index = self.current + 1
         return self.participants[index] if index < len(self.participants) else None
 
-    @property
-    def taken_part(self) -> int:
-        """How many participants have measured rounds."""
-        return len([i for i in self.results if self.results[i]])
-
     def record(self, rounds: Sequence[RoundMeasurement]) -> Turns:
         """This participant's rounds so far."""
         results = {**self.results, self.current: tuple(rounds)}

@@ -12,6 +12,7 @@ teacher's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, TypeVar, cast
@@ -23,7 +24,7 @@ from simulator.audio.sources import AudioPlayer, DeviceLister, SourceFactory
 from simulator.i18n import has, t
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
-from simulator.store.history import HistoryStore
+from simulator.store.history import HistoryStore, SessionRecorder
 from simulator.store.settings import Settings
 
 
@@ -65,6 +66,13 @@ class Simulator(Protocol):
 
     def start_rounds(self, scenario: Scenario) -> None:
         """Open the rounds of ``scenario`` (after the briefing and the microphone check)."""
+
+    def keep_unsaved(self, recorders: Iterable[SessionRecorder]) -> None:
+        """Sessions a screen lets go of: save them, or keep (and tell) what the history could
+        not take yet."""
+
+    def save_kept(self) -> None:
+        """Save the rounds kept from screens that let go of them, now that a round was saved."""
 
 
 ResultT = TypeVar("ResultT")

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from simulator.audio.result import RoundMeasurement
 from simulator.coaching.group import (
+    Participation,
     RoundStats,
     group_rounds,
     name_problem,
@@ -559,7 +560,7 @@ class GroupScreen(AppScreen[None]):
         super().__init__()
         self.masterclass = masterclass
         self.final = final
-        self.rows = group_rounds(masterclass.turns.results)
+        self.rows = masterclass.report().rows  # the rows the handout is made of
         self.band = masterclass.scenario.pattern.band
         self.stats = stats_per_round(self.rows, masterclass.scenario.rounds, self.band)
         self.exported: str | None = None
@@ -592,14 +593,15 @@ class GroupScreen(AppScreen[None]):
         self.sub_title = self.t("masterclass.name")
 
     def _title(self) -> str:
-        people = self.masterclass.turns.taken_part
-        return tn(
+        took = Participation.of(self.rows)  # counted as the handout counts them
+        line = tn(
             "masterclass.room.title_line",
             self.lang,
-            people,
-            people=people,
+            took.people,
+            people=took.people,
             band=format_band(self.band.min_s, self.band.max_s, self.lang),
         )
+        return line + took.note(self.lang)
 
     def _column(self, stats: RoundStats, which: str) -> str:
         heading = self.t(f"masterclass.{which}_heading", round=stats.round)

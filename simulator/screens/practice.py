@@ -347,6 +347,16 @@ class PracticeScreen(AppScreen[None]):
     def action_leave(self) -> None:
         self.workers.cancel_group(self, "audio")
         self.app.pop_screen()
+        self.sim.keep_unsaved(self.recorders)
+
+    @property
+    def recorders(self) -> tuple[SessionRecorder, ...]:
+        """Every session recorder this screen holds: its own, and a course's (each once)."""
+        held: list[SessionRecorder] = []
+        for r in (self.recorder, *getattr(self.course, "recorders", ())):
+            if r is not None and not any(r is h for h in held):  # equal ones may be two
+                held.append(r)
+        return tuple(held)
 
     # -- the audio worker -----------------------------------------------------------------------
 
@@ -549,6 +559,7 @@ class PracticeScreen(AppScreen[None]):
                 )
             else:
                 self.save_problem = None
+                self.sim.save_kept()  # the history takes rounds again: earlier ones too
         feedback = round_feedback(
             self.scenario.pattern,
             self.results,
@@ -615,8 +626,10 @@ class PracticeScreen(AppScreen[None]):
 
     def _after_summary(self, choice: str | None) -> None:
         if choice == "again":
+            done = self.recorder
             self.session = Session(self.scenario.rounds)
             self.recorder = self._new_recorder()
+            self.sim.keep_unsaved([done] if done is not None else [])
             self.coaching = {}
             self.own_prompts = {}
             self._started_at = utc_now_iso()

@@ -11,6 +11,7 @@ from simulator.audio.pattern import Band
 from simulator.coaching.group import (
     SKIPPED,
     GroupRound,
+    Participation,
     bar_cells,
     group_rounds,
     histogram,
@@ -110,6 +111,14 @@ def test_group_rounds_names_each_round_a_skipped_participant_did_not_take() -> N
     first, second, _ = stats_per_round(rows, 3, BAND)
     assert first.taken == 2 and first.on_target == 1  # skipped rounds were not taken
     assert second.taken == 1
+
+
+def test_a_participant_skipped_before_any_round_is_counted_as_without_rounds() -> None:
+    rows = group_rounds({0: [sps(3.0)], 1: [sps(1.0)] * 3}, skipped={0, 2}, rounds=3)
+    took = Participation.of(rows)
+    assert took.people == 3 and took.without_rounds == ("P3",)  # P1 took one of three
+    assert took.note("en") == " (1 without rounds)"
+    assert Participation.of(rows[:6]).note("nl") == ""
 
 
 def test_group_core_loads_no_ui_or_audio_hardware() -> None:
