@@ -129,6 +129,13 @@ def start_pulse_server(base: Path, tools: Mapping[str, str]) -> PulseServer:
         "PULSE_STATE_PATH": str(state),
     }
     server = PulseServer(runtime_dir=runtime, env=env, tools=tools)
+    launch_pulse_server(server)
+    return server
+
+
+def launch_pulse_server(server: PulseServer) -> None:
+    """Start the server's ``pulseaudio`` (again, after ``stop_pulse_server``) and wait for it."""
+    tools, env = server.tools, server.env
     started = subprocess.run(
         [
             tools["pulseaudio"],
@@ -172,7 +179,6 @@ def start_pulse_server(base: Path, tools: Mapping[str, str]) -> PulseServer:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    return server
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
