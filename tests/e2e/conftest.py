@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import wave
 from collections.abc import Iterator, Mapping
@@ -179,6 +180,20 @@ def launch_pulse_server(server: PulseServer) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def python_child(script: str, server: PulseServer, *args: str) -> subprocess.Popen[str]:
+    """``script`` run by this Python with the server's environment, talking through pipes."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        env=server.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdin is not None
+    return child
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:

@@ -8,8 +8,6 @@ environment, so the session's server and this process's PortAudio are never touc
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import pytest
 
 from tests.e2e.conftest import (
     launch_pulse_server,
+    python_child,
     require_tools,
     start_pulse_server,
     stop_pulse_server,
@@ -83,14 +82,7 @@ CHILD = textwrap.dedent(
 def test_a_stopped_sound_server_is_named_and_starting_it_again_helps(tmp_path: Path) -> None:
     server = start_pulse_server(tmp_path, require_tools())
     log = tmp_path / "stderr.log"
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(log)],
-        env=server.env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child = python_child(CHILD, server, str(log))
     assert child.stdout is not None and child.stdin is not None
     rows: list[dict[str, Any]] = []
 
