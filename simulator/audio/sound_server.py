@@ -28,7 +28,12 @@ ALSA_CONFIG_DIRS: tuple[Path, ...] = (
     Path("/usr/share/alsa/alsa.conf.d"),
 )
 """Where ALSA's plugins for PulseAudio and PipeWire put their configuration."""
-SERVER_NAMES = ("pulse", "pipewire")
+ROUTING_CONFIGS = frozenset(
+    {"99-pulse.conf", "pulse.conf", "99-pulseaudio-default.conf", "99-pipewire-default.conf"}
+)
+"""ALSA configuration files that send the ``default`` device to a sound server (installed with
+PulseAudio, its optional default, and pipewire-alsa). The ALSA plugins alone
+(``50-pulseaudio.conf``) only add a ``pulse`` device and expect no server."""
 CONNECT_TIMEOUT_S = 0.5
 
 
@@ -72,11 +77,11 @@ def server_sockets(env: Mapping[str, str]) -> tuple[list[Path], bool]:
 
 
 def server_expected(env: Mapping[str, str], config_names: Sequence[str]) -> bool:
-    """Whether this system sends its sound through a sound server: its address is set, or an
-    ALSA configuration file for PulseAudio or PipeWire (``config_names``) is installed."""
+    """Whether this system sends its sound through a sound server: its address is set, or ALSA
+    sends its default device to one (``config_names``: ALSA's configuration files)."""
     if env.get("PULSE_SERVER") or env.get("PIPEWIRE_REMOTE"):
         return True
-    return any(server in name.casefold() for name in config_names for server in SERVER_NAMES)
+    return any(name in ROUTING_CONFIGS for name in config_names)
 
 
 def _alsa_config_names(dirs: Sequence[Path] = ALSA_CONFIG_DIRS) -> list[str]:

@@ -206,8 +206,10 @@ def test_the_server_state() -> None:
     assert state(env, answering={"/run/user/7/pulse/native"}) is ServerState.RUNNING
     assert state(env, answering={"/run/user/7/pipewire-0"}) is ServerState.RUNNING
     assert state(env, answering=set()) is ServerState.DOWN
-    # No ALSA route to a server and no address: plain ALSA, nothing to blame.
-    assert state(env, answering=set(), configs=["50-jack.conf"]) is ServerState.NONE
+    assert state(env, answering=set(), configs=["99-pipewire-default.conf"]) is ServerState.DOWN
+    # No ALSA route to a server and no address: plain ALSA, nothing to blame (the ALSA plugins
+    # alone only add a "pulse" device).
+    assert state(env, answering=set(), configs=["50-pulseaudio.conf"]) is ServerState.NONE
     assert state({**env, "PULSE_SERVER": "/x/native"}, answering=set(), configs=[]) is (
         ServerState.DOWN
     )
