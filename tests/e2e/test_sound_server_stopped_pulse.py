@@ -139,3 +139,36 @@ def test_a_stopped_sound_server_is_named_and_starting_it_again_helps(tmp_path: P
     assert (rescanned["step"], rescanned["key"]) == ("rescanned", "server.down_restart")
     assert "start it again" in rescanned["app_en"][1]
     assert "pa_linux_alsa" in log.read_text()  # PortAudio's complaints went to the log
+
+
+NO_SOURCE_CHILD = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from simulator.audio.capture import MicrophoneError, MicrophoneSource
+    from simulator.rehearsal.mic_check import microphone_message
+    from simulator.termguard import stderr_to_log
+
+    with stderr_to_log(Path(sys.argv[1])):
+        try:
+            MicrophoneSource(None).start()
+            print(json.dumps({"key": None}))
+        except MicrophoneError as exc:
+            print(json.dumps({"key": exc.key, "app_en": microphone_message(exc, "en")}))
+    """
+)
+
+
+def test_a_running_server_without_a_microphone_says_so(tmp_path: Path) -> None:
+    server = start_pulse_server(tmp_path, require_tools())
+    try:
+        # The null sink (whose monitor is the only source) goes: the server has no microphone.
+        assert server.pactl("unload-module", "module-null-sink").returncode == 0
+        child = python_child(NO_SOURCE_CHILD, server, str(tmp_path / "stderr.log"))
+        out, err = child.communicate(timeout=60)
+    finally:
+        stop_pulse_server(server)
+    assert child.returncode == 0, err
+    row = json.loads(out)
+    assert row["key"] == "server.no_input", row  # was: "offers none of the sample rates"
+    assert row["app_en"][0] == "No microphone in the sound system"
