@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from simulator.audio.resample import Resampler
 from simulator.audio.result import ANALYSIS_RATE_HZ
+from simulator.audio.sound_server import ServerState, sound_server_state
 from simulator.audio.sources import (
     DeviceLostError,
     DeviceNotFoundError,
@@ -38,6 +39,8 @@ from simulator.audio.sources import (
     PlaybackError,
     PlaybackNoPortAudioError,
     Samples,
+    SoundServerDownError,
+    SoundServerLostError,
     StartStopContext,
     Worded,
     device_lost,
@@ -57,6 +60,9 @@ __all__ = [
     "OutputPlayback",
     "PlaybackError",
     "STEADY_BUFFER_S",
+    "ServerState",
+    "SoundServerDownError",
+    "SoundServerLostError",
     "choose_format",
     "devices_from_portaudio",
     "list_input_devices",
@@ -66,6 +72,7 @@ __all__ = [
     "portaudio_error",
     "rescan_devices",
     "resolve_device",
+    "unreachable_error",
 ]
 
 PREFERRED_RATES_HZ: tuple[int, ...] = (ANALYSIS_RATE_HZ, 48_000)
@@ -323,6 +330,69 @@ def portaudio_error(message: str, device_name: str | None = None) -> MicrophoneE
     return DeviceUnusableError(key, name=name, device=device_name or "", detail=message, hint=hint)
 
 
+# -- a microphone that cannot be reached ---------------------------------------------------------
+
+FORMAT_ERROR_CODES = frozenset({-9998, -9997, -9994})
+"""PortAudio's paInvalidChannelCount, paInvalidSampleRate, paSampleFormatNotSupported."""
+SERVER_DEVICES = frozenset({"default", "pulse", "pipewire"})
+"""ALSA devices that hand the sound to the sound server (``default`` does so while it runs)."""
+
+
+def refuses_format(exc: BaseException) -> bool:
+    """Whether a PortAudio error says the device refused the format (rate, channels, sample
+    type), rather than that the device could not be reached at all."""
+    args = exc.args
+    if len(args) > 1 and isinstance(args[1], int):
+        return args[1] in FORMAT_ERROR_CODES
+    text = str(exc).casefold()
+    return any(words in text for words in ("sample rate", "number of channels", "sample format"))
+
+
+def through_server(device: DeviceInfo | None) -> bool:
+    """Whether the microphone is reached through the sound server (``None``: the default one)."""
+    if device is None:
+        return True
+    return device.host_api == "ALSA" and device.name.casefold() in SERVER_DEVICES
+
+
+def unreachable_error(
+    message: str, device: DeviceInfo | None, server: ServerState
+) -> MicrophoneError:
+    """The user-facing error for a microphone PortAudio could not open (``message``), knowing
+    whether the sound server answers.
+
+    PortAudio cannot tell a dead sound server from a broken device: with the server gone, the
+    ALSA device that led to it fails with "Illegal combination of I/O devices", and after a
+    rescan there is no device at all. A server that runs but has no microphone to give makes
+    the same device fail with an "Unanticipated host error".
+    """
+    error = portaudio_error(message, device.name if device else None)
+    vague = error.key == "open_failed" or isinstance(error, NoInputDeviceError)
+    if not vague or not through_server(device):
+        return error
+    if server is ServerState.DOWN:
+        key = "server.down_restart" if isinstance(error, NoInputDeviceError) else "server.down"
+        return SoundServerDownError(key, device=device.name if device else "", detail=message)
+    if server is ServerState.RUNNING and error.key == "open_failed":
+        return NoInputDeviceError("server.no_input", detail=message)
+    return error
+
+
+def no_devices_error(server: ServerState) -> MicrophoneError:
+    """The error for a PortAudio that lists no microphone at all."""
+    if server is ServerState.DOWN:
+        return SoundServerDownError("server.down_restart", device="", detail="no input devices")
+    return no_input_device_error()
+
+
+def lost_error(device_name: str, detail: str, server: ServerState) -> DeviceLostError:
+    """The error for a microphone that stopped delivering: with the sound server gone, that
+    is what to restart; else the microphone itself (unplugged, taken by another program)."""
+    if server is ServerState.DOWN:
+        return SoundServerLostError("server.lost", device=device_name, detail=detail)
+    return device_lost(device_name, detail)
+
+
 # -- talking to PortAudio -----------------------------------------------------------------------
 
 
@@ -339,9 +409,15 @@ def _query_input_devices(sd: Any) -> list[DeviceInfo]:
     return devices_from_portaudio(devices, host_apis, default_input)
 
 
-def list_input_devices() -> list[DeviceInfo]:
-    """Every input device PortAudio knows of (raises ``NoPortAudioError`` without PortAudio)."""
-    return _query_input_devices(load_sounddevice())
+def list_input_devices(
+    sound_server: Callable[[], ServerState] = sound_server_state,
+) -> list[DeviceInfo]:
+    """Every input device PortAudio knows of (raises ``NoPortAudioError`` without PortAudio,
+    ``SoundServerDownError`` when there is none because the sound server is not running)."""
+    devices = _query_input_devices(load_sounddevice())
+    if not devices and sound_server() is ServerState.DOWN:
+        raise no_devices_error(ServerState.DOWN)
+    return devices
 
 
 def _extra_settings(sd: Any, device: DeviceInfo) -> Any:
@@ -373,6 +449,7 @@ class MicrophoneSource(StartStopContext):
         block_timeout_s: float = BLOCK_TIMEOUT_S,
         preferred_rates_hz: Sequence[int] = PREFERRED_RATES_HZ,
         clock: Callable[[], float] = time.monotonic,
+        sound_server: Callable[[], ServerState] = sound_server_state,
     ) -> None:
         if block_ms <= 0 or queue_s <= 0:
             raise ValueError("block_ms and queue_s must be positive")
@@ -383,6 +460,7 @@ class MicrophoneSource(StartStopContext):
         self._block_timeout_s = block_timeout_s
         self._preferred_rates = tuple(preferred_rates_hz)
         self._clock = clock
+        self._sound_server = sound_server
         self._stream: Any = None
         self._queue: queue.Queue[npt.NDArray[np.float32]] = queue.Queue(self._queue_blocks)
         self._finished = threading.Event()
@@ -503,22 +581,11 @@ class MicrophoneSource(StartStopContext):
         info: DeviceInfo | None = None
         stream: Any = None
         try:
-            info = dev = resolve_device(self._spec, _query_input_devices(sd))
-
-            def supports(rate: int, channels: int) -> bool:
-                try:
-                    sd.check_input_settings(
-                        device=dev.index,
-                        channels=channels,
-                        dtype="float32",
-                        samplerate=rate,
-                        extra_settings=_extra_settings(sd, dev),
-                    )
-                except (sd.PortAudioError, ValueError):
-                    return False
-                return True
-
-            rate, channels = choose_format(info, supports, self._preferred_rates)
+            devices = _query_input_devices(sd)
+            if not devices:
+                raise no_devices_error(self._sound_server())
+            info = resolve_device(self._spec, devices)
+            rate, channels = self._choose_format(sd, info)
             self._reset(info, rate, channels)
             stream = sd.InputStream(
                 device=info.index,
@@ -534,17 +601,46 @@ class MicrophoneSource(StartStopContext):
                 extra_settings=_extra_settings(sd, info),
             )
             stream.start()
-        except sd.PortAudioError as exc:
+        except (sd.PortAudioError, ValueError) as exc:  # ValueError: e.g. a vanished device
             _close_quietly(stream)
-            raise portaudio_error(str(exc), info.name if info else None) from exc
+            raise self._open_error(exc, info) from exc
         except MicrophoneError:
             _close_quietly(stream)
             raise
-        except ValueError as exc:  # sounddevice's own checks (e.g. a device that vanished)
-            _close_quietly(stream)
-            raise portaudio_error(str(exc), info.name if info else None) from exc
         self._stream = stream
         self._last_audio_at = self._clock()
+
+    def _choose_format(self, sd: Any, device: DeviceInfo) -> tuple[int, int]:
+        """``choose_format`` asking PortAudio; when no format works and PortAudio never said
+        that a format was refused, the device itself cannot be reached: that is the error."""
+        failures: list[Exception] = []
+
+        def supports(rate: int, channels: int) -> bool:
+            try:
+                sd.check_input_settings(
+                    device=device.index,
+                    channels=channels,
+                    dtype="float32",
+                    samplerate=rate,
+                    extra_settings=_extra_settings(sd, device),
+                )
+            except (sd.PortAudioError, ValueError) as exc:
+                failures.append(exc)
+                return False
+            return True
+
+        try:
+            return choose_format(device, supports, self._preferred_rates)
+        except DeviceUnusableError:
+            if failures and not any(refuses_format(exc) for exc in failures):
+                raise self._open_error(failures[-1], device) from failures[-1]
+            raise
+
+    def _open_error(self, exc: Exception, device: DeviceInfo | None) -> MicrophoneError:
+        server = ServerState.NONE
+        if not refuses_format(exc) and through_server(device):
+            server = self._sound_server()
+        return unreachable_error(str(exc), device, server)
 
     def _reset(self, info: DeviceInfo, rate: int, channels: int) -> None:
         self._info = info
@@ -590,7 +686,8 @@ class MicrophoneSource(StartStopContext):
     def _fail(self, detail: str) -> None:
         name = self.device_name
         self.stop()
-        raise device_lost(name, detail)
+        server = self._sound_server() if through_server(self._info) else ServerState.NONE
+        raise lost_error(name, detail, server)
 
 
 def _close_quietly(stream: Any) -> None:

@@ -117,6 +117,23 @@ def device_lost(device_name: str, detail: str) -> DeviceLostError:
     return DeviceLostError("device_lost", device=device_name, detail=detail)
 
 
+class SoundServerDownError(MicrophoneError):
+    """The sound server (PulseAudio or PipeWire) the microphone is reached through is not running.
+
+    Key ``server.down``: it stopped after coach-sim found the microphone (start it, try again);
+    ``server.down_restart``: it was not running when coach-sim looked for microphones, so
+    coach-sim must look again (start it, then start coach-sim again)."""
+
+    code = "sound_server_down"
+    DEFAULTS = MappingProxyType({"how": Worded("audio_error.server.how")})
+
+
+class SoundServerLostError(DeviceLostError):
+    """The sound server stopped while the microphone was recording: the device is lost with it."""
+
+    DEFAULTS = MappingProxyType({"how": Worded("audio_error.server.how")})
+
+
 # -- the protocol -------------------------------------------------------------------------------
 
 

@@ -208,8 +208,21 @@ def clipped_below_full_scale(recent: npt.NDArray[np.float32]) -> bool:
     return piled_fraction(recent, ANALYSIS_RATE_HZ, config) >= config.clip_warn_fraction
 
 
+SERVER_MESSAGES = {
+    "server.down": "mic.server.down",
+    "server.down_restart": "mic.server.down_restart",
+    "server.lost": "mic.server.lost",
+    "server.no_input": "mic.server.no_input",
+}
+"""The sound system cannot be reached (an error's key → the message; ``…_title`` its title)."""
+
+
 def microphone_message(error: MicrophoneError, lang: str) -> tuple[str, str]:
     """``(title, message)`` for a microphone problem, from the app's catalog."""
+    server = SERVER_MESSAGES.get(error.key)
+    if server is not None:
+        how = t("audio_error.server.how", lang)
+        return t(f"{server}_title", lang), t(server, lang, how=how)
     code = error.code
     if code == "no_portaudio":
         return t("mic.no_portaudio_title", lang), t("mic.no_portaudio", lang)

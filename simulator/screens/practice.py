@@ -423,7 +423,9 @@ class PracticeScreen(AppScreen[None]):
             if not worker.is_cancelled:
                 title, message = microphone_message(exc, self.lang)
                 lost = exc.code == "device_lost" and live.read_samples > 0
-                if lost:
+                if lost and exc.key == "server.lost":
+                    message = self.t("round.server.lost", how=self.t("audio_error.server.how"))
+                elif lost:
                     message = self.t("round.device_lost")
                 self.post_message(AudioFailed(message, title=title, device_lost=lost))
             return

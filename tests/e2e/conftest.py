@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import wave
 from collections.abc import Iterator, Mapping
@@ -129,6 +130,13 @@ def start_pulse_server(base: Path, tools: Mapping[str, str]) -> PulseServer:
         "PULSE_STATE_PATH": str(state),
     }
     server = PulseServer(runtime_dir=runtime, env=env, tools=tools)
+    launch_pulse_server(server)
+    return server
+
+
+def launch_pulse_server(server: PulseServer) -> None:
+    """Start the server's ``pulseaudio`` (again, after ``stop_pulse_server``) and wait for it."""
+    tools, env = server.tools, server.env
     started = subprocess.run(
         [
             tools["pulseaudio"],
@@ -172,7 +180,20 @@ def start_pulse_server(base: Path, tools: Mapping[str, str]) -> PulseServer:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    return server
+
+
+def python_child(script: str, server: PulseServer, *args: str) -> subprocess.Popen[str]:
+    """``script`` run by this Python with the server's environment, talking through pipes."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        env=server.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdin is not None
+    return child
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:

@@ -20,7 +20,13 @@ import pytest
 from simulator.audio.capture import DeviceLostError, MicrophoneSource
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import write_wav_pcm16
-from tests.e2e.conftest import PulseServer, require_tools, start_pulse_server, stop_pulse_server
+from tests.e2e.conftest import (
+    PulseServer,
+    python_child,
+    require_tools,
+    start_pulse_server,
+    stop_pulse_server,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -162,14 +168,7 @@ def test_a_device_lost_mid_round_raises_device_lost_and_does_not_hang(tmp_path: 
     server = start_pulse_server(tmp_path, require_tools())
     log = tmp_path / "stderr.log"
     try:
-        child = subprocess.Popen(
-            [sys.executable, "-c", LOSE_DEVICE, str(log)],
-            env=server.env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        child = python_child(LOSE_DEVICE, server, str(log))
         assert child.stdout is not None and child.stdin is not None
         assert child.stdout.readline().strip() == "RECORDING"
         stop_pulse_server(server)
@@ -186,7 +185,7 @@ def test_a_device_lost_mid_round_raises_device_lost_and_does_not_hang(tmp_path: 
     lost = lines[-2].split(" ", 2)
     assert lost[0] == "LOST", out + err
     assert float(lost[1]) < 5.0
-    assert "stopped sending audio" in lost[2]
+    assert "The sound system of this computer (PulseAudio or PipeWire) stopped" in lost[2]
     assert DeviceLostError.code == "device_lost"
     assert "pa_linux_alsa" not in err
     assert "pa_linux_alsa" in log.read_text()

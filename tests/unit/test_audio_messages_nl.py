@@ -9,12 +9,16 @@ import pytest
 
 from simulator.audio.capture import (
     DeviceInfo,
+    ServerState,
     choose_format,
+    lost_error,
+    no_devices_error,
     no_input_device_error,
     no_portaudio_error,
     playback_error,
     portaudio_error,
     resolve_device,
+    unreachable_error,
 )
 from simulator.audio.sources import (
     AudioProblemError,
@@ -38,6 +42,9 @@ ENGLISH = re.compile(
 
 DETAIL = "Error opening InputStream: Device unavailable [PaErrorCode -9985]"
 """What PortAudio says (English) — allowed only as a detail in parentheses."""
+
+GONE = "Illegal combination of I/O devices [PaErrorCode -9993]"
+"""What PortAudio says when the sound server it reached the microphone through has stopped."""
 
 MICS = [
     DeviceInfo(0, "Realtek HDA", "ALSA", 2, 48_000, True),
@@ -71,6 +78,14 @@ def errors() -> list[AudioProblemError]:
         portaudio_error("Invalid sample rate [PaErrorCode -9997]", "USB Headset"),
         portaudio_error("Unanticipated host error [PaErrorCode -9999]"),
         device_lost("USB Headset", "the stream stopped"),
+        unreachable_error(
+            GONE, DeviceInfo(1, "default", "ALSA", 32, 44_100, True), ServerState.DOWN
+        ),
+        unreachable_error(
+            "Unanticipated host error [PaErrorCode -9999]", None, ServerState.RUNNING
+        ),
+        no_devices_error(ServerState.DOWN),
+        lost_error("default", "the audio stream ended", ServerState.DOWN),
         playback_error("Error querying device -1"),
         playback_error(DETAIL),
         NoOutputDeviceError(),

@@ -1,4 +1,6 @@
-"""``coach-sim devices`` where no microphone can be reached: a clear message, status 1."""
+"""``coach-sim devices`` where no microphone can be reached: a clear message, status 1.
+
+The sound server named in the environment is not there, so that is what the message names."""
 
 from __future__ import annotations
 
@@ -38,8 +40,9 @@ def test_no_device_gives_a_clear_message_and_status_1(tmp_path: Path) -> None:
     done = run_devices(tmp_path, "devices")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
-    assert done.stderr.startswith("coach-sim devices: No microphone found.")
-    assert "Plug in a microphone" in done.stderr
+    assert done.stderr.startswith("coach-sim devices: No microphone can be reached: the sound")
+    assert "(PulseAudio or PipeWire) was not running" in done.stderr
+    assert "'pulseaudio --start'" in done.stderr
 
 
 def test_no_device_json_is_an_empty_list(tmp_path: Path) -> None:
@@ -47,21 +50,21 @@ def test_no_device_json_is_an_empty_list(tmp_path: Path) -> None:
     done = run_devices(tmp_path, "devices", "--json")
     assert done.returncode == 1
     assert json.loads(done.stdout) == []
-    assert "No microphone found" in done.stderr
+    assert "No microphone can be reached" in done.stderr
 
 
-def test_opening_the_microphone_without_devices_raises_no_input_device(tmp_path: Path) -> None:
+def test_opening_the_microphone_without_devices_names_the_sound_server(tmp_path: Path) -> None:
     no_sound_card_here(tmp_path)
     code = (
-        "from simulator.audio.capture import MicrophoneSource, NoInputDeviceError\n"
+        "from simulator.audio.capture import MicrophoneSource, SoundServerDownError\n"
         "try:\n"
         "    MicrophoneSource().start()\n"
-        "except NoInputDeviceError as exc:\n"
-        "    print('CODE', exc.code)\n"
+        "except SoundServerDownError as exc:\n"
+        "    print('CODE', exc.code, exc.key)\n"
     )
     done = run_devices(tmp_path, code=code)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "CODE no_input_device"
+    assert done.stdout.strip() == "CODE sound_server_down server.down_restart"
 
 
 def test_without_portaudio_the_message_says_what_to_install(tmp_path: Path) -> None:
