@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     path = Path(args.output).expanduser()
     try:
-        write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, text.encode("utf-8"), example_name=f"debrief.{args.format}")
     except WriteError as exc:
         return _fail(exc.message(ui_lang))
     print(t("export.written", ui_lang, path=str(path)))
