@@ -82,6 +82,9 @@ def parse_wav(data: bytes) -> WavAudio:
     if len(data) < 12 or data[0:4] != b"RIFF" or data[8:12] != b"WAVE":
         if data[0:4] == b"RIFX":
             raise WavError("big_endian")
+        kind = other_audio_kind(data)
+        if kind is not None:
+            raise WavError("other_audio", kind=kind, ext=OTHER_AUDIO[kind])
         raise WavError("not_wav")
     fmt: bytes | None = None
     pcm: bytes | None = None
@@ -108,6 +111,57 @@ def parse_wav(data: bytes) -> WavAudio:
     if pcm is None:
         raise WavError("no_data")
     return _decode(fmt, pcm)
+
+
+OTHER_AUDIO: dict[str, str] = {
+    "FLAC": "flac",
+    "Ogg": "ogg",
+    "MP3": "mp3",
+    "MP4/M4A": "m4a",
+    "AIFF": "aiff",
+    "WebM/Matroska": "webm",
+    "RF64": "wav",
+    "Windows Media": "wma",
+    "AMR": "amr",
+    "CAF": "caf",
+}
+"""Audio formats that are not WAV, by the name a user knows them by, with their usual
+extension (for the conversion example in the message)."""
+
+
+def other_audio_kind(data: bytes) -> str | None:
+    """Which audio format other than WAV ``data`` starts like (a phone's voice memo is M4A, a
+    recorder's file may be FLAC or MP3), so the message can say so; ``None`` for anything else."""
+    head = data[:12]
+    if head.startswith(b"fLaC"):
+        return "FLAC"
+    if head.startswith(b"OggS"):
+        return "Ogg"
+    if head.startswith(b"ID3") or _mpeg_layer3_sync(head):
+        return "MP3"
+    if head[4:8] == b"ftyp":
+        return "MP4/M4A"
+    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
+        return "AIFF"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "WebM/Matroska"
+    if head[0:4] in (b"RF64", b"BW64"):
+        return "RF64"
+    if head.startswith(b"\x30\x26\xb2\x75"):
+        return "Windows Media"
+    if head.startswith(b"#!AMR"):
+        return "AMR"
+    if head.startswith(b"caff"):
+        return "CAF"
+    return None
+
+
+def _mpeg_layer3_sync(head: bytes) -> bool:
+    """An MP3 frame header without ID3 tag: 11 sync bits, a known MPEG version and layer III
+    (so the UTF-16 byte-order mark ``FF FE`` is not taken for one)."""
+    if len(head) < 2 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    return head[1] & 0x18 != 0x08 and head[1] & 0x06 == 0x02
 
 
 def _chunk_name(chunk_id: bytes) -> str:
