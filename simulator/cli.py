@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import os
 import sys
@@ -242,7 +243,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # The net under every command: a path the system refuses in a way no command foresaw
+        # (a name too long for the file system, a loop of links) is said, never a traceback.
+        print(system_error_message(exc, args.command, lang), file=sys.stderr)
+        return 1
     return code
+
+
+SYSTEM_ERRORS: dict[int, str] = {
+    errno.ENAMETOOLONG: "name_too_long",
+    errno.ELOOP: "symlink_loop",
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.ENOENT: "not_found",
+    errno.ENOTDIR: "not_folder",
+    errno.EROFS: "read_only",
+    errno.ENOSPC: "disk_full",
+    errno.EIO: "io",
+}
+"""The system's failures said in the reader's language, by their ``cli.system_error`` text; any
+other is said as the system words it."""
+
+
+def system_error_message(exc: OSError, command: str | None, lang: str) -> str:
+    """``coach-sim export: FILE: the file name is too long for this computer``: what went wrong
+    with which path, in ``lang``, safe for the terminal."""
+    code = SYSTEM_ERRORS.get(exc.errno or 0)
+    reason = t(f"cli.system_error.{code}", lang) if code else (exc.strerror or str(exc))
+    shown_command = f" {command}" if command else ""
+    if exc.filename is None:
+        return t("cli.system_error.message_no_path", lang, command=shown_command, reason=reason)
+    path = visible(os.fsdecode(exc.filename))
+    return t("cli.system_error.message", lang, command=shown_command, path=path, reason=reason)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ The standard library's ``wave`` module reads integer PCM only; rehearsal recordi
 
 from __future__ import annotations
 
+import errno
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,11 @@ MAX_RATE_HZ = 192_000
 MAX_WAV_BYTES = 64 * 1024 * 1024
 """64 MiB: over ten minutes of 48 kHz mono 16-bit audio, far more than a rehearsal round; the
 file is read whole and converted to float, so a larger one is refused before it is read."""
+
+
+SYSTEM_REASONS = {errno.ELOOP: "symlink_loop", errno.ENAMETOOLONG: "name_too_long"}
+"""Failures of the system's own whose text would be English whatever the reader's language,
+by their ``wav_error`` text."""
 
 
 class WavError(ValueError):
@@ -71,7 +77,11 @@ def read_wav(path: Path) -> WavAudio:
         raise WavError(
             "too_large", size_mib=exc.size // (1024 * 1024), max_mib=MAX_WAV_BYTES // (1024 * 1024)
         ) from None
+    except PermissionError:
+        raise WavError("no_permission") from None
     except OSError as exc:
+        if exc.errno in SYSTEM_REASONS:
+            raise WavError(SYSTEM_REASONS[exc.errno]) from None
         raise WavError("cannot_read", reason=exc.strerror or str(exc)) from None
     return parse_wav(data)
 

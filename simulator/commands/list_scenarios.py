@@ -158,7 +158,7 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
     valid: list[Scenario] = []
     problems: list[ScenarioProblem] = []
     for path in paths:
-        if path.is_dir():
+        if _is_folder(path):
             found, folder_problems = load_folder(path, Origin.PACK)
             if not found and not folder_problems:
                 problems.append(ScenarioProblem(path, "folder_no_files"))
@@ -193,6 +193,15 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
     valid_count = count - len(bad_paths)
     print(tn("scenarios.checked", lang, count, count=count, valid=valid_count, bad=len(bad_paths)))
     return 0 if not problems else 1
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; a path the system cannot even look at (a name too long for
+    it) is not, so that reading it as a file says what is wrong, beside the other files."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 # -- show ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ built-in, then each ``--scenarios`` pack in the order given, then the user's own
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -117,6 +118,10 @@ def _reason(exc: OSError) -> Phrase | str:
     rarer failure as the system says it."""
     if isinstance(exc, PermissionError):
         return Phrase("reason.permission")
+    if exc.errno == errno.ELOOP:
+        return Phrase("reason.symlink_loop")
+    if exc.errno == errno.ENAMETOOLONG:
+        return Phrase("reason.name_too_long")
     return exc.strerror or str(exc)
 
 

@@ -3,6 +3,7 @@ file it cannot use, in the reader's language, and what it leaves on disk."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from simulator.audio.wav import WavError, other_audio_kind, parse_wav
-from simulator.cli import main
+from simulator.cli import main, system_error_message
 from simulator.store.history import HistoryStore
 from simulator.store.paths import history_db_path
 from tests.unit.test_export import sps
@@ -108,3 +109,59 @@ def test_analyze_says_a_voice_memo_needs_converting(
     assert f"coach-sim analyze: {memo}: {expected}" in done.stderr, done.stderr
     assert "ffmpeg -i" in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+TOO_LONG = "a" * 300  # longer than a file name may be (255 bytes on common file systems)
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        ("en", "the file name is too long for this computer"),
+        ("nl", "de bestandsnaam is te lang voor deze computer"),
+    ],
+)
+def test_a_name_too_long_is_said_not_a_traceback(
+    session_id: str, tmp_path: Path, lang: str, reason: str
+) -> None:
+    home = tmp_path / "home"  # where session_id's history is
+    for args in (
+        ["export", session_id, "-o", str(tmp_path / TOO_LONG)],
+        ["scenarios", "--scenarios", str(tmp_path / TOO_LONG)],
+        ["analyze", "--scenario", "check-question", "--scenarios", TOO_LONG, "x.wav"],
+    ):
+        done = _run(*args, "--lang", lang, home=home)
+        assert done.returncode == 1, (args, done.stderr)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert f"coach-sim {args[0]}: " in done.stderr and reason in done.stderr, done.stderr
+
+
+def test_scenarios_check_goes_on_after_a_name_too_long(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_bytes((Path(__file__).parents[2] / "scenarios/check-question.en.toml").read_bytes())
+    long_name = tmp_path / f"{TOO_LONG}.toml"
+    done = _run("scenarios", "check", str(long_name), str(good), "--lang", "en", home=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"ok  {good}  (check-question, en)" in done.stdout
+    assert f"error  {long_name}: cannot be read (the file name is too long" in done.stdout
+    assert "2 files checked: 1 valid, 1 with problems" in done.stdout
+
+
+def test_a_loop_of_links_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    (tmp_path / "a.wav").symlink_to(tmp_path / "b.wav")
+    (tmp_path / "b.wav").symlink_to(tmp_path / "a.wav")
+    done = _run("analyze", str(tmp_path / "a.wav"), "--lang", "nl", home=tmp_path / "home")
+    assert done.returncode == 1
+    assert "symbolische koppeling die naar zichzelf terugleidt" in done.stderr, done.stderr
+    assert "Too many levels" not in done.stderr
+
+
+def test_the_net_shows_a_path_safely_and_an_unforeseen_failure_as_the_system_says_it() -> None:
+    exc = OSError(errno.ENAMETOOLONG, "File name too long", "name\x1b[2J")
+    assert system_error_message(exc, "export", "en") == (
+        "coach-sim export: name\\u001b[2J: the file name is too long for this computer; "
+        "choose a shorter name"
+    )
+    odd = OSError(errno.EXDEV, "Invalid cross-device link")
+    assert system_error_message(odd, None, "nl") == "coach-sim: Invalid cross-device link"
