@@ -222,6 +222,8 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
     if len(data) > MAX_FILE_BYTES:
         sizes = {"size_kib": len(data) // 1024, "max_kib": MAX_FILE_BYTES // 1024}
         raise ScenarioError([ScenarioProblem(path, "too_large", sizes)])
+    if _looks_utf16(data):
+        raise ScenarioError([ScenarioProblem(path, "utf16")])
     if b"\x00" in data:
         raise ScenarioError([ScenarioProblem(path, "binary")])
     if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as some editors write
@@ -237,6 +239,20 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
     if not text.strip():
         raise ScenarioError([ScenarioProblem(path, "empty")])
     return text
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 (Notepad's "Unicode"): its byte order mark, or, without one, a zero
+    byte beside every character of the first line (as plain ASCII text in UTF-16 has)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[: min(64, len(data) - len(data) % 2)]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (odd.count(0) == len(odd) and 0 not in even) or (
+        even.count(0) == len(even) and 0 not in odd
+    )
 
 
 _STRING_START = re.compile("[\"'#]")

@@ -14,6 +14,9 @@ import pytest
 
 from simulator.audio.wav import WavError, other_audio_kind, parse_wav
 from simulator.cli import main, system_error_message
+from simulator.scenarios.library import load_file
+from simulator.scenarios.loader import ScenarioError
+from simulator.scenarios.model import Origin
 from simulator.store.history import HistoryStore
 from simulator.store.paths import history_db_path
 from tests.unit.test_export import sps
@@ -165,3 +168,27 @@ def test_the_net_shows_a_path_safely_and_an_unforeseen_failure_as_the_system_say
     )
     odd = OSError(errno.EXDEV, "Invalid cross-device link")
     assert system_error_message(odd, None, "nl") == "coach-sim: Invalid cross-device link"
+
+
+SCENARIO = Path(__file__).parents[2] / "scenarios" / "check-question.en.toml"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_scenario_saved_as_utf16_is_named_as_such(encoding: str, tmp_path: Path) -> None:
+    # Windows Notepad's "Unicode": a text file, not a binary one; the fix is to save it as UTF-8.
+    path = tmp_path / "mine.toml"
+    path.write_bytes(SCENARIO.read_text("utf-8").encode(encoding))
+    with pytest.raises(ScenarioError) as caught:
+        load_file(path, Origin.PACK)
+    (problem,) = caught.value.problems
+    assert problem.code == "utf16"
+    assert "save it as UTF-8" in problem.describe("en")
+    assert "sla het in je editor op als UTF-8" in problem.describe("nl")
+
+
+def test_binary_data_with_zero_bytes_is_still_binary(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(56))
+    with pytest.raises(ScenarioError) as caught:
+        load_file(path, Origin.PACK)
+    assert [p.code for p in caught.value.problems] == ["binary"]

@@ -497,6 +497,12 @@ def test_every_code_and_phrase_is_produced_and_reads_in_both_languages(
     monkeypatch.setattr(library_module, "read_regular", refuse)
     problems += problems_in(tmp_path / "dup" / "a.toml")
     monkeypatch.undo()
+    # What the system refuses: a loop of links, a name too long; and a file saved as UTF-16.
+    (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
+    problems += problems_in(tmp_path / "loop.toml")
+    problems += problems_in(tmp_path / ("n" * 300 + ".toml"))
+    (tmp_path / "utf16.toml").write_bytes(VALID.encode("utf-16"))
+    problems += problems_in(tmp_path / "utf16.toml")
     # Bounded reading: a FIFO, a pack too deep and one of too many files.
     os.mkfifo(tmp_path / "stuck.toml")
     problems += problems_in(tmp_path / "stuck.toml")
