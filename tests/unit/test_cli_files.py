@@ -192,3 +192,27 @@ def test_binary_data_with_zero_bytes_is_still_binary(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         load_file(path, Origin.PACK)
     assert [p.code for p in caught.value.problems] == ["binary"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "The practice history at {path} is damaged and cannot be read. Move it aside"),
+        ("nl", "De oefengeschiedenis in {path} is beschadigd en kan niet gelezen worden."),
+    ],
+)
+def test_a_damaged_history_is_called_damaged_and_left_as_it_is(
+    session_id: str, lang: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A history cut short (a crash while copying it to a USB stick) is coach-sim's own file,
+    # damaged: saying it "is not a coach-sim practice history" would be wrong.
+    path = history_db_path()
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        extra.unlink(missing_ok=True)
+    cut = path.read_bytes()[:3000]
+    path.write_bytes(cut)
+    for command in (["history"], ["export", session_id]):
+        assert main([*command, "--lang", lang]) == 1
+        err = capsys.readouterr().err
+        assert expected.format(path=path) in err, err
+        assert path.read_bytes() == cut
