@@ -110,7 +110,11 @@ def parse_wav(data: bytes) -> WavAudio:
             elif size > available:
                 raise WavError("truncated", size=size, available=available)
             pcm = data[body_start : body_start + size]
-            break
+            if fmt is not None:
+                break
+            # Some writers put the format after the audio: look on for it.
+            pos = body_start + size + (size & 1)
+            continue
         if body_start + size > len(data):
             raise WavError("truncated_chunk", chunk=_chunk_name(chunk_id))
         if chunk_id == b"fmt ":

@@ -6,13 +6,22 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from simulator.audio.wav import WavError, other_audio_kind, parse_wav
+from simulator.audio.wav import (
+    MAX_WAV_BYTES,
+    WavError,
+    other_audio_kind,
+    parse_wav,
+    read_wav,
+    wav_bytes_pcm16,
+)
 from simulator.cli import main, system_error_message
 from simulator.scenarios.library import load_file
 from simulator.scenarios.loader import ScenarioError
@@ -216,3 +225,32 @@ def test_a_damaged_history_is_called_damaged_and_left_as_it_is(
         err = capsys.readouterr().err
         assert expected.format(path=path) in err, err
         assert path.read_bytes() == cut
+
+
+def _chunk(chunk_id: bytes, body: bytes) -> bytes:
+    return chunk_id + struct.pack("<I", len(body)) + body + b"\x00" * (len(body) & 1)
+
+
+def test_a_wav_with_its_format_after_the_audio_is_read() -> None:
+    # RIFF allows the chunks in any order; a format chunk after the audio is still the format.
+    tone = np.sin(np.arange(1600) / 5.0).astype(np.float64) * 0.5
+    plain = wav_bytes_pcm16(tone, 16_000)
+    fmt, data = plain[12:36], plain[36:]
+    body = b"WAVE" + _chunk(b"LIST", b"INFOINAM\x03\x00\x00\x00ab\x00") + data + fmt
+    audio = parse_wav(b"RIFF" + struct.pack("<I", len(body)) + body)
+    assert audio.sample_rate_hz == 16_000
+    assert audio.samples.shape == (1600, 1)
+    assert audio.samples[:, 0] == pytest.approx(tone, abs=1 / 32768)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_wav_too_large_says_how_to_make_it_fit(lang: str, tmp_path: Path) -> None:
+    big = tmp_path / "lesson.wav"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_WAV_BYTES + 1)  # sparse: no disk space used
+    with pytest.raises(WavError) as caught:
+        read_wav(big)
+    assert caught.value.code == "too_large"
+    message = caught.value.message(lang)
+    assert "ffmpeg -i" in message and "-ac 1 -ar 16000" in message, message
+    assert "mono 16\u00a0kHz" in message
