@@ -187,12 +187,28 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
                 language=scenario.language,
             )
             print(ok)
-    for problem in problems:
-        print(t("scenarios.check_error", lang, problem=problem.describe(lang)))
+    _print_problems(problems, lang)
     count = len({s.path for s in valid} | bad_paths)
     valid_count = count - len(bad_paths)
     print(tn("scenarios.checked", lang, count, count=count, valid=valid_count, bad=len(bad_paths)))
     return 0 if not problems else 1
+
+
+MAX_PROBLEMS_PER_FILE = 20
+"""A file written for another format can have a problem in every block; past this many, the
+rest of that file's are counted rather than listed, so the other files stay in view."""
+
+
+def _print_problems(problems: Sequence[ScenarioProblem], lang: str) -> None:
+    shown: dict[Path, int] = {}
+    for problem in problems:
+        shown[problem.path] = shown.get(problem.path, 0) + 1
+        if shown[problem.path] <= MAX_PROBLEMS_PER_FILE:
+            print(t("scenarios.check_error", lang, problem=problem.describe(lang)))
+    for path, count in shown.items():
+        if count > MAX_PROBLEMS_PER_FILE:
+            more = count - MAX_PROBLEMS_PER_FILE
+            print(tn("scenarios.check_more", lang, more, more=more, path=visible(str(path))))
 
 
 def _is_folder(path: Path) -> bool:

@@ -254,3 +254,23 @@ def test_a_wav_too_large_says_how_to_make_it_fit(lang: str, tmp_path: Path) -> N
     message = caught.value.message(lang)
     assert "ffmpeg -i" in message and "-ac 1 -ar 16000" in message, message
     assert "mono 16\u00a0kHz" in message
+
+
+def test_scenarios_check_counts_a_files_problems_past_twenty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A file written for another format: three problems in each of 30 extra prompts. The 90
+    # lines would push the other files' results off the screen.
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
+    old = tmp_path / "old.toml"
+    wrong = "\n[[prompts]]\nquestion = 'q'\nname = 'n'\n" * 30
+    old.write_text(SCENARIO.read_text("utf-8") + wrong, "utf-8")
+    good = tmp_path / "good.toml"
+    good.write_bytes(SCENARIO.read_bytes())
+    assert main(["scenarios", "check", str(old), str(good), "--lang", "en"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    errors = [line for line in lines if line.startswith(f"error  {old}: ")]
+    assert len(errors) == 20
+    assert f"error  … and 70 more problems in {old}: fix the ones above and check again" in lines
+    assert f"ok  {good}  (check-question, en)" in lines
+    assert lines[-1] == "2 files checked: 1 valid, 1 with problems"
