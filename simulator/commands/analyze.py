@@ -11,7 +11,7 @@ from typing import Any
 from simulator.audio.pattern import Band, Pattern, Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.coaching.plan import ran_long, silence_after_s
-from simulator.commands import ui_language
+from simulator.commands import report_skipped, ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, format_band, format_seconds, t, tn
 from simulator.text import shortened, visible, visible_values
 
@@ -73,6 +73,7 @@ def _pattern(args: argparse.Namespace, lang: str) -> Pattern:
         from simulator.scenarios.library import load_library
 
         library = load_library([Path(d) for d in args.scenarios])
+        report_skipped(library.problems, lang)
         scenario = library.find(args.scenario, args.lang) if args.lang else None
         if scenario is None:
             matches = [s for s in library.scenarios if s.id == args.scenario]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.audio.pattern import PhaseKind, Shape
-from simulator.commands import ui_language
+from simulator.commands import report_skipped, ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t, tn
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import ScenarioError, ScenarioProblem
@@ -107,11 +107,6 @@ def scenario_summary(library: Library, scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _report_skipped(problems: Sequence[ScenarioProblem], lang: str) -> None:
-    for problem in problems:
-        print(t("scenarios.skipped", lang, problem=problem.describe(lang)), file=sys.stderr)
-
-
 def list_scenarios(
     library: Library,
     *,
@@ -124,7 +119,7 @@ def list_scenarios(
     if as_json:
         rows = [visible_values(scenario_summary(library, s)) for s in scenarios]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-        _report_skipped(library.problems, lang)
+        report_skipped(library.problems, lang)
         return 0
     if not scenarios:
         if only_language is None:
@@ -146,7 +141,7 @@ def list_scenarios(
         for row in [header, *rows_text]:
             cells = [row[i].ljust(widths[i]) for i in range(4)]
             print("  ".join([*cells, row[4]]))
-    _report_skipped(library.problems, lang)
+    report_skipped(library.problems, lang)
     return 0
 
 
@@ -376,7 +371,7 @@ def show(
             message = t("scenarios.no_such_id", lang, id=visible(scenario_id))
         print(message, file=sys.stderr)
         print(t("scenarios.see_list", lang), file=sys.stderr)
-        _report_skipped(library.problems, lang)
+        report_skipped(library.problems, lang)
         return 1
     if only_language is not None and only_language not in languages:
         available = ", ".join(languages)

@@ -274,3 +274,25 @@ def test_scenarios_check_counts_a_files_problems_past_twenty(
     assert f"error  … and 70 more problems in {old}: fix the ones above and check again" in lines
     assert f"ok  {good}  (check-question, en)" in lines
     assert lines[-1] == "2 files checked: 1 valid, 1 with problems"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "coach-sim: skipped {pack}: "), ("nl", "coach-sim: overgeslagen: {pack}: ")],
+)
+def test_analyze_says_when_the_scenario_pack_is_not_there(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    expected: str,
+) -> None:
+    # A typo in --scenarios must not pass in silence: the built-in scenario of the same id would
+    # be measured instead of the pack's own.
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
+    recording = tmp_path / "round.wav"
+    recording.write_bytes(wav_bytes_pcm16(np.zeros(16_000), 16_000))
+    pack = tmp_path / "pakc"
+    args = ["analyze", "--scenario", "check-question", "--scenarios", str(pack), str(recording)]
+    assert main([*args, "--lang", lang]) == 0
+    assert expected.format(pack=pack) in capsys.readouterr().err
