@@ -26,6 +26,10 @@ MAX_RATE_HZ = 192_000
 MAX_WAV_BYTES = 64 * 1024 * 1024
 """64 MiB: over ten minutes of 48 kHz mono 16-bit audio, far more than a rehearsal round; the
 file is read whole and converted to float, so a larger one is refused before it is read."""
+MAX_WAV_S = 20 * 60
+"""20 minutes of audio, whatever its format: the analysis holds several arrays of the whole
+recording at 16 kHz (about 30 MB a minute), so 64 MiB of 8-bit 8 kHz audio (over two hours)
+would take gigabytes. Checked from the header, before any sample is converted."""
 
 
 SYSTEM_REASONS = {errno.ELOOP: "symlink_loop", errno.ENAMETOOLONG: "name_too_long"}
@@ -207,6 +211,8 @@ def _decode(fmt: bytes, pcm: bytes) -> WavAudio:
     frames = len(pcm) // frame_bytes
     if frames == 0:
         raise WavError("no_audio")
+    if frames > MAX_WAV_S * rate:
+        raise WavError("too_long", minutes=frames // (60 * rate), max_minutes=MAX_WAV_S // 60)
     raw = pcm[: frames * frame_bytes]
     samples = _to_float(raw, bits, is_float).reshape(frames, channels)
     if is_float and not np.all(np.isfinite(samples)):

@@ -16,6 +16,7 @@ import pytest
 
 from simulator.audio.wav import (
     MAX_WAV_BYTES,
+    MAX_WAV_S,
     WavError,
     other_audio_kind,
     parse_wav,
@@ -296,3 +297,27 @@ def test_analyze_says_when_the_scenario_pack_is_not_there(
     args = ["analyze", "--scenario", "check-question", "--scenarios", str(pack), str(recording)]
     assert main([*args, "--lang", lang]) == 0
     assert expected.format(pack=pack) in capsys.readouterr().err
+
+
+def _wav_8bit_8khz(seconds: int) -> bytes:
+    pcm = b"\x80" * (8_000 * seconds)  # 8-bit silence: one byte a sample
+    fmt = struct.pack("<HHIIHH", 1, 1, 8_000, 8_000, 1, 8)
+    body = b"WAVE" + _chunk(b"fmt ", fmt) + _chunk(b"data", pcm)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_hours_of_audio_in_a_small_file_are_refused_before_they_are_converted(lang: str) -> None:
+    # 64 MiB of 8-bit 8 kHz audio lasts over two hours, and analysing it took over 3 GB of
+    # memory; the length is read from the header and refused with how to cut the round out.
+    with pytest.raises(WavError) as caught:
+        parse_wav(_wav_8bit_8khz(21 * 60))
+    assert caught.value.code == "too_long"
+    message = caught.value.message(lang)
+    assert {"en": "lasts 21 minutes", "nl": "duurt 21 minuten"}[lang] in message
+    assert "ffmpeg -i" in message and "-ss 12:30 -t 60" in message
+
+
+def test_twenty_minutes_are_still_read() -> None:
+    audio = parse_wav(_wav_8bit_8khz(MAX_WAV_S))
+    assert audio.duration_s == MAX_WAV_S
