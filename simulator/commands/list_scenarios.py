@@ -49,6 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE)
     show = actions.add_parser("show", help=h("show"), description=h("show_description"))
     show.add_argument("scenario_id", metavar="ID", help=h("show_id"))
     show.add_argument("--lang", dest="show_lang", choices=LANGUAGES, help=h("show_lang"))
+    # `coach-sim scenarios show my-id --scenarios ~/pack`: the pack may follow the id too.
+    show.add_argument(
+        "--scenarios",
+        metavar=t("cli.dir_metavar", lang),
+        action="append",
+        default=argparse.SUPPRESS,
+        help=t("cli.scenarios_dir_short", lang),
+    )
 
 
 def run(args: argparse.Namespace) -> int:

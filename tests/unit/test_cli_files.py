@@ -321,3 +321,18 @@ def test_hours_of_audio_in_a_small_file_are_refused_before_they_are_converted(la
 def test_twenty_minutes_are_still_read() -> None:
     audio = parse_wav(_wav_8bit_8khz(MAX_WAV_S))
     assert audio.duration_s == MAX_WAV_S
+
+
+def test_scenarios_show_takes_the_pack_after_the_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `coach-sim scenarios --help` offers --scenarios; typed after `show ID`, as a trainer
+    # would, it was "unrecognized arguments".
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    text = SCENARIO.read_text("utf-8").replace('id = "check-question"', 'id = "my-check"', 1)
+    (pack / "my-check.en.toml").write_text(text, "utf-8")
+    assert main(["scenarios", "show", "my-check", "--scenarios", str(pack)]) == 0
+    out = capsys.readouterr().out
+    assert "[my-check, en]" in out and str(pack / "my-check.en.toml") in out
