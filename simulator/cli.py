@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from simulator import __version__
+from simulator.commands import add_scenarios_option
 from simulator.i18n import LANGUAGES, resolve_language, t
 from simulator.text import visible
 
@@ -177,13 +178,7 @@ def _add_shared_options(command: argparse.ArgumentParser, lang: str) -> None:
             help=t("cli.device_short", lang),
         )
     if "--scenarios" not in taken:
-        command.add_argument(
-            "--scenarios",
-            metavar=t("cli.dir_metavar", lang),
-            action="append",
-            default=argparse.SUPPRESS,
-            help=t("cli.scenarios_dir_short", lang),
-        )
+        add_scenarios_option(command, lang)
 
 
 FULL_SCREEN = frozenset({"app", "practice"})

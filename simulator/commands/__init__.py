@@ -24,3 +24,15 @@ def report_skipped(problems: Sequence[ScenarioProblem], lang: str) -> None:
     """Each scenario file or folder that was skipped, and why, on stderr in ``lang``."""
     for problem in problems:
         print(t("scenarios.skipped", lang, problem=problem.describe(lang)), file=sys.stderr)
+
+
+def add_scenarios_option(parser: argparse.ArgumentParser, lang: str) -> None:
+    """``--scenarios DIR`` (repeatable) on a subcommand's parser. SUPPRESS keeps it from
+    overwriting the same option given earlier on the line, before the subcommand."""
+    parser.add_argument(
+        "--scenarios",
+        metavar=t("cli.dir_metavar", lang),
+        action="append",
+        default=argparse.SUPPRESS,
+        help=t("cli.scenarios_dir_short", lang),
+    )

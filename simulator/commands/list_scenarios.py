@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.audio.pattern import PhaseKind, Shape
-from simulator.commands import report_skipped, ui_language
+from simulator.commands import add_scenarios_option, report_skipped, ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t, tn
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import ScenarioError, ScenarioProblem
@@ -50,13 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE)
     show.add_argument("scenario_id", metavar="ID", help=h("show_id"))
     show.add_argument("--lang", dest="show_lang", choices=LANGUAGES, help=h("show_lang"))
     # `coach-sim scenarios show my-id --scenarios ~/pack`: the pack may follow the id too.
-    show.add_argument(
-        "--scenarios",
-        metavar=t("cli.dir_metavar", lang),
-        action="append",
-        default=argparse.SUPPRESS,
-        help=t("cli.scenarios_dir_short", lang),
-    )
+    add_scenarios_option(show, lang)
 
 
 def run(args: argparse.Namespace) -> int:
