@@ -336,3 +336,24 @@ def test_scenarios_show_takes_the_pack_after_the_id(
     assert main(["scenarios", "show", "my-check", "--scenarios", str(pack)]) == 0
     out = capsys.readouterr().out
     assert "[my-check, en]" in out and str(pack / "my-check.en.toml") in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "advice"),
+    [
+        ("en", "copy or export the recording again"),
+        ("nl", "kopieer of exporteer de opname opnieuw"),
+    ],
+)
+def test_a_cut_off_wav_says_what_to_do(tmp_path: Path, lang: str, advice: str) -> None:
+    whole = wav_bytes_pcm16(np.zeros(16_000), 16_000)
+    cut, header_cut = tmp_path / "cut.wav", tmp_path / "header.wav"
+    cut.write_bytes(whole[:10_000])  # a copy that stopped half-way
+    header_cut.write_bytes(whole[:20])  # stopped inside the format chunk
+    done = _run("analyze", str(cut), str(header_cut), "--lang", lang, home=tmp_path / "home")
+    assert done.returncode == 1
+    for path in (cut, header_cut):
+        line = next(
+            x for x in done.stderr.splitlines() if x.startswith(f"coach-sim analyze: {path}")
+        )
+        assert line.endswith(advice) or f"{advice} (" in line, line
