@@ -357,3 +357,22 @@ def test_a_cut_off_wav_says_what_to_do(tmp_path: Path, lang: str, advice: str) -
             x for x in done.stderr.splitlines() if x.startswith(f"coach-sim analyze: {path}")
         )
         assert line.endswith(advice) or f"{advice} (" in line, line
+
+
+@pytest.mark.parametrize(
+    ("lang", "advice"),
+    [("en", "`coach-sim analyze FOLDER/*.wav`"), ("nl", "`coach-sim analyze MAP/*.wav`")],
+)
+def test_analyze_of_a_folder_says_how_to_give_its_recordings(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    advice: str,
+) -> None:
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "rounds"
+    folder.mkdir()
+    assert main(["analyze", str(folder), "--lang", lang]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"coach-sim analyze: {folder}: ") and advice in err, err
