@@ -125,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
     )
     text = render(Format(args.format), with_details(debrief, details))
 
+    if args.output is not None and not args.output.strip():
+        return _fail(t("export.error.empty_output", ui_lang))
     if not args.output:
         sys.stdout.write(text)
         return 0

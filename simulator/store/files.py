@@ -171,7 +171,8 @@ def write_atomic(path: Path, data: bytes, *, example_name: str = "debrief.html")
     if path.exists() and not path.is_file():
         raise WriteError("not_regular", path=shown)
     if not folder.is_dir():
-        raise WriteError("folder_missing", path=shown, folder=str(folder))
+        key = "folder_is_file" if folder.exists() else "folder_missing"
+        raise WriteError(key, path=shown, folder=str(folder))
     mode = path.stat().st_mode & 0o777 if path.is_file() else EXPORT_MODE
     try:
         replace_atomically(path, data, temp_prefix=f".{path.name}.", mode=mode)

@@ -376,3 +376,35 @@ def test_analyze_of_a_folder_says_how_to_give_its_recordings(
     assert main(["analyze", str(folder), "--lang", lang]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"coach-sim analyze: {folder}: ") and advice in err, err
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Cannot write {path}: {folder} is a file, not a folder."),
+        ("nl", "Kan {path} niet schrijven: {folder} is een bestand, geen map."),
+    ],
+)
+def test_export_into_a_file_as_if_a_folder_says_so(
+    session_id: str, tmp_path: Path, lang: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes"
+    notes.write_text("mine", "utf-8")
+    target = notes / "debrief.md"
+    assert main(["export", session_id, "-o", str(target), "--lang", lang]) == 1
+    err = capsys.readouterr().err
+    assert expected.format(path=target, folder=notes) in err, err
+    assert "does not exist" not in err and "bestaat niet" not in err
+    assert notes.read_text("utf-8") == "mine"
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_export_with_an_empty_output_name_is_refused(
+    session_id: str, empty: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An empty name (a script's unset variable) used to print the debrief on the terminal as if
+    # no --output were given.
+    assert main(["export", session_id, "-o", empty, "--lang", "en"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--output needs a file name" in captured.err
