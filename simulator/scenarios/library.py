@@ -86,7 +86,21 @@ def scenario_files(folder: Path) -> tuple[list[Path], list[ScenarioProblem]]:
                             ScenarioProblem(folder, "pack_too_many", {"max": MAX_PACK_FILES})
                         )
                         return sorted(found)[:MAX_PACK_FILES], problems
+                elif (better := _meant_name(entry.name)) is not None:
+                    params = {"suggestion": better}
+                    problems.append(ScenarioProblem(Path(entry.path), "misnamed", params))
     return sorted(found), problems
+
+
+def _meant_name(name: str) -> str | None:
+    """The ``.toml`` name a file was meant to have: ``x.TOML`` (a scenario file, but only
+    ``.toml`` is read), or ``x.toml.txt`` (an editor such as Notepad added ``.txt``)."""
+    folded = name.casefold()
+    if folded.endswith(SUFFIX):
+        return name[: -len(SUFFIX)] + SUFFIX
+    if folded.endswith(SUFFIX + ".txt"):
+        return name[: -len(".txt")][: -len(SUFFIX)] + SUFFIX
+    return None
 
 
 def load_file(path: Path, origin: Origin) -> Scenario:

@@ -408,3 +408,23 @@ def test_export_with_an_empty_output_name_is_refused(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "--output needs a file name" in captured.err
+
+
+def test_a_scenario_file_named_for_another_program_is_said_not_skipped_in_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Notepad saves "mine.toml" as "mine.toml.txt"; a pack copied from Windows may say ".TOML".
+    # Both were passed over without a word ("no .toml scenario files in this folder").
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "mine.toml.txt").write_bytes(SCENARIO.read_bytes())
+    (pack / "OTHER.TOML").write_bytes(SCENARIO.read_bytes())
+    (pack / "notes.txt").write_text("not a scenario", "utf-8")
+    assert main(["scenarios", "check", str(pack), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert f"error  {pack / 'mine.toml.txt'}: not read: only names ending in .toml are; " in out
+    assert "rename the file to mine.toml\n" in out
+    assert f"error  {pack / 'OTHER.TOML'}: " in out and "rename the file to OTHER.toml\n" in out
+    assert "notes.txt" not in out
+    assert "no .toml scenario files" not in out
