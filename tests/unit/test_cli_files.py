@@ -323,14 +323,20 @@ def test_twenty_minutes_are_still_read() -> None:
     assert audio.duration_s == MAX_WAV_S
 
 
+@pytest.fixture
+def pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty scenario pack folder, with a data folder of its own."""
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    return folder
+
+
 def test_scenarios_show_takes_the_pack_after_the_id(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    pack: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # `coach-sim scenarios --help` offers --scenarios; typed after `show ID`, as a trainer
     # would, it was "unrecognized arguments".
-    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
-    pack = tmp_path / "pack"
-    pack.mkdir()
     text = SCENARIO.read_text("utf-8").replace('id = "check-question"', 'id = "my-check"', 1)
     (pack / "my-check.en.toml").write_text(text, "utf-8")
     assert main(["scenarios", "show", "my-check", "--scenarios", str(pack)]) == 0
@@ -411,13 +417,10 @@ def test_export_with_an_empty_output_name_is_refused(
 
 
 def test_a_scenario_file_named_for_another_program_is_said_not_skipped_in_silence(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    pack: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Notepad saves "mine.toml" as "mine.toml.txt"; a pack copied from Windows may say ".TOML".
     # Both were passed over without a word ("no .toml scenario files in this folder").
-    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
-    pack = tmp_path / "pack"
-    pack.mkdir()
     (pack / "mine.toml.txt").write_bytes(SCENARIO.read_bytes())
     (pack / "OTHER.TOML").write_bytes(SCENARIO.read_bytes())
     (pack / "notes.txt").write_text("not a scenario", "utf-8")
