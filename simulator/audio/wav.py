@@ -123,7 +123,7 @@ def parse_wav(data: bytes) -> WavAudio:
             raise WavError("truncated_chunk", chunk=_chunk_name(chunk_id))
         if chunk_id == b"fmt ":
             fmt = data[body_start : body_start + size]
-        pos = body_start + size + (size & 1)
+        pos = _next_chunk(data, body_start + size, size & 1)
     if fmt is None:
         raise WavError("no_fmt")
     if pcm is None:
@@ -180,6 +180,33 @@ def _mpeg_layer3_sync(head: bytes) -> bool:
     if len(head) < 2 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
         return False
     return head[1] & 0x18 != 0x08 and head[1] & 0x06 == 0x02
+
+
+KNOWN_CHUNKS = frozenset(
+    {b"fmt ", b"data", b"fact", b"LIST", b"JUNK", b"PAD ", b"cue ", b"bext", b"id3 ", b"smpl"}
+)
+"""Chunk ids WAV writers commonly put in a file, to tell where a chunk starts."""
+
+
+def _next_chunk(data: bytes, end: int, pad: int) -> int:
+    """Where the chunk after one ending at ``end`` starts: after the pad byte RIFF puts behind
+    an odd-sized chunk, or right at ``end`` when the writer left that byte out (a chunk starts
+    there, and not one byte later: by a well-known id, else by a readable id whose size fits)."""
+    if not pad:
+        return end
+    here, later = data[end : end + 4], data[end + 1 : end + 5]
+    if here in KNOWN_CHUNKS or later in KNOWN_CHUNKS:
+        return end if later not in KNOWN_CHUNKS else end + 1
+    return end if _chunk_fits(data, end) and not _chunk_fits(data, end + 1) else end + 1
+
+
+def _chunk_fits(data: bytes, at: int) -> bool:
+    """Whether a chunk header can start at ``at``: four printable characters, then a size that
+    fits in the file (an audio chunk's may be a recorder's placeholder or too large)."""
+    if at + 8 > len(data) or not all(0x20 <= b < 0x7F for b in data[at : at + 4]):
+        return False
+    (size,) = struct.unpack_from("<I", data, at + 4)
+    return data[at : at + 4] == b"data" or at + 8 + size <= len(data)
 
 
 def _chunk_name(chunk_id: bytes) -> str:

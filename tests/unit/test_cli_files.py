@@ -431,3 +431,21 @@ def test_a_scenario_file_named_for_another_program_is_said_not_skipped_in_silenc
     assert f"error  {pack / 'OTHER.TOML'}: " in out and "rename the file to OTHER.toml\n" in out
     assert "notes.txt" not in out
     assert "no .toml scenario files" not in out
+
+
+@pytest.mark.parametrize("odd_chunk", [b"LIST", b"JUNK", b"zzzz"])
+@pytest.mark.parametrize("before", ["fmt", "data"])
+@pytest.mark.parametrize("pad", [b"", b"\x00"])
+def test_an_odd_chunk_with_or_without_its_pad_byte_is_read(
+    odd_chunk: bytes, before: str, pad: bytes
+) -> None:
+    # RIFF pads an odd-sized chunk to an even length; some writers leave the byte out. The
+    # next chunk then starts one byte early and was reported as "truncated inside 'mt \\x10'".
+    tone = np.sin(np.arange(800) / 3.0) * 0.25
+    plain = wav_bytes_pcm16(tone, 16_000)
+    fmt, data = plain[12:36], plain[36:]
+    odd = odd_chunk + struct.pack("<I", 3) + b"abc" + pad
+    chunks = odd + fmt + data if before == "fmt" else fmt + odd + data
+    body = b"WAVE" + chunks
+    audio = parse_wav(b"RIFF" + struct.pack("<I", len(body)) + body)
+    assert audio.samples[:, 0] == pytest.approx(tone, abs=1 / 32768)
