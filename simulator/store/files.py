@@ -161,8 +161,8 @@ def write_atomic(path: Path, data: bytes, *, example_name: str = "debrief.html")
     The bytes go to a temporary file in the same folder, are flushed to disk, and only then
     replace ``path``; on any failure the temporary file is removed and ``WriteError`` says why.
     A device, pipe or socket at ``path`` is refused: the rename would put a file in its place
-    (``/dev/null`` for a user allowed to write in ``/dev``). ``example_name`` is the file name
-    suggested when ``path`` is a folder.
+    (``/dev/null`` for a user allowed to write in ``/dev``), and so is a read-only file.
+    ``example_name`` is the file name suggested when ``path`` is a folder.
     """
     folder = path.parent if str(path.parent) else Path(".")
     shown = str(path)
@@ -174,6 +174,9 @@ def write_atomic(path: Path, data: bytes, *, example_name: str = "debrief.html")
         key = "folder_is_file" if folder.exists() else "folder_missing"
         raise WriteError(key, path=shown, folder=str(folder))
     mode = path.stat().st_mode & 0o777 if path.is_file() else EXPORT_MODE
+    if path.is_file() and not (mode & stat.S_IWUSR and os.access(path, os.W_OK)):
+        # The rename would replace it all the same: a file made read-only is kept.
+        raise WriteError("file_read_only", path=shown)
     try:
         replace_atomically(path, data, temp_prefix=f".{path.name}.", mode=mode)
     except OSError as exc:

@@ -449,3 +449,36 @@ def test_an_odd_chunk_with_or_without_its_pad_byte_is_read(
     body = b"WAVE" + chunks
     audio = parse_wav(b"RIFF" + struct.pack("<I", len(body)) + body)
     assert audio.samples[:, 0] == pytest.approx(tone, abs=1 / 32768)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "the file is read-only, so it is left as it is"),
+        ("nl", "het bestand is alleen-lezen"),
+    ],
+)
+def test_export_keeps_a_read_only_file(
+    session_id: str, tmp_path: Path, lang: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The atomic rename replaces a file whatever its permissions; one made read-only (a signed
+    # debrief kept as it was) must stay, as `cp` or a shell's `>` would leave it.
+    kept = tmp_path / "signed.md"
+    kept.write_text("signed by the coach", "utf-8")
+    kept.chmod(0o444)
+    assert main(["export", session_id, "-o", str(kept), "--lang", lang]) == 1
+    assert expected in capsys.readouterr().err
+    assert kept.read_text("utf-8") == "signed by the coach"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "signed.md"]
+
+
+def test_export_replaces_a_writable_file_whole(
+    session_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "debrief.md"
+    old.write_text("last week's debrief\n" * 500, "utf-8")
+    old.chmod(0o640)
+    assert main(["export", session_id, "-o", str(old), "--lang", "en"]) == 0
+    assert old.read_text("utf-8").startswith("# Debrief")
+    assert "last week" not in old.read_text("utf-8")
+    assert stat.S_IMODE(old.stat().st_mode) == 0o640
