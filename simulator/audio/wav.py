@@ -37,6 +37,18 @@ SYSTEM_REASONS = {errno.ELOOP: "symlink_loop", errno.ENAMETOOLONG: "name_too_lon
 by their ``wav_error`` text."""
 
 
+COMPRESSED_ENCODINGS = {
+    0x0002: "Microsoft ADPCM",
+    0x0006: "A-law",
+    0x0007: "\u00b5-law",
+    0x0011: "IMA ADPCM",
+    0x0031: "GSM 6.10",
+    0x0055: "MP3",
+}
+"""Compressed encodings a WAV file may hold (telephone systems, dictaphones), by the name the
+recorder's settings use for them."""
+
+
 class WavError(ValueError):
     """A file that cannot be read as audio. ``code`` names the text in the catalogs (section
     ``wav_error``) and ``message(lang)`` says why in words a user understands; ``str()`` is the
@@ -222,6 +234,8 @@ def _decode(fmt: bytes, pcm: bytes) -> WavAudio:
             raise WavError("extensible_short")
         (tag,) = struct.unpack_from("<H", fmt, 24)  # first two bytes of the sub-format GUID
     if tag not in (FORMAT_PCM, FORMAT_FLOAT):
+        if tag in COMPRESSED_ENCODINGS:
+            raise WavError("compressed", encoding=COMPRESSED_ENCODINGS[tag])
         raise WavError("encoding", tag=f"{tag:#06x}")
     if channels < 1:
         raise WavError("no_channels")

@@ -482,3 +482,18 @@ def test_export_replaces_a_writable_file_whole(
     assert old.read_text("utf-8").startswith("# Debrief")
     assert "last week" not in old.read_text("utf-8")
     assert stat.S_IMODE(old.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"), [(0x0006, "A-law"), (0x0007, "\u00b5-law"), (0x0011, "IMA ADPCM")]
+)
+def test_compressed_wav_is_named_by_its_encoding(tag: int, name: str) -> None:
+    # A telephone system's or dictaphone's WAV: "format tag 0x0007" meant nothing to a user.
+    fmt = struct.pack("<HHIIHH", tag, 1, 8_000, 8_000, 1, 8)
+    body = b"WAVE" + _chunk(b"fmt ", fmt) + _chunk(b"data", b"\xff" * 800)
+    with pytest.raises(WavError) as caught:
+        parse_wav(b"RIFF" + struct.pack("<I", len(body)) + body)
+    assert caught.value.code == "compressed"
+    english, dutch = caught.value.message("en"), caught.value.message("nl")
+    assert f"holds {name}-compressed audio" in english and "ffmpeg -i" in english
+    assert f"bevat met {name} gecomprimeerde audio" in dutch and "ffmpeg -i" in dutch
