@@ -497,3 +497,19 @@ def test_compressed_wav_is_named_by_its_encoding(tag: int, name: str) -> None:
     english, dutch = caught.value.message("en"), caught.value.message("nl")
     assert f"holds {name}-compressed audio" in english and "ffmpeg -i" in english
     assert f"bevat met {name} gecomprimeerde audio" in dutch and "ffmpeg -i" in dutch
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "No practice saved for scenario 'check-questoin'. Scenarios you have practised: "),
+        ("nl", "Geen oefening opgeslagen voor scenario 'check-questoin'. Scenario's die je "),
+    ],
+)
+def test_history_of_a_scenario_without_practice_is_not_called_empty(
+    session_id: str, lang: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A typo in --scenario said "No practice saved yet" beside a history full of rounds.
+    assert main(["history", "--scenario", "check-questoin", "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(expected) and out.rstrip().endswith("check-question."), out
