@@ -513,3 +513,22 @@ def test_history_of_a_scenario_without_practice_is_not_called_empty(
     assert main(["history", "--scenario", "check-questoin", "--lang", lang]) == 0
     out = capsys.readouterr().out
     assert out.startswith(expected) and out.rstrip().endswith("check-question."), out
+
+
+def test_analyze_says_when_cue_end_cannot_apply(tmp_path: Path) -> None:
+    # --cue-end on a question-pause-name recording was ignored without a word; past the end of
+    # the recording it gave "no speech heard".
+    recording = tmp_path / "round.wav"
+    recording.write_bytes(wav_bytes_pcm16(np.zeros(16_000 * 2), 16_000))
+    home = tmp_path / "home"
+    unused = _run("analyze", "--cue-end", "1", str(recording), "--lang", "en", home=home)
+    assert unused.returncode == 1
+    assert "--cue-end is only for a scenario that starts with a cue" in unused.stderr
+    cue = ["--scenario", "wait-time-after-answer"]
+    beyond = _run("analyze", *cue, "--cue-end", "9", str(recording), "--lang", "nl", home=home)
+    assert beyond.returncode == 1
+    assert (
+        f"coach-sim analyze: {recording}: --cue-end 9,0\u00a0s ligt voorbij het einde van de "
+        "opname (2,0\u00a0s)" in beyond.stderr
+    ), beyond.stderr
+    assert "gelezen" not in beyond.stderr and beyond.stdout == ""
