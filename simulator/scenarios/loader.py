@@ -238,6 +238,8 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
         ) from None
     if not text.strip():
         raise ScenarioError([ScenarioProblem(path, "empty")])
+    if "\r" in text and "\n" not in text:  # lines ended by CR alone, as old Mac editors save
+        raise ScenarioError([ScenarioProblem(path, "cr_line_endings")])
     return text
 
 

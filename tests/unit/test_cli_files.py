@@ -532,3 +532,18 @@ def test_analyze_says_when_cue_end_cannot_apply(tmp_path: Path) -> None:
         "opname (2,0\u00a0s)" in beyond.stderr
     ), beyond.stderr
     assert "gelezen" not in beyond.stderr and beyond.stdout == ""
+
+
+def test_a_scenario_with_lines_ended_by_cr_alone_says_so(tmp_path: Path) -> None:
+    # Read as one line, it was "TOML syntax error at 1:110 (a character that is not allowed
+    # here: '\r')".
+    path = tmp_path / "mac.toml"
+    path.write_bytes(SCENARIO.read_text("utf-8").replace("\n", "\r").encode("utf-8"))
+    with pytest.raises(ScenarioError) as caught:
+        load_file(path, Origin.PACK)
+    (problem,) = caught.value.problems
+    assert problem.code == "cr_line_endings"
+    assert "(LF) or Windows (CRLF) line endings" in problem.describe("en")
+    crlf = tmp_path / "windows.toml"
+    crlf.write_bytes(SCENARIO.read_text("utf-8").replace("\n", "\r\n").encode("utf-8"))
+    assert load_file(crlf, Origin.PACK).id == "check-question"
