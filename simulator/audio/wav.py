@@ -84,7 +84,7 @@ def read_wav(path: Path) -> WavAudio:
     try:
         data = read_regular(path, MAX_WAV_BYTES)
     except FileNotFoundError:
-        raise WavError("not_found") from None
+        raise WavError("stdin" if str(path) == "-" else "not_found") from None
     except IsADirectoryError:
         raise WavError("is_folder") from None
     except NotRegularFileError:

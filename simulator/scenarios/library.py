@@ -112,7 +112,8 @@ def load_file(path: Path, origin: Origin) -> Scenario:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError:
-        raise ScenarioError([ScenarioProblem(path, "file_not_found")]) from None
+        code = "stdin" if str(path) == "-" else "file_not_found"
+        raise ScenarioError([ScenarioProblem(path, code)]) from None
     except IsADirectoryError:
         raise ScenarioError([ScenarioProblem(path, "is_folder")]) from None
     except NotRegularFileError:

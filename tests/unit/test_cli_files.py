@@ -547,3 +547,17 @@ def test_a_scenario_with_lines_ended_by_cr_alone_says_so(tmp_path: Path) -> None
     crlf = tmp_path / "windows.toml"
     crlf.write_bytes(SCENARIO.read_text("utf-8").replace("\n", "\r\n").encode("utf-8"))
     assert load_file(crlf, Origin.PACK).id == "check-question"
+
+
+def test_a_dash_for_standard_input_is_said_to_be_unsupported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `sox in.flac -t wav - | coach-sim analyze -` said "-: file not found".
+    monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["analyze", "-", "--lang", "en"]) == 1
+    assert "coach-sim analyze: -: reading a recording from standard input (-) is not supported" in (
+        capsys.readouterr().err
+    )
+    assert main(["scenarios", "check", "-", "--lang", "nl"]) == 1
+    assert "fout  -: een scenario lezen van standaardinvoer (-) kan niet" in capsys.readouterr().out

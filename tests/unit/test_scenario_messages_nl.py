@@ -505,6 +505,7 @@ def test_every_code_and_phrase_is_produced_and_reads_in_both_languages(
     problems += problems_in(tmp_path / "utf16.toml")
     (tmp_path / "cr.toml").write_bytes(VALID.replace("\n", "\r").encode("utf-8"))
     problems += problems_in(tmp_path / "cr.toml")
+    problems += problems_in(Path("-"))
     write(tmp_path / "notepad", "mine.toml.txt", VALID)
     problems += load_folder(tmp_path / "notepad", Origin.PACK)[1]
     # Bounded reading: a FIFO, a pack too deep and one of too many files.
