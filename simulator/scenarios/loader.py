@@ -44,6 +44,10 @@ from simulator.text import find_unsafe, visible
 MAX_FILE_BYTES = 256 * 1024
 """A scenario is a page of text; anything far larger is not a scenario file."""
 MAX_ROUNDS = 10
+MAX_TABLES = {"prompts": 30, "materials": 12}
+"""How many ``[[prompts]]`` (the rounds take them in turn) and ``[[materials]]`` (on the
+briefing and the one-page handout) a scenario may have: a file with thousands of them is refused
+rather than shown."""
 MAX_NESTING = 16
 """Tables and lists inside each other; a scenario uses two (``[[prompts]]``)."""
 MAX_KEY_PARTS = 8
@@ -486,6 +490,10 @@ class _Validator:
             return None
         if not value:
             self.error(key, "tables_empty", table=key)
+            return None
+        most = MAX_TABLES.get(key)
+        if most is not None and len(value) > most:
+            self.error(key, "tables_too_many", table=key, count=len(value), max=most)
             return None
         return value
 

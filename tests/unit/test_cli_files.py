@@ -260,11 +260,11 @@ def test_a_wav_too_large_says_how_to_make_it_fit(lang: str, tmp_path: Path) -> N
 def test_scenarios_check_counts_a_files_problems_past_twenty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A file written for another format: three problems in each of 30 extra prompts. The 90
+    # A file written for another format: three problems in each of 25 extra prompts. The 75
     # lines would push the other files' results off the screen.
     monkeypatch.setenv("COACH_SIM_HOME", str(tmp_path / "home"))
     old = tmp_path / "old.toml"
-    wrong = "\n[[prompts]]\nquestion = 'q'\nname = 'n'\n" * 30
+    wrong = "\n[[prompts]]\nquestion = 'q'\nname = 'n'\n" * 25
     old.write_text(SCENARIO.read_text("utf-8") + wrong, "utf-8")
     good = tmp_path / "good.toml"
     good.write_bytes(SCENARIO.read_bytes())
@@ -272,7 +272,7 @@ def test_scenarios_check_counts_a_files_problems_past_twenty(
     lines = capsys.readouterr().out.splitlines()
     errors = [line for line in lines if line.startswith(f"error  {old}: ")]
     assert len(errors) == 20
-    assert f"error  … and 70 more problems in {old}: fix the ones above and check again" in lines
+    assert f"error  … and 55 more problems in {old}: fix the ones above and check again" in lines
     assert f"ok  {good}  (check-question, en)" in lines
     assert lines[-1] == "2 files checked: 1 valid, 1 with problems"
 
@@ -561,3 +561,26 @@ def test_a_dash_for_standard_input_is_said_to_be_unsupported(
     )
     assert main(["scenarios", "check", "-", "--lang", "nl"]) == 1
     assert "fout  -: een scenario lezen van standaardinvoer (-) kan niet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("table", "most"), [("prompts", 30), ("materials", 12)])
+def test_a_scenario_with_blocks_by_the_thousand_is_refused(
+    tmp_path: Path, table: str, most: int
+) -> None:
+    # 1000 prompts or 4000 materials fit in the 256 KiB a file may have; they were accepted and
+    # listed on the briefing, in `scenarios show` and on the one-page handout.
+    text = SCENARIO.read_text("utf-8")
+    start = text.index(f"[[{table}]]")
+    end = text.find("\n[[", start + 3)
+    block = text[start : end + 1 if end >= 0 else len(text)]
+    path = tmp_path / "many.toml"
+    path.write_text(text.rstrip("\n") + "\n\n" + block * 1000, "utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_file(path, Origin.PACK)
+    problems = [p for p in caught.value.problems if p.code == "tables_too_many"]
+    assert [p.key for p in problems] == [table]
+    assert f"[[{table}]] blocks; a scenario has at most {most}" in problems[0].describe("en")
+    exactly = tmp_path / "exactly.toml"
+    count = text.count(f"[[{table}]]")
+    exactly.write_text(text.rstrip("\n") + "\n\n" + block * (most - count), "utf-8")
+    assert len(getattr(load_file(exactly, Origin.PACK), table)) == most

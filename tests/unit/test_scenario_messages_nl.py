@@ -395,6 +395,7 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
     ("tables_single", _broken(HEADER + SPS_PATTERN + '\n[prompts]\nline = "b"\n')),
     ("tables_type", _broken(VALID.replace(HEADER, HEADER + "materials = 3\n"))),
     ("tables_empty", _broken(HEADER + "prompts = []\n" + SPS_PATTERN)),
+    ("tables_too_many", _broken(VALID + "\n[[materials]]\ntitle = 'x'\n" * 13)),
     ("bad_id", _broken(VALID.replace('id = "check-question"', 'id = "Check!"'))),
     ("bad_language", _broken(VALID.replace('language = "en"', 'language = "de"'))),
     ("bad_language_case", _broken(VALID.replace('language = "en"', 'language = "NL"'))),
