@@ -215,7 +215,19 @@ def visible_output() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
+def tolerate_encoding() -> None:
+    """A terminal whose encoding lacks a character coach-sim prints (the en dash of a band in a
+    Latin-1 locale, a box-drawing line in a Windows code page) shows ``?`` for it instead of
+    failing with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_encoding()
     arguments = list(sys.argv[1:] if argv is None else argv)
     lang = cli_language(arguments)
     with argparse_in(lang):

@@ -584,3 +584,25 @@ def test_a_scenario_with_blocks_by_the_thousand_is_refused(
     count = text.count(f"[[{table}]]")
     exactly.write_text(text.rstrip("\n") + "\n\n" + block * (most - count), "utf-8")
     assert len(getattr(load_file(exactly, Origin.PACK), table)) == most
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_terminal_without_utf8_gets_question_marks_not_a_traceback(
+    session_id: str, tmp_path: Path, encoding: str
+) -> None:
+    # A Latin-1 locale has no en dash or box-drawing line: printing the band "2.5–4.0 s" or
+    # the history table's rule failed with UnicodeEncodeError.
+    recording = tmp_path / "round\u20131.wav"  # an en dash in the name too
+    recording.write_bytes(wav_bytes_pcm16(np.zeros(16_000), 16_000))
+    env = {**os.environ, "COACH_SIM_HOME": str(tmp_path / "home"), "PYTHONIOENCODING": encoding}
+    for args in (["history"], ["analyze", str(recording)], ["scenarios", "show", "check-question"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", *args, "--lang", "en"],
+            capture_output=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, (args, done.stderr.decode(encoding))
+        assert b"Traceback" not in done.stderr
+        assert b"?" in done.stdout
