@@ -129,7 +129,7 @@ def parse_wav(data: bytes) -> WavAudio:
             if fmt is not None:
                 break
             # Some writers put the format after the audio: look on for it.
-            pos = body_start + size + (size & 1)
+            pos = _next_chunk(data, body_start + size, size & 1)
             continue
         if body_start + size > len(data):
             raise WavError("truncated_chunk", chunk=_chunk_name(chunk_id))
