@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import os
 import sys
@@ -16,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from simulator import __version__
+from simulator.commands import add_scenarios_option
 from simulator.i18n import LANGUAGES, resolve_language, t
 from simulator.text import visible
 
@@ -176,13 +178,7 @@ def _add_shared_options(command: argparse.ArgumentParser, lang: str) -> None:
             help=t("cli.device_short", lang),
         )
     if "--scenarios" not in taken:
-        command.add_argument(
-            "--scenarios",
-            metavar=t("cli.dir_metavar", lang),
-            action="append",
-            default=argparse.SUPPRESS,
-            help=t("cli.scenarios_dir_short", lang),
-        )
+        add_scenarios_option(command, lang)
 
 
 FULL_SCREEN = frozenset({"app", "practice"})
@@ -219,7 +215,19 @@ def visible_output() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
+def tolerate_encoding() -> None:
+    """A terminal whose encoding lacks a character coach-sim prints (the en dash of a band in a
+    Latin-1 locale, a box-drawing line in a Windows code page) shows ``?`` for it instead of
+    failing with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_encoding()
     arguments = list(sys.argv[1:] if argv is None else argv)
     lang = cli_language(arguments)
     with argparse_in(lang):
@@ -242,7 +250,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # The net under every command: a path the system refuses in a way no command foresaw
+        # (a name too long for the file system, a loop of links) is said, never a traceback.
+        print(system_error_message(exc, args.command, lang), file=sys.stderr)
+        return 1
     return code
+
+
+SYSTEM_ERRORS: dict[int, str] = {
+    errno.ENAMETOOLONG: "name_too_long",
+    errno.ELOOP: "symlink_loop",
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.ENOENT: "not_found",
+    errno.ENOTDIR: "not_folder",
+    errno.EROFS: "read_only",
+    errno.ENOSPC: "disk_full",
+    errno.EIO: "io",
+}
+"""The system's failures said in the reader's language, by their ``cli.system_error`` text; any
+other is said as the system words it."""
+
+
+def system_error_message(exc: OSError, command: str | None, lang: str) -> str:
+    """``coach-sim export: FILE: the file name is too long for this computer``: what went wrong
+    with which path, in ``lang``, safe for the terminal."""
+    code = SYSTEM_ERRORS.get(exc.errno or 0)
+    reason = t(f"cli.system_error.{code}", lang) if code else (exc.strerror or str(exc))
+    shown_command = f" {command}" if command else ""
+    if exc.filename is None:
+        return t("cli.system_error.message_no_path", lang, command=shown_command, reason=reason)
+    path = visible(os.fsdecode(exc.filename))
+    return t("cli.system_error.message", lang, command=shown_command, path=path, reason=reason)
 
 
 if __name__ == "__main__":

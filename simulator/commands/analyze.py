@@ -11,7 +11,7 @@ from typing import Any
 from simulator.audio.pattern import Band, Pattern, Shape, question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.coaching.plan import ran_long, silence_after_s
-from simulator.commands import ui_language
+from simulator.commands import report_skipped, ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, format_band, format_seconds, t, tn
 from simulator.text import shortened, visible, visible_values
 
@@ -73,6 +73,7 @@ def _pattern(args: argparse.Namespace, lang: str) -> Pattern:
         from simulator.scenarios.library import load_library
 
         library = load_library([Path(d) for d in args.scenarios])
+        report_skipped(library.problems, lang)
         scenario = library.find(args.scenario, args.lang) if args.lang else None
         if scenario is None:
             matches = [s for s in library.scenarios if s.id == args.scenario]
@@ -88,6 +89,8 @@ def _pattern(args: argparse.Namespace, lang: str) -> Pattern:
                 )
             )
         pattern = scenario.pattern
+    if args.cue_end and pattern.shape is not Shape.CUE_PAUSE_SPEECH:
+        raise SystemExit(t("cli.analyze.cue_end_unused", lang))
     band = pattern.band
     if args.target is not None or args.band is not None:
         target = args.target if args.target is not None else band.target_s
@@ -196,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     lang = ui_language(args)
     pattern = _pattern(args, lang)
     cue_end = int(round(args.cue_end * ANALYSIS_RATE_HZ))
-    failed = 0
+    failed = beyond_end = 0
     for path in args.files:
         try:
             audio = read_wav(path)
@@ -205,6 +208,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"coach-sim analyze: {visible(str(path))}: {exc.message(lang)}", file=sys.stderr)
             if args.json:
                 print(json.dumps({"file": str(path), "pause_s": None, "error": str(exc)}))
+            continue
+        if args.cue_end > audio.duration_s:
+            beyond_end += 1
+            print(
+                f"coach-sim analyze: {visible(str(path))}: {_beyond(args, audio.duration_s, lang)}",
+                file=sys.stderr,
+            )
+            if args.json:
+                error = _beyond(args, audio.duration_s, DEFAULT_LANGUAGE)
+                print(json.dumps({"file": str(path), "pause_s": None, "error": error}))
             continue
         m = refuse_too_quiet(
             analyze_samples(audio.samples, audio.sample_rate_hz, pattern, cue_end_sample=cue_end)
@@ -221,4 +234,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(tn("analyze.not_read", lang, failed, failed=failed, total=total), file=sys.stderr)
         return 1
-    return 0
+    return 1 if beyond_end else 0
+
+
+def _beyond(args: argparse.Namespace, duration_s: float, lang: str) -> str:
+    """``--cue-end`` past the end of a recording: nothing after the cue can be measured."""
+    return t(
+        "cli.analyze.cue_end_beyond",
+        lang,
+        cue_end=format_seconds(args.cue_end, lang),
+        duration=format_seconds(duration_s, lang),
+    )

@@ -125,12 +125,14 @@ def run(args: argparse.Namespace) -> int:
     )
     text = render(Format(args.format), with_details(debrief, details))
 
+    if args.output is not None and not args.output.strip():
+        return _fail(t("export.error.empty_output", ui_lang))
     if not args.output:
         sys.stdout.write(text)
         return 0
     path = Path(args.output).expanduser()
     try:
-        write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, text.encode("utf-8"), example_name=f"debrief.{args.format}")
     except WriteError as exc:
         return _fail(exc.message(ui_lang))
     print(t("export.written", ui_lang, path=str(path)))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.audio.pattern import PhaseKind, Shape
-from simulator.commands import ui_language
+from simulator.commands import add_scenarios_option, report_skipped, ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t, tn
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import ScenarioError, ScenarioProblem
@@ -49,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE)
     show = actions.add_parser("show", help=h("show"), description=h("show_description"))
     show.add_argument("scenario_id", metavar="ID", help=h("show_id"))
     show.add_argument("--lang", dest="show_lang", choices=LANGUAGES, help=h("show_lang"))
+    # `coach-sim scenarios show my-id --scenarios ~/pack`: the pack may follow the id too.
+    add_scenarios_option(show, lang)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,11 +109,6 @@ def scenario_summary(library: Library, scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _report_skipped(problems: Sequence[ScenarioProblem], lang: str) -> None:
-    for problem in problems:
-        print(t("scenarios.skipped", lang, problem=problem.describe(lang)), file=sys.stderr)
-
-
 def list_scenarios(
     library: Library,
     *,
@@ -124,7 +121,7 @@ def list_scenarios(
     if as_json:
         rows = [visible_values(scenario_summary(library, s)) for s in scenarios]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-        _report_skipped(library.problems, lang)
+        report_skipped(library.problems, lang)
         return 0
     if not scenarios:
         if only_language is None:
@@ -146,7 +143,7 @@ def list_scenarios(
         for row in [header, *rows_text]:
             cells = [row[i].ljust(widths[i]) for i in range(4)]
             print("  ".join([*cells, row[4]]))
-    _report_skipped(library.problems, lang)
+    report_skipped(library.problems, lang)
     return 0
 
 
@@ -158,7 +155,7 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
     valid: list[Scenario] = []
     problems: list[ScenarioProblem] = []
     for path in paths:
-        if path.is_dir():
+        if _is_folder(path):
             found, folder_problems = load_folder(path, Origin.PACK)
             if not found and not folder_problems:
                 problems.append(ScenarioProblem(path, "folder_no_files"))
@@ -187,12 +184,37 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
                 language=scenario.language,
             )
             print(ok)
-    for problem in problems:
-        print(t("scenarios.check_error", lang, problem=problem.describe(lang)))
+    _print_problems(problems, lang)
     count = len({s.path for s in valid} | bad_paths)
     valid_count = count - len(bad_paths)
     print(tn("scenarios.checked", lang, count, count=count, valid=valid_count, bad=len(bad_paths)))
     return 0 if not problems else 1
+
+
+MAX_PROBLEMS_PER_FILE = 20
+"""A file written for another format can have a problem in every block; past this many, the
+rest of that file's are counted rather than listed, so the other files stay in view."""
+
+
+def _print_problems(problems: Sequence[ScenarioProblem], lang: str) -> None:
+    shown: dict[Path, int] = {}
+    for problem in problems:
+        shown[problem.path] = shown.get(problem.path, 0) + 1
+        if shown[problem.path] <= MAX_PROBLEMS_PER_FILE:
+            print(t("scenarios.check_error", lang, problem=problem.describe(lang)))
+    for path, count in shown.items():
+        if count > MAX_PROBLEMS_PER_FILE:
+            more = count - MAX_PROBLEMS_PER_FILE
+            print(tn("scenarios.check_more", lang, more, more=more, path=visible(str(path))))
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; a path the system cannot even look at (a name too long for
+    it) is not, so that reading it as a file says what is wrong, beside the other files."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 # -- show ---------------------------------------------------------------------------------------
@@ -351,7 +373,7 @@ def show(
             message = t("scenarios.no_such_id", lang, id=visible(scenario_id))
         print(message, file=sys.stderr)
         print(t("scenarios.see_list", lang), file=sys.stderr)
-        _report_skipped(library.problems, lang)
+        report_skipped(library.problems, lang)
         return 1
     if only_language is not None and only_language not in languages:
         available = ", ".join(languages)

@@ -127,8 +127,24 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         records = visible_values([session_record(s) for s in sessions])
         print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif not sessions and args.scenario:
+        print(_none_for_scenario(store, args.scenario, lang))
     elif not sessions:
         print(t("history.empty", lang))
     else:
         print(render_table(sessions, lang))
     return 0
+
+
+def _none_for_scenario(store: HistoryStore, scenario: str, lang: str) -> str:
+    """Nothing for ``--scenario``: said so, with the scenarios there is practice of (a typo in
+    the id must not read as an empty history)."""
+    practised = sorted({s.scenario for s in store.read(kind=Kind.PRACTICE).sessions})
+    if not practised:
+        return t("history.empty", lang)
+    return t(
+        "history.none_for_scenario",
+        lang,
+        scenario=shortened(scenario),
+        practised=", ".join(visible(s) for s in practised),
+    )

@@ -10,6 +10,7 @@ built-in, then each ``--scenarios`` pack in the order given, then the user's own
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -85,7 +86,21 @@ def scenario_files(folder: Path) -> tuple[list[Path], list[ScenarioProblem]]:
                             ScenarioProblem(folder, "pack_too_many", {"max": MAX_PACK_FILES})
                         )
                         return sorted(found)[:MAX_PACK_FILES], problems
+                elif (better := _meant_name(entry.name)) is not None:
+                    params = {"suggestion": better}
+                    problems.append(ScenarioProblem(Path(entry.path), "misnamed", params))
     return sorted(found), problems
+
+
+def _meant_name(name: str) -> str | None:
+    """The ``.toml`` name a file was meant to have: ``x.TOML`` (a scenario file, but only
+    ``.toml`` is read), or ``x.toml.txt`` (an editor such as Notepad added ``.txt``)."""
+    folded = name.casefold()
+    if folded.endswith(SUFFIX):
+        return name[: -len(SUFFIX)] + SUFFIX
+    if folded.endswith(SUFFIX + ".txt"):
+        return name[: -len(".txt")][: -len(SUFFIX)] + SUFFIX
+    return None
 
 
 def load_file(path: Path, origin: Origin) -> Scenario:
@@ -97,7 +112,8 @@ def load_file(path: Path, origin: Origin) -> Scenario:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError:
-        raise ScenarioError([ScenarioProblem(path, "file_not_found")]) from None
+        code = "stdin" if str(path) == "-" else "file_not_found"
+        raise ScenarioError([ScenarioProblem(path, code)]) from None
     except IsADirectoryError:
         raise ScenarioError([ScenarioProblem(path, "is_folder")]) from None
     except NotRegularFileError:
@@ -117,6 +133,10 @@ def _reason(exc: OSError) -> Phrase | str:
     rarer failure as the system says it."""
     if isinstance(exc, PermissionError):
         return Phrase("reason.permission")
+    if exc.errno == errno.ELOOP:
+        return Phrase("reason.symlink_loop")
+    if exc.errno == errno.ENAMETOOLONG:
+        return Phrase("reason.name_too_long")
     return exc.strerror or str(exc)
 
 

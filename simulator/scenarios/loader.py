@@ -44,6 +44,10 @@ from simulator.text import find_unsafe, visible
 MAX_FILE_BYTES = 256 * 1024
 """A scenario is a page of text; anything far larger is not a scenario file."""
 MAX_ROUNDS = 10
+MAX_TABLES = {"prompts": 30, "materials": 12}
+"""How many ``[[prompts]]`` (the rounds take them in turn) and ``[[materials]]`` (on the
+briefing and the one-page handout) a scenario may have: a file with thousands of them is refused
+rather than shown."""
 MAX_NESTING = 16
 """Tables and lists inside each other; a scenario uses two (``[[prompts]]``)."""
 MAX_KEY_PARTS = 8
@@ -222,6 +226,8 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
     if len(data) > MAX_FILE_BYTES:
         sizes = {"size_kib": len(data) // 1024, "max_kib": MAX_FILE_BYTES // 1024}
         raise ScenarioError([ScenarioProblem(path, "too_large", sizes)])
+    if _looks_utf16(data):
+        raise ScenarioError([ScenarioProblem(path, "utf16")])
     if b"\x00" in data:
         raise ScenarioError([ScenarioProblem(path, "binary")])
     if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as some editors write
@@ -236,7 +242,23 @@ def decode_scenario_bytes(data: bytes, path: Path) -> str:
         ) from None
     if not text.strip():
         raise ScenarioError([ScenarioProblem(path, "empty")])
+    if "\r" in text and "\n" not in text:  # lines ended by CR alone, as old Mac editors save
+        raise ScenarioError([ScenarioProblem(path, "cr_line_endings")])
     return text
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 (Notepad's "Unicode"): its byte order mark, or, without one, a zero
+    byte beside every character of the first line (as plain ASCII text in UTF-16 has)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[: min(64, len(data) - len(data) % 2)]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (odd.count(0) == len(odd) and 0 not in even) or (
+        even.count(0) == len(even) and 0 not in odd
+    )
 
 
 _STRING_START = re.compile("[\"'#]")
@@ -468,6 +490,10 @@ class _Validator:
             return None
         if not value:
             self.error(key, "tables_empty", table=key)
+            return None
+        most = MAX_TABLES.get(key)
+        if most is not None and len(value) > most:
+            self.error(key, "tables_too_many", table=key, count=len(value), max=most)
             return None
         return value
 

@@ -155,26 +155,35 @@ class WriteError(Exception):
         return t(f"export.error.{self.key}", lang, **self.params)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, example_name: str = "debrief.html") -> None:
     """Write ``data`` to ``path`` completely or not at all.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and only then
     replace ``path``; on any failure the temporary file is removed and ``WriteError`` says why.
+    A device, pipe or socket at ``path`` is refused: the rename would put a file in its place
+    (``/dev/null`` for a user allowed to write in ``/dev``), and so is a read-only file.
+    ``example_name`` is the file name suggested when ``path`` is a folder.
     """
     folder = path.parent if str(path.parent) else Path(".")
     shown = str(path)
     if path.is_dir():
-        raise WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
+        raise WriteError("is_folder", path=shown, example=str(path / example_name))
+    if path.exists() and not path.is_file():
+        raise WriteError("not_regular", path=shown)
     if not folder.is_dir():
-        raise WriteError("folder_missing", path=shown, folder=str(folder))
+        key = "folder_is_file" if folder.exists() else "folder_missing"
+        raise WriteError(key, path=shown, folder=str(folder))
     mode = path.stat().st_mode & 0o777 if path.is_file() else EXPORT_MODE
+    if path.is_file() and not (mode & stat.S_IWUSR and os.access(path, os.W_OK)):
+        # The rename would replace it all the same: a file made read-only is kept.
+        raise WriteError("file_read_only", path=shown)
     try:
         replace_atomically(path, data, temp_prefix=f".{path.name}.", mode=mode)
     except OSError as exc:
-        raise _write_error(exc, path, folder) from exc
+        raise _write_error(exc, path, folder, example_name) from exc
 
 
-def _write_error(exc: OSError, path: Path, folder: Path) -> WriteError:
+def _write_error(exc: OSError, path: Path, folder: Path, example_name: str) -> WriteError:
     shown = str(path)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return WriteError("disk_full", path=shown)
@@ -183,5 +192,5 @@ def _write_error(exc: OSError, path: Path, folder: Path) -> WriteError:
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
         return WriteError("folder_missing", path=shown, folder=str(folder))
     if exc.errno == errno.EISDIR:
-        return WriteError("is_folder", path=shown, example=str(path / "debrief.html"))
+        return WriteError("is_folder", path=shown, example=str(path / example_name))
     return WriteError("io", path=shown, detail=exc.strerror or str(exc))

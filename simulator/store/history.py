@@ -45,6 +45,7 @@ LOW_SPACE_BYTES = 256 * 1024
 FILE_MODE = 0o600
 """The history holds names and coach notes, and school laptops are shared: owner only."""
 MAX_UNREADABLE_NAMED = 5
+SQLITE_HEADER = b"SQLite format 3\x00"
 MAX_STORED_S = 24 * 3600.0
 """No round is longer than a day: a stored time beyond it (``1e300``), below zero or not a
 number is a damaged row."""
@@ -56,6 +57,7 @@ class HistoryProblem(enum.Enum):
     LOCKED = "locked"
     CANNOT_OPEN = "cannot_open"
     NOT_DATABASE = "not_database"
+    DAMAGED = "damaged"
     NEWER = "newer"
     IO = "io"
 
@@ -949,10 +951,21 @@ class HistoryStore:
             raise
         return conn
 
+    def _is_sqlite_file(self) -> bool:
+        """Whether the file starts as every SQLite database does: then it is a history (or
+        another database) that is damaged, not some other file put in its place."""
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        except OSError:
+            return False
+
     def _refine(self, problem: HistoryProblem) -> HistoryProblem:
         """Make SQLite's vaguer errors specific: 'unable to open' also means a folder it may not
         write to (its WAL files on a read-only filesystem), 'disk I/O error' also a full disk."""
         folder = self.path.parent
+        if problem is HistoryProblem.NOT_DATABASE and self._is_sqlite_file():
+            return HistoryProblem.DAMAGED
         if (
             problem is HistoryProblem.CANNOT_OPEN
             and folder.is_dir()

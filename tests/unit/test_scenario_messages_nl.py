@@ -395,6 +395,7 @@ BROKEN_FILES: list[tuple[str, bytes]] = [
     ("tables_single", _broken(HEADER + SPS_PATTERN + '\n[prompts]\nline = "b"\n')),
     ("tables_type", _broken(VALID.replace(HEADER, HEADER + "materials = 3\n"))),
     ("tables_empty", _broken(HEADER + "prompts = []\n" + SPS_PATTERN)),
+    ("tables_too_many", _broken(VALID + "\n[[materials]]\ntitle = 'x'\n" * 13)),
     ("bad_id", _broken(VALID.replace('id = "check-question"', 'id = "Check!"'))),
     ("bad_language", _broken(VALID.replace('language = "en"', 'language = "de"'))),
     ("bad_language_case", _broken(VALID.replace('language = "en"', 'language = "NL"'))),
@@ -497,6 +498,17 @@ def test_every_code_and_phrase_is_produced_and_reads_in_both_languages(
     monkeypatch.setattr(library_module, "read_regular", refuse)
     problems += problems_in(tmp_path / "dup" / "a.toml")
     monkeypatch.undo()
+    # What the system refuses: a loop of links, a name too long; and a file saved as UTF-16.
+    (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
+    problems += problems_in(tmp_path / "loop.toml")
+    problems += problems_in(tmp_path / ("n" * 300 + ".toml"))
+    (tmp_path / "utf16.toml").write_bytes(VALID.encode("utf-16"))
+    problems += problems_in(tmp_path / "utf16.toml")
+    (tmp_path / "cr.toml").write_bytes(VALID.replace("\n", "\r").encode("utf-8"))
+    problems += problems_in(tmp_path / "cr.toml")
+    problems += problems_in(Path("-"))
+    write(tmp_path / "notepad", "mine.toml.txt", VALID)
+    problems += load_folder(tmp_path / "notepad", Origin.PACK)[1]
     # Bounded reading: a FIFO, a pack too deep and one of too many files.
     os.mkfifo(tmp_path / "stuck.toml")
     problems += problems_in(tmp_path / "stuck.toml")
