@@ -36,6 +36,11 @@ PAUSE_OVER_GAPS = 2.0
 """A pause shorter than the band's minimum counts only when it is at least this many times the
 longest gap between the question's own pieces: in a loud room the question's words come apart by
 0.1-0.5 s, and one more such gap is no thinking pause."""
+REST_OF_QUESTION_SHARE = 0.6
+"""After a pause shorter than the band's minimum, what followed it is taken for the rest of the
+question (the pause a hesitation inside it) once the silence after it outlasts that pause, unless
+it is shorter than this share of what came before it, as a name after a whole question is: the
+round then waits for a name as after an unsure one, instead of ending in the thinking pause."""
 NOISY_ROOM_DB = 30.0
 """A room where the speaker is less than this above the noise floor counts as loud."""
 TURN_END_SILENCE_S = 1.5
@@ -142,7 +147,7 @@ class LiveRound:
             return
         self._heard = True
         silence = self._n - m.segments[-1].end
-        needed = self._silence_needed(m)
+        needed = self._silence_needed(m, silence)
         if needed is not None:
             self._done = silence >= needed
             if not self._done:
@@ -151,17 +156,20 @@ class LiveRound:
         if not self._done and silence >= int(GIVE_UP_SILENCE_S * ANALYSIS_RATE_HZ):
             self._done = True
 
-    def _silence_needed(self, m: RoundMeasurement) -> int | None:
-        """The silence after the last speech that ends the round in this state (``None``: the
-        pattern is not complete yet)."""
+    def _silence_needed(self, m: RoundMeasurement, silence: int) -> int | None:
+        """The silence after the last speech that ends the round in this state, ``silence``
+        samples after it (``None``: the pattern is not complete yet)."""
         shape = self.pattern.shape
         if shape is Shape.TIMED_TURN or (shape is Shape.CUE_PAUSE_SPEECH and m.span is not None):
             # A direction, or a response to a student, may hold pauses between sentences.
             return int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ)
         if m.span is not None:
-            if shape is Shape.SPEECH_PAUSE_SPEECH and not self._sounds_like_a_name(m, m.span):
+            if shape is Shape.SPEECH_PAUSE_SPEECH and (
+                not self._sounds_like_a_name(m, m.span)
+                or self._may_be_the_thinking_pause(m, m.span, silence)
+            ):
                 # More likely the question's end after a break inside it (in a loud room its
-                # words come apart); the name may still come.
+                # words come apart, and a teacher may hesitate); the name may still come.
                 return self._unsure_silence
             return self._end_silence
         if m.reason is Reason.NAME_FIRST:
@@ -191,6 +199,22 @@ class LiveRound:
             return True
         inner = max((b.start - a.end for a, b in zip(before, before[1:], strict=False)), default=0)
         return pause >= PAUSE_OVER_GAPS * inner
+
+    def _may_be_the_thinking_pause(
+        self, m: RoundMeasurement, span: tuple[int, int], silence: int
+    ) -> bool:
+        """Whether the silence now running may be the thinking pause itself: it has outlasted a
+        pause shorter than the band asks for, and what came between them is no shorter than a
+        share of what came before the pause (the rest of a question, not a name after it)."""
+        pause = span[1] - span[0]
+        if pause >= self.pattern.band.min_s * ANALYSIS_RATE_HZ or silence <= pause:
+            return False
+        after = [s for s in m.segments if s.start >= span[1]]
+        before = [s for s in m.segments if s.end <= span[0]]
+        if not after or not before:
+            return False
+        said_after = after[-1].end - after[0].start
+        return said_after >= REST_OF_QUESTION_SHARE * (before[-1].end - before[0].start)
 
     @property
     def done(self) -> bool:

@@ -182,3 +182,36 @@ def test_a_quiet_measurement_is_refused_and_a_clear_one_kept() -> None:
     assert LevelWarning.TOO_QUIET in refused.warnings
     clear = _measured(Levels(-45.0, -53.0, -80.0, 0.0))
     assert refuse_too_quiet(clear) is clear
+
+
+def test_a_hesitation_inside_the_question_does_not_end_the_round_in_the_thinking_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The teacher hesitates 0.5 s inside the question, finishes it, waits 3 s and says the name.
+    # Once the silence after the question's end outlasts the hesitation, it may be the thinking
+    # pause: the round waits for the name instead of taking the question's end for it.
+    first, rest = clip("Which two examples", "en"), clip("did I just give?", "en")
+    name = clip("Kay?", "en")
+    x = np.concatenate([silence(0.5), first, silence(0.5), rest, silence(3.0), name, silence(6.0)])
+    name_end = x.size - int(6.0 * RATE)
+
+    live = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(live, x)
+    assert end is not None and end > name_end
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+    # Without it, the round ends in the thinking pause and the hesitation is measured.
+    monkeypatch.setattr(live_module, "REST_OF_QUESTION_SHARE", float("inf"))
+    naive = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(naive, x)
+    assert end is not None and end < name_end - name.size
+    assert naive.finish().pause_s == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_short_pause_after_a_whole_question_still_ends_the_round_just_after_the_name() -> None:
+    # A name after a whole question is far shorter than the question: a short pause before it
+    # is the teacher's pause, and the round ends as soon as the name is over.
+    question = clip("Which two examples of market forces did I just give?", "en")
+    latency_s, pause = after_name_s(question, clip("Kay?", "en"), 0.6)
+    assert END_SILENCE_S <= latency_s <= 1.0
+    assert pause == pytest.approx(0.6, abs=0.03)

@@ -1,0 +1,147 @@
+"""The room benchmark's rounds as the app hears them live: fed through the live round in 20 ms
+blocks, which ends the round by itself (as the rounds screen does) and measures what it heard up
+to then.
+
+The offline figures (``run.py --corpus rooms``) analyse each whole round. Live, the round ends
+once the pattern is complete and a silence follows it; a round that ends in the thinking pause
+never hears the name, and measures something else as the pause. Per split it prints, for all
+rounds and for rounds in a reverberant room with an event in the pause: how many rounds with a
+name ended before the name was over, the verdict agreement live and offline (same rounds, same
+analysis), and how long after the name the rounds that heard it ended. It asserts nothing.
+
+Usage: ``.venv/bin/python benchmarks/live_rooms.py [--split both] [--seed 0] [--count 600]``
+(needs the benchmark's extras and the dev-audio pack, as ``run.py --corpus rooms`` does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import rooms  # noqa: E402
+from generate import DEFAULT_CACHE, SpeechError  # noqa: E402
+from run import verdict  # noqa: E402
+
+from simulator.audio.analysis import analyze_samples  # noqa: E402
+from simulator.audio.pattern import question_pause_name  # noqa: E402
+from simulator.audio.resample import resample  # noqa: E402
+from simulator.audio.result import ANALYSIS_RATE_HZ  # noqa: E402
+from simulator.rehearsal.round import RoundPolicy  # noqa: E402
+
+BLOCK = ANALYSIS_RATE_HZ // 50
+"""20 ms, as the microphone delivers blocks."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    with_name: bool
+    ended_early: bool
+    """The round ended before the name was over."""
+    after_name_s: float | None
+    """The round's end after the name's end (``None``: ended early, or never by itself)."""
+    live_right: bool
+    offline_right: bool
+    room_event: bool
+    """A reverberant room with an event in the pause."""
+
+
+def hear(item: rooms.RoomItem) -> Heard:
+    x = np.asarray(item.samples, dtype=np.float32)
+    if x.ndim > 1:
+        x = x.mean(axis=1)
+    x = resample(x, item.sample_rate_hz, ANALYSIS_RATE_HZ)
+    live = RoundPolicy().live_round(question_pause_name(), 0)
+    end = None
+    for i in range(0, x.size, BLOCK):
+        if live.feed(x[i : i + BLOCK]).done:
+            end = min(i + BLOCK, x.size)
+            break
+    truth = verdict(item.pause_s)
+    offline = analyze_samples(item.samples, item.sample_rate_hz).pause_s
+    with_name = item.name_start_s is not None and bool(item.speech_spans_s)
+    name_end = item.speech_spans_s[-1][1] if with_name else None
+    early = name_end is not None and end is not None and end / ANALYSIS_RATE_HZ < name_end
+    after = None
+    if name_end is not None and end is not None and not early:
+        after = end / ANALYSIS_RATE_HZ - name_end
+    return Heard(
+        with_name,
+        early,
+        after,
+        verdict(live.finish().pause_s) == truth,
+        verdict(offline) == truth,
+        item.room != "dry" and item.event_in_pause is not None,
+    )
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:5.1f}" if whole else "    –"
+
+
+def report(split: str, heard: list[Heard]) -> None:
+    print(f"\n{split}: {len(heard)} rounds")
+    print("rounds                     n  ended before the name %  verdict live %  offline %")
+    for label, rows in (
+        ("all", heard),
+        ("reverberant + event", [h for h in heard if h.room_event]),
+    ):
+        named = [h for h in rows if h.with_name]
+        early = sum(h.ended_early for h in named)
+        live = sum(h.live_right for h in rows)
+        offline = sum(h.offline_right for h in rows)
+        print(
+            f"{label:21s} {len(rows):6d} {_pct(early, len(named)):>23s}"
+            f" {_pct(live, len(rows)):>15s} {_pct(offline, len(rows)):>10s}"
+        )
+    after = [h.after_name_s for h in heard if h.after_name_s is not None]
+    if after:
+        print(
+            f"end after the name ({len(after)} rounds that heard it): median"
+            f" {statistics.median(after):.2f} s, 90th percentile"
+            f" {float(np.percentile(after, 90)):.2f} s, over 1.0 s"
+            f" {_pct(sum(v > 1.0 for v in after), len(after)).strip()} %"
+        )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=("tune", "heldout", "both"), default="both")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--count", type=int, default=600)
+    ap.add_argument("--dev-audio", type=Path, default=None, help="the dev-audio pack")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="espeak-ng clip cache")
+    args = ap.parse_args()
+    splits = ["tune", "heldout"] if args.split == "both" else [args.split]
+    for split in splits:
+        try:
+            items = rooms.room_items(
+                split,
+                args.seed,
+                args.count,
+                dev_audio=args.dev_audio,
+                espeak_cache=args.cache,
+                log=lambda text: print(text, file=sys.stderr, flush=True),
+            )
+        except (rooms.RoomCorpusError, SpeechError) as exc:
+            print(f"live_rooms: {exc}", file=sys.stderr)
+            return 2
+        heard = []
+        for k, item in enumerate(items, 1):
+            heard.append(hear(item))
+            if k % 100 == 0:
+                print(f"{split}: {k}/{len(items)} rounds", file=sys.stderr, flush=True)
+        report(split, heard)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
