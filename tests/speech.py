@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
 from simulator.audio.analysis import envelope_db
 from simulator.audio.resample import resample
@@ -111,3 +112,46 @@ def recorded_sound(path: Path, peak: float) -> npt.NDArray[np.float32]:
     loud = np.nonzero(np.abs(x) >= np.max(np.abs(x)) * 0.05)[0]
     x = x[loud[0] : loud[-1] + 1]
     return (x / np.max(np.abs(x)) * peak).astype(np.float32)
+
+
+DEV_AUDIO = Path(__file__).resolve().parents[2] / "shared" / "dev-audio"
+"""The shared development audio beside this checkout (real recordings, read at test time and
+never copied into the repository)."""
+COUGH = DEV_AUDIO / "events" / "cough" / "cough_coswara_G3iIP9QRHP.flac"
+"""A real cough (Coswara, CC BY 4.0), one of the files the room benchmark tunes on."""
+
+
+@dataclass(frozen=True)
+class RoomRound:
+    """A round as the microphone hears it in a room, with where its name ends (in samples)."""
+
+    played: npt.NDArray[np.float32]
+    dry: Round
+    name_end: int
+
+
+def cough_in_a_reverberant_pause(
+    *,
+    pause_s: float = 3.2,
+    cough_after_question_s: float = 1.0,
+    cough_below_speech_db: float = 16.0,
+    rt60_s: float = 0.6,
+    drr_db: float = -3.0,
+) -> RoomRound:
+    """A teacher's own short question and a long name ("Anne-Sophie?", not the prompt's), a
+    student across the room coughing a second into the thinking pause, all in a room that rings
+    for ``rt60_s`` with as much energy in its ring as in the direct sound. The true pause is the
+    dry question's end to the dry name's start (both delayed alike by the direct path). Skips
+    the test when the development audio or sox is not here."""
+    if not COUGH.is_file() or shutil.which("sox") is None:
+        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
+    question = clip("Wat hebben we net geleerd over vraag en aanbod?", "nl")
+    name = clip("Anne-Sophie?", "nl", speed=120)
+    r = make_round(question, name, pause_s, lead_s=0.3, tail_s=6.0)
+    dry = r.samples.copy()
+    cough = recorded_sound(COUGH, float(np.max(np.abs(dry))) * 10 ** (-cough_below_speech_db / 20))
+    cough_at = r.question_end + int(cough_after_question_s * RATE)
+    assert cough_at + cough.size <= r.name_start - int(0.3 * RATE), "the cough reaches the name"
+    dry[cough_at : cough_at + cough.size] += cough
+    played = in_room(dry, room_response(rt60_s, drr_db))
+    return RoomRound(played, r, r.name_start + name.size + DIRECT_DELAY)

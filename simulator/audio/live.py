@@ -20,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
+from simulator.audio.analysis.model import mean_speech_probability
+from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
 from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement
@@ -41,6 +43,13 @@ REST_OF_QUESTION_SHARE = 0.6
 question (the pause a hesitation inside it) once the silence after it outlasts that pause, unless
 it is shorter than this share of what came before it, as a name after a whole question is: the
 round then waits for a name as after an unsure one, instead of ending in the thinking pause."""
+SOUND_BELOW_QUESTION_DB = 6.0
+"""After a pause shorter than the band's minimum, what followed it may be a sound in the
+thinking pause (a cough, a chair, a word from across the room) rather than the name when it
+peaks at least this far below the question ..."""
+SOUND_LESS_SPEECH = 0.4
+"""... and the speech model's mean probability over it is at least this much below the
+question's: the round then waits for a name as after an unsure one."""
 NOISY_ROOM_DB = 30.0
 """A room where the speaker is less than this above the noise floor counts as loud."""
 TURN_END_SILENCE_S = 1.5
@@ -167,6 +176,7 @@ class LiveRound:
             if shape is Shape.SPEECH_PAUSE_SPEECH and (
                 not self._sounds_like_a_name(m, m.span)
                 or self._may_be_the_thinking_pause(m, m.span, silence)
+                or self._may_be_a_sound_in_the_pause(m, m.span)
             ):
                 # More likely the question's end after a break inside it (in a loud room its
                 # words come apart, and a teacher may hesitate); the name may still come.
@@ -215,6 +225,32 @@ class LiveRound:
             return False
         said_after = after[-1].end - after[0].start
         return said_after >= REST_OF_QUESTION_SHARE * (before[-1].end - before[0].start)
+
+    def _may_be_a_sound_in_the_pause(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
+        """Whether what follows a pause shorter than the band asks for may be a sound in the
+        thinking pause rather than the name: far quieter than the question, and far less speech
+        to the speech model (where installed). The round's analysis drops such a sound once the
+        name has followed it."""
+        if span[1] - span[0] >= self.pattern.band.min_s * ANALYSIS_RATE_HZ:
+            return False
+        after = [s for s in m.segments if s.start >= span[1]]
+        before = [s for s in m.segments if s.end <= span[0]]
+        if not after or not before:
+            return False
+        x = self.samples
+
+        def peak_db(start: int, end: int) -> float:
+            energy = frame_energy_db(x[start:end], FRAME_SAMPLES)
+            return float(energy.max()) if energy.size else -200.0
+
+        question_peak = max(peak_db(s.start, s.end) for s in before)
+        if question_peak - peak_db(after[0].start, after[-1].end) < SOUND_BELOW_QUESTION_DB:
+            return False
+        context = self._config.detection.model_context_ms * ANALYSIS_RATE_HZ // 1000
+        question = max(before, key=lambda s: s.end - s.start)
+        said = mean_speech_probability(x, question.start, question.end, context)
+        sound = mean_speech_probability(x, after[0].start, after[-1].end, context)
+        return said is not None and sound is not None and said - sound >= SOUND_LESS_SPEECH
 
     @property
     def done(self) -> bool:

@@ -127,6 +127,8 @@ def speaker_segments(
     )
     if frame_levels is None:
         return [], levels
-    frames = detect_speech(part, frame_levels, config.detection, config.levels)
+    frames = detect_speech(
+        part, frame_levels, config.detection, config.levels, name_max_s=config.pattern.name_max_s
+    )
     segments = refine_boundaries(part, frames, frame_levels, config.edges)
     return [(a + start, b + start) for a, b in segments], levels

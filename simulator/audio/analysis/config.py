@@ -79,6 +79,19 @@ class DetectionConfig:
     closure before a word-final burst) must also be speech to the model on its own, at
     ``model_min_probability``: typing, a pen tap or a cough that ran on from the teacher's words
     is not part of them (0: not checked)."""
+    intruder_gap_ratio: float = 0.3
+    """An utterance between the question (the longest) and the last one (the name) is taken
+    for a sound in the thinking pause when the silence before it is at least this share of the
+    silence after it (0: not checked), but less than ``intruder_gap_ratio_max`` times it (a
+    name with a student's quick answer after it leaves a far shorter gap after the name than
+    before it) ..."""
+    intruder_gap_ratio_max: float = 3.0
+    intruder_below_name_db: float = 0.0
+    """... it peaks at least this far below the name ..."""
+    intruder_speech_margin: float = 0.1
+    """... and the speech model's mean probability over it is at least this much below the
+    name's. (The question's last words follow the rest of it closely, and the pause follows
+    them.)"""
     voicing_reference: float = 0.9
     voicing_reference_within_db: float = 10.0
     """A dry voice's loud frames reach this periodicity (80th percentile); where the round's

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from simulator.audio.analysis.config import DetectionConfig, LevelConfig
 from simulator.audio.analysis.levels import FrameLevels
-from simulator.audio.analysis.model import speech_probability
+from simulator.audio.analysis.model import mean_speech_probability, speech_probability
 from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
 from simulator.audio.analysis.voicing import longest_run_ms, periodicity
 from simulator.audio.result import ANALYSIS_RATE_HZ
@@ -26,8 +26,11 @@ def detect_speech(
     fl: FrameLevels,
     config: DetectionConfig,
     level_config: LevelConfig,
+    *,
+    name_max_s: float = 1.5,
 ) -> list[tuple[int, int]]:
-    """The speaker's segments as ``[start, end)`` frame indices."""
+    """The speaker's segments as ``[start, end)`` frame indices. ``name_max_s``: the longest
+    last utterance taken for a name (what follows a name may be more words, or an answer)."""
     prominence = min(
         config.prominence_max_db,
         max(level_config.noise_margin_db, config.prominence_spread_ratio * fl.spread_db),
@@ -55,6 +58,8 @@ def detect_speech(
         frames = _speech_like_utterances(
             x, fl, frames, config, judge_voicing=bool(config.min_voiced_run_ms)
         )
+    if frames and config.model_min_probability and config.intruder_gap_ratio:
+        frames = _without_intruders(x, fl, frames, config, name_max_s)
     return frames
 
 
@@ -76,6 +81,25 @@ def _abrupt_onsets(
     return kept
 
 
+def _utterances(
+    frames: list[tuple[int, int]], config: DetectionConfig
+) -> list[list[tuple[int, int]]]:
+    """Segments closer than ``voicing_group_gap_ms`` (a gap between words) grouped together."""
+    gap = config.voicing_group_gap_ms // 10
+    groups: list[list[tuple[int, int]]] = []
+    for seg in frames:
+        if groups and seg[0] - groups[-1][-1][1] < gap:
+            groups[-1].append(seg)
+        else:
+            groups.append([seg])
+    return groups
+
+
+def _longest(groups: list[list[tuple[int, int]]]) -> int:
+    """The index of the longest utterance (the question, in a round with one)."""
+    return max(range(len(groups)), key=lambda k: groups[k][-1][1] - groups[k][0][0])
+
+
 def _speech_like_utterances(
     x: npt.NDArray[np.float32],
     fl: FrameLevels,
@@ -91,14 +115,8 @@ def _speech_like_utterances(
     Judged per utterance, not per segment: a word's unvoiced ending ("-s", "-t") may stand
     apart as a segment of its own, and belongs to the word before it.
     """
-    gap = config.voicing_group_gap_ms // 10
-    groups: list[list[tuple[int, int]]] = []
-    for seg in frames:
-        if groups and seg[0] - groups[-1][-1][1] < gap:
-            groups[-1].append(seg)
-        else:
-            groups.append([seg])
-    longest = max(range(len(groups)), key=lambda k: groups[k][-1][1] - groups[k][0][0])
+    groups = _utterances(frames, config)
+    longest = _longest(groups)
     voiced, bright = [True] * len(groups), [False] * len(groups)
     if judge_voicing:
         voiced, bright = _voiced_and_bright(x, fl, groups, longest, config)
@@ -118,6 +136,58 @@ def _speech_like_utterances(
             speech = False
         if speech:
             kept.extend(_without_stray_ends(x, group, config))
+    return kept
+
+
+def _without_intruders(
+    x: npt.NDArray[np.float32],
+    fl: FrameLevels,
+    frames: list[tuple[int, int]],
+    config: DetectionConfig,
+    name_max_s: float,
+) -> list[tuple[int, int]]:
+    """Drop the utterances between the question (the longest) and the last one (the name)
+    that stand in the thinking pause rather than end the question: no louder than the name,
+    less speech to the speech model than the name, and as far from what came before them as a
+    fair share of the silence after them. A cough, a chair or a word from across the room
+    splits the pause; the question's own last words come soon after the rest of it and are
+    followed by the pause; a name with a student's quick answer after it is followed by a far
+    shorter gap than the pause before it. Only when the last utterance is as short as a name
+    (more words after the name are no name to compare with). Without the model every utterance
+    stays."""
+    groups = _utterances(frames, config)
+    question = _longest(groups)
+    name = len(groups) - 1
+    name_frames = groups[name][-1][1] - groups[name][0][0]
+    if name - question < 2 or name_frames * FRAME_SAMPLES > name_max_s * ANALYSIS_RATE_HZ:
+        return frames
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+
+    def peak_db(group: list[tuple[int, int]]) -> float:
+        return max(float(fl.full_energy_db[a:b].max()) for a, b in group)
+
+    def speech(group: list[tuple[int, int]]) -> float | None:
+        a, b = group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES
+        return mean_speech_probability(x, a, b, context)
+
+    name_peak, name_speech = peak_db(groups[name]), speech(groups[name])
+    if name_speech is None:
+        return frames
+    kept: list[tuple[int, int]] = []
+    for k, group in enumerate(groups):
+        if question < k < name:
+            before = group[0][0] - groups[k - 1][-1][1]
+            after = groups[k + 1][0][0] - group[-1][1]
+            if (
+                name_peak - peak_db(group) >= config.intruder_below_name_db
+                and config.intruder_gap_ratio * after
+                <= before
+                < config.intruder_gap_ratio_max * after
+            ):
+                p = speech(group)
+                if p is not None and name_speech - p >= config.intruder_speech_margin:
+                    continue
+        kept.extend(group)
     return kept
 
 

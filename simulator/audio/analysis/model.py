@@ -38,7 +38,7 @@ def available() -> bool:
     return _model() is not None
 
 
-_CACHE: OrderedDict[bytes, float] = OrderedDict()
+_CACHE: OrderedDict[bytes, tuple[float, ...]] = OrderedDict()
 _CACHE_SIZE = 512
 """A live round asks about the same utterances at every check; the audio of a finished
 utterance does not change, so its answer is kept (keyed by the audio itself)."""
@@ -56,6 +56,33 @@ def speech_probability(
     when the model is not installed. With ``enough``, the windows after the first that reaches
     it are not scored (the answer is then at least ``enough``, not necessarily the highest): a
     question of several seconds is speech after its first word."""
+    scores = _window_scores(x, start, end, context_samples, enough)
+    if scores is None:
+        return None
+    return max(scores, default=0.0)
+
+
+def mean_speech_probability(
+    x: npt.NDArray[np.float32], start: int, end: int, context_samples: int
+) -> float | None:
+    """The mean speech probability over the windows of ``x[start:end]`` (heard as in
+    ``speech_probability``): how much of an utterance is speech, where the highest says whether
+    any of it is. ``None`` when the model is not installed."""
+    scores = _window_scores(x, start, end, context_samples, None)
+    if scores is None:
+        return None
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def _window_scores(
+    x: npt.NDArray[np.float32],
+    start: int,
+    end: int,
+    context_samples: int,
+    enough: float | None,
+) -> tuple[float, ...] | None:
+    """The network's speech probability per window of ``x[start:end]``, up to the first that
+    reaches ``enough`` (all of them without it)."""
     model = _model()
     if model is None:
         return None
@@ -70,15 +97,15 @@ def speech_probability(
     peak = float(np.max(np.abs(part))) if part.size else 0.0
     if peak > 0:
         part = part * np.float32(min(0.5 / peak, 100.0))  # the network hears every level alike
-    best = 0.0
+    scores: list[float] = []
     first_scored = (start - lo) // WINDOW_SAMPLES
     for k in range(part.size // WINDOW_SAMPLES):
         p = float(model.process(part[k * WINDOW_SAMPLES : (k + 1) * WINDOW_SAMPLES].tobytes()))
         if k >= first_scored:
-            best = max(best, p)
-            if enough is not None and best >= enough:
+            scores.append(p)
+            if enough is not None and p >= enough:
                 break
-    _CACHE[key] = best
+    _CACHE[key] = tuple(scores)
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
-    return best
+    return _CACHE[key]

