@@ -13,6 +13,7 @@ Pure: no Textual, no files. The app additionally shows such text as plain text, 
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,13 @@ def visible(text: str, *, multiline: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def visible_path(path: str | os.PathLike[str]) -> str:
+    """A file or folder name safe for a terminal: like :func:`visible`, but a line break or a tab
+    in it is shown as its code too (``\\u000a``), not as a space: it is part of the name, and a
+    name shown with a space would be another file's."""
+    return "".join(code_of(char) if is_unsafe(char) else char for char in os.fspath(path))
 
 
 @dataclass(frozen=True, slots=True)

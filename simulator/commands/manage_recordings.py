@@ -31,7 +31,7 @@ from simulator.store.recordings import (
     delete_session_audio,
     list_recordings,
 )
-from simulator.text import visible, visible_values
+from simulator.text import visible, visible_path, visible_values
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -59,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(visible_values(_records(kept, sessions)), ensure_ascii=False, indent=2))
     elif not kept:
-        print(t("recordings.empty", lang, folder=str(root)))
+        print(t("recordings.empty", lang, folder=visible_path(root)))
     else:
-        print(t("recordings.folder", lang, folder=str(root)))
+        print(t("recordings.folder", lang, folder=visible_path(root)))
         print()
         print(_table(kept, sessions, lang))
     return 0
@@ -149,7 +149,7 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
 def _report_left(deleted: Deleted, lang: str) -> None:
     """Name what was not deleted because coach-sim did not make it."""
     if deleted.left:
-        paths = ", ".join(visible(str(p)) for p in deleted.left)
+        paths = ", ".join(visible_path(p) for p in deleted.left)
         print(t("recordings.left", lang, paths=paths), file=sys.stderr)
 
 
@@ -170,7 +170,7 @@ def delete(
         if args.all:
             kept = list_recordings(root)
             if not kept:
-                print(t("recordings.empty", lang, folder=str(root)))
+                print(t("recordings.empty", lang, folder=visible_path(root)))
                 return 0
             if not args.yes:
                 if not sys.stdin.isatty():
@@ -182,7 +182,9 @@ def delete(
                     print(t("recordings.kept", lang))
                     return 1
             deleted = delete_all_audio(root)
-            print(t("recordings.deleted_all", lang, rounds=deleted.rounds, folder=str(root)))
+            print(
+                t("recordings.deleted_all", lang, rounds=deleted.rounds, folder=visible_path(root))
+            )
             _report_left(deleted, lang)
             return 0
         status = 0
