@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.coaching.plan import ran_long, silence_after_s
 from simulator.commands import report_skipped, ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, format_band, format_seconds, t, tn
-from simulator.text import shortened, visible_path, visible_values
+from simulator.text import json_text, shortened, visible_path
 
 LABELS = {
     Shape.SPEECH_PAUSE_SPEECH: ("pause", "question_end", "name_start"),
@@ -207,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             print(f"coach-sim analyze: {visible_path(path)}: {exc.message(lang)}", file=sys.stderr)
             if args.json:
-                print(json.dumps({"file": str(path), "pause_s": None, "error": str(exc)}))
+                print(json_text({"file": str(path), "pause_s": None, "error": str(exc)}))
             continue
         if args.cue_end > audio.duration_s:
             beyond_end += 1
@@ -217,13 +216,13 @@ def run(args: argparse.Namespace) -> int:
             )
             if args.json:
                 error = _beyond(args, audio.duration_s, DEFAULT_LANGUAGE)
-                print(json.dumps({"file": str(path), "pause_s": None, "error": error}))
+                print(json_text({"file": str(path), "pause_s": None, "error": error}))
             continue
         m = refuse_too_quiet(
             analyze_samples(audio.samples, audio.sample_rate_hz, pattern, cue_end_sample=cue_end)
         )
         if args.json:
-            print(json.dumps(visible_values(_record(path, m)), ensure_ascii=False))
+            print(json_text(_record(path, m)))
         else:
             print(_human(path, m, lang))
         sys.stdout.flush()

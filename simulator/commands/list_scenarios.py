@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import shutil
 import sys
 import textwrap
@@ -28,7 +27,7 @@ from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t, tn
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import ScenarioError, ScenarioProblem
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
-from simulator.text import visible, visible_path, visible_values
+from simulator.text import json_text, visible, visible_path
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -119,8 +118,8 @@ def list_scenarios(
     """The scenarios (all, or ``only_language``); skipped files are reported in ``lang``."""
     scenarios = library.scenarios if only_language is None else library.in_language(only_language)
     if as_json:
-        rows = [visible_values(scenario_summary(library, s)) for s in scenarios]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        rows = [scenario_summary(library, s) for s in scenarios]
+        print(json_text(rows, indent=2))
         report_skipped(library.problems, lang)
         return 0
     if not scenarios:

@@ -12,7 +12,6 @@ Deleting audio never touches the practice history: the measurements stay.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from itertools import groupby
@@ -31,7 +30,7 @@ from simulator.store.recordings import (
     delete_session_audio,
     list_recordings,
 )
-from simulator.text import visible, visible_path, visible_values
+from simulator.text import json_text, visible, visible_path
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -57,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     kept = list_recordings(root)
     sessions = _history_sessions(lang)
     if args.json:
-        print(json.dumps(visible_values(_records(kept, sessions)), ensure_ascii=False, indent=2))
+        print(json_text(_records(kept, sessions), indent=2))
     elif not kept:
         print(t("recordings.empty", lang, folder=visible_path(root)))
     else:

@@ -3,12 +3,23 @@ untrusted text in ``--json`` output, an unknown recording, an output that is a l
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from simulator.audio.wav import write_wav_pcm16
 from simulator.cli import main
+from simulator.store.history import HistoryStore
+from simulator.store.paths import history_db_path
+from simulator.store.recordings import save_round_audio
+from tests.fake_portaudio import FakePortAudio, alsa_input
 from tests.unit import test_cli_files
+from tests.unit.test_history import sps
+
+SCENARIO = test_cli_files.SCENARIO
 
 NEWLINE_NAME = "round\n2.wav"
 
@@ -57,3 +68,70 @@ def test_export_names_the_file_it_wrote_and_the_folder_it_missed_with_line_break
     assert main(["export", session_id, "-o", str(missing), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "no\\u0009folder" in err and "no folder" not in err and "\t" not in err, err
+
+
+# -- --json: every text true to itself, every control character escaped as JSON escapes it ----
+
+HOSTILE = "\x1b]0;pwned\x07\u202e\x9b2J\x7f"
+RAW = ("\x1b", "\x07", "\u202e", "\x9b", "\x7f")
+
+
+def json_out(out: str) -> str:
+    for char in RAW:
+        assert char not in out, (char, out)
+    assert "\\u001b" in out and "\\u202e" in out and "\\u009b" in out, out
+    return out
+
+
+def test_analyze_json_gives_a_file_name_exactly_whether_it_was_read_or_not(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_wav_pcm16(tmp_path / f"round{HOSTILE}.wav", np.zeros(16000, np.float32), 16000)
+    assert main(["analyze", "--json", f"round{HOSTILE}.wav", f"gone{HOSTILE}.wav"]) == 1
+    lines = json_out(capsys.readouterr().out).splitlines()
+    read, missing = (json.loads(line) for line in lines)
+    assert read["file"] == f"round{HOSTILE}.wav" and read["reason"] == "no_speech"
+    assert missing["file"] == f"gone{HOSTILE}.wav" and missing["error"]
+
+
+def test_scenarios_json_gives_a_packs_file_name_exactly(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A scenario's own texts may hold no control character (the loader refuses them); the
+    # names of its folder and file may.
+    pack = tmp_path / f"pack{HOSTILE}"
+    pack.mkdir()
+    text = SCENARIO.read_text("utf-8").replace('id = "check-question"', 'id = "mine"')
+    (pack / f"mine{HOSTILE}.toml").write_text(text, "utf-8")
+    assert main(["scenarios", "--scenarios", str(pack), "--json"]) == 0
+    rows = json.loads(json_out(capsys.readouterr().out))
+    assert [r["path"] for r in rows if r["id"] == "mine"] == [str(pack / f"mine{HOSTILE}.toml")]
+
+
+def test_history_and_recordings_json_give_stored_names_exactly(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = HistoryStore(history_db_path())
+    sid = store.start_session(f"check-question{HOSTILE}", "en", participant=HOSTILE)
+    store.save_round(sid, 1, sps(3.1))
+    save_round_audio(home / "recordings", str(sid), 1, np.zeros(1600, np.float32))
+    assert main(["history", "--json"]) == 0
+    (session,) = json.loads(json_out(capsys.readouterr().out))
+    assert session["scenario"] == f"check-question{HOSTILE}"
+    assert session["participant"] == HOSTILE
+    assert main(["recordings", "--json"]) == 0
+    (kept,) = json.loads(json_out(capsys.readouterr().out))
+    assert kept["scenario"] == f"check-question{HOSTILE}"
+
+
+def test_devices_json_gives_a_device_name_exactly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = f"USB{HOSTILE}\U000e0041mic"
+    fake = FakePortAudio([alsa_input(name, 0)], default_input=0)
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    assert main(["devices", "--json"]) == 0
+    out = json_out(capsys.readouterr().out)
+    assert "\\udb40\\udc41" in out  # a tag character, as JSON writes it: a surrogate pair
+    assert [d["name"] for d in json.loads(out)] == [name]
