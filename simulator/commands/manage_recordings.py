@@ -12,6 +12,7 @@ Deleting audio never touches the practice history: the measurements stay.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from itertools import groupby
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.commands import ui_language
-from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, local_date, t
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, local_date, t, tn
 from simulator.store.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
 from simulator.store.paths import history_db_path, recordings_dir
 from simulator.store.recordings import (
@@ -30,7 +31,7 @@ from simulator.store.recordings import (
     delete_session_audio,
     list_recordings,
 )
-from simulator.text import json_text, visible, visible_path
+from simulator.text import json_text, shortened, visible, visible_path
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -152,6 +153,24 @@ def _report_left(deleted: Deleted, lang: str) -> None:
         print(t("recordings.left", lang, paths=paths), file=sys.stderr)
 
 
+SESSION_ID = re.compile(r"[0-9]+|unsaved-[0-9]+", re.ASCII)
+"""What ``coach-sim recordings`` lists in its Session column: a history id, or ``unsaved-…``."""
+SESSIONS_NAMED = 10
+
+
+def _no_audio(root: Path, session: str, lang: str) -> str:
+    """No audio for ``session``: and which sessions do have some."""
+    have = list(dict.fromkeys(k.session for k in list_recordings(root)))
+    if not have:
+        return t("recordings.no_audio", lang, session=session) + t(
+            "recordings.unknown.nothing_kept", lang
+        )
+    named = ", ".join(have[:SESSIONS_NAMED]) + (", …" if len(have) > SESSIONS_NAMED else "")
+    return t("recordings.no_audio", lang, session=session) + tn(
+        "recordings.unknown.kept_for", lang, len(have), sessions=named
+    )
+
+
 def delete(
     args: argparse.Namespace,
     root: Path,
@@ -188,12 +207,16 @@ def delete(
             return 0
         status = 0
         for session in sessions:
-            try:
-                deleted = delete_session_audio(root, session)
-            except ValueError:
-                deleted = Deleted()
+            if not SESSION_ID.fullmatch(session):
+                print(
+                    t("recordings.unknown.not_an_id", lang, value=shortened(session)),
+                    file=sys.stderr,
+                )
+                status = 1
+                continue
+            deleted = delete_session_audio(root, session)
             if deleted.rounds == 0:
-                print(t("recordings.no_audio", lang, session=visible(session)), file=sys.stderr)
+                print(_no_audio(root, session, lang), file=sys.stderr)
                 status = 1
             else:
                 files = ", ".join(p.name for p in deleted.removed)

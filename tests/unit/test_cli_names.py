@@ -135,3 +135,40 @@ def test_devices_json_gives_a_device_name_exactly(
     out = json_out(capsys.readouterr().out)
     assert "\\udb40\\udc41" in out  # a tag character, as JSON writes it: a surrogate pair
     assert [d["name"] for d in json.loads(out)] == [name]
+
+
+# -- recordings delete with an id that is not one, or has no audio -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "'abc' is not a session id: give a session's number as `coach-sim recordings`"),
+        ("nl", "'abc' is geen sessie-id: geef het nummer van een sessie zoals `coach-sim"),
+    ],
+)
+def test_recordings_delete_of_a_word_says_what_an_id_is_and_where_to_find_them(
+    home: Path, lang: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_round_audio(home / "recordings", "3", 1, np.zeros(1600, np.float32))
+    assert main(["recordings", "delete", "abc", "--lang", lang]) == 1
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert (home / "recordings" / "3" / "round-1.wav").exists()
+
+
+def test_recordings_delete_of_an_unknown_id_names_the_sessions_with_audio(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["recordings", "delete", "7", "--lang", "en"]) == 1
+    assert "no audio is kept for session 7. No audio is kept for any session" in (
+        capsys.readouterr().err
+    )
+    for session in ("3", "12", "unsaved-20261204091502"):
+        save_round_audio(home / "recordings", session, 1, np.zeros(1600, np.float32))
+    assert main(["recordings", "delete", "7", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "no audio is kept for session 7. Audio is kept for sessions 3, 12, unsaved-20261204091502;"
+        " `coach-sim recordings` lists them" in err
+    ), err
