@@ -164,9 +164,17 @@ def write_atomic(path: Path, data: bytes, *, example_name: str = "debrief.html")
     A device, pipe or socket at ``path`` is refused: the rename would put a file in its place
     (``/dev/null`` for a user allowed to write in ``/dev``), and so is a read-only file.
     ``example_name`` is the file name suggested when ``path`` is a folder.
+
+    A symbolic link is written through, as a shell's ``>`` does: the file it points at is
+    replaced (or made, if it is not there yet) and the link stays; a loop of links is refused.
+    Messages name ``path`` as the user gave it.
     """
-    folder = path.parent if str(path.parent) else Path(".")
     shown = visible_path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+        if path.is_symlink():  # realpath stops where the links go round in a circle
+            raise WriteError("link_loop", path=shown)
+    folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise WriteError("is_folder", path=shown, example=visible_path(path / example_name))
     if path.exists() and not path.is_file():
@@ -186,6 +194,8 @@ def write_atomic(path: Path, data: bytes, *, example_name: str = "debrief.html")
 
 def _write_error(exc: OSError, path: Path, folder: Path, example_name: str) -> WriteError:
     shown = visible_path(path)
+    if exc.errno == errno.ELOOP:
+        return WriteError("link_loop", path=shown)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return WriteError("disk_full", path=shown)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

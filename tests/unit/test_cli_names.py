@@ -4,6 +4,7 @@ untrusted text in ``--json`` output, an unknown recording, an output that is a l
 from __future__ import annotations
 
 import json
+import stat
 import sys
 from pathlib import Path
 
@@ -172,3 +173,54 @@ def test_recordings_delete_of_an_unknown_id_names_the_sessions_with_audio(
         "no audio is kept for session 7. Audio is kept for sessions 3, 12, unsaved-20261204091502;"
         " `coach-sim recordings` lists them" in err
     ), err
+
+
+# -- export -o LINK: written through to the file the link points at, as a shell's `>` does ------
+
+
+def test_export_to_a_link_writes_the_file_it_points_at_and_keeps_the_link(
+    session_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A debrief kept in a shared folder, linked from the coach's own folder.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = shared / "debrief.md"
+    target.write_text("last week's debrief\n", "utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "latest.md"
+    link.symlink_to(target)
+    assert main(["export", session_id, "-o", str(link), "--lang", "en"]) == 0
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text("utf-8").startswith("# Debrief")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in shared.iterdir()) == ["debrief.md"]  # no temporary file left
+    assert capsys.readouterr().out.strip() == f"Debrief written to {link}."
+
+
+def test_export_to_a_link_whose_file_is_not_there_yet_makes_it(
+    session_id: str, tmp_path: Path
+) -> None:
+    link = tmp_path / "latest.md"
+    link.symlink_to("debriefs/week-49.md")
+    (tmp_path / "debriefs").mkdir()
+    assert main(["export", session_id, "-o", str(link), "--lang", "en"]) == 0
+    assert link.is_symlink()
+    assert (tmp_path / "debriefs" / "week-49.md").read_text("utf-8").startswith("# Debrief")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "is a link that leads back to itself, so there is no file to write to"),
+        ("nl", "is een koppeling die naar zichzelf terugleidt, dus er is geen bestand"),
+    ],
+)
+def test_export_to_a_loop_of_links_says_so_and_leaves_them(
+    session_id: str, tmp_path: Path, lang: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").symlink_to(tmp_path / "b.md")
+    (tmp_path / "b.md").symlink_to(tmp_path / "a.md")
+    assert main(["export", session_id, "-o", str(tmp_path / "a.md"), "--lang", lang]) == 1
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert (tmp_path / "a.md").is_symlink() and (tmp_path / "b.md").is_symlink()
