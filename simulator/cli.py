@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from simulator import __version__
 from simulator.commands import add_scenarios_option
 from simulator.i18n import LANGUAGES, resolve_language, t
-from simulator.text import visible
+from simulator.text import visible, visible_path
 
 COMMANDS: tuple[str, ...] = (
     "practice",
@@ -281,7 +281,7 @@ def system_error_message(exc: OSError, command: str | None, lang: str) -> str:
     shown_command = f" {command}" if command else ""
     if exc.filename is None:
         return t("cli.system_error.message_no_path", lang, command=shown_command, reason=reason)
-    path = visible(os.fsdecode(exc.filename))
+    path = visible_path(os.fsdecode(exc.filename))
     return t("cli.system_error.message", lang, command=shown_command, path=path, reason=reason)
 
 

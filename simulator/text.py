@@ -13,6 +13,8 @@ Pure: no Textual, no files. The app additionally shows such text as plain text, 
 
 from __future__ import annotations
 
+import json
+import os
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +84,13 @@ def visible(text: str, *, multiline: bool = False) -> str:
     return "".join(out)
 
 
+def visible_path(path: str | os.PathLike[str]) -> str:
+    """A file or folder name safe for a terminal: like :func:`visible`, but a line break or a tab
+    in it is shown as its code too (``\\u000a``), not as a space: it is part of the name, and a
+    name shown with a space would be another file's."""
+    return "".join(code_of(char) if is_unsafe(char) else char for char in os.fspath(path))
+
+
 @dataclass(frozen=True, slots=True)
 class Unsafe:
     """The first unsafe character in a text: where (0-based) and which, and how many in all."""
@@ -133,15 +142,23 @@ def escape(text: str) -> str:
     return visible(text, multiline=True).replace("[", "\\[")
 
 
-def visible_values(value: Any) -> Any:
-    """Every text in a JSON-like value (dicts, lists, strings) made :func:`visible`."""
-    if isinstance(value, str):
-        return visible(value)
-    if isinstance(value, dict):
-        return {k: visible_values(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [visible_values(v) for v in value]
-    return value
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON that is safe on a terminal and true to its texts.
+
+    Every unsafe character in a text is written as JSON escapes it (``\\u001b``; a pair of
+    surrogate escapes beyond the first 65,536 code points), never raw: ``json.dumps`` escapes the
+    C0 controls only, and leaves DEL, the C1 controls and bidi overrides as they are. A program
+    reading the output gets each text exactly as it was; other non-ASCII text (``é``, ``–``)
+    stays readable.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    # Outside the texts JSON has only ASCII punctuation, and the line breaks of ``indent``.
+    return "".join(_json_escape(c) if c != "\n" and is_unsafe(c) else c for c in text)
+
+
+def _json_escape(char: str) -> str:
+    units = char.encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{units[i] << 8 | units[i + 1]:04x}" for i in range(0, len(units), 2))
 
 
 def shortened(text: str, max_chars: int = 40) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from simulator.audio.downmix import Downmixer
 from simulator.audio.resample import Resampler
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.sound_server import ServerState, sound_server_state
@@ -294,7 +295,7 @@ def choose_format(
     """The (sample rate, channels) to open ``device`` with.
 
     Rates: the preferred ones in order, then the device default. Mono first; a device that only
-    records in stereo is opened with two channels (mixed down when read).
+    records in stereo is opened with two channels (combined by a ``Downmixer`` when read).
     """
     rates: list[int] = []
     for rate in (*preferred_rates_hz, device.default_samplerate_hz):
@@ -465,6 +466,7 @@ class MicrophoneSource(StartStopContext):
         self._queue: queue.Queue[npt.NDArray[np.float32]] = queue.Queue(self._queue_blocks)
         self._finished = threading.Event()
         self._resampler = Resampler(ANALYSIS_RATE_HZ, ANALYSIS_RATE_HZ)
+        self._downmixer = Downmixer()
         self._info: DeviceInfo | None = None
         self._rate_hz = 0
         self._channels = 0
@@ -649,6 +651,7 @@ class MicrophoneSource(StartStopContext):
         self._queue = queue.Queue(self._queue_blocks)
         self._finished = threading.Event()
         self._resampler = Resampler(rate, ANALYSIS_RATE_HZ)
+        self._downmixer = Downmixer()
         self._overflows = 0
         self._dropped = 0
         self._blocks_in = 0
@@ -679,7 +682,7 @@ class MicrophoneSource(StartStopContext):
             return np.zeros(0, dtype=np.float32)
         self._blocks_in += 1
         self._last_audio_at = self._clock()
-        out = self._resampler.process(to_mono_float32(raw))
+        out = self._resampler.process(self._downmixer.process(raw))
         self._samples_out += int(out.size)
         return out
 

@@ -23,6 +23,7 @@ from typing import ClassVar, Protocol, Self, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from simulator.audio.downmix import downmix
 from simulator.audio.resample import Resampler
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.i18n import DEFAULT_LANGUAGE, t
@@ -199,13 +200,9 @@ class AudioSource(Protocol):
 
 
 def to_mono_float32(block: npt.NDArray[np.generic]) -> Samples:
-    """A 1-D float32 copy of a (frames,) or (frames, channels) block, channels averaged."""
-    x = np.asarray(block)
-    if x.ndim == 2:
-        x = x[:, 0] if x.shape[1] == 1 else x.mean(axis=1)
-    elif x.ndim != 1:
-        raise ValueError(f"audio must be 1-D or (frames, channels), not shape {x.shape}")
-    return np.array(x, dtype=np.float32, copy=True)
+    """A 1-D float32 copy of a (frames,) or (frames, channels) signal: its channels combined by
+    ``downmix`` (averaged, but without an inverted or a dead channel)."""
+    return downmix(block)
 
 
 # -- an array played as if it were a microphone -------------------------------------------------

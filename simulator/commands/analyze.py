@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement
 from simulator.coaching.plan import ran_long, silence_after_s
 from simulator.commands import report_skipped, ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, format_band, format_seconds, t, tn
-from simulator.text import shortened, visible, visible_values
+from simulator.text import json_text, shortened, visible_path
 
 LABELS = {
     Shape.SPEECH_PAUSE_SPEECH: ("pause", "question_end", "name_start"),
@@ -157,7 +156,7 @@ def _record(path: Path, m: RoundMeasurement) -> dict[str, Any]:
 def _human(path: Path, m: RoundMeasurement, lang: str) -> str:
     """One result line in ``lang``: ``file: pause 3.10 s (on target; target 3.0 s, …)``."""
     what, start_label, end_label = (t(f"cli.analyze.{key}", lang) for key in LABELS[m.shape])
-    shown = visible(str(path))
+    shown = visible_path(path)
     if m.span is None:
         if ran_long(m):
             code = "ran_long_cue" if m.shape is Shape.CUE_PAUSE_SPEECH else "ran_long"
@@ -205,25 +204,25 @@ def run(args: argparse.Namespace) -> int:
             audio = read_wav(path)
         except WavError as exc:
             failed += 1
-            print(f"coach-sim analyze: {visible(str(path))}: {exc.message(lang)}", file=sys.stderr)
+            print(f"coach-sim analyze: {visible_path(path)}: {exc.message(lang)}", file=sys.stderr)
             if args.json:
-                print(json.dumps({"file": str(path), "pause_s": None, "error": str(exc)}))
+                print(json_text({"file": str(path), "pause_s": None, "error": str(exc)}))
             continue
         if args.cue_end > audio.duration_s:
             beyond_end += 1
             print(
-                f"coach-sim analyze: {visible(str(path))}: {_beyond(args, audio.duration_s, lang)}",
+                f"coach-sim analyze: {visible_path(path)}: {_beyond(args, audio.duration_s, lang)}",
                 file=sys.stderr,
             )
             if args.json:
                 error = _beyond(args, audio.duration_s, DEFAULT_LANGUAGE)
-                print(json.dumps({"file": str(path), "pause_s": None, "error": error}))
+                print(json_text({"file": str(path), "pause_s": None, "error": error}))
             continue
         m = refuse_too_quiet(
             analyze_samples(audio.samples, audio.sample_rate_hz, pattern, cue_end_sample=cue_end)
         )
         if args.json:
-            print(json.dumps(visible_values(_record(path, m)), ensure_ascii=False))
+            print(json_text(_record(path, m)))
         else:
             print(_human(path, m, lang))
         sys.stdout.flush()

@@ -8,7 +8,6 @@ what is wrong and what to do, and exits with status 1.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from simulator.audio.sources import MicrophoneError
 from simulator.commands import ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, has, t
+from simulator.text import json_text
 
 if TYPE_CHECKING:
     from simulator.audio.capture import DeviceInfo
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             {**asdict(d), "selected": chosen is not None and d.index == chosen.index}
             for d in devices
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows, indent=2))
     else:
         _print_table(devices, chosen, lang)
     if problem is not None:

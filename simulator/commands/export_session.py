@@ -25,7 +25,7 @@ from simulator.store.history import (
     export_session,
 )
 from simulator.store.paths import history_db_path
-from simulator.text import shortened
+from simulator.text import shortened, visible_path
 
 RECENT_SHOWN = 5
 MAX_ID_DIGITS = 18
@@ -135,5 +135,5 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(path, text.encode("utf-8"), example_name=f"debrief.{args.format}")
     except WriteError as exc:
         return _fail(exc.message(ui_lang))
-    print(t("export.written", ui_lang, path=str(path)))
+    print(t("export.written", ui_lang, path=visible_path(path)))
     return 0

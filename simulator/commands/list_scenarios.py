@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import shutil
 import sys
 import textwrap
@@ -28,7 +27,7 @@ from simulator.i18n import DEFAULT_LANGUAGE, resolve_language, t, tn
 from simulator.scenarios.library import Library, load_file, load_folder, load_library
 from simulator.scenarios.loader import ScenarioError, ScenarioProblem
 from simulator.scenarios.model import LANGUAGES, Origin, Scenario
-from simulator.text import visible, visible_values
+from simulator.text import json_text, visible, visible_path
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -119,8 +118,8 @@ def list_scenarios(
     """The scenarios (all, or ``only_language``); skipped files are reported in ``lang``."""
     scenarios = library.scenarios if only_language is None else library.in_language(only_language)
     if as_json:
-        rows = [visible_values(scenario_summary(library, s)) for s in scenarios]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        rows = [scenario_summary(library, s) for s in scenarios]
+        print(json_text(rows, indent=2))
         report_skipped(library.problems, lang)
         return 0
     if not scenarios:
@@ -136,7 +135,7 @@ def list_scenarios(
                 visible(cell)
                 for cell in (s.id, s.language, s.title, _origin_text(library, s, lang))
             )
-            + (visible(str(s.path)),)
+            + (visible_path(s.path),)
             for s in scenarios
         ]
         widths = [max(len(r[i]) for r in [header, *rows_text]) for i in range(4)]
@@ -170,7 +169,11 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
     for scenario in valid:
         key = (scenario.path.resolve().parent, scenario.id, scenario.language)
         if key in seen and seen[key] != scenario.path:
-            params = {"id": scenario.id, "language": scenario.language, "other": str(seen[key])}
+            params = {
+                "id": scenario.id,
+                "language": scenario.language,
+                "other": visible_path(seen[key]),
+            }
             problems.append(ScenarioProblem(scenario.path, "duplicate_id_check", params, key="id"))
         seen.setdefault(key, scenario.path)
     bad_paths = {p.path for p in problems}
@@ -179,7 +182,7 @@ def check_files(paths: Sequence[Path], lang: str = DEFAULT_LANGUAGE) -> int:
             ok = t(
                 "cli.scenarios.ok",
                 lang,
-                path=visible(str(scenario.path)),
+                path=visible_path(scenario.path),
                 id=scenario.id,
                 language=scenario.language,
             )
@@ -205,7 +208,7 @@ def _print_problems(problems: Sequence[ScenarioProblem], lang: str) -> None:
     for path, count in shown.items():
         if count > MAX_PROBLEMS_PER_FILE:
             more = count - MAX_PROBLEMS_PER_FILE
-            print(tn("scenarios.check_more", lang, more, more=more, path=visible(str(path))))
+            print(tn("scenarios.check_more", lang, more, more=more, path=visible_path(path)))
 
 
 def _is_folder(path: Path) -> bool:
@@ -300,14 +303,14 @@ def render_scenario(library: Library, scenario: Scenario, width: int = 80) -> st
             out.append(textwrap.fill(paragraph, width, initial_indent="  ", subsequent_indent="  "))
 
     out.append(f"{scenario.title}  [{scenario.id}, {scenario.language}]")
-    out.append(f"{_origin_text(library, scenario, lang)}: {scenario.path}")
+    out.append(f"{_origin_text(library, scenario, lang)}: {visible_path(scenario.path)}")
     for hidden in library.overrides_of(scenario):
         out.append(
             t(
                 "cli.scenarios.overrides_line",
                 lang,
                 origin=_origin_name(hidden.origin, lang),
-                path=hidden.path,
+                path=visible_path(hidden.path),
             )
         )
     block(labels["action_step"], scenario.action_step)

@@ -12,7 +12,7 @@ Deleting audio never touches the practice history: the measurements stay.
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
 from collections.abc import Callable
 from itertools import groupby
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.commands import ui_language
-from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, local_date, t
+from simulator.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, local_date, t, tn
 from simulator.store.history import HistoryError, HistoryStore, StoredSession, describe_unreadable
 from simulator.store.paths import history_db_path, recordings_dir
 from simulator.store.recordings import (
@@ -31,7 +31,7 @@ from simulator.store.recordings import (
     delete_session_audio,
     list_recordings,
 )
-from simulator.text import visible, visible_values
+from simulator.text import json_text, shortened, visible, visible_path
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -57,11 +57,11 @@ def run(args: argparse.Namespace) -> int:
     kept = list_recordings(root)
     sessions = _history_sessions(lang)
     if args.json:
-        print(json.dumps(visible_values(_records(kept, sessions)), ensure_ascii=False, indent=2))
+        print(json_text(_records(kept, sessions), indent=2))
     elif not kept:
-        print(t("recordings.empty", lang, folder=str(root)))
+        print(t("recordings.empty", lang, folder=visible_path(root)))
     else:
-        print(t("recordings.folder", lang, folder=str(root)))
+        print(t("recordings.folder", lang, folder=visible_path(root)))
         print()
         print(_table(kept, sessions, lang))
     return 0
@@ -149,8 +149,26 @@ def _table(kept: tuple[KeptRound, ...], sessions: dict[int, StoredSession], lang
 def _report_left(deleted: Deleted, lang: str) -> None:
     """Name what was not deleted because coach-sim did not make it."""
     if deleted.left:
-        paths = ", ".join(visible(str(p)) for p in deleted.left)
+        paths = ", ".join(visible_path(p) for p in deleted.left)
         print(t("recordings.left", lang, paths=paths), file=sys.stderr)
+
+
+SESSION_ID = re.compile(r"[0-9]+|unsaved-[0-9]+", re.ASCII)
+"""What ``coach-sim recordings`` lists in its Session column: a history id, or ``unsaved-…``."""
+SESSIONS_NAMED = 10
+
+
+def _no_audio(root: Path, session: str, lang: str) -> str:
+    """No audio for ``session``: and which sessions do have some."""
+    have = list(dict.fromkeys(k.session for k in list_recordings(root)))
+    if not have:
+        return t("recordings.no_audio", lang, session=session) + t(
+            "recordings.unknown.nothing_kept", lang
+        )
+    named = ", ".join(have[:SESSIONS_NAMED]) + (", …" if len(have) > SESSIONS_NAMED else "")
+    return t("recordings.no_audio", lang, session=session) + tn(
+        "recordings.unknown.kept_for", lang, len(have), sessions=named
+    )
 
 
 def delete(
@@ -170,7 +188,7 @@ def delete(
         if args.all:
             kept = list_recordings(root)
             if not kept:
-                print(t("recordings.empty", lang, folder=str(root)))
+                print(t("recordings.empty", lang, folder=visible_path(root)))
                 return 0
             if not args.yes:
                 if not sys.stdin.isatty():
@@ -182,17 +200,23 @@ def delete(
                     print(t("recordings.kept", lang))
                     return 1
             deleted = delete_all_audio(root)
-            print(t("recordings.deleted_all", lang, rounds=deleted.rounds, folder=str(root)))
+            print(
+                t("recordings.deleted_all", lang, rounds=deleted.rounds, folder=visible_path(root))
+            )
             _report_left(deleted, lang)
             return 0
         status = 0
         for session in sessions:
-            try:
-                deleted = delete_session_audio(root, session)
-            except ValueError:
-                deleted = Deleted()
+            if not SESSION_ID.fullmatch(session):
+                print(
+                    t("recordings.unknown.not_an_id", lang, value=shortened(session)),
+                    file=sys.stderr,
+                )
+                status = 1
+                continue
+            deleted = delete_session_audio(root, session)
             if deleted.rounds == 0:
-                print(t("recordings.no_audio", lang, session=visible(session)), file=sys.stderr)
+                print(_no_audio(root, session, lang), file=sys.stderr)
                 status = 1
             else:
                 files = ", ".join(p.name for p in deleted.removed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -20,7 +19,7 @@ from simulator.store.history import (
     measurement_from_stored,
 )
 from simulator.store.paths import history_db_path
-from simulator.text import shortened, visible, visible_values
+from simulator.text import json_text, shortened, visible
 
 
 def add_arguments(parser: argparse.ArgumentParser, lang: str = DEFAULT_LANGUAGE) -> None:
@@ -125,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
     if warning := describe_unreadable(read.unreadable, lang):
         print(f"coach-sim history: {warning}", file=sys.stderr)
     if args.json:
-        records = visible_values([session_record(s) for s in sessions])
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print(json_text([session_record(s) for s in sessions], indent=2))
     elif not sessions and args.scenario:
         print(_none_for_scenario(store, args.scenario, lang))
     elif not sessions:

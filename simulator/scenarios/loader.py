@@ -39,7 +39,7 @@ from simulator.scenarios.model import (
     RoundPrompt,
     Scenario,
 )
-from simulator.text import find_unsafe, visible
+from simulator.text import find_unsafe, visible, visible_path
 
 MAX_FILE_BYTES = 256 * 1024
 """A scenario is a page of text; anything far larger is not a scenario file."""
@@ -194,7 +194,7 @@ class ScenarioProblem:
 
         The path and the key are written by others too, so they are made visible like the rest.
         """
-        where = visible(str(self.path))
+        where = visible_path(self.path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:

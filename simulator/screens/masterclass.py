@@ -33,7 +33,7 @@ from simulator.coaching.group import (
     unmeasured_text,
 )
 from simulator.group_export import GroupReport, render_group_csv, render_group_html
-from simulator.i18n import format_band, format_seconds, t, tn
+from simulator.i18n import format_seconds, t, tn
 from simulator.rehearsal.masterclass import Turns
 from simulator.scenarios.library import Library, visible_scenarios
 from simulator.scenarios.model import Origin, Scenario
@@ -599,7 +599,6 @@ class GroupScreen(AppScreen[None]):
             self.lang,
             took.people,
             people=took.people,
-            band=format_band(self.band.min_s, self.band.max_s, self.lang),
         )
         return line + took.note(self.lang)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from simulator.i18n import DEFAULT_LANGUAGE, t
+from simulator.text import visible_path
 
 
 class FileProblemError(Exception):
@@ -36,8 +37,8 @@ class FileProblemError(Exception):
         return t(
             f"{self.CATALOG}.{self.problem.value}",
             lang,
-            path=str(self.path),
-            folder=str(self.path.parent),
+            path=visible_path(self.path),
+            folder=visible_path(self.path.parent),
             detail=self.detail,
         )
 
@@ -163,16 +164,24 @@ def write_atomic(path: Path, data: bytes, *, example_name: str = "debrief.html")
     A device, pipe or socket at ``path`` is refused: the rename would put a file in its place
     (``/dev/null`` for a user allowed to write in ``/dev``), and so is a read-only file.
     ``example_name`` is the file name suggested when ``path`` is a folder.
+
+    A symbolic link is written through, as a shell's ``>`` does: the file it points at is
+    replaced (or made, if it is not there yet) and the link stays; a loop of links is refused.
+    Messages name ``path`` as the user gave it.
     """
+    shown = visible_path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+        if path.is_symlink():  # realpath stops where the links go round in a circle
+            raise WriteError("link_loop", path=shown)
     folder = path.parent if str(path.parent) else Path(".")
-    shown = str(path)
     if path.is_dir():
-        raise WriteError("is_folder", path=shown, example=str(path / example_name))
+        raise WriteError("is_folder", path=shown, example=visible_path(path / example_name))
     if path.exists() and not path.is_file():
         raise WriteError("not_regular", path=shown)
     if not folder.is_dir():
         key = "folder_is_file" if folder.exists() else "folder_missing"
-        raise WriteError(key, path=shown, folder=str(folder))
+        raise WriteError(key, path=shown, folder=visible_path(folder))
     mode = path.stat().st_mode & 0o777 if path.is_file() else EXPORT_MODE
     if path.is_file() and not (mode & stat.S_IWUSR and os.access(path, os.W_OK)):
         # The rename would replace it all the same: a file made read-only is kept.
@@ -184,13 +193,15 @@ def write_atomic(path: Path, data: bytes, *, example_name: str = "debrief.html")
 
 
 def _write_error(exc: OSError, path: Path, folder: Path, example_name: str) -> WriteError:
-    shown = str(path)
+    shown = visible_path(path)
+    if exc.errno == errno.ELOOP:
+        return WriteError("link_loop", path=shown)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return WriteError("disk_full", path=shown)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return WriteError("read_only", path=shown, folder=str(folder))
+        return WriteError("read_only", path=shown, folder=visible_path(folder))
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return WriteError("folder_missing", path=shown, folder=str(folder))
+        return WriteError("folder_missing", path=shown, folder=visible_path(folder))
     if exc.errno == errno.EISDIR:
-        return WriteError("is_folder", path=shown, example=str(path / example_name))
+        return WriteError("is_folder", path=shown, example=visible_path(path / example_name))
     return WriteError("io", path=shown, detail=exc.strerror or str(exc))

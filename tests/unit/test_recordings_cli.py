@@ -74,7 +74,7 @@ def test_delete_unknown_or_unsafe_session_fails_clearly(home: Path, capsys) -> N
     assert main(["recordings", "delete", "9", "../3", "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "no audio is kept for session 9" in err
-    assert "no audio is kept for session ../3" in err
+    assert "'../3' is not a session id" in err
     assert len(list_recordings(recordings_dir())) == 1
 
 

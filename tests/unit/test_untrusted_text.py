@@ -200,8 +200,10 @@ def test_history_shows_stored_names_notes_and_ids_as_codes(
     out, err = capsys.readouterr()
     assert not has_unsafe(out + err)
     assert "check\\u001b]52" in out
+    # JSON carries the name as it is, the override escaped as JSON escapes it.
+    assert '"participant": "Kay\\u202e"' in out
     record = json.loads(out[out.index("[") :])[0]
-    assert record["participant"] == "Kay\\u202e"
+    assert record["participant"] == f"Kay{RLO}"
 
 
 # -- subprocesses get data, not options ----------------------------------------------------

@@ -36,8 +36,8 @@ from simulator.audio.analysis.signal import (
     envelope_db,
     frame_energy_db,
     speech_band,
-    to_mono,
 )
+from simulator.audio.downmix import downmix
 from simulator.audio.pattern import Pattern, Shape, question_pause_name
 from simulator.audio.resample import resample
 from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement
@@ -66,7 +66,8 @@ def analyze_samples(
     config: DetectorConfig = DEFAULT_CONFIG,
     find_clip_piles: bool = True,
 ) -> RoundMeasurement:
-    """Analyse one round. ``samples`` are mono or ``(frames, channels)`` floats in [-1, 1].
+    """Analyse one round. ``samples`` are mono or ``(frames, channels)`` floats in [-1, 1]
+    (channels combined by ``downmix``: averaged, but without an inverted or a dead channel).
 
     ``cue_end_sample`` (at the analysis rate) marks where the app's cue ended, for
     cue → pause → speech patterns; offline recordings start at the cue's end by default.
@@ -94,7 +95,7 @@ def prepare(
     cut off below it before a gain change or resampling: see ``clipping``)."""
     raw = np.asarray(samples, dtype=np.float32)
     clipped = clipped_fraction(raw, sample_rate_hz, config, find_piles=find_clip_piles)
-    mono = to_mono(raw)
+    mono = downmix(raw)
     x = (
         resample(mono, sample_rate_hz, ANALYSIS_RATE_HZ)
         if sample_rate_hz != ANALYSIS_RATE_HZ

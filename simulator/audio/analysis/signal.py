@@ -17,13 +17,6 @@ O(n): -35 dB at 50 Hz (mains hum), -16 dB at 150 Hz, within 1.5 dB of flat above
 DC offset, hum and most rumble (brown noise) before anything is measured."""
 
 
-def to_mono(samples: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
-    arr = np.asarray(samples, dtype=np.float32)
-    if arr.ndim == 2:
-        return arr.mean(axis=1, dtype=np.float32) if arr.shape[1] > 1 else arr[:, 0]
-    return arr.reshape(-1)
-
-
 def speech_band(x: npt.NDArray[np.float32], taps: int = HIGHPASS_TAPS) -> npt.NDArray[np.float32]:
     n = x.size
     if n <= taps:
