@@ -28,7 +28,7 @@ from simulator.store.history import (
     session_snapshot,
     utc_now_iso,
 )
-from simulator.text import escape
+from simulator.text import escape, visible_path
 
 VERDICT_STYLE = {
     Verdict.ON_TARGET: "green",
@@ -175,7 +175,11 @@ class SummaryScreen(AppScreen[str]):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             self._export_failed(
-                self.t("summary_export.folder", folder=str(folder), detail=exc.strerror or exc)
+                self.t(
+                    "summary_export.folder",
+                    folder=visible_path(folder),
+                    detail=exc.strerror or exc,
+                )
             )
             return
         try:
@@ -184,7 +188,7 @@ class SummaryScreen(AppScreen[str]):
             self._export_failed(self.t(f"summary_export.{exc.key}", **exc.params))
             return
         self.exported = path
-        self.notify(escape(self.t("summary_export.written", path=str(path))), timeout=10)
+        self.notify(escape(self.t("summary_export.written", path=visible_path(path))), timeout=10)
 
     def _export_failed(self, message: str) -> None:
         self.notify(

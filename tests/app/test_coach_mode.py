@@ -292,3 +292,22 @@ async def test_coach_mode_after_a_timed_direction_asks_about_its_length(
         felt = text(app, "#perceived-line")
         assert felt == "9.0 s."
         assert "pause" not in text(app, "#praise") + text(app, "#next-step")
+
+
+async def test_an_export_folder_with_a_line_break_in_its_name_is_shown_as_it_is(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    # A line break in the folder's name is part of the name: the toast shows its code, not a
+    # new line (or a space, which would name another folder).
+    folder = tmp_path / "team\nexports"
+    app, make_summary = summary_on_top(library, store, folder)
+    async with app.run_test(size=SIZE) as pilot:
+        summary = make_summary()
+        await app.push_screen(summary)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (note,) = list(app._notifications)  # noqa: SLF001 - the toast a user sees
+    assert summary.exported is not None and summary.exported.parent == folder
+    assert "team\\u000aexports" in note.message and "\n" not in note.message
