@@ -14,7 +14,7 @@ the round waits for a name that may still come.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -49,7 +49,8 @@ thinking pause (a cough, a chair, a word from across the room) rather than the n
 peaks at least this far below the question ..."""
 SOUND_LESS_SPEECH = 0.4
 """... and the speech model's mean probability over it is at least this much below the
-question's: the round then waits for a name as after an unsure one."""
+question's: the round then waits for a name as after an unsure one. While the round runs, a
+sound between the question and the name is dropped only by this margin too."""
 NOISY_ROOM_DB = 30.0
 """A room where the speaker is less than this above the noise floor counts as loud."""
 TURN_END_SILENCE_S = 1.5
@@ -104,6 +105,14 @@ class LiveRound:
         )
         self._check_every = int(check_every_s * ANALYSIS_RATE_HZ)
         self._config = config
+        # While the round runs, a sound between the question and what came last is dropped
+        # only when it is far less speech than what came last: a sound that is nearly as much
+        # speech is more often the question's own words after a break, and dropped, it would
+        # leave the question's last words reading as a name after a long pause and end the
+        # round before the name. The finished round drops it by the analysis' own margin.
+        self._check_config = replace(
+            config, detection=replace(config.detection, intruder_speech_margin=SOUND_LESS_SPEECH)
+        )
         self._blocks: list[npt.NDArray[np.float32]] = []
         self._n = 0
         self._next_check = self._check_every
@@ -147,7 +156,7 @@ class LiveRound:
             ANALYSIS_RATE_HZ,
             self.pattern,
             cue_end_sample=self.cue_end_sample,
-            config=self._config,
+            config=self._check_config,
             find_clip_piles=False,
         )
         if not m.segments:
