@@ -51,7 +51,9 @@ BAD_RATE = ("Invalid sample rate", -9997)
 class FakePortAudio(SimpleNamespace):
     """``refuse(rate, channels)`` returns the error arguments for a format, or ``None`` to
     accept it. A started stream hands ``blocks`` blocks of ``frames`` samples to the callback at
-    once, then ends by itself when ``then_ends`` (the device or the server went away)."""
+    once, then ends by itself when ``then_ends`` (the device or the server went away).
+    ``after_rescan``: the devices PortAudio finds when it is started again (the sound server was
+    started in the meantime)."""
 
     def __init__(
         self,
@@ -62,6 +64,7 @@ class FakePortAudio(SimpleNamespace):
         blocks: int = 0,
         frames: int = 320,
         then_ends: bool = True,
+        after_rescan: Sequence[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(
             PortAudioError=PortAudioError,
@@ -73,6 +76,19 @@ class FakePortAudio(SimpleNamespace):
         self.frames = frames
         self.then_ends = then_ends
         self.checked: list[tuple[int, int]] = []
+        self.after_rescan = None if after_rescan is None else list(after_rescan)
+        self.rescans = 0
+
+    def _terminate(self) -> None:
+        """PortAudio stopped: it forgets its devices."""
+        self.devices = []
+
+    def _initialize(self) -> None:
+        """PortAudio started again: it lists ``after_rescan`` (what it finds now), else the
+        same nothing."""
+        self.rescans += 1
+        if self.after_rescan is not None:
+            self.devices = list(self.after_rescan)
 
     def query_devices(self) -> list[dict[str, Any]]:
         return self.devices

@@ -178,6 +178,10 @@ def rescan_devices() -> None:
     sd = sys.modules.get("sounddevice")
     if sd is None:
         return
+    _rescan(sd)
+
+
+def _rescan(sd: Any) -> None:
     sd._terminate()
     sd._initialize()
 
@@ -400,6 +404,12 @@ def lost_error(device_name: str, detail: str, server: ServerState) -> DeviceLost
 def _query_input_devices(sd: Any) -> list[DeviceInfo]:
     try:
         devices = list(sd.query_devices())
+        if not devices:
+            # PortAudio lists devices once, when it starts. With none at all (the sound server
+            # was not running then) none of its streams can be open, so it may look again: the
+            # sound server may have been started since, and no restart of coach-sim is needed.
+            _rescan(sd)
+            devices = list(sd.query_devices())
         host_apis = list(sd.query_hostapis())
     except sd.PortAudioError as exc:
         raise portaudio_error(str(exc)) from exc

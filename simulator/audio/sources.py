@@ -122,8 +122,8 @@ class SoundServerDownError(MicrophoneError):
     """The sound server (PulseAudio or PipeWire) the microphone is reached through is not running.
 
     Key ``server.down``: it stopped after coach-sim found the microphone (start it, try again);
-    ``server.down_restart``: it was not running when coach-sim looked for microphones, so
-    coach-sim must look again (start it, then start coach-sim again)."""
+    ``server.down_restart``: it was not running when coach-sim looked for microphones, so none
+    was found (start it, then try again: coach-sim looks again when it finds none)."""
 
     code = "sound_server_down"
     DEFAULTS = MappingProxyType({"how": Worded("audio_error.server.how")})

@@ -1,5 +1,6 @@
 """A real PulseAudio server stopped under a recording microphone: coach-sim names the sound
-system, not the microphone or its sample rates, and its advice (start it, try again) works.
+system, not the microphone or its sample rates, and its advice (start it, try again) works, also
+when the server was not running when coach-sim looked for microphones.
 
 The test runs its own server and the microphone in a child process that gets that server's
 environment, so the session's server and this process's PortAudio are never touched.
@@ -75,6 +76,11 @@ CHILD = textwrap.dedent(
             say("listed")
         except MicrophoneError as exc:
             say("rescanned", exc)
+        sys.stdin.readline()  # the server runs again: no restart of this process
+        mic = MicrophoneSource(None)
+        record(mic)
+        mic.stop()
+        say("found again")
     """
 )
 
@@ -108,6 +114,9 @@ def test_a_stopped_sound_server_is_named_and_starting_it_again_helps(tmp_path: P
         stop_pulse_server(server)
         go()
         rescanned = step()
+        launch_pulse_server(server)
+        go()
+        found_again = step()
         child.communicate(timeout=30)
     finally:
         stop_pulse_server(server)
@@ -135,9 +144,13 @@ def test_a_stopped_sound_server_is_named_and_starting_it_again_helps(tmp_path: P
     assert recovered["step"] == "recovered"
 
     # PortAudio looking again while the server is gone finds no microphone: start the sound
-    # system, then coach-sim.
+    # system, then try again.
     assert (rescanned["step"], rescanned["key"]) == ("rescanned", "server.down_restart")
-    assert "start it again" in rescanned["app_en"][1]
+    assert "Then try again" in rescanned["app_en"][1]
+
+    # ... and that works in the same process: with no device listed at all, PortAudio looks
+    # again when the microphone is opened, and finds the server started since.
+    assert found_again["step"] == "found again"
     assert "pa_linux_alsa" in log.read_text()  # PortAudio's complaints went to the log
 
 

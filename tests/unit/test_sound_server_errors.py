@@ -25,6 +25,7 @@ from simulator.rehearsal.mic_check import microphone_message
 from tests.fake_portaudio import (
     BAD_RATE,
     NO_SOURCE,
+    SERVER_DEVICES,
     SERVER_GONE,
     FakePortAudio,
     alsa_input,
@@ -120,14 +121,34 @@ def test_a_device_that_bypasses_the_server_gets_the_plain_open_error(
 def test_no_device_because_the_server_was_down_when_listed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    install(monkeypatch, FakePortAudio([], default_input=-1))
+    fake = FakePortAudio([], default_input=-1)
+    install(monkeypatch, fake)
     error = start_error(ServerState.DOWN)
+    assert fake.rescans == 1  # PortAudio looked again, and still found nothing
     assert isinstance(error, SoundServerDownError) and error.key == "server.down_restart"
     title, message = microphone_message(error, "en")
     assert title == "Sound system not running"
-    assert "close coach-sim and start it again" in message
+    assert "Then try again" in message and "close coach-sim" not in message
     with pytest.raises(SoundServerDownError):
         list_input_devices(sound_server=Server(ServerState.DOWN))
+
+
+def test_a_sound_server_started_after_coach_sim_is_found_without_a_restart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # PortAudio listed nothing when it started (the server was down); the teacher starts the
+    # server and tries again: PortAudio looks again and the microphone opens.
+    fake = FakePortAudio([], after_rescan=SERVER_DEVICES, blocks=1, then_ends=False)
+    install(monkeypatch, fake)
+    assert [d.name for d in list_input_devices(sound_server=Server(ServerState.RUNNING))] == [
+        "pulse",
+        "default",
+    ]
+    assert fake.rescans == 1
+    mic = MicrophoneSource(None, sound_server=Server(ServerState.RUNNING))
+    mic.start()
+    mic.stop()
+    assert fake.rescans == 1  # with devices listed, PortAudio is left alone
 
 
 @pytest.mark.parametrize("server", [ServerState.NONE, ServerState.RUNNING])
