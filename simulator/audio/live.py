@@ -24,7 +24,7 @@ from simulator.audio.analysis.model import mean_speech_probability
 from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
 from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
-from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement
+from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement, Segment
 
 GIVE_UP_SILENCE_S = 8.0
 """After speech, this much silence ends the round even if the pattern is incomplete."""
@@ -207,8 +207,7 @@ class LiveRound:
         """Whether what follows the measured pause reads as the name, from the audio alone: no
         longer than a name, after a pause that is as long as the band asks for or stands out
         from the gaps between the question's own pieces."""
-        after = [s for s in m.segments if s.start >= span[1]]
-        before = [s for s in m.segments if s.end <= span[0]]
+        before, after = _around(m, span)
         if not after or not before:
             return True
         if after[-1].end - span[1] > NAME_MAX_S * ANALYSIS_RATE_HZ:
@@ -228,8 +227,7 @@ class LiveRound:
         pause = span[1] - span[0]
         if pause >= self.pattern.band.min_s * ANALYSIS_RATE_HZ or silence <= pause:
             return False
-        after = [s for s in m.segments if s.start >= span[1]]
-        before = [s for s in m.segments if s.end <= span[0]]
+        before, after = _around(m, span)
         if not after or not before:
             return False
         said_after = after[-1].end - after[0].start
@@ -242,8 +240,7 @@ class LiveRound:
         name has followed it."""
         if span[1] - span[0] >= self.pattern.band.min_s * ANALYSIS_RATE_HZ:
             return False
-        after = [s for s in m.segments if s.start >= span[1]]
-        before = [s for s in m.segments if s.end <= span[0]]
+        before, after = _around(m, span)
         if not after or not before:
             return False
         x = self.samples
@@ -286,3 +283,10 @@ class LiveRound:
                 config=self._config,
             )
         )
+
+
+def _around(m: RoundMeasurement, span: tuple[int, int]) -> tuple[list[Segment], list[Segment]]:
+    """The segments before the measured pause (the question) and after it (the name so far)."""
+    before = [s for s in m.segments if s.end <= span[0]]
+    after = [s for s in m.segments if s.start >= span[1]]
+    return before, after

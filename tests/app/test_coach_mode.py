@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from textual.notifications import Notification
 from textual.widgets import Input, SelectionList, Static
 
 from simulator.app import SimulatorApp, make_app
@@ -249,7 +250,11 @@ async def test_export_where_the_folder_cannot_exist_says_so_and_keeps_the_sessio
     assert blocker.read_text() == "a file where the exports folder should be"
 
 
-async def _export_fails(library: Library, store: HistoryStore, folder: Path, says: str) -> None:
+async def _export_html(
+    library: Library, store: HistoryStore, folder: Path
+) -> tuple[SummaryScreen, Notification, bool]:
+    """X then Ctrl+S on the summary: the summary, the one toast shown, and whether the summary
+    is still the screen afterwards."""
     app, make_summary = summary_on_top(library, store, folder)
     async with app.run_test(size=SIZE) as pilot:
         summary = make_summary()
@@ -258,10 +263,15 @@ async def _export_fails(library: Library, store: HistoryStore, folder: Path, say
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.screen is summary  # still there: press X again after fixing it
         (note,) = list(app._notifications)  # noqa: SLF001 - the toast a user sees
-        assert note.severity == "error" and note.title == "The debrief was not saved"
-        assert says in note.message and "Your session is still here" in note.message
+        return summary, note, app.screen is summary
+
+
+async def _export_fails(library: Library, store: HistoryStore, folder: Path, says: str) -> None:
+    summary, note, still_there = await _export_html(library, store, folder)
+    assert still_there  # press X again after fixing it
+    assert note.severity == "error" and note.title == "The debrief was not saved"
+    assert says in note.message and "Your session is still here" in note.message
     assert summary.exported is None
     assert not any(p.suffix == ".html" for p in folder.parent.rglob("*"))
 
@@ -300,14 +310,6 @@ async def test_an_export_folder_with_a_line_break_in_its_name_is_shown_as_it_is(
     # A line break in the folder's name is part of the name: the toast shows its code, not a
     # new line (or a space, which would name another folder).
     folder = tmp_path / "team\nexports"
-    app, make_summary = summary_on_top(library, store, folder)
-    async with app.run_test(size=SIZE) as pilot:
-        summary = make_summary()
-        await app.push_screen(summary)
-        await pilot.press("x")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        (note,) = list(app._notifications)  # noqa: SLF001 - the toast a user sees
+    summary, note, _ = await _export_html(library, store, folder)
     assert summary.exported is not None and summary.exported.parent == folder
     assert "team\\u000aexports" in note.message and "\n" not in note.message

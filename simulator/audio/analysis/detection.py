@@ -170,9 +170,7 @@ def _without_intruders(
         a, b = group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES
         return mean_speech_probability(x, a, b, context)
 
-    name_peak, name_speech = peak_db(groups[name]), speech(groups[name])
-    if name_speech is None:
-        return frames
+    name_peak = peak_db(groups[name])
     kept: list[tuple[int, int]] = []
     for k, group in enumerate(groups):
         if question < k < name:
@@ -184,8 +182,9 @@ def _without_intruders(
                 <= before
                 < config.intruder_gap_ratio_max * after
             ):
-                p = speech(group)
-                if p is not None and name_speech - p >= config.intruder_speech_margin:
+                # The model is asked only about a candidate (its answers are cached).
+                said, p = speech(groups[name]), speech(group)
+                if said is not None and p is not None and said - p >= config.intruder_speech_margin:
                     continue
         kept.extend(group)
     return kept
