@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -26,6 +27,10 @@ from simulator.store.settings import Settings
 from simulator.text import escape
 
 RECENT_SESSIONS = 5
+MICROPHONE_RECHECK_S = 3.0
+"""While the home screen says no microphone can be reached, it looks again this often (only while
+it is the screen in front), so the notice clears by itself once the sound system or a microphone
+is back."""
 
 
 def session_line(session: StoredSession, titles: dict[str, str], lang: str) -> str:
@@ -59,6 +64,8 @@ class HomeScreen(AppScreen[None]):
     ]
     _warned_unreadable = False
     """Whether damaged history rows were reported already (once per screen)."""
+    _recheck: Timer | None = None
+    """Looks for a microphone again while the notice that none can be reached is shown."""
 
     def compose(self) -> ComposeResult:
         lang = self.sim.lang
@@ -115,6 +122,8 @@ class HomeScreen(AppScreen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_recent()
         self._show_settings()
+        if self.sim.mic_problem is not None and self.sim.device_lister is not None:
+            self._probe_microphone()
 
     # -- scenarios ------------------------------------------------------------------------------
 
@@ -231,8 +240,26 @@ class HomeScreen(AppScreen[None]):
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._microphone_unavailable, exc)
             return
-        if not devices and not get_current_worker().is_cancelled:
+        if get_current_worker().is_cancelled:
+            return
+        if devices:
+            self.app.call_from_thread(self._microphone_available)
+        else:
             self.app.call_from_thread(self._microphone_unavailable, NoInputDeviceError())
+
+    def _recheck_microphone(self) -> None:
+        if self.is_current and self.sim.mic_problem is not None:
+            self._probe_microphone()
+
+    def _microphone_available(self) -> None:
+        if self._recheck is not None:
+            self._recheck.stop()
+            self._recheck = None
+        if self.sim.mic_problem is None:
+            return
+        self.sim.mic_problem = None
+        self.query_one("#mic-banner", Static).add_class("hidden")
+        self.notify(self.t("home.microphone_back"), timeout=6)
 
     def _microphone_unavailable(self, error: MicrophoneError) -> None:
         self.sim.mic_problem = microphone_message(error, self.sim.lang)
@@ -246,3 +273,5 @@ class HomeScreen(AppScreen[None]):
         banner = self.query_one("#mic-banner", Static)
         banner.update(f"[b]{escape(title)}[/b]\n{escape(message)}")
         banner.remove_class("hidden")
+        if self._recheck is None and self.sim.device_lister is not None:
+            self._recheck = self.set_interval(MICROPHONE_RECHECK_S, self._recheck_microphone)

@@ -11,14 +11,15 @@ import pytest
 from textual.widgets import Static
 
 from simulator.app import SimulatorApp, make_app
-from simulator.audio.capture import MicrophoneSource, ServerState
+from simulator.audio.capture import MicrophoneSource, ServerState, list_input_devices
 from simulator.audio.sources import AudioSource
 from simulator.scenarios.library import Library
+from simulator.screens import home
 from simulator.screens.mic_check import MicCheckScreen
 from simulator.screens.practice import PracticeScreen
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
-from tests.fake_portaudio import SERVER_GONE, FakePortAudio
+from tests.fake_portaudio import SERVER_DEVICES, SERVER_GONE, FakePortAudio
 
 SIZE = (100, 30)
 
@@ -79,3 +80,40 @@ async def test_the_microphone_check_names_a_stopped_server(
         assert warning.startswith("Sound system not running\n")
         assert "sample rates" not in warning
         assert "pulseaudio --start" in warning
+
+
+async def test_the_home_notice_clears_once_the_sound_system_runs_again(
+    monkeypatch: pytest.MonkeyPatch, library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    # PortAudio found nothing when coach-sim started (the server was down): the home screen says
+    # so, keeps looking, and takes the notice away once the teacher has started the server.
+    fake = FakePortAudio([])
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    monkeypatch.setattr(home, "MICROPHONE_RECHECK_S", 0.05)
+    server = ServerState.DOWN
+
+    def devices() -> list[tuple[str, str]]:
+        return [(str(d.index), d.label) for d in list_input_devices(sound_server=lambda: server)]
+
+    app = app_on(library, store, tmp_path)
+    app.device_lister = devices
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert text(app, "#mic-banner").startswith("Sound system not running\n")
+        await pilot.pause(0.2)  # still down: it looks again, and the notice stays
+        assert fake.rescans >= 2
+        assert not app.screen.query_one("#mic-banner").has_class("hidden")
+        server, fake.after_rescan = ServerState.RUNNING, SERVER_DEVICES
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.screen.query_one("#mic-banner").has_class("hidden"):
+                break
+        assert app.screen.query_one("#mic-banner").has_class("hidden")
+        assert app.mic_problem is None
+        assert "A microphone can be reached again" in " ".join(
+            str(n.message) for n in app._notifications
+        )
+        looked = fake.rescans
+        await pilot.pause(0.2)
+        assert fake.rescans == looked  # found: it stops looking
