@@ -9,6 +9,11 @@ rounds and for rounds in a reverberant room with an event in the pause: how many
 name ended before the name was over, the verdict agreement live and offline (same rounds, same
 analysis), and how long after the name the rounds that heard it ended. It asserts nothing.
 
+Every round is heard twice: as a session's first round, and as a later round of a session, where
+the teacher asks the same question again and the round knows how long it lasted before (its
+length as the analysis of the whole round measured it, the speaking rate varied by up to 15 %
+either way, seeded).
+
 Usage: ``.venv/bin/python benchmarks/live_rooms.py [--split both] [--seed 0] [--count 600]``
 (needs the benchmark's extras and the dev-audio pack, as ``run.py --corpus rooms`` does).
 """
@@ -32,9 +37,10 @@ from generate import DEFAULT_CACHE, SpeechError  # noqa: E402
 from run import verdict  # noqa: E402
 
 from simulator.audio.analysis import analyze_samples  # noqa: E402
+from simulator.audio.live import question_s  # noqa: E402
 from simulator.audio.pattern import question_pause_name  # noqa: E402
 from simulator.audio.resample import resample  # noqa: E402
-from simulator.audio.result import ANALYSIS_RATE_HZ  # noqa: E402
+from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement  # noqa: E402
 from simulator.rehearsal.round import RoundPolicy  # noqa: E402
 
 BLOCK = ANALYSIS_RATE_HZ // 50
@@ -54,19 +60,25 @@ class Heard:
     """A reverberant room with an event in the pause."""
 
 
-def hear(item: rooms.RoomItem) -> Heard:
+RATE_SPREAD = 0.15
+"""A later round of a session: the teacher asks the same question at a speaking rate up to this
+share faster or slower than before."""
+
+
+def hear(item: rooms.RoomItem, offline: RoundMeasurement, question_s: float | None) -> Heard:
+    """One live pass over the round; ``question_s``: the question's length the session knows from
+    an earlier round (``None``: the session's first round)."""
     x = np.asarray(item.samples, dtype=np.float32)
     if x.ndim > 1:
         x = x.mean(axis=1)
     x = resample(x, item.sample_rate_hz, ANALYSIS_RATE_HZ)
-    live = RoundPolicy().live_round(question_pause_name(), 0)
+    live = RoundPolicy().live_round(question_pause_name(), 0, question_s)
     end = None
     for i in range(0, x.size, BLOCK):
         if live.feed(x[i : i + BLOCK]).done:
             end = min(i + BLOCK, x.size)
             break
     truth = verdict(item.pause_s)
-    offline = analyze_samples(item.samples, item.sample_rate_hz).pause_s
     with_name = item.name_start_s is not None and bool(item.speech_spans_s)
     name_end = item.speech_spans_s[-1][1] if with_name else None
     early = name_end is not None and end is not None and end / ANALYSIS_RATE_HZ < name_end
@@ -78,7 +90,7 @@ def hear(item: rooms.RoomItem) -> Heard:
         early,
         after,
         verdict(live.finish().pause_s) == truth,
-        verdict(offline) == truth,
+        verdict(offline.pause_s) == truth,
         item.room != "dry" and item.event_in_pause is not None,
     )
 
@@ -87,8 +99,8 @@ def _pct(part: int, whole: int) -> str:
     return f"{100.0 * part / whole:5.1f}" if whole else "    –"
 
 
-def report(split: str, heard: list[Heard]) -> None:
-    print(f"\n{split}: {len(heard)} rounds")
+def report(split: str, heard: list[Heard], title: str) -> None:
+    print(f"\n{split}, {title}: {len(heard)} rounds")
     print("rounds                     n  ended before the name %  verdict live %  offline %")
     for label, rows in (
         ("all", heard),
@@ -134,12 +146,20 @@ def main() -> int:
         except (rooms.RoomCorpusError, SpeechError) as exc:
             print(f"live_rooms: {exc}", file=sys.stderr)
             return 2
-        heard = []
+        rng = np.random.default_rng(args.seed)
+        first, later = [], []
         for k, item in enumerate(items, 1):
-            heard.append(hear(item))
+            offline = analyze_samples(item.samples, item.sample_rate_hz)
+            first.append(hear(item, offline, None))
+            # A later round of the session: the same question, asked as fast or a little
+            # faster or slower; its length as the earlier round's analysis measured it.
+            before = question_s(offline)
+            spread = rng.uniform(1.0 - RATE_SPREAD, 1.0 + RATE_SPREAD)
+            later.append(hear(item, offline, None if before is None else before * spread))
             if k % 100 == 0:
                 print(f"{split}: {k}/{len(items)} rounds", file=sys.stderr, flush=True)
-        report(split, heard)
+        report(split, first, "a session's first round")
+        report(split, later, "a later round, the question's length known from an earlier one")
     return 0
 
 

@@ -51,6 +51,12 @@ SOUND_LESS_SPEECH = 0.4
 """... and the speech model's mean probability over it is at least this much below the
 question's: the round then waits for a name as after an unsure one. While the round runs, a
 sound between the question and the name is dropped only by this margin too."""
+SHORTER_THAN_BEFORE = 0.8
+"""After a pause shorter than the band's minimum, what came before it is taken for only part of
+the question (the pause a hesitation inside it) when it is shorter than this share of the question
+the teacher asked in the session's earlier rounds: the round then waits for a name as after an
+unsure one. A teacher practises the same moment of their lesson round after round, so the
+question comes back about as long; a shorter question than before only makes the round wait."""
 NOISY_ROOM_DB = 30.0
 """A room where the speaker is less than this above the noise floor counts as loud."""
 TURN_END_SILENCE_S = 1.5
@@ -91,8 +97,12 @@ class LiveRound:
         no_speech_s: float = NO_SPEECH_STOP_S,
         check_every_s: float = 0.2,
         config: DetectorConfig = DEFAULT_CONFIG,
+        question_s: float | None = None,
     ) -> None:
+        """``question_s``: how long the teacher's question lasted in the session's earlier rounds
+        (``None``: not known yet; see ``SHORTER_THAN_BEFORE``)."""
         self.pattern = pattern
+        self._question = None if question_s is None else int(question_s * ANALYSIS_RATE_HZ)
         self.cue_end_sample = cue_end_sample
         self._end_silence = int(end_silence_s * ANALYSIS_RATE_HZ)
         self._max = int(max_s * ANALYSIS_RATE_HZ)
@@ -186,6 +196,7 @@ class LiveRound:
                 not self._sounds_like_a_name(m, m.span)
                 or self._may_be_the_thinking_pause(m, m.span, silence)
                 or self._may_be_a_sound_in_the_pause(m, m.span)
+                or self._shorter_than_the_question_before(m, m.span)
             ):
                 # More likely the question's end after a break inside it (in a loud room its
                 # words come apart, and a teacher may hesitate); the name may still come.
@@ -203,6 +214,10 @@ class LiveRound:
             return 2 * self._end_silence
         return None
 
+    def _shorter_than_the_band(self, span: tuple[int, int]) -> bool:
+        """Whether the measured pause is shorter than the band asks for."""
+        return span[1] - span[0] < self.pattern.band.min_s * ANALYSIS_RATE_HZ
+
     def _sounds_like_a_name(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
         """Whether what follows the measured pause reads as the name, from the audio alone: no
         longer than a name, after a pause that is as long as the band asks for or stands out
@@ -213,7 +228,7 @@ class LiveRound:
         if after[-1].end - span[1] > NAME_MAX_S * ANALYSIS_RATE_HZ:
             return False
         pause = span[1] - span[0]
-        if pause >= self.pattern.band.min_s * ANALYSIS_RATE_HZ:
+        if not self._shorter_than_the_band(span):
             return True
         inner = max((b.start - a.end for a, b in zip(before, before[1:], strict=False)), default=0)
         return pause >= PAUSE_OVER_GAPS * inner
@@ -225,7 +240,7 @@ class LiveRound:
         pause shorter than the band asks for, and what came between them is no shorter than a
         share of what came before the pause (the rest of a question, not a name after it)."""
         pause = span[1] - span[0]
-        if pause >= self.pattern.band.min_s * ANALYSIS_RATE_HZ or silence <= pause:
+        if not self._shorter_than_the_band(span) or silence <= pause:
             return False
         before, after = _around(m, span)
         if not after or not before:
@@ -238,7 +253,7 @@ class LiveRound:
         thinking pause rather than the name: far quieter than the question, and far less speech
         to the speech model (where installed). The round's analysis drops such a sound once the
         name has followed it."""
-        if span[1] - span[0] >= self.pattern.band.min_s * ANALYSIS_RATE_HZ:
+        if not self._shorter_than_the_band(span):
             return False
         before, after = _around(m, span)
         if not after or not before:
@@ -257,6 +272,15 @@ class LiveRound:
         said = mean_speech_probability(x, question.start, question.end, context)
         sound = mean_speech_probability(x, after[0].start, after[-1].end, context)
         return said is not None and sound is not None and said - sound >= SOUND_LESS_SPEECH
+
+    def _shorter_than_the_question_before(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
+        """Whether what came before a pause shorter than the band asks for is far shorter than
+        the question the teacher asked in the session's earlier rounds: then it is more likely
+        part of the question, and the pause a hesitation inside it."""
+        if self._question is None or not self._shorter_than_the_band(span):
+            return False
+        before, _ = _around(m, span)
+        return bool(before) and span[0] - before[0].start < SHORTER_THAN_BEFORE * self._question
 
     @property
     def done(self) -> bool:
@@ -283,6 +307,15 @@ class LiveRound:
                 config=self._config,
             )
         )
+
+
+def question_s(m: RoundMeasurement) -> float | None:
+    """How long the question of a measured round (speech, pause, name) lasted: from its first
+    segment to the pause (``None`` without a measured pause)."""
+    if m.shape is not Shape.SPEECH_PAUSE_SPEECH or m.span is None:
+        return None
+    before, _ = _around(m, m.span)
+    return (m.span[0] - before[0].start) / ANALYSIS_RATE_HZ if before else None
 
 
 def _around(m: RoundMeasurement, span: tuple[int, int]) -> tuple[list[Segment], list[Segment]]:

@@ -6,8 +6,10 @@ screen holds one value and a test can walk a session without a screen.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, replace
 
+from simulator.audio.live import question_s
 from simulator.audio.result import RoundMeasurement
 
 
@@ -33,6 +35,13 @@ class Session:
     def earlier_attempt(self) -> RoundMeasurement | None:
         """This round's measurement from before, when it is being redone."""
         return self.results[self.number - 1] if len(self.results) >= self.number else None
+
+    @property
+    def question_s(self) -> float | None:
+        """How long the teacher's question lasted in the rounds measured so far (the median;
+        ``None`` before any round with a measured pause)."""
+        lengths = [s for s in map(question_s, self.results) if s is not None]
+        return statistics.median(lengths) if lengths else None
 
     @property
     def last(self) -> bool:

@@ -398,6 +398,7 @@ class PracticeScreen(AppScreen[None]):
             language=scenario.language,
             policy=self.round_policy,
             start_cue=start_cue,
+            question_s=self.session.question_s,
         )
         stretched = False
         try:

@@ -469,3 +469,27 @@ async def test_the_next_step_is_in_view_at_80x24(app_for: AppMaker, lang: str) -
             assert step.region.height >= 1 and step.region.bottom <= 23, step.region
             await pilot.press("space")
             await pilot.pause()
+
+
+async def test_a_hesitation_before_the_last_words_is_no_pause_once_the_question_is_known(
+    app_for: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Round 1: the teacher's whole question, 3 s, the name. Round 2: the same question with a
+    # 0.6 s hesitation before its last words, then 3 s and the name. The session knows how long
+    # the question was, so round 2 does not end in its thinking pause.
+    first, rest = clip("Which two examples of market forces", "en"), clip("have I given?", "en")
+    name = clip("Kay?", "en")
+    whole = make_round(np.concatenate([first, silence(0.2), rest]), name, 3.0, tail_s=3.0)
+    halting = np.concatenate([silence(0.5), first, silence(0.6), rest, silence(3.0), name])
+    halting = np.concatenate([halting, silence(3.0)])
+    for rule, measured in ((True, 3.0), (False, 0.6)):
+        if not rule:
+            monkeypatch.setattr("simulator.audio.live.SHORTER_THAN_BEFORE", 0.0)
+        app = app_for([whole.samples, halting], scenario="check-question")
+        async with app.run_test(size=SIZE) as pilot:
+            await play_round(app, pilot)
+            assert feedback(app).feedback.measured_s == pytest.approx(3.0, abs=0.1)
+            await pilot.press("space")
+            await pilot.pause()
+            await play_round(app, pilot)
+            assert feedback(app).feedback.measured_s == pytest.approx(measured, abs=0.1)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from simulator.audio import live as live_module
+from simulator.audio.analysis import analyze_samples
 from simulator.audio.level_floor import refuse_too_quiet, too_quiet_to_time
 from simulator.audio.live import LiveRound
 from simulator.audio.pattern import DEFAULT_PAUSE_BAND, Shape, question_pause_name
@@ -22,6 +23,7 @@ from simulator.audio.result import (
     Verdict,
 )
 from simulator.rehearsal.round import RoundPolicy
+from simulator.rehearsal.session import Session
 from tests.speech import RATE, clip, make_round, silence
 
 pytestmark = pytest.mark.espeak
@@ -215,3 +217,44 @@ def test_a_short_pause_after_a_whole_question_still_ends_the_round_just_after_th
     latency_s, pause = after_name_s(question, clip("Kay?", "en"), 0.6)
     assert END_SILENCE_S <= latency_s <= 1.0
     assert pause == pytest.approx(0.6, abs=0.03)
+
+
+def test_a_hesitation_before_the_question_s_last_words_waits_when_the_question_was_longer_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The teacher hesitates 0.6 s before the question's last words, which are short beside the
+    # rest: on their own they read as a name after too short a pause. In the session's earlier
+    # rounds the question ran on past them, so the round waits for a name.
+    first = clip("Which two examples of market forces", "en")
+    rest, name = clip("have I given?", "en"), clip("Kay?", "en")
+    x = np.concatenate([silence(0.5), first, silence(0.6), rest, silence(3.0), name, silence(6.0)])
+    name_end = x.size - int(6.0 * RATE)
+    question = np.concatenate([first, silence(0.2), rest])
+    before = make_round(question, name, 3.0, tail_s=2.0)
+    session = Session(3).record(analyze_samples(before.samples, RATE, question_pause_name()))
+    assert session.question_s == pytest.approx(question.size / RATE, abs=0.3)
+
+    # Unknown before the first round: the round ends in the thinking pause.
+    first_round = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(first_round, x)
+    assert end is not None and end < name_end - name.size
+    assert first_round.finish().pause_s == pytest.approx(0.6, abs=0.05)
+
+    live = POLICY.live_round(question_pause_name(), 0, session.question_s)
+    end = ended_at(live, x)
+    assert end is not None and name_end < end <= name_end + 1.0 * RATE
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+    # A short pause after the whole question, as long as before, still ends the round at once.
+    whole = make_round(question, name, 0.6, tail_s=6.0)
+    live = POLICY.live_round(question_pause_name(), 0, session.question_s)
+    end = ended_at(live, whole.samples)
+    assert end is not None
+    assert (end - (whole.name_start + name.size)) / RATE <= 1.0
+    assert live.finish().pause_s == pytest.approx(0.6, abs=0.05)
+
+    # Without the rule, knowing the question's length changes nothing.
+    monkeypatch.setattr(live_module, "SHORTER_THAN_BEFORE", 0.0)
+    naive = POLICY.live_round(question_pause_name(), 0, session.question_s)
+    end = ended_at(naive, x)
+    assert end is not None and end < name_end - name.size

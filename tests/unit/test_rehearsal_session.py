@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, replace
 
 import pytest
 
 from simulator.audio.pattern import question_pause_name
 from simulator.audio.result import ANALYSIS_RATE_HZ as R
-from simulator.audio.result import Levels, RoundMeasurement, Segment
+from simulator.audio.result import Levels, Reason, RoundMeasurement, Segment
 from simulator.rehearsal.masterclass import Turns
 from simulator.rehearsal.round import RoundPhase
 from simulator.rehearsal.session import Session
@@ -117,3 +117,15 @@ def test_the_rehearsal_loads_no_ui_no_audio_device_and_no_store() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "False"]
+
+
+def test_a_session_knows_how_long_the_teacher_s_question_lasted() -> None:
+    # The question runs from its first segment to the pause: 1.7 s in ``measured``.
+    unmeasured = replace(measured(1.0), span=None, reason=Reason.NO_PAUSE)
+    session = Session(3)
+    assert session.question_s is None
+    assert session.record(unmeasured).question_s is None
+    longer = measured(2.0)
+    longer = replace(longer, segments=(Segment(0, int(2.0 * R)), *longer.segments[1:]))
+    session = session.record(measured(1.0)).next().record(unmeasured).next().record(longer)
+    assert session.question_s == pytest.approx((1.7 + 2.0) / 2, abs=0.001)
