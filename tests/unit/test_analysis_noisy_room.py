@@ -83,13 +83,20 @@ def test_other_voices_at_5_db_are_not_taken_for_the_teacher(bank, index: int, st
     assert _verdict(without) != _verdict(item.pause_s)
 
 
+def _noise_item(bank, index: int, condition: str):
+    """The noise benchmark's round ``index`` of seed 11, with a pause, in ``condition``."""
+    generate, speech_bank = bank
+    item = generate.make_item(11, index, speech_bank)
+    assert item.condition == condition and item.pause_s is not None
+    assert item.question_end_s is not None
+    return item
+
+
 @pytest.mark.parametrize(("index", "condition"), [(20, "babble@10dB"), (101, "babble@5dB")])
 def test_question_end_under_other_voices_follows_the_high_frequencies(
     bank, index: int, condition: str
 ) -> None:
-    generate, speech_bank = bank
-    item = generate.make_item(11, index, speech_bank)
-    assert item.condition == condition and item.question_end_s is not None
+    item = _noise_item(bank, index, condition)
     m, pause = _pause(item.samples, item.sample_rate_hz)
     assert m.span is not None and pause is not None
     assert abs(pause - item.pause_s) <= 0.1
@@ -115,3 +122,18 @@ def test_a_name_run_on_in_noise_is_no_pause_not_a_short_one(bank) -> None:
     m = analyze_samples(item.samples, item.sample_rate_hz)
     assert m.span is None
     assert m.reason is Reason.NO_PAUSE
+
+
+@pytest.mark.parametrize(("index", "condition"), [(6, "babble@10dB"), (65, "babble@20dB")])
+def test_other_voices_in_the_pause_do_not_carry_the_question_on(
+    bank, index: int, condition: str
+) -> None:
+    # The speech model hears the other voices right after the question's end as speech, and
+    # would carry the question on into the pause; it hears them further into the pause as well,
+    # so the question's end stays where its level puts it.
+    item = _noise_item(bank, index, condition)
+    _, pause = _pause(item.samples, item.sample_rate_hz)
+    assert pause is not None and abs(pause - item.pause_s) <= 0.1
+    no_probe = replace(DEFAULT_CONFIG, edges=replace(DEFAULT_CONFIG.edges, model_probe_ms=0))
+    _, carried = _pause(item.samples, item.sample_rate_hz, no_probe)
+    assert carried is not None and item.pause_s - carried > 0.15

@@ -145,6 +145,21 @@ class EdgeConfig:
     """... and the question ends where it falls this far below the speaker's level (0: off)."""
     min_pause_s: float = 0.25
     """A pause that refines to less than this is a gap between words: the name ran straight on."""
+    model_reach_ms: int = 500
+    """Where the speech model is installed, it listens this far into the pause after the
+    question's end (0: not at all) ..."""
+    model_speech: float = 0.5
+    """... and while its windows stay at or above this probability from that end on, the
+    question's last word goes on (a soft last syllable under a fan's or a gain control's noise
+    that never rose above the detection gate) ..."""
+    model_lag_ms: int = 150
+    """... less this much: the network still hears speech for a moment after a voice stops."""
+    model_context_ms: int = 300
+    """What the network hears before the question's end first, for its state to settle."""
+    model_probe_ms: int = 640
+    """How much of the pause after ``model_reach_ms`` the network hears as well: where any of it
+    is speech to the network, other voices fill the pause and the question's end stays (0: no
+    probe)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from simulator.audio.analysis.config import EdgeConfig
 from simulator.audio.analysis.levels import FrameLevels
+from simulator.audio.analysis.model import WINDOW_SAMPLES, window_scores
 from simulator.audio.analysis.signal import (
     FRAME_SAMPLES,
     HOP_SAMPLES,
@@ -80,6 +81,7 @@ def refine_pause(
     question = Segment(m.segments[0].start, q_last.end)
     end, start = refine_pause_edges(x, q_last, name, m.levels, config, question=question)
     end = _direct_sound_end(x, q_last.start, end, m.levels, config)
+    end = _model_heard_end(x, end, start, config)
     if (end, start) != m.span:
         segments = tuple(
             Segment(s.start, end)
@@ -113,6 +115,33 @@ def fastest_fall_ms(env: npt.NDArray[np.float64], speaker_db: float, config: Edg
         first[new] = lag * hop
     times = np.sort(first[loud])
     return float(times[2]) if times.size > 2 else float("inf")
+
+
+def _model_heard_end(x: npt.NDArray[np.float32], end: int, name: int, config: EdgeConfig) -> int:
+    """The question's end moved on to where the speech model stops hearing speech right after
+    it (see ``EdgeConfig.model_reach_ms``), never closer to the name than a pause's minimum."""
+    reach = min(end + config.model_reach_ms * ANALYSIS_RATE_HZ // 1000, name)
+    if reach <= end:
+        return end
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+    scores = window_scores(x, end, reach, context)
+    if scores is None:
+        return end
+    heard = next((k for k, p in enumerate(scores) if p < config.model_speech), None)
+    if heard is None:
+        return end  # speech all the way: other voices in the pause, not a last syllable
+    latest = name - int(config.min_pause_s * ANALYSIS_RATE_HZ)
+    moved = min(
+        end + heard * WINDOW_SAMPLES - config.model_lag_ms * ANALYSIS_RATE_HZ // 1000, latest
+    )
+    if moved <= end:
+        return end
+    probe_end = min(reach + config.model_probe_ms * ANALYSIS_RATE_HZ // 1000, name)
+    if probe_end - reach >= 3 * WINDOW_SAMPLES:
+        probe = window_scores(x, reach, probe_end, context) or ()
+        if max(probe, default=0.0) >= config.model_speech:
+            return end  # the pause itself sounds like speech to the network: other voices
+    return moved
 
 
 def _direct_sound_end(

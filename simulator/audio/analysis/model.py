@@ -74,6 +74,14 @@ def mean_speech_probability(
     return sum(scores) / len(scores) if scores else 0.0
 
 
+def window_scores(
+    x: npt.NDArray[np.float32], start: int, end: int, context_samples: int
+) -> tuple[float, ...] | None:
+    """The network's speech probability per window of ``x[start:end]`` (heard as in
+    ``speech_probability``); ``None`` when the model is not installed."""
+    return _window_scores(x, start, end, context_samples, None)
+
+
 def _window_scores(
     x: npt.NDArray[np.float32],
     start: int,
