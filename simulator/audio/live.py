@@ -242,6 +242,11 @@ class LiveRound:
         pause = span[1] - span[0]
         if not self._shorter_than_the_band(span) or silence <= pause:
             return False
+        if self._question is not None:
+            # The question's length from the earlier rounds tells part of it from all of it
+            # (``_shorter_than_the_question_before``); a name longer than a short own question
+            # then ends the round as soon as it is over.
+            return False
         before, after = _around(m, span)
         if not after or not before:
             return False

@@ -24,6 +24,9 @@ class Session:
     replaced: tuple[RoundMeasurement | None, ...] = ()
     """Beside each of ``results``: the attempt it replaced when it was a redo, else ``None``
     (the round's feedback compared it with that attempt, and the debrief does so too)."""
+    asked_from: int = 0
+    """The first of ``results`` in which the teacher asked the question they ask now (see
+    ``new_question``)."""
 
     def __post_init__(self) -> None:
         if self.rounds < 1:
@@ -40,7 +43,7 @@ class Session:
     def question_s(self) -> float | None:
         """How long the teacher's question lasted in the rounds measured so far (the median;
         ``None`` before any round with a measured pause)."""
-        lengths = [s for s in map(question_s, self.results) if s is not None]
+        lengths = [s for s in map(question_s, self.results[self.asked_from :]) if s is not None]
         return statistics.median(lengths) if lengths else None
 
     @property
@@ -57,6 +60,11 @@ class Session:
             results=(*self.results[:kept], measurement),
             replaced=(*self.replaced[:kept], self.earlier_attempt),
         )
+
+    def new_question(self) -> Session:
+        """The teacher asks another question from now on (their own words changed): how long
+        the earlier rounds' question was says nothing about it."""
+        return replace(self, asked_from=len(self.results))
 
     def redo(self) -> Session:
         """The same round once more (its measurement is replaced when it is recorded)."""

@@ -335,6 +335,8 @@ class PracticeScreen(AppScreen[None]):
         def chosen(words: OwnWords | None) -> None:
             if words is None:
                 return
+            if words != self.own:
+                self.session = self.session.new_question()
             self.own = words
             self.notify(self.t("own_words.cleared" if words.empty else "own_words.using"))
             self._show_prompt()

@@ -133,3 +133,29 @@ async def test_esc_keeps_and_ctrl_r_brings_back_the_scenarios_examples(
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert shown(app, "#line") == example
+
+
+async def test_own_words_make_the_round_forget_how_long_the_earlier_question_was(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    # Round 1 with the scenario's long question; then the teacher's own, far shorter one. How
+    # long the earlier question was no longer says whether a short silence is a hesitation.
+    long_round = make_round(
+        clip("Which two examples of market forces did I just give?", "en"), clip("Kay", "en"), 3.0
+    ).samples
+    app, _, _ = build(library, store, tmp_path, [long_round, own_round(3.0)])
+    async with app.run_test(size=SIZE) as pilot:
+        await play(app, pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert screen.session.question_s == pytest.approx(3.0, abs=0.5)
+        await pilot.press("o")
+        await pilot.pause()
+        await fill(app, pilot, {"line-1": QUESTION, "own-name": "Daan"})
+        assert app.screen is screen and screen.session.question_s is None
+        await play(app, pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        assert screen.session.question_s == pytest.approx(0.9, abs=0.4)

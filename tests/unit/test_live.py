@@ -12,7 +12,7 @@ import pytest
 from simulator.audio import live as live_module
 from simulator.audio.analysis import analyze_samples
 from simulator.audio.level_floor import refuse_too_quiet, too_quiet_to_time
-from simulator.audio.live import LiveRound
+from simulator.audio.live import LiveRound, question_s
 from simulator.audio.pattern import DEFAULT_PAUSE_BAND, Shape, question_pause_name
 from simulator.audio.result import (
     Levels,
@@ -41,10 +41,13 @@ def ended_at(live: LiveRound, x: np.ndarray) -> int | None:
     return None
 
 
-def after_name_s(question: np.ndarray, name: np.ndarray, pause_s: float) -> tuple[float, float]:
-    """(round end after the end of the name, measured pause) for a round with a long tail."""
+def after_name_s(
+    question: np.ndarray, name: np.ndarray, pause_s: float, question_s: float | None = None
+) -> tuple[float, float]:
+    """(round end after the end of the name, measured pause) for a round with a long tail;
+    ``question_s``: the question's length the session knows from an earlier round."""
     r = make_round(question, name, pause_s, tail_s=12.0)
-    live = POLICY.live_round(question_pause_name(), 0)
+    live = POLICY.live_round(question_pause_name(), 0, question_s)
     end = ended_at(live, r.samples)
     assert end is not None
     pause = live.finish().pause_s
@@ -67,6 +70,26 @@ def test_a_short_own_question_ends_the_round_just_after_the_name(
     latency_s, pause = after_name_s(clip(question, voice), clip(name, voice), pause_s)
     assert END_SILENCE_S <= latency_s <= 1.0
     assert pause == pytest.approx(pause_s, abs=0.03)
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "voice"),
+    [("Why?", "Maximilian?", "en"), ("Wat zie je?", "Anne-Sophie de Vries?", "nl")],
+)
+def test_a_name_longer_than_a_short_question_ends_a_later_round_just_after_it(
+    question: str, name: str, voice: str
+) -> None:
+    # A short question, 0.6 s, and a longer name: in a session's first round the name might be
+    # the question's rest after a hesitation, so the round waits. Once an earlier round has
+    # shown how long the question is, the name ends the round as soon as it is over.
+    q, nm = clip(question, voice), clip(name, voice)
+    known = question_s(analyze_samples(make_round(q, nm, 3.0).samples, RATE))
+    assert known == pytest.approx(q.size / RATE, abs=0.15)
+    latency_s, pause = after_name_s(q, nm, 0.6, known)
+    assert END_SILENCE_S <= latency_s <= 1.0
+    assert pause == pytest.approx(0.6, abs=0.03)
+    first_round_s, _ = after_name_s(q, nm, 0.6)
+    assert first_round_s > 2.0
 
 
 @pytest.mark.parametrize("name", ["Anne-Sophie?", "Anne-Sophie de Vries?"])

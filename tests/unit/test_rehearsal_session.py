@@ -31,6 +31,13 @@ def measured(pause_s: float) -> RoundMeasurement:
     )
 
 
+def asked_for(question_s: float) -> RoundMeasurement:
+    """``measured(2.0)`` with a question of ``question_s`` (its first segment starts earlier)."""
+    m = measured(2.0)
+    start = int((2.0 - question_s) * R)
+    return replace(m, segments=(Segment(start, int(2.0 * R)), *m.segments[1:]))
+
+
 def test_a_session_records_its_rounds_in_order_and_moves_on() -> None:
     a, b, c = measured(1.0), measured(2.0), measured(3.0)
     session = Session(3)
@@ -125,7 +132,14 @@ def test_a_session_knows_how_long_the_teacher_s_question_lasted() -> None:
     session = Session(3)
     assert session.question_s is None
     assert session.record(unmeasured).question_s is None
-    longer = measured(2.0)
-    longer = replace(longer, segments=(Segment(0, int(2.0 * R)), *longer.segments[1:]))
+    longer = asked_for(2.0)
     session = session.record(measured(1.0)).next().record(unmeasured).next().record(longer)
     assert session.question_s == pytest.approx((1.7 + 2.0) / 2, abs=0.001)
+
+
+def test_another_question_forgets_how_long_the_earlier_one_was() -> None:
+    session = Session(3).record(measured(1.0)).next()
+    assert session.question_s == pytest.approx(1.7, abs=0.001)
+    session = session.new_question()
+    assert session.question_s is None
+    assert session.record(asked_for(2.0)).question_s == pytest.approx(2.0, abs=0.001)
