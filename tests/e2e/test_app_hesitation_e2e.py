@@ -1,0 +1,68 @@
+"""A hesitation inside the question, in the second round of a session, on the real path (paplay
+→ PulseAudio null sink → its monitor → PortAudio → sounddevice → the real ``coach-sim practice``
+in tmux).
+
+Round 1: the teacher's whole question, 3 s, the name. Round 2: the same question with a 0.6 s
+hesitation before its last words, then 3 s and the name. On their own, the last words read as a
+name after too short a pause; the round knows from round 1 how long the question is, waits for
+the name and saves the thinking pause, not the hesitation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulator.audio.wav import write_wav_pcm16
+from tests.e2e.conftest import PulseServer
+from tests.e2e.tmux_app import TmuxApp, coach_sim_command, saved_sessions
+from tests.speech import RATE, clip, make_round, silence
+
+pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
+
+TOLERANCE_S = 0.15
+
+
+def test_a_hesitation_in_round_two_is_not_taken_for_the_thinking_pause(
+    pulse_server: PulseServer, tmp_path: Path, espeak: str
+) -> None:
+    first, rest = clip("Which two examples of market forces", "en"), clip("have I given?", "en")
+    name = clip("Kay?", "en")
+    whole = make_round(np.concatenate([first, silence(0.2), rest]), name, 3.0, lead_s=0.3)
+    halting = np.concatenate(
+        [silence(0.3), first, silence(0.6), rest, silence(3.0), name, silence(2.0)]
+    )
+    write_wav_pcm16(tmp_path / "round1.wav", whole.samples, RATE)
+    write_wav_pcm16(tmp_path / "round2.wav", halting, RATE)
+
+    home = tmp_path / "home"
+    app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
+    app.start(
+        [*coach_sim_command(), "practice", "check-question", "--lang", "en"],
+        {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
+    )
+    player = None
+    try:
+        app.wait_for("Press Space or Enter to start", timeout_s=30)
+        for number in (1, 2):
+            app.wait_for(f"Round {number} of 3")
+            app.keys("Space")
+            app.wait_for("Listening", timeout_s=15)
+            player = pulse_server.play(tmp_path / f"round{number}.wav", wait=False)
+            app.wait_for(f"Round {number} of 3: feedback", timeout_s=30)
+            player.wait(timeout=15)
+            player = None
+            app.keys("Space")
+    finally:
+        app.stop()
+        if player is not None:  # a round that ends early must not speak into the next test
+            player.terminate()
+            player.wait(timeout=5)
+
+    (session,) = saved_sessions(pulse_server.env, home)
+    saved = {r["round"]: r["pause_s"] for r in session["rounds"]}  # type: ignore[index]
+    print(f"\nsaved pauses: {saved}")
+    assert saved[1] == pytest.approx(3.0, abs=TOLERANCE_S)
+    assert saved[2] == pytest.approx(3.0, abs=TOLERANCE_S)
