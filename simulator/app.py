@@ -102,7 +102,7 @@ def espeak_cue_player() -> CuePlayer | None:
         import subprocess
         import tempfile
 
-        from simulator.audio.sources import to_mono_float32
+        from simulator.audio.downmix import downmix
         from simulator.audio.wav import WavError, read_wav
 
         with tempfile.TemporaryDirectory(prefix="coach-sim-cue-") as tmp:
@@ -118,7 +118,7 @@ def espeak_cue_player() -> CuePlayer | None:
                 audio = read_wav(wav)
             except (OSError, subprocess.SubprocessError, WavError):
                 return None
-        return CueSound(to_mono_float32(audio.samples), audio.sample_rate_hz)
+        return CueSound(downmix(audio.samples), audio.sample_rate_hz)
 
     return render
 

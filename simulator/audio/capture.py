@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from simulator.audio.downmix import Downmixer
+from simulator.audio.downmix import Downmixer, downmix
 from simulator.audio.resample import Resampler
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.sound_server import ServerState, sound_server_state
@@ -45,7 +45,6 @@ from simulator.audio.sources import (
     StartStopContext,
     Worded,
     device_lost,
-    to_mono_float32,
 )
 
 __all__ = [
@@ -915,7 +914,7 @@ def play(
         raise ValueError("sample_rate_hz must be positive")
     if buffer_s is not None and not buffer_s > 0:
         raise ValueError("buffer_s must be positive")
-    mono = to_mono_float32(np.asarray(samples, dtype=np.float32))
+    mono = downmix(np.asarray(samples, dtype=np.float32))
     source_samples = int(mono.size)
     try:
         sd = load_sounddevice()

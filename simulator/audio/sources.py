@@ -199,12 +199,6 @@ class AudioSource(Protocol):
     ) -> None: ...
 
 
-def to_mono_float32(block: npt.NDArray[np.generic]) -> Samples:
-    """A 1-D float32 copy of a (frames,) or (frames, channels) signal: its channels combined by
-    ``downmix`` (averaged, but without an inverted or a dead channel)."""
-    return downmix(block)
-
-
 # -- an array played as if it were a microphone -------------------------------------------------
 
 
@@ -257,7 +251,7 @@ class ArraySource(StartStopContext):
             raise ValueError("block_ms must be positive")
         if lose_device_after_s is not None and lose_device_after_s < 0:
             raise ValueError("lose_device_after_s must not be negative")
-        mono = to_mono_float32(samples)
+        mono = downmix(samples)
         if sample_rate_hz != ANALYSIS_RATE_HZ:
             resampler = Resampler(sample_rate_hz, ANALYSIS_RATE_HZ)
             mono = np.concatenate((resampler.process(mono), resampler.flush()))

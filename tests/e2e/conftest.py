@@ -98,6 +98,12 @@ class PulseServer:
                 raise RuntimeError(f"paplay failed ({player.returncode}): {err.decode()}")
         return player
 
+    def stop_players(self) -> None:
+        """Stop every player still running: a round that ended early must not speak into the
+        next test."""
+        for player in self.players:
+            _end(player)
+
     def alive(self) -> bool:
         return self.pactl("info").returncode == 0
 
@@ -207,8 +213,7 @@ def _end(process: subprocess.Popen[bytes]) -> None:
 
 
 def stop_pulse_server(server: PulseServer) -> None:
-    for player in server.players:
-        _end(player)
+    server.stop_players()
     if server.keep_alive is not None:
         _end(server.keep_alive)
     subprocess.run(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -34,12 +35,8 @@ def test_three_rounds_in_the_real_app_are_measured_and_saved(
         ready = app.wait_for("Press Space or Enter to start", timeout_s=30)
         print(f"\nstart-up to the first round on screen: {ready - launched:.2f} s")
         for number, r in enumerate(rounds, 1):
-            app.wait_for(f"Round {number} of 3")
-            app.keys("Space")
-            app.wait_for("Listening", timeout_s=15)
-            played_at = time.monotonic()
-            pulse_server.play(tmp_path / f"round{number}.wav", wait=False)
-            seen = app.wait_for(f"Round {number} of 3: feedback", timeout_s=30)
+            wav = tmp_path / f"round{number}.wav"
+            played_at, seen = app.play_round(number, partial(pulse_server.play, wav, wait=False))
             latency = seen - (played_at + name_end_s(r))
             latencies.append(latency)
             print(f"round {number}: feedback on screen {latency:.2f} s after the end of the name")
@@ -84,11 +81,8 @@ def test_killing_the_app_after_round_two_keeps_rounds_one_and_two(
     try:
         app.wait_for("Press Space or Enter to start", timeout_s=30)
         for number in (1, 2):
-            app.wait_for(f"Round {number} of 3")
-            app.keys("Space")
-            app.wait_for("Listening", timeout_s=15)
-            pulse_server.play(tmp_path / f"round{number}.wav", wait=False)
-            app.wait_for(f"Round {number} of 3: feedback", timeout_s=30)
+            wav = tmp_path / f"round{number}.wav"
+            app.play_round(number, partial(pulse_server.play, wav, wait=False))
             if number == 1:
                 app.keys("Space")
         pid = app.pid()

@@ -10,6 +10,7 @@ the name and saves the thinking pause, not the hesitation.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -43,23 +44,16 @@ def test_a_hesitation_in_round_two_is_not_taken_for_the_thinking_pause(
         [*coach_sim_command(), "practice", "check-question", "--lang", "en"],
         {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
     )
-    player = None
     try:
         app.wait_for("Press Space or Enter to start", timeout_s=30)
         for number in (1, 2):
-            app.wait_for(f"Round {number} of 3")
-            app.keys("Space")
-            app.wait_for("Listening", timeout_s=15)
-            player = pulse_server.play(tmp_path / f"round{number}.wav", wait=False)
-            app.wait_for(f"Round {number} of 3: feedback", timeout_s=30)
-            player.wait(timeout=15)
-            player = None
+            wav = tmp_path / f"round{number}.wav"
+            app.play_round(number, partial(pulse_server.play, wav, wait=False))
+            pulse_server.players[-1].wait(timeout=15)  # its tail is over before the next round
             app.keys("Space")
     finally:
         app.stop()
-        if player is not None:  # a round that ends early must not speak into the next test
-            player.terminate()
-            player.wait(timeout=5)
+        pulse_server.stop_players()
 
     (session,) = saved_sessions(pulse_server.env, home)
     saved = {r["round"]: r["pause_s"] for r in session["rounds"]}  # type: ignore[index]

@@ -59,18 +59,15 @@ def test_a_reverberant_round_with_a_cough_and_the_teachers_own_words(
         [*coach_sim_command(), "practice", "check-question", "--lang", "nl", "--keep-audio"],
         {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
     )
-    player = None
     try:
         app.wait_for("Druk op Spatie of Enter", timeout_s=30)
         app.keys("Space")
         app.wait_for("Ik luister", timeout_s=15)
-        player = pulse_server.play(tmp_path / "round.wav", wait=False)
+        pulse_server.play(tmp_path / "round.wav", wait=False)
         app.wait_for("Ronde 1 van 3: feedback", timeout_s=MAX_ROUND_S + 10)
     finally:
         app.stop()
-        if player is not None:  # a round that ends early must not speak into the next test
-            player.terminate()
-            player.wait(timeout=5)
+        pulse_server.stop_players()
 
     (session,) = saved_sessions(pulse_server.env, home)
     saved = session["rounds"][0]  # type: ignore[index]

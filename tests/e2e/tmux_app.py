@@ -113,6 +113,19 @@ class TmuxApp:
                 raise TimeoutError(f"the screen never showed {found!r}; it shows:\n{text}")
             time.sleep(poll_s)
 
+    def play_round(
+        self, number: int, speak: Callable[[], object], *, timeout_s: float = 30.0
+    ) -> tuple[float, float]:
+        """Round ``number`` of three, in English: Space once it is on screen, ``speak()`` once it
+        listens. Returns when the teacher began to speak and when the round's feedback was on
+        screen (``time.monotonic``)."""
+        self.wait_for(f"Round {number} of 3")
+        self.keys("Space")
+        self.wait_for("Listening", timeout_s=15)
+        spoke_at = time.monotonic()
+        speak()
+        return spoke_at, self.wait_for(f"Round {number} of 3: feedback", timeout_s=timeout_s)
+
     def stop(self) -> None:
         self._run("kill-server")
 

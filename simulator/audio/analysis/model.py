@@ -56,7 +56,7 @@ def speech_probability(
     when the model is not installed. With ``enough``, the windows after the first that reaches
     it are not scored (the answer is then at least ``enough``, not necessarily the highest): a
     question of several seconds is speech after its first word."""
-    scores = _window_scores(x, start, end, context_samples, enough)
+    scores = window_scores(x, start, end, context_samples, enough)
     if scores is None:
         return None
     return max(scores, default=0.0)
@@ -68,29 +68,22 @@ def mean_speech_probability(
     """The mean speech probability over the windows of ``x[start:end]`` (heard as in
     ``speech_probability``): how much of an utterance is speech, where the highest says whether
     any of it is. ``None`` when the model is not installed."""
-    scores = _window_scores(x, start, end, context_samples, None)
+    scores = window_scores(x, start, end, context_samples)
     if scores is None:
         return None
     return sum(scores) / len(scores) if scores else 0.0
 
 
 def window_scores(
-    x: npt.NDArray[np.float32], start: int, end: int, context_samples: int
-) -> tuple[float, ...] | None:
-    """The network's speech probability per window of ``x[start:end]`` (heard as in
-    ``speech_probability``); ``None`` when the model is not installed."""
-    return _window_scores(x, start, end, context_samples, None)
-
-
-def _window_scores(
     x: npt.NDArray[np.float32],
     start: int,
     end: int,
     context_samples: int,
-    enough: float | None,
+    enough: float | None = None,
 ) -> tuple[float, ...] | None:
-    """The network's speech probability per window of ``x[start:end]``, up to the first that
-    reaches ``enough`` (all of them without it)."""
+    """The network's speech probability per window of ``x[start:end]`` (heard as in
+    ``speech_probability``), up to the first that reaches ``enough`` (all of them without it);
+    ``None`` when the model is not installed."""
     model = _model()
     if model is None:
         return None
