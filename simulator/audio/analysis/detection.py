@@ -287,11 +287,19 @@ def _near_voices_only(
     frames: list[tuple[int, int]],
     config: DetectionConfig,
 ) -> list[tuple[int, int]]:
-    """In a loud room, keep the segments that keep the speaker's high frequencies."""
+    """In a loud room, keep the segments that keep the speaker's high frequencies.
+
+    The speaker's high-frequency level is that of the round's speech, or of its longest
+    utterance (the question) where that is lower: a name called out louder, or brighter, than
+    the question would otherwise set a level the question's own words never reach.
+    """
     n = fl.energy_db.size
     hf = frame_energy_db(np.diff(x, prepend=x[:1]).astype(np.float32), FRAME_SAMPLES)[:n]
     ref = fl.reference
     hf_speaker = float(np.percentile(hf[ref][(fl.vad & fl.sound)[ref]], 95))
+    groups = _utterances(frames, config)
+    question = np.concatenate([hf[a:b] for a, b in groups[_longest(groups)]])
+    hf_speaker = min(hf_speaker, float(np.percentile(question, 95)))
     return [(a, b) for a, b in frames if hf[a:b].max() - hf_speaker >= config.near_voice_hf_db]
 
 
