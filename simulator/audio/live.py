@@ -2,7 +2,10 @@
 
 The app feeds 16 kHz blocks as they arrive. Every ``check_every_s`` of audio the whole buffer is
 analysed with ``analyze_samples`` (the same function ``coach-sim analyze`` uses); the round is over
-once the pattern is complete and followed by ``end_silence_s`` of silence, or after ``max_s``.
+once the pattern is complete and followed by ``end_silence_s`` of silence, or after ``max_s``. The
+silence counts from where the voice stopped: in a reverberant room the name rings on for a few
+hundred milliseconds, and the analysis ends the name's segment at the voice's end, as it does the
+question's.
 Nothing here reads a clock: time is the count of samples fed.
 
 When the round ends is read from the audio alone, never from the prompt's words: the teacher may

@@ -6,11 +6,13 @@ sample count where the round said it was done.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from simulator.audio import live as live_module
-from simulator.audio.analysis import analyze_samples
+from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
 from simulator.audio.level_floor import refuse_too_quiet, too_quiet_to_time
 from simulator.audio.live import LiveRound, question_s
 from simulator.audio.pattern import DEFAULT_PAUSE_BAND, Shape, question_pause_name
@@ -24,7 +26,15 @@ from simulator.audio.result import (
 )
 from simulator.rehearsal.round import RoundPolicy
 from simulator.rehearsal.session import Session
-from tests.speech import RATE, clip, make_round, silence
+from tests.speech import (
+    DIRECT_DELAY,
+    RATE,
+    clip,
+    in_room,
+    make_round,
+    room_response,
+    silence,
+)
 
 pytestmark = pytest.mark.espeak
 BLOCK = 320
@@ -281,3 +291,30 @@ def test_a_hesitation_before_the_question_s_last_words_waits_when_the_question_w
     naive = POLICY.live_round(question_pause_name(), 0, session.question_s)
     end = ended_at(naive, x)
     assert end is not None and end < name_end - name.size
+
+
+@pytest.mark.parametrize(("rt60_s", "drr_db"), [(0.6, -3.0), (0.8, -4.0)])
+def test_in_a_reverberant_room_the_round_ends_just_after_the_voice_not_the_ring(
+    rt60_s: float, drr_db: float
+) -> None:
+    # The name rings on for a few hundred milliseconds after the voice stops; the closing
+    # silence counts from the voice's end, as the question's end does.
+    question = clip("Welke twee voorbeelden heb ik net gegeven van marktwerking?", "nl")
+    name = clip("Mohammed.", "nl")
+    r = make_round(question, name, 3.0, tail_s=4.0)
+    x = in_room(r.samples, room_response(rt60_s, drr_db))
+    name_end = r.name_start + name.size + DIRECT_DELAY
+
+    def after_name(config: DetectorConfig) -> tuple[float, float | None]:
+        live = LiveRound(question_pause_name(), end_silence_s=END_SILENCE_S, config=config)
+        end = ended_at(live, x)
+        assert end is not None
+        return (end - name_end) / RATE, live.finish().pause_s
+
+    after, pause = after_name(DEFAULT_CONFIG)
+    assert after <= 1.0
+    assert pause == pytest.approx(3.0, abs=0.2)
+    # With the room's ring counted as voice (the question's end then rings on too):
+    ring_counted = replace(DEFAULT_CONFIG, edges=replace(DEFAULT_CONFIG.edges, reverb_drop_db=0.0))
+    after_ring, _ = after_name(ring_counted)
+    assert after_ring > 1.0 and after_ring - after >= 0.15

@@ -80,13 +80,17 @@ def refine_pause(
     name = next(seg for seg in m.segments if seg.start == m.span[1])
     question = Segment(m.segments[0].start, q_last.end)
     end, start = refine_pause_edges(x, q_last, name, m.levels, config, question=question)
-    end = _direct_sound_end(x, q_last.start, end, m.levels, config)
+    # The name's own end, too: a live round counts its closing silence from where the voice
+    # stopped, not from where the room stopped ringing.
+    end, name_end = _direct_sound_ends(
+        x, ((q_last.start, end), (start, name.end)), m.levels, config
+    )
     end = _model_heard_end(x, end, start, config)
-    if (end, start) != m.span:
+    if (end, start, name_end) != (*m.span, name.end):
         segments = tuple(
             Segment(s.start, end)
             if s.end == m.span[0]
-            else Segment(start, s.end)
+            else Segment(start, name_end)
             if s.start == m.span[1]
             else s
             for s in m.segments
@@ -144,28 +148,30 @@ def _model_heard_end(x: npt.NDArray[np.float32], end: int, name: int, config: Ed
     return moved
 
 
-def _direct_sound_end(
+def _direct_sound_ends(
     x: npt.NDArray[np.float32],
-    question_start: int,
-    end: int,
+    spans: tuple[tuple[int, int], ...],
     levels: Levels,
     config: EdgeConfig,
-) -> int:
-    """In a reverberant room the question's last word rings on after the voice has stopped; the
-    ring belongs to the pause. The voice's end is where the envelope falls below the level at
-    which the room's own reverberation masks a word's end."""
+) -> tuple[int, ...]:
+    """In a reverberant room a word rings on after the voice has stopped; the ring belongs to the
+    silence after it. Each span's end moved back to the voice's end: where the envelope last
+    stands above the level at which the room's own reverberation masks a word's end (the span's
+    end itself in a dry or a loud room, or when nothing in the span is that loud)."""
+    ends = tuple(end for _, end in spans)
     if levels.speech_dbfs is None or not config.reverb_drop_db:
-        return end
+        return ends
     if levels.speech_dbfs - levels.noise_floor_dbfs < config.fall_measurable_db:
-        return end  # a loud room hides how fast sounds fall
+        return ends  # a loud room hides how fast sounds fall
     env = envelope_db(x)
     if fastest_fall_ms(env, levels.speech_dbfs, config) < config.reverberant_fall_ms:
-        return end
-    lo, hi = question_start // HOP_SAMPLES, min(end // HOP_SAMPLES, env.size)
-    loud = np.nonzero(env[lo:hi] >= levels.speech_dbfs - config.reverb_drop_db)[0]
-    if loud.size == 0:
-        return end
-    return min(end, (lo + int(loud[-1]) + 1) * HOP_SAMPLES)
+        return ends
+    moved = []
+    for start, end in spans:
+        lo, hi = start // HOP_SAMPLES, min(end // HOP_SAMPLES, env.size)
+        loud = np.nonzero(env[lo:hi] >= levels.speech_dbfs - config.reverb_drop_db)[0]
+        moved.append(end if loud.size == 0 else min(end, (lo + int(loud[-1]) + 1) * HOP_SAMPLES))
+    return tuple(moved)
 
 
 def _gap_level(env: npt.NDArray[np.float64], start: int, end: int, fallback: float) -> float:
