@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import PulseServer
-from tests.e2e.tmux_app import TmuxApp, coach_sim_command, name_end_s, round_wav, saved_sessions
+from tests.e2e.tmux_app import TmuxApp, name_end_s, round_wav, saved_sessions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
 
@@ -29,7 +29,7 @@ def test_three_rounds_in_the_real_app_are_measured_and_saved(
     rounds = [round_wav(tmp_path / f"round{i}.wav", i, p) for i, p in enumerate(PAUSES_S, 1)]
     app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
     launched = time.monotonic()
-    app.start([*coach_sim_command(), "practice", "check-question", "--lang", "en"], env_vars)
+    app.start_english_practice(env_vars)
     latencies: list[float] = []
     try:
         ready = app.wait_for("Press Space or Enter to start", timeout_s=30)
@@ -77,7 +77,7 @@ def test_killing_the_app_after_round_two_keeps_rounds_one_and_two(
     for i, p in enumerate(pauses, 1):
         round_wav(tmp_path / f"round{i}.wav", i, p)
     app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
-    app.start([*coach_sim_command(), "practice", "check-question", "--lang", "en"], env_vars)
+    app.start_english_practice(env_vars)
     try:
         app.wait_for("Press Space or Enter to start", timeout_s=30)
         for number in (1, 2):

@@ -18,7 +18,7 @@ import pytest
 
 from simulator.audio.wav import write_wav_pcm16
 from tests.e2e.conftest import PulseServer
-from tests.e2e.tmux_app import TmuxApp, coach_sim_command, saved_sessions
+from tests.e2e.tmux_app import TmuxApp, saved_sessions
 from tests.speech import RATE, clip, make_round, silence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
@@ -40,10 +40,7 @@ def test_a_hesitation_in_round_two_is_not_taken_for_the_thinking_pause(
 
     home = tmp_path / "home"
     app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
-    app.start(
-        [*coach_sim_command(), "practice", "check-question", "--lang", "en"],
-        {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
-    )
+    app.start_english_practice({**pulse_server.env_vars, "COACH_SIM_HOME": str(home)})
     try:
         app.wait_for("Press Space or Enter to start", timeout_s=30)
         for number in (1, 2):

@@ -12,6 +12,7 @@ end-to-end tolerance.
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import pytest
 
 from simulator.audio.wav import write_wav_pcm16
 from tests.e2e.conftest import PulseServer
-from tests.e2e.tmux_app import TmuxApp, coach_sim_command, round_wav, saved_sessions
+from tests.e2e.tmux_app import TmuxApp, round_wav, saved_sessions
 from tests.speech import RATE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
@@ -56,18 +57,12 @@ def test_three_rounds_with_other_voices_at_15_db(
 
     home = tmp_path / "home"
     app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
-    app.start(
-        [*coach_sim_command(), "practice", "check-question", "--lang", "en"],
-        {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
-    )
+    app.start_english_practice({**pulse_server.env_vars, "COACH_SIM_HOME": str(home)})
     try:
         app.wait_for("Press Space or Enter to start", timeout_s=30)
         for number in range(1, len(rounds) + 1):
-            app.wait_for(f"Round {number} of 3")
-            app.keys("Space")
-            app.wait_for("Listening", timeout_s=15)
-            pulse_server.play(tmp_path / f"round{number}.wav", wait=False)
-            app.wait_for(f"Round {number} of 3: feedback", timeout_s=40)
+            wav = tmp_path / f"round{number}.wav"
+            app.play_round(number, partial(pulse_server.play, wav, wait=False), timeout_s=40)
             app.keys("Space")
         app.wait_for("Summary:")
         app.keys("q")

@@ -88,6 +88,11 @@ class TmuxApp:
             raise RuntimeError(f"tmux new-session failed: {done.stderr.strip()}")
         self._run("set-option", "-t", self.session, "remain-on-exit", "on")
 
+    def start_english_practice(self, env_vars: Mapping[str, str]) -> None:
+        """``coach-sim practice check-question --lang en``: three rounds of the flagship
+        scenario, in English."""
+        self.start([*coach_sim_command(), "practice", "check-question", "--lang", "en"], env_vars)
+
     def keys(self, *keys: str) -> None:
         self._run("send-keys", "-t", self.session, *keys)
 
