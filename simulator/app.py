@@ -12,8 +12,10 @@ import contextlib
 import os
 import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,7 @@ from simulator.audio.sources import (
     SourceFactory,
 )
 from simulator.i18n import resolve_language, t, tn
+from simulator.rescue import Rescue, rescue_sessions
 from simulator.scenarios.library import Library
 from simulator.scenarios.model import Scenario
 from simulator.screens.base import Simulator
@@ -188,6 +191,8 @@ class SimulatorApp(App[None]):
         """Finished rounds the history could not take, counted as the app ends (see ``exit``)."""
         self.unsaved_problem: str | None = None
         """Why they could not be saved, in the app's language."""
+        self.rescue: Rescue | None = None
+        """Where those rounds were written instead (see ``simulator.rescue``)."""
         self.kept_recorders: list[SessionRecorder] = []
         """Sessions of closed screens whose rounds the history could not take yet (see
         ``keep_unsaved``)."""
@@ -309,7 +314,17 @@ class SimulatorApp(App[None]):
         """End the app, first saving what can still be saved; what cannot is counted, so that
         the command can say so once the terminal is back (``commands/open_app.py``)."""
         self.unsaved_rounds, self.unsaved_problem = self._retry_unsaved()
+        if self.unsaved_rounds:
+            self.rescue = self._write_unsaved()
         super().exit(result, return_code, message)
+
+    def _write_unsaved(self) -> Rescue | None:
+        """Write the rounds the history still cannot take to a file (the exports folder, else
+        the home or the temporary folder), or have them ready as lines for the terminal."""
+        recorders = held_recorders(self.screen_stack, self.kept_recorders)
+        sessions = [s for s in (r.unsaved_session() for r in recorders) if s is not None]
+        folders = [self.export_dir, Path.home(), Path(tempfile.gettempdir())]
+        return rescue_sessions(sessions, self.library.find, self.lang, folders, datetime.now())
 
     def on_mount(self) -> None:
         self.title = self.t("app.name")

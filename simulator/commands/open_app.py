@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from simulator.commands import ui_language
 from simulator.i18n import DEFAULT_LANGUAGE, t, tn
-from simulator.text import shortened
+from simulator.text import shortened, visible_path
 
 if TYPE_CHECKING:
     from simulator.app import SimulatorApp
@@ -98,15 +98,26 @@ def run_app(app: SimulatorApp) -> int:
     with stderr_to_log():
         app.run()
     if app.unsaved_rounds:
-        count = app.unsaved_rounds
-        message = tn(
-            "app.unsaved_on_exit", app.lang, count, count=count, message=app.unsaved_problem
-        )
         with contextlib.suppress(OSError):  # the terminal is gone when its window was closed
-            print(message, file=sys.stderr)
+            print(_unsaved_message(app), file=sys.stderr)
         return 1
     # Textual sets a non-zero return code when the app ended with an error (a traceback).
     return app.return_code or 0
+
+
+def _unsaved_message(app: SimulatorApp) -> str:
+    """What became of the rounds the history could not take: the file they were written to,
+    or the rounds themselves when no file could be written (only coach input left: lost)."""
+    rescue, problem = app.rescue, app.unsaved_problem
+    if rescue is None:
+        count = app.unsaved_rounds
+        return tn("app.unsaved_on_exit", app.lang, count, count=count, message=problem)
+    count = rescue.rounds
+    if rescue.path is not None:
+        path = visible_path(rescue.path)
+        return tn("app.unsaved_written", app.lang, count, count=count, message=problem, path=path)
+    said = tn("app.unsaved_shown", app.lang, count, count=count, message=problem)
+    return "\n".join((said, *rescue.lines))
 
 
 def run(args: argparse.Namespace) -> int:

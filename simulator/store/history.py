@@ -1334,6 +1334,33 @@ class SessionRecorder:
             return exc
         return None
 
+    def unsaved_session(self) -> StoredSession | None:
+        """The rounds the history has not taken yet, as a session the exports render (their own
+        round numbers, the coach's input and the teacher's own words with them); ``None`` when
+        every round is saved."""
+        if not self.pending:
+            return None
+        return StoredSession(
+            self.session_id or 0,
+            self.scenario,
+            self.language,
+            self.started_at,
+            self.participant,
+            None,
+            tuple(
+                stored_round(
+                    number,
+                    m,
+                    created_at=created_at,
+                    coaching=self.pending_coaching.get(number),
+                    own=own,
+                    replaced=replaced,
+                )
+                for number, (m, created_at, own, replaced) in sorted(self.pending.items())
+            ),
+            step_kind=self.step_kind,
+        )
+
 
 def _unreadable_name(r: Unreadable, lang: str) -> str:
     """ "session 4", "round 2 of session 4" or "attempt 1 at round 2 of session 4"."""

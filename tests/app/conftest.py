@@ -47,6 +47,15 @@ def speech_round(pause_s: float, name: str = "Kay", voice: str = "en") -> Audio:
     return make_round(clip(QUESTION_EN, voice), clip(name, voice), pause_s).samples
 
 
+@pytest.fixture(autouse=True)
+def user_data_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user data folder (exports, rounds kept when the history fails) of every app test is
+    its own, never the real one."""
+    home = tmp_path / "coach-sim-home"
+    monkeypatch.setenv("COACH_SIM_HOME", str(home))
+    return home
+
+
 @pytest.fixture(scope="session")
 def library() -> Library:
     return load_library(user=Path("/nonexistent-coach-sim-user-dir"))

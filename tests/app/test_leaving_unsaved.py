@@ -69,10 +69,15 @@ async def test_three_more_rounds_keeps_the_unsaved_ones_and_says_so(
             assert "3 finished rounds could not be saved" in said and "read-only" in said
             await pilot.press("ctrl+c")
             await pilot.pause()
-            assert "3 finished rounds could not be saved yet" in notes(app)[-1]
+            said = notes(app)[-1]
+            assert "3 finished rounds could not be saved to your practice history yet" in said
             await quit_app(pilot)
         assert app.unsaved_rounds == 3
         assert app.unsaved_problem is not None and "read-only" in app.unsaved_problem
+    # The screen that held them is long gone; on quitting they are written to a debrief.
+    assert app.rescue is not None and app.rescue.rounds == 3 and app.rescue.path is not None
+    kept = app.rescue.path.read_text(encoding="utf-8")
+    assert all(f"### Round {n}" in kept for n in (1, 2, 3)), kept
 
 
 async def test_rounds_kept_after_three_more_are_saved_by_the_next_round(
