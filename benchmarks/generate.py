@@ -42,7 +42,16 @@ ESPEAK_RATE_HZ = 22_050
 
 ENVELOPE_MS = 5.0
 BOUNDARY_DB = 40.0
-"""Speech boundary: 5 ms RMS envelope at or above (envelope peak − 40 dB)."""
+"""Speech boundary: 5 ms RMS envelope at or above (envelope peak − 40 dB) ..."""
+FLOOR_EDGE_MS = 30.0
+FLOOR_ABOVE_DB = 10.0
+"""... and at least this far above the recording's own noise floor: the quieter of its first and
+last 30 ms (RMS), where a recording holds its own hiss around the speech. The dev-audio pack's
+index measures lead-in and tail against a floor 10 dB up too: a recording whose hiss lies at
+−35 dB re its peak is not speech from its first sample to its last ..."""
+FLOOR_BOUNDARY_MAX_DB = 25.0
+"""... but never closer than this under the envelope's peak (a clip cut into its speech at both
+ends has no floor of its own to find)."""
 
 MIN_ITEM_S = 6.0
 MAX_ITEM_S = 12.0
@@ -257,7 +266,8 @@ class Clip:
 
 
 def speech_bounds(samples: npt.NDArray[np.floating], sample_rate_hz: int) -> tuple[int, int] | None:
-    """First and last (exclusive) sample where the centred 5 ms RMS envelope ≥ peak − 40 dB."""
+    """First and last (exclusive) sample where the centred 5 ms RMS envelope ≥ peak − 40 dB, and
+    over the recording's own noise floor (see ``FLOOR_ABOVE_DB``)."""
     x = np.asarray(samples, dtype=np.float64)
     if x.size == 0:
         return None
@@ -271,8 +281,22 @@ def speech_bounds(samples: npt.NDArray[np.floating], sample_rate_hz: int) -> tup
     peak = float(env.max())
     if peak <= 0.0:
         return None
-    above = np.flatnonzero(env >= peak * 10 ** (-BOUNDARY_DB / 20))
+    floor = min(_noise_floor(csum, sample_rate_hz), peak * 10 ** (-FLOOR_BOUNDARY_MAX_DB / 20))
+    threshold = max(peak * 10 ** (-BOUNDARY_DB / 20), floor)
+    above = np.flatnonzero(env >= threshold)
     return int(above[0]), int(above[-1]) + 1
+
+
+def _noise_floor(csum: npt.NDArray[np.float64], sample_rate_hz: int) -> float:
+    """The recording's own noise floor raised by ``FLOOR_ABOVE_DB`` (an RMS; 0 for a clip
+    shorter than two edges, or one that starts or ends in digital silence, as espeak-ng's do)."""
+    edge = max(1, round(sample_rate_hz * FLOOR_EDGE_MS / 1000))
+    n = csum.size - 1
+    if n < 2 * edge:
+        return 0.0
+    first = (csum[edge] - csum[0]) / edge
+    last = (csum[n] - csum[n - edge]) / edge
+    return float(np.sqrt(min(first, last))) * 10 ** (FLOOR_ABOVE_DB / 20)
 
 
 def _smooth(n: int) -> bool:

@@ -188,6 +188,21 @@ def test_a_thump_below_any_voice_does_not_lengthen_a_word() -> None:
     assert abs(clean_end[1] / RATE - 0.5) < 0.01 and abs(clean_end[0] / RATE - 0.2) < 0.01
 
 
+def test_a_recordings_own_hiss_is_no_part_of_the_word() -> None:
+    """A recording with its own hiss 35 dB under its peak (some of the pack's speakers): the
+    word's boundaries are the word's, not the file's first and last samples, as the pack's index
+    measures them (10 dB over the recording's noise floor, where that lies above peak − 40 dB)."""
+    from generate import speech_bounds
+
+    t = np.arange(round(1.2 * RATE)) / RATE
+    word = (t >= 0.4) & (t < 0.8)
+    x = np.where(word, 0.5 * np.sin(2 * np.pi * 150 * t), 0.0)
+    hiss = np.random.default_rng(3).standard_normal(t.size) * 0.5 * 10 ** (-35 / 20)
+    bounds = speech_bounds(x + hiss, RATE)
+    assert bounds is not None
+    assert abs(bounds[0] / RATE - 0.4) < 0.01 and abs(bounds[1] / RATE - 0.8) < 0.01, bounds
+
+
 def test_a_borrowed_name_is_said_at_about_the_question_level() -> None:
     """A name taken from another recording (another speaker's word) carries that recording's
     gain; in the round it lies within twice the documented spread of the question's level."""
