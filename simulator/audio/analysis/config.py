@@ -63,12 +63,18 @@ class DetectionConfig:
     voicing_group_gap_ms: int = 250
     """Segments closer than this form one utterance, judged as a whole."""
     brighter_than_voice_db: float = 12.0
-    """An utterance this much brighter than the speaker's longest one is not speech (0: not
-    checked) ..."""
+    """An utterance this much brighter than the question (the speaker's own voice) is not speech
+    (0: not checked) ..."""
     bright_speech_probability: float = 0.5
     """... unless the speech model (where installed) gives it at least this speech probability:
     a name full of sibilants ("Sanne", "six") is brighter than the question, and the model is
     sure of it, as it is not of a cough (1.01: brightness alone decides)."""
+    question_speech_probability: float = 0.5
+    """The speaker's own voice (its brightness, periodicity and high frequencies, which the other
+    utterances are judged against) is learnt from the question: the longest utterance the speech
+    model (where installed) gives at least this probability, not merely the longest sound. A
+    cough bout, a door or typing can outlast a quickly said question, and as the reference it
+    makes the teacher's own name sound like something else (0: the longest, always)."""
     model_min_probability: float = 0.2
     """Where the speech model is installed, every utterance (the longest, the question, too)
     must reach this speech probability somewhere (0: not asked) ..."""
@@ -95,8 +101,8 @@ class DetectionConfig:
     voicing_reference: float = 0.9
     voicing_reference_within_db: float = 10.0
     """A dry voice's loud frames reach this periodicity (80th percentile); where the round's
-    longest utterance (its frames within ``voicing_reference_within_db`` of its loudest) reaches
-    less, every threshold is lowered in proportion."""
+    question (its frames within ``voicing_reference_within_db`` of its loudest) reaches less,
+    every threshold is lowered in proportion."""
     voicing_threshold: float = 0.6
     """A 10 ms frame is voiced when its normalised autocorrelation at a pitch lag reaches this."""
 

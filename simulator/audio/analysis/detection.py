@@ -100,6 +100,30 @@ def _longest(groups: list[list[tuple[int, int]]]) -> int:
     return max(range(len(groups)), key=lambda k: groups[k][-1][1] - groups[k][0][0])
 
 
+def _question(
+    x: npt.NDArray[np.float32], groups: list[list[tuple[int, int]]], config: DetectionConfig
+) -> tuple[int, dict[int, float]]:
+    """The index of the question: the longest utterance the speech model is sure of (see
+    ``DetectionConfig.question_speech_probability``); the longest of all without the model, or
+    when it is sure of none. Also the model's answers it got on the way, by utterance: each the
+    highest probability of an utterance it doubted, or the first to reach the bar."""
+    longest = _longest(groups)
+    sure = config.question_speech_probability
+    heard: dict[int, float] = {}
+    if not sure:
+        return longest, heard
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+    for k in sorted(range(len(groups)), key=lambda k: groups[k][0][0] - groups[k][-1][1]):
+        a, b = groups[k][0][0] * FRAME_SAMPLES, groups[k][-1][1] * FRAME_SAMPLES
+        p = speech_probability(x, a, b, context, enough=sure)
+        if p is None:
+            return longest, heard  # no model installed
+        heard[k] = p
+        if p >= sure:
+            return k, heard
+    return longest, heard
+
+
 def _speech_like_utterances(
     x: npt.NDArray[np.float32],
     fl: FrameLevels,
@@ -116,10 +140,10 @@ def _speech_like_utterances(
     apart as a segment of its own, and belongs to the word before it.
     """
     groups = _utterances(frames, config)
-    longest = _longest(groups)
+    question, heard = _question(x, groups, config)
     voiced, bright = [True] * len(groups), [False] * len(groups)
     if judge_voicing:
-        voiced, bright = _voiced_and_bright(x, fl, groups, longest, config)
+        voiced, bright = _voiced_and_bright(x, fl, groups, question, config)
     kept: list[tuple[int, int]] = []
     for k, group in enumerate(groups):
         speech = voiced[k]
@@ -129,8 +153,11 @@ def _speech_like_utterances(
             a, b = group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES
             # Far brighter than the speaker's voice: speech only if the model is sure of it.
             need = config.bright_speech_probability if bright[k] else config.model_min_probability
-            context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
-            p = speech_probability(x, a, b, context, enough=need)
+            if k in heard and need <= config.question_speech_probability:
+                p: float | None = heard[k]  # known exactly below that bar, or reaching it
+            else:
+                context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+                p = speech_probability(x, a, b, context, enough=need)
             speech = p >= need if p is not None else not bright[k]
         elif bright[k]:
             speech = False
@@ -223,20 +250,20 @@ def _voiced_and_bright(
     x: npt.NDArray[np.float32],
     fl: FrameLevels,
     groups: list[list[tuple[int, int]]],
-    longest: int,
+    question: int,
     config: DetectionConfig,
 ) -> tuple[list[bool], list[bool]]:
     """Per utterance: whether it holds a vowel, and whether it is far brighter than the
-    longest."""
+    question (the speaker's own voice)."""
     periodic = [[periodicity(x, a, b) for a, b in group] for group in groups]
     # The speaker's own voice sets the scale: in a reverberant room, on a phone-quality
     # microphone, even the question's vowels are less periodic than a dry voice's.
-    own = np.concatenate(periodic[longest])
-    own_energy = np.concatenate([fl.full_energy_db[a:b] for a, b in groups[longest]])
+    own = np.concatenate(periodic[question])
+    own_energy = np.concatenate([fl.full_energy_db[a:b] for a, b in groups[question]])
     loud = own[own_energy >= own_energy.max() - config.voicing_reference_within_db]
     scale = min(1.0, float(np.percentile(loud, 80)) / config.voicing_reference)
     tilt = _tilt_db(x, fl) if config.brighter_than_voice_db else None
-    own_tilt = None if tilt is None else _utterance_tilt(tilt, fl, groups[longest], config)
+    own_tilt = None if tilt is None else _utterance_tilt(tilt, fl, groups[question], config)
     voiced_out, bright_out = [], []
     for k, (group, values) in enumerate(zip(groups, periodic, strict=True)):
         voiced = any(
@@ -245,7 +272,7 @@ def _voiced_and_bright(
             for (a, b), p in zip(group, values, strict=True)
         )
         bright = False
-        if voiced and tilt is not None and own_tilt is not None and k != longest:
+        if voiced and tilt is not None and own_tilt is not None and k != question:
             # A cough, a sneeze or a laugh may hold a voiced stretch; it is far brighter (more
             # hiss above 2 kHz against the voice below 1 kHz) than the speaker's own words.
             brightness = _utterance_tilt(tilt, fl, group, config)
@@ -289,8 +316,8 @@ def _near_voices_only(
 ) -> list[tuple[int, int]]:
     """In a loud room, keep the segments that keep the speaker's high frequencies.
 
-    The speaker's high-frequency level is that of the round's speech, or of its longest
-    utterance (the question) where that is lower: a name called out louder, or brighter, than
+    The speaker's high-frequency level is that of the round's speech, or of the question (see
+    ``_question``) where that is lower: a name called out louder, or brighter, than
     the question would otherwise set a level the question's own words never reach.
     """
     n = fl.energy_db.size
@@ -298,7 +325,7 @@ def _near_voices_only(
     ref = fl.reference
     hf_speaker = float(np.percentile(hf[ref][(fl.vad & fl.sound)[ref]], 95))
     groups = _utterances(frames, config)
-    question = np.concatenate([hf[a:b] for a, b in groups[_longest(groups)]])
+    question = np.concatenate([hf[a:b] for a, b in groups[_question(x, groups, config)[0]]])
     hf_speaker = min(hf_speaker, float(np.percentile(question, 95)))
     return [(a, b) for a, b in frames if hf[a:b].max() - hf_speaker >= config.near_voice_hf_db]
 
