@@ -61,13 +61,14 @@ async def test_where_no_file_can_be_written_the_rounds_are_shown_instead(
     app_for: AppMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with tmpfs(tmp_path / "ro", size_kb=64, read_only=True) as root:
-        # The history, the exports folder, the home and the temporary folder: all read-only.
+        # The history, the exports folder, the home and the temporary folder: all read-only
+        # (the last two only once the round is played: making its speech needs a temporary file).
         monkeypatch.setenv("COACH_SIM_HOME", str(root))
-        monkeypatch.setattr(Path, "home", lambda: root)
-        monkeypatch.setattr(tempfile, "gettempdir", lambda: str(root))
         app = with_read_only_history(app_for, root, 1.2)
         async with app.run_test(size=SIZE) as pilot:
             await play(app, pilot)
+            monkeypatch.setattr(Path, "home", lambda: root)
+            monkeypatch.setattr(tempfile, "gettempdir", lambda: str(root))
             await pilot.press("ctrl+q")
             await pilot.pause()
         assert app.unsaved_rounds == 1
