@@ -63,8 +63,8 @@ def rescue_sessions(
         return Rescue(folder / name, rounds)
     lines = []
     for d in debriefs:
+        title = visible(d.title)
         for r in d.rounds:
             said = measurement_line(r.record, lang)
-            title = visible(d.title)
             lines.append(t("app.unsaved_round", lang, title=title, round=r.record.round, said=said))
     return Rescue(None, rounds, tuple(lines))

@@ -144,6 +144,7 @@ def _speech_like_utterances(
     voiced, bright = [True] * len(groups), [False] * len(groups)
     if judge_voicing:
         voiced, bright = _voiced_and_bright(x, fl, groups, question, config)
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
     kept: list[tuple[int, int]] = []
     for k, group in enumerate(groups):
         speech = voiced[k]
@@ -156,7 +157,6 @@ def _speech_like_utterances(
             if k in heard and need <= config.question_speech_probability:
                 p: float | None = heard[k]  # known exactly below that bar, or reaching it
             else:
-                context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
                 p = speech_probability(x, a, b, context, enough=need)
             speech = p >= need if p is not None else not bright[k]
         elif bright[k]:
