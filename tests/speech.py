@@ -119,6 +119,8 @@ DEV_AUDIO = Path(__file__).resolve().parents[2] / "shared" / "dev-audio"
 never copied into the repository)."""
 COUGH = DEV_AUDIO / "events" / "cough" / "cough_coswara_G3iIP9QRHP.flac"
 """A real cough (Coswara, CC BY 4.0), one of the files the room benchmark tunes on."""
+COUGH_BOUT = DEV_AUDIO / "events" / "cough" / "cough_coswara_uMry1yqi5s.flac"
+"""A real bout of coughs (Coswara, CC BY 4.0; the room benchmark tunes on it too)."""
 
 
 @dataclass(frozen=True)
@@ -137,20 +139,27 @@ def cough_in_a_reverberant_pause(
     cough_below_speech_db: float = 16.0,
     rt60_s: float = 0.6,
     drr_db: float = -3.0,
+    recording: Path = COUGH,
+    cough_ends_before_name_s: float | None = None,
 ) -> RoomRound:
     """A teacher's own short question and a long name ("Anne-Sophie?", not the prompt's), a
-    student across the room coughing a second into the thinking pause, all in a room that rings
-    for ``rt60_s`` with as much energy in its ring as in the direct sound. The true pause is the
-    dry question's end to the dry name's start (both delayed alike by the direct path). Skips
-    the test when the development audio or sox is not here."""
-    if not COUGH.is_file() or shutil.which("sox") is None:
+    student across the room coughing a second into the thinking pause (or ending
+    ``cough_ends_before_name_s`` before the name), all in a room that rings for ``rt60_s`` with
+    as much energy in its ring as in the direct sound. The true pause is the dry question's end
+    to the dry name's start (both delayed alike by the direct path). Skips the test when the
+    development audio or sox is not here."""
+    if not recording.is_file() or shutil.which("sox") is None:
         pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
     question = clip("Wat hebben we net geleerd over vraag en aanbod?", "nl")
     name = clip("Anne-Sophie?", "nl", speed=120)
     r = make_round(question, name, pause_s, lead_s=0.3, tail_s=6.0)
     dry = r.samples.copy()
-    cough = recorded_sound(COUGH, float(np.max(np.abs(dry))) * 10 ** (-cough_below_speech_db / 20))
+    peak = float(np.max(np.abs(dry))) * 10 ** (-cough_below_speech_db / 20)
+    cough = recorded_sound(recording, peak)
     cough_at = r.question_end + int(cough_after_question_s * RATE)
+    if cough_ends_before_name_s is not None:
+        cough_at = r.name_start - int(cough_ends_before_name_s * RATE) - cough.size
+        assert cough_at >= r.question_end, "the cough reaches the question"
     assert cough_at + cough.size <= r.name_start - int(0.3 * RATE), "the cough reaches the name"
     dry[cough_at : cough_at + cough.size] += cough
     played = in_room(dry, room_response(rt60_s, drr_db))

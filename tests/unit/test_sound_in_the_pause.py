@@ -22,6 +22,7 @@ from simulator.audio.pattern import question_pause_name
 from simulator.audio.result import Verdict
 from simulator.rehearsal.round import RoundPolicy
 from tests.speech import (
+    COUGH_BOUT,
     RATE,
     cough_in_a_reverberant_pause,
 )
@@ -30,6 +31,9 @@ pytestmark = pytest.mark.usefixtures("espeak")
 
 NO_INTRUDER_RULE = replace(
     DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_gap_ratio=0.0)
+)
+NOT_FAR_LESS_SPEECH = replace(
+    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_far_less_speech=0.0)
 )
 TOLERANCE_S = 0.15
 BLOCK = 320  # 20 ms, as the rounds screen feeds a live round
@@ -57,6 +61,22 @@ def test_a_cough_in_a_reverberant_pause_is_not_the_end_of_the_question() -> None
     # Without the rule the cough, voiced and speech to the model at its loudest, ends the
     # question: the pause is read from the cough to the name.
     without = analyze_samples(room.played, RATE, config=NO_INTRUDER_RULE).pause_s
+    assert without is not None and without < room.dry.pause_s - 1.0
+
+
+def test_a_cough_that_ends_just_before_the_name_is_not_the_end_of_the_question() -> None:
+    _needs_model()
+    # A bout of coughs ending 0.3 s before the name: the silence before it is far more than
+    # three times the one after it, as with a name and a student's quick answer after it. It
+    # is dropped because it is far less speech to the model than the name.
+    room = cough_in_a_reverberant_pause(
+        recording=COUGH_BOUT, cough_below_speech_db=6.0, cough_ends_before_name_s=0.3
+    )
+    m = analyze_samples(room.played, RATE)
+    assert m.pause_s == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
+    assert m.verdict is Verdict.ON_TARGET
+    # Without that margin the cough's gaps keep it: the pause is read from the question to it.
+    without = analyze_samples(room.played, RATE, config=NOT_FAR_LESS_SPEECH).pause_s
     assert without is not None and without < room.dry.pause_s - 1.0
 
 

@@ -98,6 +98,11 @@ class DetectionConfig:
     """... and the speech model's mean probability over it is at least this much below the
     name's. (The question's last words follow the rest of it closely, and the pause follows
     them.)"""
+    intruder_far_less_speech: float = 0.4
+    """Where the silence after such an utterance is shorter than ``intruder_gap_ratio_max``
+    allows (a cough run up to the name), it is dropped only when its mean speech probability is
+    this much below the name's (0: never): a name with a student's quick answer after it is as
+    much speech as the answer."""
     voicing_reference: float = 0.9
     voicing_reference_within_db: float = 10.0
     """A dry voice's loud frames reach this periodicity (80th percentile); where the round's

@@ -179,9 +179,11 @@ def _without_intruders(
     fair share of the silence after them. A cough, a chair or a word from across the room
     splits the pause; the question's own last words come soon after the rest of it and are
     followed by the pause; a name with a student's quick answer after it is followed by a far
-    shorter gap than the pause before it. Only when the last utterance is as short as a name
-    (more words after the name are no name to compare with). Without the model every utterance
-    stays."""
+    shorter gap than the pause before it, so a sound that close to the last utterance is
+    dropped only when it is far less speech than it (a cough run up to the name; the name before
+    a student's answer is as much speech as the answer). Only when the last utterance is as short
+    as a name (more words after the name are no name to compare with). Without the model every
+    utterance stays."""
     groups = _utterances(frames, config)
     question = _longest(groups)
     name = len(groups) - 1
@@ -203,16 +205,19 @@ def _without_intruders(
         if question < k < name:
             before = group[0][0] - groups[k - 1][-1][1]
             after = groups[k + 1][0][0] - group[-1][1]
-            if (
-                name_peak - peak_db(group) >= config.intruder_below_name_db
-                and config.intruder_gap_ratio * after
-                <= before
-                < config.intruder_gap_ratio_max * after
+            if name_peak - peak_db(group) >= config.intruder_below_name_db and (
+                config.intruder_gap_ratio * after <= before
             ):
                 # The model is asked only about a candidate (its answers are cached).
-                said, p = speech(groups[name]), speech(group)
-                if said is not None and p is not None and said - p >= config.intruder_speech_margin:
-                    continue
+                margin = (
+                    config.intruder_speech_margin
+                    if before < config.intruder_gap_ratio_max * after
+                    else config.intruder_far_less_speech
+                )
+                if margin:
+                    said, p = speech(groups[name]), speech(group)
+                    if said is not None and p is not None and said - p >= margin:
+                        continue
         kept.extend(group)
     return kept
 
