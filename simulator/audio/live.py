@@ -60,6 +60,11 @@ the question (the pause a hesitation inside it) when it is shorter than this sha
 the teacher asked in the session's earlier rounds: the round then waits for a name as after an
 unsure one. A teacher practises the same moment of their lesson round after round, so the
 question comes back about as long; a shorter question than before only makes the round wait."""
+NAME_MIN_PROBABILITY_WHILE_RUNNING = 0.0
+"""While the round runs, what came last must be as much speech to the speech model as any other
+utterance (0: ``DetectionConfig.model_min_probability``) to count as the name: a murmur, a cough
+or a chair in the pause that the model doubts would end the round before the name. The finished
+round takes a doubted last word for the name (``DetectionConfig.name_min_probability``)."""
 NOISY_ROOM_DB = 30.0
 """A room where the speaker is less than this above the noise floor counts as loud."""
 TURN_END_SILENCE_S = 1.5
@@ -124,7 +129,12 @@ class LiveRound:
         # leave the question's last words reading as a name after a long pause and end the
         # round before the name. The finished round drops it by the analysis' own margin.
         self._check_config = replace(
-            config, detection=replace(config.detection, intruder_speech_margin=SOUND_LESS_SPEECH)
+            config,
+            detection=replace(
+                config.detection,
+                intruder_speech_margin=SOUND_LESS_SPEECH,
+                name_min_probability=NAME_MIN_PROBABILITY_WHILE_RUNNING,
+            ),
         )
         self._blocks: list[npt.NDArray[np.float32]] = []
         self._n = 0

@@ -85,6 +85,11 @@ class DetectionConfig:
     must reach this speech probability somewhere (0: not asked) ..."""
     model_context_ms: int = 300
     """... heard with this much of what came before it."""
+    name_min_probability: float = 0.1
+    """The last utterance (the name) need only reach this (0: ``model_min_probability``, as
+    every other): one word called into the room, with nothing of the teacher's after it, is less
+    sure speech to the network than running words are, most of all in noise a gain control has
+    lifted."""
     stray_end_gap_ms: int = 150
     """An utterance's first or last segment this far from the rest of it (further than the
     closure before a word-final burst) must also be speech to the model on its own, at

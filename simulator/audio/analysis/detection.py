@@ -134,7 +134,8 @@ def _speech_like_utterances(
 ) -> list[tuple[int, int]]:
     """Keep the utterances (segments closer than a gap between words) that sound like speech:
     they hold a vowel, are not far brighter than the speaker's own words (unless the speech
-    model is sure they are speech), and the speech model (where installed) hears speech in them.
+    model is sure they are speech), and the speech model (where installed) hears speech in them
+    (in the last of several, the name, less sure speech will do).
 
     Judged per utterance, not per segment: a word's unvoiced ending ("-s", "-t") may stand
     apart as a segment of its own, and belongs to the word before it.
@@ -153,7 +154,11 @@ def _speech_like_utterances(
             # longest sound of a round with little or no speech in it.
             a, b = group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES
             # Far brighter than the speaker's voice: speech only if the model is sure of it.
-            need = config.bright_speech_probability if bright[k] else config.model_min_probability
+            need = config.model_min_probability
+            if bright[k]:
+                need = config.bright_speech_probability
+            elif 0 < k == len(groups) - 1 and config.name_min_probability:
+                need = config.name_min_probability
             if k in heard and need <= config.question_speech_probability:
                 p: float | None = heard[k]  # known exactly below that bar, or reaching it
             else:

