@@ -60,11 +60,11 @@ the question (the pause a hesitation inside it) when it is shorter than this sha
 the teacher asked in the session's earlier rounds: the round then waits for a name as after an
 unsure one. A teacher practises the same moment of their lesson round after round, so the
 question comes back about as long; a shorter question than before only makes the round wait."""
-NAME_MIN_PROBABILITY_WHILE_RUNNING = 0.0
-"""While the round runs, what came last must be as much speech to the speech model as any other
-utterance (0: ``DetectionConfig.model_min_probability``) to count as the name: a murmur, a cough
-or a chair in the pause that the model doubts would end the round before the name. The finished
-round takes a doubted last word for the name (``DetectionConfig.name_min_probability``)."""
+NAME_ALLOWANCE_WHILE_RUNNING = False
+"""Whether what came last gets the finished round's allowance for a name while the round runs
+(``DetectionConfig.name_min_probability``: a last word the speech model doubts). It does not:
+what came last may still be a murmur, a cough or a chair in the pause, which would end the round
+before the name. The finished round takes a doubted last word for the name."""
 NOISY_ROOM_DB = 30.0
 """A room where the speaker is less than this above the noise floor counts as loud."""
 TURN_END_SILENCE_S = 1.5
@@ -128,14 +128,10 @@ class LiveRound:
         # speech is more often the question's own words after a break, and dropped, it would
         # leave the question's last words reading as a name after a long pause and end the
         # round before the name. The finished round drops it by the analysis' own margin.
-        self._check_config = replace(
-            config,
-            detection=replace(
-                config.detection,
-                intruder_speech_margin=SOUND_LESS_SPEECH,
-                name_min_probability=NAME_MIN_PROBABILITY_WHILE_RUNNING,
-            ),
-        )
+        detection = replace(config.detection, intruder_speech_margin=SOUND_LESS_SPEECH)
+        if not NAME_ALLOWANCE_WHILE_RUNNING:
+            detection = replace(detection, name_min_probability=0.0)
+        self._check_config = replace(config, detection=detection)
         self._blocks: list[npt.NDArray[np.float32]] = []
         self._n = 0
         self._next_check = self._check_every

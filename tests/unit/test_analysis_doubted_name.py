@@ -75,6 +75,6 @@ def test_a_live_round_does_not_end_on_a_murmur_in_the_pause(
     end = _live_end_s(played)
     assert end is not None and name_end < end <= name_end + 1.0
     # Taken for the name while the round runs, the murmur ends the round before the name.
-    monkeypatch.setattr(live_module, "NAME_MIN_PROBABILITY_WHILE_RUNNING", 0.1)
+    monkeypatch.setattr(live_module, "NAME_ALLOWANCE_WHILE_RUNNING", True)
     end = _live_end_s(played)
     assert end is not None and end < name_start

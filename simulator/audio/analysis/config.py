@@ -57,11 +57,6 @@ class DetectionConfig:
     """... a segment must also reach within this of the speaker's level in the first-difference
     (high-frequency tilted) signal: a voice close to the microphone keeps its high frequencies,
     voices across the room reach it duller (directivity, absorption, reverberation)."""
-    near_voice_name_probability: float = 0.9
-    """... except in the last utterance (the name) when the speech model (where installed) gives
-    it at least this probability (0: no exception): a name called more softly than the question,
-    or by a teacher turned away from the microphone, is duller than the question's loudest words
-    and still theirs. Other voices in the pause are not spared by it."""
     min_voiced_run_ms: int = 10
     """A segment must hold a voiced stretch this long (a vowel): speech, not a cough, a scrape,
     a key click or a footstep. 0 switches the check off."""

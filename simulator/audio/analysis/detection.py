@@ -328,9 +328,7 @@ def _near_voices_only(
 
     The speaker's high-frequency level is that of the round's speech, or of the question (see
     ``_question``) where that is lower: a name called out louder, or brighter, than
-    the question would otherwise set a level the question's own words never reach. The last
-    utterance (the name) stays whole when the speech model is sure it is speech (see
-    ``DetectionConfig.near_voice_name_probability``).
+    the question would otherwise set a level the question's own words never reach.
     """
     n = fl.energy_db.size
     hf = frame_energy_db(np.diff(x, prepend=x[:1]).astype(np.float32), FRAME_SAMPLES)[:n]
@@ -339,17 +337,7 @@ def _near_voices_only(
     groups = _utterances(frames, config)
     question = np.concatenate([hf[a:b] for a, b in groups[_question(x, groups, config)[0]]])
     hf_speaker = min(hf_speaker, float(np.percentile(question, 95)))
-    near = [(a, b) for a, b in frames if hf[a:b].max() - hf_speaker >= config.near_voice_hf_db]
-    name = groups[-1]
-    sure = config.near_voice_name_probability
-    if sure and len(groups) > 1 and any(seg not in near for seg in name):
-        context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
-        a, b = name[0][0] * FRAME_SAMPLES, name[-1][1] * FRAME_SAMPLES
-        p = speech_probability(x, a, b, context, enough=sure)
-        if p is not None and p >= sure:
-            first = name[0][0]
-            return [seg for seg in near if seg[0] < first] + name
-    return near
+    return [(a, b) for a, b in frames if hf[a:b].max() - hf_speaker >= config.near_voice_hf_db]
 
 
 def _voicing_thresholds(
