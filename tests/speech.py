@@ -147,6 +147,7 @@ def cough_in_a_reverberant_pause(
     drr_db: float = -3.0,
     recording: Path = COUGH,
     cough_ends_before_name_s: float | None = None,
+    name_below_db: float = 0.0,
 ) -> RoomRound:
     """A teacher's own short question and a long name ("Anne-Sophie?", not the prompt's), a
     student across the room coughing a second into the thinking pause (or ending
@@ -157,7 +158,7 @@ def cough_in_a_reverberant_pause(
     if not recording.is_file() or shutil.which("sox") is None:
         pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
     question = clip("Wat hebben we net geleerd over vraag en aanbod?", "nl")
-    name = clip("Anne-Sophie?", "nl", speed=120)
+    name = clip("Anne-Sophie?", "nl", speed=120) * np.float32(10 ** (-name_below_db / 20))
     r = make_round(question, name, pause_s, lead_s=0.3, tail_s=6.0)
     dry = r.samples.copy()
     peak = float(np.max(np.abs(dry))) * 10 ** (-cough_below_speech_db / 20)

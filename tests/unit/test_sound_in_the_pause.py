@@ -1,8 +1,8 @@
 """A sound that splits the thinking pause (a cough across the room) is not the end of the
 question, and a live round does not end on it.
 
-Offline, an utterance between the question and the name that is no louder than the name, less
-speech to the speech model, and well into the silence after the question is dropped. Live, what
+Offline, an utterance between the question and the name that is not much louder than the name,
+less speech to the speech model, and well into the silence after the question is dropped. Live, what
 follows a too-short pause and is far quieter and far less speech-like than the question makes
 the round wait for a name instead of ending. Each check also switches its rule off and shows
 the round then goes wrong. (What keeps the rule off a name with a student's quick answer
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from simulator.audio import live as live_module
-from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples, model
+from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples, frame_energy_db, model
 from simulator.audio.pattern import question_pause_name
 from simulator.audio.result import Verdict
 from simulator.rehearsal.round import RoundPolicy
@@ -36,6 +36,9 @@ NO_INTRUDER_RULE = replace(
 )
 NOT_FAR_LESS_SPEECH = replace(
     DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_far_less_speech=0.0)
+)
+NO_LOUDER_THAN_THE_NAME = replace(
+    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_below_name_db=0.0)
 )
 TOLERANCE_S = 0.15
 
@@ -70,6 +73,25 @@ def test_a_cough_that_ends_just_before_the_name_is_not_the_end_of_the_question()
     assert m.verdict is Verdict.ON_TARGET
     # Without that margin the cough's gaps keep it: the pause is read from the question to it.
     without = analyze_samples(room.played, RATE, config=NOT_FAR_LESS_SPEECH).pause_s
+    assert without is not None and without < room.dry.pause_s - 1.0
+
+
+def test_a_cough_louder_than_a_softly_called_name_is_not_the_end_of_the_question() -> None:
+    needs_speech_model()
+    # The name called 6 dB softer than the question; the cough across the room peaks above it.
+    room = cough_in_a_reverberant_pause(cough_below_speech_db=8.0, name_below_db=6.0)
+    question_end, name_start = room.dry.question_end, room.dry.name_start
+
+    def peak_db(start: int, end: int) -> float:
+        return float(frame_energy_db(room.played[start:end], RATE // 100).max())
+
+    cough = peak_db(question_end + RATE // 2, name_start - RATE // 2)
+    assert cough > peak_db(name_start, room.name_end)
+    m = analyze_samples(room.played, RATE)
+    assert m.pause_s == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
+    assert m.verdict is Verdict.ON_TARGET
+    # Dropped only when no louder than the name, the cough ends the question.
+    without = analyze_samples(room.played, RATE, config=NO_LOUDER_THAN_THE_NAME).pause_s
     assert without is not None and without < room.dry.pause_s - 1.0
 
 

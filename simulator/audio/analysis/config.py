@@ -97,8 +97,10 @@ class DetectionConfig:
     name with a student's quick answer after it leaves a far shorter gap after the name than
     before it) ..."""
     intruder_gap_ratio_max: float = 3.0
-    intruder_below_name_db: float = 0.0
-    """... it peaks at least this far below the name ..."""
+    intruder_below_name_db: float = -3.0
+    """... it peaks at least this far below the name (negative: at most that far above it; a
+    cough is often louder than a word, and a gain control lifts what sounds in a pause, its gain
+    climbing there, while a name called after the pause pulls it down) ..."""
     intruder_speech_margin: float = 0.1
     """... and the speech model's mean probability over it is at least this much below the
     name's. (The question's last words follow the rest of it closely, and the pause follows

@@ -179,7 +179,7 @@ def _without_intruders(
     name_max_s: float,
 ) -> list[tuple[int, int]]:
     """Drop the utterances between the question (the longest) and the last one (the name)
-    that stand in the thinking pause rather than end the question: no louder than the name,
+    that stand in the thinking pause rather than end the question: not much louder than the name,
     less speech to the speech model than the name, and as far from what came before them as a
     fair share of the silence after them. A cough, a chair or a word from across the room
     splits the pause; the question's own last words come soon after the rest of it and are
