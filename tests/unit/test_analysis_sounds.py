@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples, model
 from simulator.audio.analysis.voicing import periodicity
-from simulator.audio.result import Reason
+from simulator.audio.result import Reason, Verdict
 from tests.speech import RATE, clip, in_room, make_round, recorded_sound, room_response, silence
 
 
@@ -167,11 +167,38 @@ def test_typing_in_the_pause_is_too_bright_to_be_the_teacher() -> None:
     assert without is None or abs(without - r.pause_s) > 0.5
 
 
-def _typing(samples: npt.NDArray[np.float32], at: int, keys: list[str]) -> npt.NDArray[np.float32]:
-    for k in range(6):
+def _typing(
+    samples: npt.NDArray[np.float32],
+    at: int,
+    keys: list[str],
+    presses: int = 6,
+    every_s: float = 0.09,
+) -> npt.NDArray[np.float32]:
+    for k in range(presses):
         press = _event("keyboard", f"keyboard_bucklespring_{keys[k % len(keys)]}.flac", 0.3)
-        samples = _place(samples, press, at + int(0.09 * k * RATE))
+        samples = _place(samples, press, at + int(every_s * k * RATE))
     return samples
+
+
+@pytest.mark.usefixtures("espeak")
+def test_typing_that_runs_on_from_the_question_is_not_part_of_it() -> None:
+    # In a room that rings, the question's last word rings on into the first key presses, a
+    # second of typing 0.2 s after the question: the silence between them is shorter than the
+    # closure before a word-final burst. The speech model hears no speech in the typing.
+    q = clip("What did we just learn about market forces?", "en")
+    r = make_round(q, clip("Kay.", "en"), 3.6)
+    typed = _typing(r.samples, r.question_end + int(0.2 * RATE), ["07-0", "11-0"], 8, 0.12)
+    x = _floor(in_room(typed, room_response(0.6, -3.0)))
+    assert model.available()
+    m = analyze_samples(x, RATE)
+    assert m.pause_s is not None and abs(m.pause_s - r.pause_s) <= 0.3
+    assert m.verdict is Verdict.ON_TARGET
+    # Judged only after a silence longer than a closure, the typing ends the question.
+    only_after_a_closure = replace(
+        DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, stray_run_min_ms=0)
+    )
+    without = _pause(x, only_after_a_closure)
+    assert without is not None and without < r.pause_s - 1.0
 
 
 @pytest.mark.usefixtures("espeak")

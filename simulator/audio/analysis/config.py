@@ -86,10 +86,14 @@ class DetectionConfig:
     sure speech to the network than running words are, most of all in noise a gain control has
     lifted."""
     stray_end_gap_ms: int = 150
-    """An utterance's first or last segment this far from the rest of it (further than the
-    closure before a word-final burst) must also be speech to the model on its own, at
+    """An utterance's last (or first) segments this far from the rest of it (further than the
+    closure before a word-final burst) must also be speech to the model on their own, at
     ``model_min_probability``: typing, a pen tap or a cough that ran on from the teacher's words
-    is not part of them (0: not checked)."""
+    is not part of them (0: not checked) ..."""
+    stray_run_min_ms: int = 200
+    """... and so must its last (or first) segments that last this long together, whatever the
+    silence before them (a word-final burst is far shorter; 0: only after
+    ``stray_end_gap_ms``)."""
     intruder_gap_ratio: float = 0.3
     """An utterance between the question (the longest) and the last one (the name) is taken
     for a sound in the thinking pause when the silence before it is at least this share of the

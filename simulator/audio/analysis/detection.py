@@ -230,29 +230,40 @@ def _without_intruders(
 def _without_stray_ends(
     x: npt.NDArray[np.float32], group: list[tuple[int, int]], config: DetectionConfig
 ) -> list[tuple[int, int]]:
-    """The utterance without a first or last segment that stands apart from the rest (further
-    than the closure before a word-final burst) and that the speech model, asked about it alone,
-    does not hear as speech: a key, a pen tap or a cough that ran on from the teacher's words, or
-    ran up to the name. Without the model the utterance stays whole."""
+    """The utterance without the segments at its end (or start) that stand apart from the rest
+    and that the speech model, asked about them alone, does not hear as speech: keys, a pen tap
+    or a cough that ran on from the teacher's words, or ran up to the name. Apart: after a
+    silence longer than the closure before a word-final burst, or, for a run of segments as
+    long as a word, after any silence between segments. Without the model the utterance stays
+    whole."""
     gap = config.stray_end_gap_ms // 10
     if not gap or not config.model_min_probability or len(group) < 2:
         return group
     context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+    word = config.stray_run_min_ms // 10
 
-    def stray(seg: tuple[int, int]) -> bool:
+    def apart(k: int, run: int) -> bool:
+        """Whether segment ``k`` stands apart from the one before it, for a run this long."""
+        return group[k][0] - group[k - 1][1] >= gap or (bool(word) and run >= word)
+
+    def stray(start: int, end: int) -> bool:
         need = config.model_min_probability
-        p = speech_probability(x, seg[0] * FRAME_SAMPLES, seg[1] * FRAME_SAMPLES, context, need)
+        p = speech_probability(x, start * FRAME_SAMPLES, end * FRAME_SAMPLES, context, need)
         return p is not None and p < need
 
     first, last = 0, len(group)
-    while last - first >= 2 and group[last - 1][0] - group[last - 2][1] >= gap:
-        if not stray(group[last - 1]):
-            break
-        last -= 1
-    while last - first >= 2 and group[first + 1][0] - group[first][1] >= gap:
-        if not stray(group[first]):
-            break
-        first += 1
+    for k in range(len(group) - 1, 0, -1):  # the end: runs of the last segments
+        run = (group[k][0], group[last - 1][1])
+        if apart(k, run[1] - run[0]):
+            if not stray(*run):
+                break
+            last = k
+    for k in range(1, last):  # the start: runs of the first segments
+        run = (group[first][0], group[k - 1][1])
+        if apart(k, run[1] - run[0]):
+            if not stray(*run):
+                break
+            first = k
     return group[first:last]
 
 
