@@ -181,24 +181,43 @@ def _typing(
 
 
 @pytest.mark.usefixtures("espeak")
-def test_typing_that_runs_on_from_the_question_is_not_part_of_it() -> None:
-    # In a room that rings, the question's last word rings on into the first key presses, a
-    # second of typing 0.2 s after the question: the silence between them is shorter than the
-    # closure before a word-final burst. The speech model hears no speech in the typing.
+@pytest.mark.parametrize(
+    ("name", "pause_s", "typing_from_s", "rule", "tolerance_s", "short_by_s"),
+    [
+        # A second of typing 0.2 s after the question: the question's last word rings on into
+        # the first key presses, and the silence between them is shorter than the closure
+        # before a word-final burst. Judged only after a longer silence (stray_run_min_ms
+        # off), the typing ends the question.
+        ("Kay.", 3.6, 0.2, "stray_run_min_ms", 0.3, 1.0),
+        # A second of typing that ends as the name begins: no silence between them, so the keys
+        # and the name are one segment. From that segment's own start (onset_model_min_ms
+        # off), the pause ends at the first key.
+        ("Anne-Sophie?", 3.4, -0.96, "onset_model_min_ms", 0.35, 0.8),
+    ],
+)
+def test_typing_bridged_onto_the_teachers_words_in_a_ringing_room_is_not_speech(
+    name: str,
+    pause_s: float,
+    typing_from_s: float,
+    rule: str,
+    tolerance_s: float,
+    short_by_s: float,
+) -> None:
+    # typing_from_s: after the question's end, or (negative) before the name's start. The
+    # speech model hears no speech in the typing.
     q = clip("What did we just learn about market forces?", "en")
-    r = make_round(q, clip("Kay.", "en"), 3.6)
-    typed = _typing(r.samples, r.question_end + int(0.2 * RATE), ["07-0", "11-0"], 8, 0.12)
+    r = make_round(q, clip(name, "en"), pause_s)
+    at = r.question_end if typing_from_s > 0 else r.name_start
+    typed = _typing(r.samples, at + int(typing_from_s * RATE), ["07-0", "11-0"], 8, 0.12)
     x = _floor(in_room(typed, room_response(0.6, -3.0)))
     assert model.available()
     m = analyze_samples(x, RATE)
-    assert m.pause_s is not None and abs(m.pause_s - r.pause_s) <= 0.3
+    assert m.pause_s is not None and abs(m.pause_s - r.pause_s) <= tolerance_s
     assert m.verdict is Verdict.ON_TARGET
-    # Judged only after a silence longer than a closure, the typing ends the question.
-    only_after_a_closure = replace(
-        DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, stray_run_min_ms=0)
+    without = _pause(
+        x, replace(DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, **{rule: 0}))
     )
-    without = _pause(x, only_after_a_closure)
-    assert without is not None and without < r.pause_s - 1.0
+    assert without is not None and without < r.pause_s - short_by_s
 
 
 @pytest.mark.usefixtures("espeak")

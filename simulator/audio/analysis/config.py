@@ -85,6 +85,15 @@ class DetectionConfig:
     every other): one word called into the room, with nothing of the teacher's after it, is less
     sure speech to the network than running words are, most of all in noise a gain control has
     lifted."""
+    onset_model_min_ms: int = 800
+    """A segment at least this long starts where the speech model (where installed) first hears
+    speech in it at ``onset_model_probability`` (0: not moved) ..."""
+    onset_model_probability: float = 0.5
+    onset_model_lead_ms: int = 300
+    """... when it hears none in at least this much of its start (a word's own onset takes the
+    network a window or two) ..."""
+    onset_model_margin_ms: int = 100
+    """... less this margin: the network is sure of a word only a little after it begins."""
     stray_end_gap_ms: int = 150
     """An utterance's last (or first) segments this far from the rest of it (further than the
     closure before a word-final burst) must also be speech to the model on their own, at

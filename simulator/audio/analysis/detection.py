@@ -14,7 +14,13 @@ import numpy.typing as npt
 
 from simulator.audio.analysis.config import DetectionConfig, LevelConfig
 from simulator.audio.analysis.levels import FrameLevels
-from simulator.audio.analysis.model import mean_speech_probability, speech_probability
+from simulator.audio.analysis.model import (
+    WINDOW_MS,
+    WINDOW_SAMPLES,
+    mean_speech_probability,
+    speech_probability,
+    window_scores,
+)
 from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
 from simulator.audio.analysis.voicing import longest_run_ms, periodicity
 from simulator.audio.result import ANALYSIS_RATE_HZ
@@ -60,7 +66,37 @@ def detect_speech(
         )
     if frames and config.model_min_probability and config.intruder_gap_ratio:
         frames = _without_intruders(x, fl, frames, config, name_max_s)
+    if frames and config.model_min_probability and config.onset_model_min_ms:
+        frames = _from_the_speech_onset(x, frames, config)
     return frames
+
+
+def _from_the_speech_onset(
+    x: npt.NDArray[np.float32], frames: list[tuple[int, int]], config: DetectionConfig
+) -> list[tuple[int, int]]:
+    """Each long segment from where the speech model first hears speech in it: typing, paper or
+    a chair that ran up to a word, with no silence between them, is in the word's segment, and
+    the pause would end at the noise, not at the name. Only where the model hears no speech in
+    the segment's first ``onset_model_lead_ms``; the start moves to ``onset_model_margin_ms``
+    before the first window it hears speech in (the network takes a moment to be sure)."""
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+    per_window = WINDOW_SAMPLES / FRAME_SAMPLES
+    kept: list[tuple[int, int]] = []
+    for a, b in frames:
+        if (b - a) * 10 < config.onset_model_min_ms:
+            kept.append((a, b))
+            continue
+        # Scored up to the first window that reaches the bar: a live check asks again about
+        # a segment that grows, and only its start matters here.
+        sure = config.onset_model_probability
+        scores = window_scores(x, a * FRAME_SAMPLES, b * FRAME_SAMPLES, context, enough=sure)
+        first = len(scores) - 1 if scores else 0
+        if scores and scores[first] >= sure and first * WINDOW_MS >= config.onset_model_lead_ms:
+            start = a + int(first * per_window) - config.onset_model_margin_ms // 10
+            kept.append((max(a, start), b))
+        else:
+            kept.append((a, b))
+    return kept
 
 
 def _abrupt_onsets(

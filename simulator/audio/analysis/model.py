@@ -21,6 +21,7 @@ from simulator.audio.result import ANALYSIS_RATE_HZ
 
 WINDOW_SAMPLES = 512
 """The network's window at 16 kHz (32 ms)."""
+WINDOW_MS = WINDOW_SAMPLES * 1000 // ANALYSIS_RATE_HZ
 
 
 @functools.cache
