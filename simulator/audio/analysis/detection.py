@@ -80,22 +80,19 @@ def _from_the_speech_onset(
     the segment's first ``onset_model_lead_ms``; the start moves to ``onset_model_margin_ms``
     before the first window it hears speech in (the network takes a moment to be sure)."""
     context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
-    per_window = WINDOW_SAMPLES / FRAME_SAMPLES
+    sure = config.onset_model_probability
     kept: list[tuple[int, int]] = []
     for a, b in frames:
-        if (b - a) * 10 < config.onset_model_min_ms:
-            kept.append((a, b))
-            continue
-        # Scored up to the first window that reaches the bar: a live check asks again about
-        # a segment that grows, and only its start matters here.
-        sure = config.onset_model_probability
-        scores = window_scores(x, a * FRAME_SAMPLES, b * FRAME_SAMPLES, context, enough=sure)
-        first = len(scores) - 1 if scores else 0
-        if scores and scores[first] >= sure and first * WINDOW_MS >= config.onset_model_lead_ms:
-            start = a + int(first * per_window) - config.onset_model_margin_ms // 10
-            kept.append((max(a, start), b))
-        else:
-            kept.append((a, b))
+        if (b - a) * 10 >= config.onset_model_min_ms:
+            # Scored up to the first window that reaches the bar: a live check asks again about
+            # a segment that grows, and only its start matters here.
+            scores = window_scores(x, a * FRAME_SAMPLES, b * FRAME_SAMPLES, context, sure) or ()
+            first = len(scores) - 1  # the first sure window, when the last scored one is sure
+            heard_late = first * WINDOW_MS >= config.onset_model_lead_ms
+            if first >= 0 and scores[first] >= sure and heard_late:
+                start = a + first * WINDOW_SAMPLES // FRAME_SAMPLES
+                a = max(a, start - config.onset_model_margin_ms // 10)
+        kept.append((a, b))
     return kept
 
 
