@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
 from simulator.audio.analysis.model import mean_speech_probability
+from simulator.audio.analysis.reading import utterances
 from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
 from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
@@ -65,8 +66,6 @@ NAME_ALLOWANCE_WHILE_RUNNING = False
 (``DetectionConfig.name_min_probability``: a last word the speech model doubts). It does not:
 what came last may still be a murmur, a cough or a chair in the pause, which would end the round
 before the name. The finished round takes a doubted last word for the name."""
-NOISY_ROOM_DB = 30.0
-"""A room where the speaker is less than this above the noise floor counts as loud."""
 TURN_END_SILENCE_S = 1.5
 """A timed turn (a direction) or a response after a cue may hold short pauses between
 sentences; it ends after this much silence."""
@@ -212,16 +211,22 @@ class LiveRound:
                 return self._unsure_silence
             return self._end_silence
         if m.reason is Reason.NAME_FIRST:
-            levels = m.levels
-            if (
-                levels.speech_dbfs is not None
-                and levels.speech_dbfs - levels.noise_floor_dbfs < NOISY_ROOM_DB
-            ):
-                # In a loud room a question's first words can come apart from the rest and read
-                # as a name said first; wait, as for an unsure name, before ending.
-                return max(2 * self._end_silence, self._unsure_silence)
-            return 2 * self._end_silence
+            if self._paused_after_the_first_words(m):
+                return 2 * self._end_silence
+            # A question's first words, apart from the rest after a hesitation (or, in a loud
+            # room, after one more gap between its words), read as a name said first until the
+            # thinking pause and the name follow; wait, as for an unsure name, before ending.
+            return max(2 * self._end_silence, self._unsure_silence)
         return None
+
+    def _paused_after_the_first_words(self, m: RoundMeasurement) -> bool:
+        """Whether the silence after the round's first words is as long as the band asks for:
+        a name, a thinking pause, then the question (a name said first beyond doubt)."""
+        groups = utterances(m.segments, self._config.pattern.utterance_gap_s)
+        if len(groups) < 2:
+            return False
+        gap = groups[1][0].start - groups[0][-1].end
+        return gap >= self.pattern.band.min_s * ANALYSIS_RATE_HZ
 
     def _shorter_than_the_band(self, span: tuple[int, int]) -> bool:
         """Whether the measured pause is shorter than the band asks for."""

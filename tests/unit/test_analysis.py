@@ -339,13 +339,15 @@ def test_live_round_waits_when_what_follows_a_break_is_longer_than_the_name(
     assert ended is not None and ended * RATE < name_start
 
 
-def test_live_round_waits_longer_before_ending_on_name_first_in_a_loud_room(
+def test_live_round_waits_longer_before_ending_on_name_first_quiet_or_loud(
     question: np.ndarray, name: np.ndarray
 ) -> None:
+    # The name 1.0 s before the question: it may be the question's first word, heard apart from
+    # the rest, so the round waits as for an unsure name before it ends, in any room.
     x = np.concatenate([silence(0.5), name, silence(1.0), question, silence(7.0)])
     question_end = int(1.5 * RATE) + name.size + question.size
     quiet = _feed_until_done(LiveRound(question_pause_name()), x)
-    assert quiet is not None and 1.5 <= quiet - question_end / RATE <= 1.8
+    assert quiet is not None and quiet - question_end / RATE >= 4.9
 
     rng = np.random.default_rng(3)
     noise = rng.standard_normal(x.size) * np.sqrt(np.mean(question.astype(np.float64) ** 2))

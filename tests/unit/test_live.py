@@ -65,6 +65,16 @@ def after_name_s(
     return (end - (r.name_start + name.size)) / RATE, pause
 
 
+def hesitant_round(first: str, rest: str, hesitation_s: float) -> tuple[np.ndarray, int, int]:
+    """A question broken off for ``hesitation_s`` after ``first``, a 3 s thinking pause, "Kay?"
+    and a long tail: (samples, the name's start, the name's end)."""
+    name = clip("Kay?", "en")
+    head = [silence(0.5), clip(first, "en"), silence(hesitation_s), clip(rest, "en"), silence(3.0)]
+    name_start = sum(part.size for part in head)
+    x = np.concatenate([*head, name, silence(6.0)])
+    return x, name_start, name_start + name.size
+
+
 @pytest.mark.parametrize("pause_s", [1.0, 3.0])
 @pytest.mark.parametrize(
     ("question", "name", "voice"),
@@ -225,11 +235,7 @@ def test_a_hesitation_inside_the_question_does_not_end_the_round_in_the_thinking
     # The teacher hesitates 0.5 s inside the question, finishes it, waits 3 s and says the name.
     # Once the silence after the question's end outlasts the hesitation, it may be the thinking
     # pause: the round waits for the name instead of taking the question's end for it.
-    first, rest = clip("Which two examples", "en"), clip("did I just give?", "en")
-    name = clip("Kay?", "en")
-    x = np.concatenate([silence(0.5), first, silence(0.5), rest, silence(3.0), name, silence(6.0)])
-    name_end = x.size - int(6.0 * RATE)
-
+    x, name_start, name_end = hesitant_round("Which two examples", "did I just give?", 0.5)
     live = POLICY.live_round(question_pause_name(), 0)
     end = ended_at(live, x)
     assert end is not None and end > name_end
@@ -239,8 +245,50 @@ def test_a_hesitation_inside_the_question_does_not_end_the_round_in_the_thinking
     monkeypatch.setattr(live_module, "REST_OF_QUESTION_SHARE", float("inf"))
     naive = POLICY.live_round(question_pause_name(), 0)
     end = ended_at(naive, x)
-    assert end is not None and end < name_end - name.size
+    assert end is not None and end < name_start
     assert naive.finish().pause_s == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_hesitation_after_the_question_s_first_word_is_not_a_name_said_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Which ... two examples of market forces did I just give?": alone, the first word and the
+    # rest read as a name said first and then the question, and in a quiet room such a round
+    # ended 1.6 s into the thinking pause. It waits, as for an unsure name, and the name comes.
+    x, name_start, name_end = hesitant_round(
+        "Which", "two examples of market forces did I just give?", 0.6
+    )
+    while_running = analyze_samples(x[:name_start], RATE, question_pause_name())
+    assert while_running.reason is Reason.NAME_FIRST
+    live = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(live, x)
+    assert end is not None and name_end < end <= name_end + 1.0 * RATE
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+    # Taking the first word for a name said first, the round ends in the thinking pause.
+    monkeypatch.setattr(LiveRound, "_paused_after_the_first_words", lambda self, m: True)
+    naive = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(naive, x)
+    assert end is not None and end < name_start
+    assert naive.finish().reason is Reason.NAME_FIRST
+
+
+@pytest.mark.parametrize("pause_s", [0.4, 3.0])
+def test_a_name_said_first_still_ends_the_round(pause_s: float) -> None:
+    # Right after the question when the name came a thinking pause before it; when the name
+    # came just before the question, after a wait as long as for an unsure name.
+    name, question = clip("Kay?", "en"), clip("Which two examples did I just give?", "en")
+    x = np.concatenate([silence(0.5), name, silence(pause_s), question, silence(9.0)])
+    question_end = x.size - int(9.0 * RATE)
+    live = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(live, x)
+    assert end is not None
+    waited_s = (end - question_end) / RATE
+    if pause_s >= DEFAULT_PAUSE_BAND.min_s:
+        assert 2 * END_SILENCE_S <= waited_s <= 2 * END_SILENCE_S + 0.3
+    else:
+        assert DEFAULT_PAUSE_BAND.max_s + 1.0 <= waited_s <= DEFAULT_PAUSE_BAND.max_s + 1.3
+    assert live.finish().reason is Reason.NAME_FIRST
 
 
 def test_a_short_pause_after_a_whole_question_still_ends_the_round_just_after_the_name() -> None:
