@@ -5,7 +5,9 @@ in tmux).
 Round 1: the teacher's whole question, 3 s, the name. Round 2: the same question with a 0.6 s
 hesitation before its last words, then 3 s and the name. On their own, the last words read as a
 name after too short a pause; the round knows from round 1 how long the question is, waits for
-the name and saves the thinking pause, not the hesitation.
+the name and saves the thinking pause, not the hesitation. Round 3: the hesitation after the
+question's first word, which with the rest reads as a name said first until the thinking pause
+and the name follow; the round waits for them instead of ending in the thinking pause.
 """
 
 from __future__ import annotations
@@ -35,15 +37,20 @@ def test_a_hesitation_in_round_two_is_not_taken_for_the_thinking_pause(
     halting = np.concatenate(
         [silence(0.3), first, silence(0.6), rest, silence(3.0), name, silence(2.0)]
     )
+    which, others = clip("Which", "en"), clip("two examples of market forces have I given?", "en")
+    first_word_apart = np.concatenate(
+        [silence(0.3), which, silence(0.6), others, silence(3.0), name, silence(2.0)]
+    )
     write_wav_pcm16(tmp_path / "round1.wav", whole.samples, RATE)
     write_wav_pcm16(tmp_path / "round2.wav", halting, RATE)
+    write_wav_pcm16(tmp_path / "round3.wav", first_word_apart, RATE)
 
     home = tmp_path / "home"
     app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
     app.start_english_practice({**pulse_server.env_vars, "COACH_SIM_HOME": str(home)})
     try:
         app.wait_for("Press Space or Enter to start", timeout_s=30)
-        for number in (1, 2):
+        for number in (1, 2, 3):
             wav = tmp_path / f"round{number}.wav"
             app.play_round(number, partial(pulse_server.play, wav, wait=False))
             pulse_server.players[-1].wait(timeout=15)  # its tail is over before the next round
@@ -57,3 +64,4 @@ def test_a_hesitation_in_round_two_is_not_taken_for_the_thinking_pause(
     print(f"\nsaved pauses: {saved}")
     assert saved[1] == pytest.approx(3.0, abs=TOLERANCE_S)
     assert saved[2] == pytest.approx(3.0, abs=TOLERANCE_S)
+    assert saved[3] == pytest.approx(3.0, abs=TOLERANCE_S)
