@@ -14,11 +14,19 @@ class AudioLevel(Message):
     """The input level of the latest block (many per second; a newer one replaces an older one
     still waiting in the queue)."""
 
-    def __init__(self, level_dbfs: float, elapsed_s: float, heard_speech: bool) -> None:
+    def __init__(
+        self,
+        level_dbfs: float,
+        elapsed_s: float,
+        heard_speech: bool,
+        waiting_for_name: bool = False,
+    ) -> None:
         super().__init__()
         self.level_dbfs = level_dbfs
         self.elapsed_s = elapsed_s
         self.heard_speech = heard_speech
+        self.waiting_for_name = waiting_for_name
+        """The round waits on for a name that may still come; the teacher may end it."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, AudioLevel)

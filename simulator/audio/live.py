@@ -80,6 +80,12 @@ class LiveStatus:
     timed_out: bool
     no_speech_stop: bool = False
     """Stopped after listening ``NO_SPEECH_STOP_S`` without hearing speech."""
+    waiting_for_name: bool = False
+    """What was said reads as a whole round, but one that may still go on: the question's end
+    after a break inside it, a sound in the pause, or a question's first words apart from the
+    rest. The usual closing silence is over and the round waits on for a name that may still
+    come (up to ``Band.max_s`` plus 1 s of silence); a teacher who has said the name can end the
+    round at once."""
 
     @property
     def elapsed_s(self) -> float:
@@ -138,6 +144,7 @@ class LiveRound:
         self._done = False
         self._timed_out = False
         self._no_speech_stop = False
+        self._waiting_for_name = False
 
     @property
     def samples(self) -> npt.NDArray[np.float32]:
@@ -164,9 +171,11 @@ class LiveRound:
             self._done,
             self._timed_out,
             self._no_speech_stop,
+            self._waiting_for_name and not self._done,
         )
 
     def _check(self) -> None:
+        self._waiting_for_name = False
         if self._n <= self.cue_end_sample:
             return  # the student's answer is still playing: nothing of the teacher's to judge yet
         m = analyze_samples(
@@ -183,22 +192,25 @@ class LiveRound:
             return
         self._heard = True
         silence = self._n - m.segments[-1].end
-        needed = self._silence_needed(m, silence)
-        if needed is not None:
+        end = self._silence_needed(m, silence)
+        if end is not None:
+            needed, unsure = end
             self._done = silence >= needed
+            self._waiting_for_name = unsure and silence >= self._end_silence
             if not self._done:
                 # Look again the moment that silence is complete, not up to a check later.
                 self._next_check = min(self._next_check, self._n + needed - silence)
         if not self._done and silence >= int(GIVE_UP_SILENCE_S * ANALYSIS_RATE_HZ):
             self._done = True
 
-    def _silence_needed(self, m: RoundMeasurement, silence: int) -> int | None:
+    def _silence_needed(self, m: RoundMeasurement, silence: int) -> tuple[int, bool] | None:
         """The silence after the last speech that ends the round in this state, ``silence``
-        samples after it (``None``: the pattern is not complete yet)."""
+        samples after it, and whether the round then waits for a name that may still come
+        (``None``: the pattern is not complete yet)."""
         shape = self.pattern.shape
         if shape is Shape.TIMED_TURN or (shape is Shape.CUE_PAUSE_SPEECH and m.span is not None):
             # A direction, or a response to a student, may hold pauses between sentences.
-            return int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ)
+            return int(TURN_END_SILENCE_S * ANALYSIS_RATE_HZ), False
         if m.span is not None:
             if shape is Shape.SPEECH_PAUSE_SPEECH and (
                 not self._sounds_like_a_name(m, m.span)
@@ -208,15 +220,15 @@ class LiveRound:
             ):
                 # More likely the question's end after a break inside it (in a loud room its
                 # words come apart, and a teacher may hesitate); the name may still come.
-                return self._unsure_silence
-            return self._end_silence
+                return self._unsure_silence, True
+            return self._end_silence, False
         if m.reason is Reason.NAME_FIRST:
             if self._paused_after_the_first_words(m):
-                return 2 * self._end_silence
+                return 2 * self._end_silence, False
             # A question's first words, apart from the rest after a hesitation (or, in a loud
             # room, after one more gap between its words), read as a name said first until the
             # thinking pause and the name follow; wait, as for an unsure name, before ending.
-            return max(2 * self._end_silence, self._unsure_silence)
+            return max(2 * self._end_silence, self._unsure_silence), True
         return None
 
     def _paused_after_the_first_words(self, m: RoundMeasurement) -> bool:

@@ -113,6 +113,8 @@ class Level:
     level_dbfs: float
     elapsed_s: float
     heard_speech: bool
+    waiting_for_name: bool = False
+    """The round waits on for a name that may still come (``LiveStatus.waiting_for_name``)."""
 
 
 RoundEvent = ListeningBegan | CueBegan | CueOver | Level
@@ -203,7 +205,14 @@ class Round:
         status = self._live.feed(block)
         if n >= self._next_level:
             self._next_level = n + self.policy.level_every_samples
-            events.append(Level(status.level_dbfs, status.elapsed_s, status.heard_speech))
+            events.append(
+                Level(
+                    status.level_dbfs,
+                    status.elapsed_s,
+                    status.heard_speech,
+                    status.waiting_for_name,
+                )
+            )
         self._stop = status.done or end_requested
         return events
 

@@ -81,7 +81,9 @@ def worker_message(event: RoundEvent) -> Message:
         case CueOver():
             return CueEnded()
         case Level():
-            return AudioLevel(event.level_dbfs, event.elapsed_s, event.heard_speech)
+            return AudioLevel(
+                event.level_dbfs, event.elapsed_s, event.heard_speech, event.waiting_for_name
+            )
 
 
 class Course(Protocol):
@@ -146,6 +148,8 @@ class PracticeScreen(AppScreen[None]):
         self.recorder = self._new_recorder()
         self.save_problem: str | None = None
         self._end_requested = threading.Event()
+        self._waiting_for_name = False
+        """The listening line says the round waits on for a name that may still come."""
         self._round_samples: Samples | None = None
         self._started_at = utc_now_iso()
         """The last finished round's 16 kHz audio, until it is kept (or not) for listening back."""
@@ -276,6 +280,7 @@ class PracticeScreen(AppScreen[None]):
         for p in RoundPhase:
             self.set_class(p is phase, f"-{p.value}")
         status = self.query_one("#round-status", Static)
+        self._waiting_for_name = False
         text = {
             RoundPhase.READY: self.t("round.press_start"),
             RoundPhase.STARTING: self.t("round.get_ready"),
@@ -507,6 +512,17 @@ class PracticeScreen(AppScreen[None]):
         if not self.phase.hearing:
             return
         self.query_one("#round-level", LevelMeter).level_dbfs = message.level_dbfs
+        waiting = message.waiting_for_name and self.phase is RoundPhase.LISTENING
+        if waiting != self._waiting_for_name:
+            # The round reads as whole but waits on in case the name is still to come: say so,
+            # and that the end key finishes it for a teacher who has said the name.
+            self._waiting_for_name = waiting
+            text = (
+                self.t("round.waiting_for_name") + "\n" + self.t("round.waiting_end_hint")
+                if waiting
+                else self._listening_text()
+            )
+            self.query_one("#round-status", Static).update(text)
         if self.sim.settings.live_timer:
             self.query_one("#live-timer", Static).update(
                 self.t("round.live_timer", pause=format_seconds(message.elapsed_s, self.lang))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from textual.widgets import Static
@@ -37,6 +39,26 @@ async def play_round(app: SimulatorApp, pilot: object) -> None:
 def feedback(app: SimulatorApp) -> FeedbackScreen:
     assert isinstance(app.screen, FeedbackScreen), type(app.screen).__name__
     return app.screen
+
+
+async def start_and_wait(pilot: object, ready: Callable[[], bool], timeout_s: float = 2.0) -> None:
+    """Space, then up to ``timeout_s`` (in 20 ms steps) until ``ready()``."""
+    await pilot.press("space")  # type: ignore[attr-defined]
+    for _ in range(round(timeout_s / 0.02)):
+        await pilot.pause(0.02)  # type: ignore[attr-defined]
+        if ready():
+            return
+
+
+async def end_round(app: SimulatorApp, pilot: object) -> None:
+    """The end key, then wait for the round's worker and its messages."""
+    await pilot.press("e")  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def listening(app: SimulatorApp) -> Callable[[], bool]:
+    return lambda: app.screen.phase == "listening"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -209,19 +231,33 @@ async def test_the_end_key_ends_a_round_early(app_for: AppMaker) -> None:
     paced = ArraySource(silence(20.0), realtime=True)
     app = app_for([paced], scenario="check-question")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.screen.phase == "listening":  # type: ignore[attr-defined]
-                break
+        await start_and_wait(pilot, listening(app))
         assert app.screen.has_class("-listening")
         assert "Listening" in text(app, "#round-status")
-        await pilot.press("e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await end_round(app, pilot)
         fb = feedback(app)
         assert fb.feedback.problem is Reason.NO_SPEECH
         assert fb.feedback.timeline.total_s < 5.0
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"), [("en", "Said the name already? Press E"), ("nl", "Druk op E")]
+)
+async def test_a_round_waiting_on_for_the_name_says_so_and_the_end_key_finishes_it(
+    app_for: AppMaker, lang: str, says: str
+) -> None:
+    # A short own question, 0.6 s and a long name: in a first round the name may still be the
+    # question's rest, so the round waits on for up to 5 s. The teacher sees why, and E ends it.
+    said = make_round(clip("Why?", "en"), clip("Maximilian?", "en"), 0.6, tail_s=10.0).samples
+    app = app_for([ArraySource(said, realtime=True)], scenario="check-question", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_and_wait(pilot, lambda: says in text(app, "#round-status"), 6.0)
+        assert says in text(app, "#round-status")
+        assert app.screen.has_class("-listening")
+        await end_round(app, pilot)
+        fb = feedback(app)
+        assert fb.feedback.verdict is Verdict.TOO_SHORT
+        assert fb.feedback.timeline.total_s < 4.5
 
 
 async def test_three_rounds_refer_back_then_summary_and_every_round_saved(
@@ -350,17 +386,12 @@ async def test_live_timer_only_when_the_setting_is_on(app_for: AppMaker) -> None
         paced = ArraySource(silence(20.0), realtime=True)
         app = app_for([paced], scenario="check-question", settings=Settings(live_timer=on))
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("space")
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if app.screen.phase == "listening":  # type: ignore[attr-defined]
-                    break
+            await start_and_wait(pilot, listening(app))
             await pilot.pause(0.3)
             timer = app.screen.query_one("#live-timer")
             assert timer.display is on
             assert ("Pause:" in text(app, "#live-timer")) is on
-            await pilot.press("e")
-            await app.workers.wait_for_complete()
+            await end_round(app, pilot)
 
 
 async def test_rounds_in_dutch(app_for: AppMaker, store: HistoryStore) -> None:

@@ -92,6 +92,40 @@ def test_a_short_own_question_ends_the_round_just_after_the_name(
     assert pause == pytest.approx(pause_s, abs=0.03)
 
 
+def test_a_round_that_waits_on_for_a_name_says_so_once_the_usual_end_has_passed() -> None:
+    # "Why?", 0.6 s, "Maximilian?": in a session's first round the name may be the rest of a
+    # question, so the round waits on; it says so from the moment it would otherwise have ended,
+    # until it ends by itself.
+    q, nm = clip("Why?", "en"), clip("Maximilian?", "en")
+    r = make_round(q, nm, 0.6, tail_s=12.0)
+    name_end = r.name_start + nm.size
+    live = POLICY.live_round(question_pause_name(), 0)
+    waiting: list[int] = []
+    end = None
+    for i in range(0, r.samples.size, BLOCK):
+        status = live.feed(r.samples[i : i + BLOCK])
+        if status.waiting_for_name:
+            waiting.append(status.elapsed_samples)
+        if status.done:
+            end = status.elapsed_samples
+            assert not status.waiting_for_name
+            break
+    assert end is not None and end - name_end > 2.0 * RATE
+    assert waiting
+    first_s = (waiting[0] - name_end) / RATE
+    assert END_SILENCE_S <= first_s <= END_SILENCE_S + 0.3
+    assert waiting[-1] == end - BLOCK  # on until the round ends
+
+    # A whole question, a short pause and the name: the round ends without waiting on.
+    whole = make_round(clip("Which two examples of market forces did I just give?", "en"), nm, 0.6)
+    live = POLICY.live_round(question_pause_name(), 0)
+    statuses = [
+        live.feed(whole.samples[i : i + BLOCK]) for i in range(0, whole.samples.size, BLOCK)
+    ]
+    assert any(s.done for s in statuses)
+    assert not any(s.waiting_for_name for s in statuses)
+
+
 @pytest.mark.parametrize(
     ("question", "name", "voice"),
     [("Why?", "Maximilian?", "en"), ("Wat zie je?", "Anne-Sophie de Vries?", "nl")],
