@@ -7,7 +7,9 @@ once the pattern is complete and a silence follows it; a round that ends in the 
 never hears the name, and measures something else as the pause. Per split it prints, for all
 rounds and for rounds in a reverberant room with an event in the pause: how many rounds with a
 name ended before the name was over, the verdict agreement live and offline (same rounds, same
-analysis), and how long after the name the rounds that heard it ended. It asserts nothing.
+analysis), how long after the name the rounds that heard it ended, and how many were still
+running when the recording was over (those are measured over the whole recording, as when the
+teacher ends a round with the key). It asserts nothing.
 
 Every round is heard twice: as a session's first round, and as a later round of a session, where
 the teacher asks the same question again and the round knows how long it lasted before (its
@@ -54,6 +56,9 @@ class Heard:
     """The round ended before the name was over."""
     after_name_s: float | None
     """The round's end after the name's end (``None``: ended early, or never by itself)."""
+    ended_by_itself: bool
+    """The round ended by itself before the recording was over (else it is measured over the
+    whole recording, as when the teacher ends it with the key)."""
     live_right: bool
     offline_right: bool
     room_event: bool
@@ -89,6 +94,7 @@ def hear(item: rooms.RoomItem, offline: RoundMeasurement, question_s: float | No
         with_name,
         early,
         after,
+        end is not None,
         verdict(live.finish().pause_s) == truth,
         verdict(offline.pause_s) == truth,
         item.room != "dry" and item.event_in_pause is not None,
@@ -122,6 +128,12 @@ def report(split: str, heard: list[Heard], title: str) -> None:
             f" {float(np.percentile(after, 90)):.2f} s, over 1.0 s"
             f" {_pct(sum(v > 1.0 for v in after), len(after)).strip()} %"
         )
+    named = [h for h in heard if h.with_name]
+    running = sum(not h.ended_by_itself for h in named)
+    print(
+        f"rounds with a name still running when the recording was over: {running}"
+        f" ({_pct(running, len(named)).strip()} %)"
+    )
 
 
 def main() -> int:

@@ -38,6 +38,11 @@ muted or far away): the teacher gets a hint instead of waiting for the maximum l
 NAME_MAX_S = 1.5
 """The longest stretch taken for a name said after the pause (a first name and surname, said
 slowly); a longer one is the question's end heard apart from its start."""
+NAME_MIN_S = 0.25
+"""After a pause shorter than the band's minimum, the shortest stretch taken for a name: a name
+called to a student holds a syllable and its vowel (Kay, Tim: 0.3 s and more). A shorter one is
+more likely the question's last syllable after a break, and the round waits for a name as after
+an unsure one."""
 PAUSE_OVER_GAPS = 2.0
 """A pause shorter than the band's minimum counts only when it is at least this many times the
 longest gap between the question's own pieces: in a loud room the question's words come apart by
@@ -246,8 +251,9 @@ class LiveRound:
 
     def _sounds_like_a_name(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
         """Whether what follows the measured pause reads as the name, from the audio alone: no
-        longer than a name, after a pause that is as long as the band asks for or stands out
-        from the gaps between the question's own pieces."""
+        longer than a name, after a pause that is as long as the band asks for, or that stands
+        out from the gaps between the question's own pieces and is followed by something as long
+        as a name."""
         before, after = _around(m, span)
         if not after or not before:
             return True
@@ -256,6 +262,8 @@ class LiveRound:
         pause = span[1] - span[0]
         if not self._shorter_than_the_band(span):
             return True
+        if after[-1].end - after[0].start < NAME_MIN_S * ANALYSIS_RATE_HZ:
+            return False
         inner = max((b.start - a.end for a, b in zip(before, before[1:], strict=False)), default=0)
         return pause >= PAUSE_OVER_GAPS * inner
 

@@ -65,11 +65,15 @@ def after_name_s(
     return (end - (r.name_start + name.size)) / RATE, pause
 
 
-def hesitant_round(first: str, rest: str, hesitation_s: float) -> tuple[np.ndarray, int, int]:
-    """A question broken off for ``hesitation_s`` after ``first``, a 3 s thinking pause, "Kay?"
-    and a long tail: (samples, the name's start, the name's end)."""
+def hesitant_round(
+    first: str, rest: str, hesitation_s: float, rest_speed: int = 160
+) -> tuple[np.ndarray, int, int]:
+    """A question broken off for ``hesitation_s`` after ``first`` (the rest said at
+    ``rest_speed`` words per minute), a 3 s thinking pause, "Kay?" and a long tail: (samples,
+    the name's start, the name's end)."""
     name = clip("Kay?", "en")
-    head = [silence(0.5), clip(first, "en"), silence(hesitation_s), clip(rest, "en"), silence(3.0)]
+    said = clip(rest, "en", speed=rest_speed)
+    head = [silence(0.5), clip(first, "en"), silence(hesitation_s), said, silence(3.0)]
     name_start = sum(part.size for part in head)
     x = np.concatenate([*head, name, silence(6.0)])
     return x, name_start, name_start + name.size
@@ -305,6 +309,25 @@ def test_a_hesitation_after_the_question_s_first_word_is_not_a_name_said_first(
     end = ended_at(naive, x)
     assert end is not None and end < name_start
     assert naive.finish().reason is Reason.NAME_FIRST
+
+
+def test_a_last_syllable_after_a_break_is_too_short_for_a_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "What did you see in … it?": the last syllable, 0.18 s, after a 0.5 s break, then the
+    # thinking pause. No name is that short: the round waits as for an unsure name, and the
+    # name comes.
+    x, name_start, name_end = hesitant_round("What did you see in", "it?", 0.5, rest_speed=220)
+    live = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(live, x)
+    assert end is not None and name_end < end <= name_end + 1.0 * RATE
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+    # Taking it for a name, the round ends in the thinking pause.
+    monkeypatch.setattr(live_module, "NAME_MIN_S", 0.0)
+    naive = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(naive, x)
+    assert end is not None and end < name_start
 
 
 @pytest.mark.parametrize("pause_s", [0.4, 3.0])
