@@ -60,6 +60,10 @@ SOUND_LESS_SPEECH = 0.4
 """... and the speech model's mean probability over it is at least this much below the
 question's: the round then waits for a name as after an unsure one. While the round runs, a
 sound between the question and the name is dropped only by this margin too."""
+NO_SPEECH_MEAN = 0.1
+"""Such a sound that is not far quieter than the question is taken for one all the same when the
+speech model's mean probability over it is under this (and the margin above holds): a door, a
+cough or keys the model hears no speech in, however loud."""
 SHORTER_THAN_BEFORE = 0.8
 """After a pause shorter than the band's minimum, what came before it is taken for only part of
 the question (the pause a hesitation inside it) when it is shorter than this share of the question
@@ -289,9 +293,9 @@ class LiveRound:
 
     def _may_be_a_sound_in_the_pause(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
         """Whether what follows a pause shorter than the band asks for may be a sound in the
-        thinking pause rather than the name: far quieter than the question, and far less speech
-        to the speech model (where installed). The round's analysis drops such a sound once the
-        name has followed it."""
+        thinking pause rather than the name: far less speech to the speech model (where
+        installed) than the question, and far quieter than it or no speech to the model at all.
+        The round's analysis drops such a sound once the name has followed it."""
         if not self._shorter_than_the_band(span):
             return False
         before, after = _around(m, span)
@@ -304,13 +308,14 @@ class LiveRound:
             return float(energy.max()) if energy.size else -200.0
 
         question_peak = max(peak_db(s.start, s.end) for s in before)
-        if question_peak - peak_db(after[0].start, after[-1].end) < SOUND_BELOW_QUESTION_DB:
-            return False
+        quieter = question_peak - peak_db(after[0].start, after[-1].end) >= SOUND_BELOW_QUESTION_DB
         context = self._config.detection.model_context_ms * ANALYSIS_RATE_HZ // 1000
         question = max(before, key=lambda s: s.end - s.start)
         said = mean_speech_probability(x, question.start, question.end, context)
         sound = mean_speech_probability(x, after[0].start, after[-1].end, context)
-        return said is not None and sound is not None and said - sound >= SOUND_LESS_SPEECH
+        if said is None or sound is None or said - sound < SOUND_LESS_SPEECH:
+            return False
+        return quieter or sound < NO_SPEECH_MEAN
 
     def _shorter_than_the_question_before(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
         """Whether what came before a pause shorter than the band asks for is far shorter than

@@ -6,6 +6,7 @@ sample count where the round said it was done.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -27,11 +28,14 @@ from simulator.audio.result import (
 from simulator.rehearsal.round import RoundPolicy
 from simulator.rehearsal.session import Session
 from tests.speech import (
+    DEV_AUDIO,
     DIRECT_DELAY,
     RATE,
     clip,
     in_room,
     make_round,
+    needs_speech_model,
+    recorded_sound,
     room_response,
     silence,
 )
@@ -325,6 +329,43 @@ def test_a_last_syllable_after_a_break_is_too_short_for_a_name(
 
     # Taking it for a name, the round ends in the thinking pause.
     monkeypatch.setattr(live_module, "NAME_MIN_S", 0.0)
+    naive = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(naive, x)
+    assert end is not None and end < name_start
+
+
+def test_a_loud_cough_the_speech_model_hears_no_speech_in_is_no_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 0.8 s after the question a student coughs, only 3 dB under the teacher, in a room that
+    # rings and hums; the name follows 3 s after the question. Not far quieter than the
+    # question, the cough was taken for a name after a short pause and ended the round in the
+    # thinking pause; the speech model hears no speech in it (a mean under 0.1), so the round
+    # waits for the name.
+    needs_speech_model()
+    path = DEV_AUDIO / "events" / "cough" / "cough_coswara_CrlV0ddIqd.flac"  # CC BY 4.0, tune
+    if not path.is_file() or shutil.which("sox") is None:
+        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
+    question = clip("Which two examples of market forces did I just give?", "en")
+    name = clip("Kay?", "en")
+    cough = recorded_sound(path, float(np.max(np.abs(question))) * 10 ** (-3 / 20))
+    cough = cough[: int(1.5 * RATE)]
+    rest = silence(2.2 - cough.size / RATE)
+    dry = np.concatenate([silence(0.5), question, silence(0.8), cough, rest, name, silence(4.0)])
+    name_start = dry.size - int(4.0 * RATE) - name.size + DIRECT_DELAY
+    hum = np.cumsum(np.random.default_rng(0).standard_normal(dry.size))
+    hum -= np.convolve(hum, np.ones(400) / 400, "same")  # a fan's low rumble
+    hum *= np.sqrt(np.mean(np.square(question, dtype=np.float64)) / np.mean(hum**2)) / 10**0.75
+    x = (in_room(dry, room_response(0.6, -3.0)) + hum).astype(np.float32)
+
+    live = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(live, x)
+    assert end is not None and name_start + name.size < end <= name_start + name.size + RATE
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.1)
+
+    # With the cough judged only by how much quieter than the question it is, the round ends
+    # in the thinking pause.
+    monkeypatch.setattr(live_module, "NO_SPEECH_MEAN", 0.0)
     naive = POLICY.live_round(question_pause_name(), 0)
     end = ended_at(naive, x)
     assert end is not None and end < name_start
