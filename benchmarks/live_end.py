@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import generate  # noqa: E402
 
+from simulator.audio import live as live_module  # noqa: E402
 from simulator.audio.analysis import analyze_samples  # noqa: E402
 from simulator.audio.live import question_s  # noqa: E402
 from simulator.audio.pattern import question_pause_name  # noqa: E402
@@ -131,15 +132,20 @@ def _condition(
 COST_ROUND_S = 20.0
 COST_LAST_S = 5.0
 CHECK_EVERY_S = 0.1
+BUDGET_MS = 20.0
+"""What one live check may cost on a 20 s round."""
 
 
 def _check_cost(bank: generate.SpeechBank, seeds: int) -> None:
-    """A live check analyses the round so far; it is timed here as the live round runs it, every
-    0.1 s on the growing buffer (so what the analysis keeps between checks is kept), over the
-    last 5 s of a 20 s round of a question and then other people talking, with no name."""
+    """A live check analyses the round so far and decides whether it is over; it is timed here
+    as the app runs it: the round fed in 20 ms blocks through the rounds screen's live round
+    (a check every 0.1 s on the growing buffer, with what it keeps between checks kept), each
+    block that ran a check timed, over the last 5 s of a 20 s round of a question and then other
+    people talking, with no name (the round kept running to the end: a closing silence as long as
+    the round, and no giving up after 8 s without the teacher's voice)."""
     n = int(COST_ROUND_S * RATE)
-    step = int(CHECK_EVERY_S * RATE)
     costs: list[float] = []
+    give_up_s, live_module.GIVE_UP_SILENCE_S = live_module.GIVE_UP_SILENCE_S, COST_ROUND_S
     for seed in range(seeds):
         q = clip(QUESTIONS_EN[seed % len(QUESTIONS_EN)][0] + " " + OWN[seed % len(OWN)][0], "en")
         x = np.zeros(n, dtype=np.float32)
@@ -147,16 +153,26 @@ def _check_cost(bank: generate.SpeechBank, seeds: int) -> None:
         b = np.asarray(generate._babble(np.random.default_rng(seed), bank, n, RATE))
         gain = np.sqrt(np.mean(q.astype(np.float64) ** 2) / np.mean(b**2) / 10.0)
         x = (x + b * gain).astype(np.float32)
-        for end in range(step, n + 1, step):
+        # Kept running to the end (the work of each check is the same): other people's words
+        # could read as a name after a pause, and 8 s without the teacher's voice would end it.
+        policy = RoundPolicy(check_every_s=CHECK_EVERY_S, end_silence_s=COST_ROUND_S)
+        live = policy.live_round(question_pause_name(), 0)
+        for end in range(BLOCK, n + 1, BLOCK):
+            due = live._next_check  # noqa: SLF001 - which blocks run a check
             start = time.process_time()
-            analyze_samples(x[:end], RATE, question_pause_name(), find_clip_piles=False)
-            if end > n - COST_LAST_S * RATE:
-                costs.append((time.process_time() - start) * 1000)
+            status = live.feed(x[end - BLOCK : end])
+            spent = (time.process_time() - start) * 1000
+            if live._next_check != due and end > n - COST_LAST_S * RATE:  # noqa: SLF001
+                costs.append(spent)
+            if status.done:
+                raise SystemExit("the cost round ended by itself: no late checks to time")
+    live_module.GIVE_UP_SILENCE_S = give_up_s
     print(
         f"\none live check in the last {COST_LAST_S:g} s of a {COST_ROUND_S:g} s round with other"
         f" people talking ({seeds} rounds, {len(costs)} checks): median"
         f" {statistics.median(costs):.1f} ms, 95th percentile"
-        f" {float(np.percentile(costs, 95)):.1f} ms, max {max(costs):.1f} ms"
+        f" {float(np.percentile(costs, 95)):.1f} ms, max {max(costs):.1f} ms, over"
+        f" {BUDGET_MS:g} ms: {sum(c > BUDGET_MS for c in costs)}"
     )
 
 
