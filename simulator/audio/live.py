@@ -310,12 +310,12 @@ class LiveRound:
         question_peak = max(peak_db(s.start, s.end) for s in before)
         quieter = question_peak - peak_db(after[0].start, after[-1].end) >= SOUND_BELOW_QUESTION_DB
         context = self._config.detection.model_context_ms * ANALYSIS_RATE_HZ // 1000
+        sound = mean_speech_probability(x, after[0].start, after[-1].end, context)
+        if sound is None or not (quieter or sound < NO_SPEECH_MEAN):
+            return False  # the question is asked about only when its answer can matter
         question = max(before, key=lambda s: s.end - s.start)
         said = mean_speech_probability(x, question.start, question.end, context)
-        sound = mean_speech_probability(x, after[0].start, after[-1].end, context)
-        if said is None or sound is None or said - sound < SOUND_LESS_SPEECH:
-            return False
-        return quieter or sound < NO_SPEECH_MEAN
+        return said is not None and said - sound >= SOUND_LESS_SPEECH
 
     def _shorter_than_the_question_before(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
         """Whether what came before a pause shorter than the band asks for is far shorter than
