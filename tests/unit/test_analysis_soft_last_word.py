@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import rooms  # noqa: E402
 
 LEVEL_ALONE = replace(DEFAULT_CONFIG, edges=replace(DEFAULT_CONFIG.edges, model_reach_ms=0))
+HALF_A_SECOND = replace(DEFAULT_CONFIG, edges=replace(DEFAULT_CONFIG.edges, model_reach_ms=500))
 
 
 def pink_noise(rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
@@ -32,15 +33,14 @@ def pink_noise(rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
     return y / np.std(y)
 
 
-@pytest.mark.usefixtures("espeak")
-@pytest.mark.parametrize("noise_seed", range(3))
-def test_a_soft_last_word_under_lifted_noise_still_ends_the_question(noise_seed: int) -> None:
-    assert model.available()
-    soft = np.float32(10 ** (-16 / 20))
+def lifted(last_words: str, soft_db: float, noise_seed: int) -> tuple[npt.NDArray[np.float32], int]:
+    """The round ("Welke twee voorbeelden heb ik net gegeven van" + ``last_words`` said
+    ``soft_db`` softer, 3.0 s, "Kay?") with pink noise 15 dB under the question, through the
+    gain control; and where the question ends."""
     question = np.concatenate(
         [
             clip("Welke twee voorbeelden heb ik net gegeven van", "nl"),
-            clip("marktwerking?", "nl") * soft,
+            clip(last_words, "nl") * np.float32(10 ** (-soft_db / 20)),
         ]
     )
     r = make_round(question * np.float32(0.3), clip("Kay?", "nl") * np.float32(0.3), 3.0)
@@ -51,13 +51,39 @@ def test_a_soft_last_word_under_lifted_noise_still_ends_the_question(noise_seed:
         * 10 ** (-15 / 20)
     )
     agc = rooms.Agc(target_dbfs=-22.0, max_gain_db=30.0, attack_s=0.01, hold_s=0.1, release_s=0.3)
-    x = np.clip(agc.apply(r.samples + noise), -1.0, 1.0).astype(np.float32)
+    return np.clip(agc.apply(r.samples + noise), -1.0, 1.0).astype(np.float32), r.question_end
+
+
+@pytest.mark.usefixtures("espeak")
+@pytest.mark.parametrize("noise_seed", range(3))
+def test_a_soft_last_word_under_lifted_noise_still_ends_the_question(noise_seed: int) -> None:
+    assert model.available()
+    x, question_end = lifted("marktwerking?", 16.0, noise_seed)
 
     m = analyze_samples(x, RATE)
     assert m.span is not None, m.reason
-    assert abs(m.span[0] - r.question_end) / RATE <= 0.1
-    assert m.pause_s is not None and abs(m.pause_s - r.pause_s) <= 0.1
+    assert abs(m.span[0] - question_end) / RATE <= 0.1
+    assert m.pause_s is not None and abs(m.pause_s - 3.0) <= 0.1
     # By level alone the soft word is lost under the lifted noise: the question ends early.
     alone = analyze_samples(x, RATE, config=LEVEL_ALONE)
     assert alone.span is not None
-    assert (r.question_end - alone.span[0]) / RATE > 0.15
+    assert (question_end - alone.span[0]) / RATE > 0.15
+
+
+@pytest.mark.usefixtures("espeak")
+@pytest.mark.parametrize("noise_seed", [2, 3])
+def test_soft_last_words_the_model_hears_for_over_half_a_second_still_end_the_question(
+    noise_seed: int,
+) -> None:
+    """Two soft last words (1.6 s, 12 dB under the rest): the speech model hears them on for
+    more than 0.5 s after the level's end, and then a clear pause; the question ends with them."""
+    assert model.available()
+    x, question_end = lifted("economische marktwerking?", 12.0, noise_seed)
+
+    m = analyze_samples(x, RATE)
+    assert m.span is not None, m.reason
+    assert abs(m.span[0] - question_end) / RATE <= 0.1
+    # Followed for half a second only, the model's run is still going: the question ends early.
+    short = analyze_samples(x, RATE, config=HALF_A_SECOND)
+    assert short.span is not None
+    assert (question_end - short.span[0]) / RATE > 0.25

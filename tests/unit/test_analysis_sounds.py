@@ -296,6 +296,32 @@ def test_the_speech_model_stops_listening_once_it_has_heard_enough(
     assert model.speech_probability(x, RATE, 4 * RATE, 0) == 1.0  # the full answer, cached
 
 
+def test_the_speech_model_stops_listening_at_the_first_window_that_is_no_speech(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Following the question's end into the pause needs the windows up to the first that is no
+    # speech: the rest are not scored, the ones scored are the full answer's, and the two
+    # answers are cached apart.
+    x = (np.random.default_rng(12).standard_normal(2 * RATE) * 0.01).astype(np.float32)
+    calls: list[bytes] = []
+
+    class Falling:
+        def reset(self) -> None:
+            calls.clear()
+
+        def process(self, block: bytes) -> float:
+            calls.append(block)
+            return max(0.0, 1.0 - 0.1 * len(calls))
+
+    monkeypatch.setattr(model, "_model", Falling)
+    full = model.window_scores(x, 0, 2 * RATE, 0)
+    assert full is not None and len(full) == 2 * RATE // 512
+    short = model.window_scores(x, 0, 2 * RATE, 0, short_of=0.5)
+    assert short is not None and len(calls) == 6
+    assert short == full[:6] and short[-1] < 0.5 <= min(short[:-1])
+    assert model.window_scores(x, 0, 2 * RATE, 0) == full  # the full answer, cached
+
+
 def test_periodicity_is_worked_out_once_per_unchanged_stretch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -176,9 +176,10 @@ class EdgeConfig:
     """... and the question ends where it falls this far below the speaker's level (0: off)."""
     min_pause_s: float = 0.25
     """A pause that refines to less than this is a gap between words: the name ran straight on."""
-    model_reach_ms: int = 500
+    model_reach_ms: int = 1200
     """Where the speech model is installed, it listens this far into the pause after the
-    question's end (0: not at all) ..."""
+    question's end (0: not at all; more than a soft last word or two last, so that a run of them
+    the model hears all the way is not taken for other voices before the probe has listened) ..."""
     model_speech: float = 0.5
     """... and while its windows stay at or above this probability from that end on, the
     question's last word goes on (a soft last syllable under a fan's or a gain control's noise

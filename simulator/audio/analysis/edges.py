@@ -128,7 +128,8 @@ def _model_heard_end(x: npt.NDArray[np.float32], end: int, name: int, config: Ed
     if reach <= end:
         return end
     context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
-    scores = window_scores(x, end, reach, context)
+    # Only up to the first window that is no speech: the rest cannot move the end.
+    scores = window_scores(x, end, reach, context, short_of=config.model_speech)
     if scores is None:
         return end
     heard = next((k for k, p in enumerate(scores) if p < config.model_speech), None)

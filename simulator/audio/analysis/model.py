@@ -81,17 +81,19 @@ def window_scores(
     end: int,
     context_samples: int,
     enough: float | None = None,
+    short_of: float | None = None,
 ) -> tuple[float, ...] | None:
     """The network's speech probability per window of ``x[start:end]`` (heard as in
-    ``speech_probability``), up to the first that reaches ``enough`` (all of them without it);
-    ``None`` when the model is not installed."""
+    ``speech_probability``), up to the first that reaches ``enough`` or the first under
+    ``short_of`` (all of them without either); ``None`` when the model is not installed."""
     model = _model()
     if model is None:
         return None
     lo = max(0, start - context_samples)
     part = np.ascontiguousarray(x[lo:end], dtype=np.float32)
-    person = f"{start - lo}/{enough}".encode()[:16]
-    key = hashlib.blake2b(part.tobytes(), digest_size=16, person=person).digest()
+    digest = hashlib.blake2b(f"{start - lo}/{enough}/{short_of}".encode(), digest_size=16)
+    digest.update(part.tobytes())
+    key = digest.digest()
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
@@ -105,7 +107,7 @@ def window_scores(
         p = float(model.process(part[k * WINDOW_SAMPLES : (k + 1) * WINDOW_SAMPLES].tobytes()))
         if k >= first_scored:
             scores.append(p)
-            if enough is not None and p >= enough:
+            if (enough is not None and p >= enough) or (short_of is not None and p < short_of):
                 break
     _CACHE[key] = tuple(scores)
     if len(_CACHE) > _CACHE_SIZE:
