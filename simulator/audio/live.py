@@ -75,6 +75,12 @@ NAME_ALLOWANCE_WHILE_RUNNING = False
 (``DetectionConfig.name_min_probability``: a last word the speech model doubts). It does not:
 what came last may still be a murmur, a cough or a chair in the pause, which would end the round
 before the name. The finished round takes a doubted last word for the name."""
+MODEL_REACH_WHILE_RUNNING_MS = 500
+"""How far past the question's end the speech model follows it while the round runs
+(``EdgeConfig.model_reach_ms``; the finished round follows it further). Where other people talk
+in the pause the model hears speech all the way, and every check would ask it about another
+stretch that long: past half a second that pushes a check over its 20 ms budget, and the end
+decision hardly needs the question's last soft words."""
 TURN_END_SILENCE_S = 1.5
 """A timed turn (a direction) or a response after a cue may hold short pauses between
 sentences; it ends after this much silence."""
@@ -145,7 +151,11 @@ class LiveRound:
         detection = replace(config.detection, intruder_speech_margin=SOUND_LESS_SPEECH)
         if not NAME_ALLOWANCE_WHILE_RUNNING:
             detection = replace(detection, name_min_probability=0.0)
-        self._check_config = replace(config, detection=detection)
+        edges = replace(
+            config.edges,
+            model_reach_ms=min(config.edges.model_reach_ms, MODEL_REACH_WHILE_RUNNING_MS),
+        )
+        self._check_config = replace(config, detection=detection, edges=edges)
         self._blocks: list[npt.NDArray[np.float32]] = []
         self._n = 0
         self._next_check = self._check_every

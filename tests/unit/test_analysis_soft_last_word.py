@@ -16,6 +16,8 @@ import numpy.typing as npt
 import pytest
 
 from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples, model
+from simulator.audio.pattern import question_pause_name
+from simulator.rehearsal.round import RoundPolicy
 from tests.speech import RATE, clip, make_round
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -87,3 +89,25 @@ def test_soft_last_words_the_model_hears_for_over_half_a_second_still_end_the_qu
     short = analyze_samples(x, RATE, config=HALF_A_SECOND)
     assert short.span is not None
     assert (question_end - short.span[0]) / RATE > 0.25
+
+
+@pytest.mark.usefixtures("espeak")
+def test_a_live_round_ends_on_its_usual_checks_and_measures_with_the_full_reach() -> None:
+    """While the round runs, the model follows the question's end only half a second (a check's
+    budget); the finished round follows it as far as the analysis does."""
+    assert model.available()
+    x, question_end = lifted("economische marktwerking?", 12.0, 3)
+    x = np.concatenate([x, np.zeros(3 * RATE, dtype=np.float32)])
+    live = RoundPolicy().live_round(question_pause_name(), 0)
+    for i in range(0, x.size, 320):
+        if live.feed(x[i : i + 320]).done:
+            break
+    assert live.done and not live.timed_out
+    m = live.finish()
+    assert m.span is not None, m.reason
+    assert abs(m.span[0] - question_end) / RATE <= 0.1
+    assert m.pause_s is not None and abs(m.pause_s - 3.0) <= 0.1
+    # The checks' own reading of the same audio stops half a second after the level's end.
+    checked = analyze_samples(live.samples, RATE, config=live._check_config)  # noqa: SLF001
+    assert checked.span is not None
+    assert (question_end - checked.span[0]) / RATE > 0.25
