@@ -25,10 +25,11 @@ import numpy.typing as npt
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
 from simulator.audio.analysis.model import mean_speech_probability
 from simulator.audio.analysis.reading import utterances
-from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
+from simulator.audio.analysis.signal import FRAME_SAMPLES, HIGHPASS_TAPS, frame_energy_db
 from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement, Segment
+from simulator.audio.vad import VadRun
 
 GIVE_UP_SILENCE_S = 8.0
 """After speech, this much silence ends the round even if the pattern is incomplete."""
@@ -164,6 +165,7 @@ class LiveRound:
         self._timed_out = False
         self._no_speech_stop = False
         self._waiting_for_name = False
+        self._vad_run = VadRun()
 
     @property
     def samples(self) -> npt.NDArray[np.float32]:
@@ -198,12 +200,13 @@ class LiveRound:
         if self._n <= self.cue_end_sample:
             return  # the student's answer is still playing: nothing of the teacher's to judge yet
         m = analyze_samples(
-            self.samples,
+            self.samples[: self._checked_length()],
             ANALYSIS_RATE_HZ,
             self.pattern,
             cue_end_sample=self.cue_end_sample,
             config=self._check_config,
             find_clip_piles=False,
+            vad_run=self._vad_run,
         )
         if not m.segments:
             if not self._heard and self._n - self.cue_end_sample >= self._no_speech:
@@ -221,6 +224,14 @@ class LiveRound:
                 self._next_check = min(self._next_check, self._n + needed - silence)
         if not self._done and silence >= int(GIVE_UP_SILENCE_S * ANALYSIS_RATE_HZ):
             self._done = True
+
+    def _checked_length(self) -> int:
+        """How much of the round a check analyses: all of it, or up to 1 ms less, so that no
+        VAD frame reaches into the last samples the speech band's filter still changes when more
+        audio comes; every decision made then holds for the next check (``VadRun``)."""
+        frame = FRAME_SAMPLES * max(1, self._config.levels.vad_frame_ms // 10)
+        tail = self._n % frame
+        return self._n if tail >= HIGHPASS_TAPS // 2 else max(0, self._n - tail - 1)
 
     def _silence_needed(self, m: RoundMeasurement, silence: int) -> tuple[int, bool] | None:
         """The silence after the last speech that ends the round in this state, ``silence``

@@ -41,3 +41,39 @@ class WebRtcVad:
             dtype=np.bool_,
             count=n,
         )
+
+
+class VadRun:
+    """webrtcvad's decisions over a recording that grows between calls (a live round analysed
+    every 0.1 s): the frames already decided are not decided again while everything up to them
+    is unchanged. webrtcvad adapts as it listens, so a frame's decision depends on all frames
+    before it: the run keeps one instance and the audio it has heard, and starts afresh whenever
+    that audio differs from the new recording's start (another gain, another mode or frame)."""
+
+    def __init__(self) -> None:
+        self._setting: tuple[int, int, int] | None = None
+        self._vad: WebRtcVad | None = None
+        self._heard = np.zeros(0, dtype=np.int16)
+        self._flags = np.zeros(0, dtype=np.bool_)
+
+    def flags(
+        self, mode: int, sample_rate_hz: int, frame_samples: int, pcm16: npt.NDArray[np.int16]
+    ) -> npt.NDArray[np.bool_]:
+        """As ``WebRtcVad(mode, sample_rate_hz, frame_samples).flags(pcm16)``."""
+        setting = (mode, sample_rate_hz, frame_samples)
+        heard = self._heard.size
+        if (
+            self._vad is None
+            or setting != self._setting
+            or pcm16.size < heard
+            or not np.array_equal(pcm16[:heard], self._heard)
+        ):
+            self._setting = setting
+            self._vad = WebRtcVad(mode, sample_rate_hz, frame_samples)
+            self._flags = np.zeros(0, dtype=np.bool_)
+            heard = 0
+        whole = pcm16.size // frame_samples * frame_samples
+        if whole > heard:
+            self._flags = np.concatenate((self._flags, self._vad.flags(pcm16[heard:whole])))
+        self._heard = pcm16[:whole].copy()
+        return self._flags.copy()

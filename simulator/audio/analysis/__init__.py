@@ -41,6 +41,7 @@ from simulator.audio.downmix import downmix
 from simulator.audio.pattern import Pattern, Shape, question_pause_name
 from simulator.audio.resample import resample
 from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement
+from simulator.audio.vad import VadRun
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -65,6 +66,7 @@ def analyze_samples(
     cue_end_sample: int = 0,
     config: DetectorConfig = DEFAULT_CONFIG,
     find_clip_piles: bool = True,
+    vad_run: VadRun | None = None,
 ) -> RoundMeasurement:
     """Analyse one round. ``samples`` are mono or ``(frames, channels)`` floats in [-1, 1]
     (channels combined by ``downmix``: averaged, but without an inverted or a dead channel).
@@ -73,12 +75,15 @@ def analyze_samples(
     cue → pause → speech patterns; offline recordings start at the cue's end by default.
     ``find_clip_piles=False`` counts only samples at full scale as clipped: a live check, which
     needs the pattern so far and looks again every 0.1 s, leaves the whole round's amplitude
-    histogram to the finished round.
+    histogram to the finished round. ``vad_run`` keeps webrtcvad's decisions between the
+    analyses of a recording that grows (see ``VadRun``).
     """
     pattern = pattern or question_pause_name()
     x, clipped_fraction = prepare(samples, sample_rate_hz, config.pattern, find_clip_piles)
     after_cue = cue_end_sample if pattern.shape is Shape.CUE_PAUSE_SPEECH else 0
-    segments, levels = speaker_segments(x, clipped_fraction, config, after_cue=after_cue)
+    segments, levels = speaker_segments(
+        x, clipped_fraction, config, after_cue=after_cue, vad_run=vad_run
+    )
     m = read_pattern(
         segments, pattern, levels, x.size, cue_end_sample=cue_end_sample, config=config.pattern
     )
@@ -110,6 +115,7 @@ def speaker_segments(
     config: DetectorConfig = DEFAULT_CONFIG,
     *,
     after_cue: int = 0,
+    vad_run: VadRun | None = None,
 ) -> tuple[list[tuple[int, int]], Levels]:
     """Stages 1-3 on the speech band: the speaker's segments in samples, and the round's levels.
 
@@ -124,7 +130,7 @@ def speaker_segments(
         reference_from = (2 * echo) // FRAME_SAMPLES
     part = x[start:]
     levels, frame_levels = measure_levels(
-        part, clipped_fraction, config.levels, reference_from=reference_from
+        part, clipped_fraction, config.levels, reference_from=reference_from, vad_run=vad_run
     )
     if frame_levels is None:
         return [], levels

@@ -22,7 +22,7 @@ from simulator.audio.analysis.signal import (
     noise_floor_db,
 )
 from simulator.audio.result import ANALYSIS_RATE_HZ, Levels
-from simulator.audio.vad import WebRtcVad
+from simulator.audio.vad import VadRun, WebRtcVad
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -54,16 +54,18 @@ def measure_levels(
     config: LevelConfig,
     *,
     reference_from: int = 0,
+    vad_run: VadRun | None = None,
 ) -> tuple[Levels, FrameLevels | None]:
     """The round's reported levels, and the frame levels (``None`` when nothing sounds like
-    speech at all)."""
+    speech at all). ``vad_run`` keeps webrtcvad's decisions from one call to the next on a
+    recording that grows (a live round)."""
     peak = float(np.max(np.abs(x))) if x.size else 0.0
     peak_dbfs = max(20.0 * np.log10(peak + 1e-12), FLOOR_DB)
     energy = frame_energy_db(x, FRAME_SAMPLES)
     if energy.size == 0:
         return Levels(peak_dbfs, None, FLOOR_DB, clipped_fraction), None
     noise = noise_floor_db(energy)
-    vad = _vad_flags(x, peak, config)
+    vad = _vad_flags(x, peak, config, vad_run)
     n = min(vad.size, energy.size)
     if n == 0:  # shorter than one VAD decision (30 ms)
         return Levels(peak_dbfs, None, FLOOR_DB, clipped_fraction), None
@@ -100,7 +102,7 @@ def measure_levels(
 
 
 def _vad_flags(
-    x: npt.NDArray[np.float32], peak: float, config: LevelConfig
+    x: npt.NDArray[np.float32], peak: float, config: LevelConfig, vad_run: VadRun | None = None
 ) -> npt.NDArray[np.bool_]:
     """webrtcvad per frame, on a level-normalised copy so quiet recordings are judged like loud
     ones."""
@@ -108,7 +110,11 @@ def _vad_flags(
     pcm = np.clip(x * gain * 32767.0, -32768, 32767).astype(np.int16)
     frames_per_decision = max(1, config.vad_frame_ms // 10)
     vad_frame = FRAME_SAMPLES * frames_per_decision
-    flags = WebRtcVad(config.vad_mode, ANALYSIS_RATE_HZ, vad_frame).flags(pcm)
+    flags = (
+        WebRtcVad(config.vad_mode, ANALYSIS_RATE_HZ, vad_frame).flags(pcm)
+        if vad_run is None
+        else vad_run.flags(config.vad_mode, ANALYSIS_RATE_HZ, vad_frame, pcm)
+    )
     return np.repeat(flags, frames_per_decision)
 
 
