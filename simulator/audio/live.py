@@ -25,7 +25,12 @@ import numpy.typing as npt
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
 from simulator.audio.analysis.model import mean_speech_probability
 from simulator.audio.analysis.reading import utterances
-from simulator.audio.analysis.signal import FRAME_SAMPLES, HIGHPASS_TAPS, frame_energy_db
+from simulator.audio.analysis.signal import (
+    FRAME_SAMPLES,
+    HIGHPASS_TAPS,
+    SpeechBandRun,
+    frame_energy_db,
+)
 from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement, Segment
@@ -166,6 +171,7 @@ class LiveRound:
         self._no_speech_stop = False
         self._waiting_for_name = False
         self._vad_run = VadRun()
+        self._band_run = SpeechBandRun()
 
     @property
     def samples(self) -> npt.NDArray[np.float32]:
@@ -207,6 +213,7 @@ class LiveRound:
             config=self._check_config,
             find_clip_piles=False,
             vad_run=self._vad_run,
+            band_run=self._band_run,
         )
         if not m.segments:
             if not self._heard and self._n - self.cue_end_sample >= self._no_speech:

@@ -1,5 +1,6 @@
-"""webrtcvad's decisions kept between the checks of a live round: the same decisions as a fresh
-VAD over the whole recording, and the same measurement at every check."""
+"""webrtcvad's decisions and the speech band kept between the checks of a live round: the same
+decisions as a fresh VAD over the whole recording, the same samples as the speech band of the
+whole, and the same measurement at every check."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from simulator.audio import live as live_module
 from simulator.audio import vad as vad_module
+from simulator.audio.analysis.signal import SpeechBandRun, speech_band
 from simulator.audio.pattern import question_pause_name
 from simulator.audio.vad import VadRun, WebRtcVad
 from simulator.rehearsal.round import RoundPolicy
@@ -45,6 +47,20 @@ def test_a_changed_start_another_mode_or_a_shorter_recording_starts_afresh() -> 
         )
 
 
+def test_a_growing_recording_gets_the_speech_band_of_the_whole_at_every_call() -> None:
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal(3 * RATE) * 0.1 + 0.05).astype(np.float32)
+    run = SpeechBandRun()
+    n = 0
+    while n < x.size:
+        n = min(x.size, n + int(rng.integers(1, 900)))
+        assert np.array_equal(run.band(x[:n]), speech_band(x[:n])), n
+    # Another start (a new round in the same run) is filtered afresh.
+    y = x[::-1].copy()
+    assert np.array_equal(run.band(y[:RATE]), speech_band(y[:RATE]))
+    assert np.array_equal(run.band(y[: 2 * RATE]), speech_band(y[: 2 * RATE]))
+
+
 @pytest.mark.espeak
 def test_every_live_check_measures_as_a_fresh_analysis_of_the_same_audio(
     monkeypatch: pytest.MonkeyPatch,
@@ -67,7 +83,7 @@ def test_every_live_check_measures_as_a_fresh_analysis_of_the_same_audio(
 
     def both(samples, *args, **kwargs):  # type: ignore[no-untyped-def]
         kept = real(samples, *args, **kwargs)
-        if kwargs.pop("vad_run", None) is not None:
+        if kwargs.pop("vad_run", None) is not None and kwargs.pop("band_run", None) is not None:
             assert kept == real(samples, *args, **kwargs)
             checks.append(samples.size)
         return kept

@@ -33,6 +33,7 @@ from simulator.audio.analysis.levels import measure_levels
 from simulator.audio.analysis.reading import read_pattern
 from simulator.audio.analysis.signal import (
     FRAME_SAMPLES,
+    SpeechBandRun,
     envelope_db,
     frame_energy_db,
     speech_band,
@@ -67,6 +68,7 @@ def analyze_samples(
     config: DetectorConfig = DEFAULT_CONFIG,
     find_clip_piles: bool = True,
     vad_run: VadRun | None = None,
+    band_run: SpeechBandRun | None = None,
 ) -> RoundMeasurement:
     """Analyse one round. ``samples`` are mono or ``(frames, channels)`` floats in [-1, 1]
     (channels combined by ``downmix``: averaged, but without an inverted or a dead channel).
@@ -75,11 +77,14 @@ def analyze_samples(
     cue → pause → speech patterns; offline recordings start at the cue's end by default.
     ``find_clip_piles=False`` counts only samples at full scale as clipped: a live check, which
     needs the pattern so far and looks again every 0.1 s, leaves the whole round's amplitude
-    histogram to the finished round. ``vad_run`` keeps webrtcvad's decisions between the
-    analyses of a recording that grows (see ``VadRun``).
+    histogram to the finished round. ``vad_run`` and ``band_run`` keep webrtcvad's decisions and
+    the speech band between the analyses of a recording that grows (see ``VadRun`` and
+    ``SpeechBandRun``).
     """
     pattern = pattern or question_pause_name()
-    x, clipped_fraction = prepare(samples, sample_rate_hz, config.pattern, find_clip_piles)
+    x, clipped_fraction = prepare(
+        samples, sample_rate_hz, config.pattern, find_clip_piles, band_run=band_run
+    )
     after_cue = cue_end_sample if pattern.shape is Shape.CUE_PAUSE_SPEECH else 0
     segments, levels = speaker_segments(
         x, clipped_fraction, config, after_cue=after_cue, vad_run=vad_run
@@ -95,6 +100,7 @@ def prepare(
     sample_rate_hz: int,
     config: PatternConfig,
     find_clip_piles: bool = True,
+    band_run: SpeechBandRun | None = None,
 ) -> tuple[npt.NDArray[np.float32], float]:
     """Mono speech band at 16 kHz, and the fraction of clipped input samples (at full scale, or
     cut off below it before a gain change or resampling: see ``clipping``)."""
@@ -106,7 +112,7 @@ def prepare(
         if sample_rate_hz != ANALYSIS_RATE_HZ
         else mono
     )
-    return speech_band(x), clipped
+    return (speech_band(x) if band_run is None else band_run.band(x)), clipped
 
 
 def speaker_segments(

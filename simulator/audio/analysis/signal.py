@@ -21,21 +21,77 @@ def speech_band(x: npt.NDArray[np.float32], taps: int = HIGHPASS_TAPS) -> npt.ND
     n = x.size
     if n <= taps:
         return (x - x.mean()).astype(np.float32) if n else x
+    return _minus_moving_mean(x, _running_sums(x), 0, taps)
+
+
+def _running_sums(
+    x: npt.NDArray[np.float32], before: npt.NDArray[np.float64] | None = None
+) -> npt.NDArray[np.float64]:
+    """``c[i]``: the sum of ``x[:i]`` (``c[0] = 0``), added up in order; ``before`` holds these
+    sums for a start of ``x`` already (the rest are added on to them, in the same order)."""
+    c = np.empty(x.size + 1, dtype=np.float64)
+    if before is None:
+        c[0] = 0.0
+        np.cumsum(x, dtype=np.float64, out=c[1:])
+    else:
+        k = before.size - 1
+        c[: k + 1] = before
+        rest = np.concatenate((before[k:], x[k:].astype(np.float64)))
+        np.cumsum(rest, out=rest)
+        c[k + 1 :] = rest[1:]
+    return c
+
+
+def _minus_moving_mean(
+    x: npt.NDArray[np.float32], c: npt.NDArray[np.float64], start: int, taps: int
+) -> npt.NDArray[np.float32]:
+    """``x[start:]`` minus its centred ``taps``-sample moving average (``c``: the running sums);
+    at the edges the part of the window inside the signal. ``start`` is 0 or at least half a
+    window from either end."""
+    n = x.size
     half = taps // 2
-    c = np.empty(n + 1, dtype=np.float64)
-    c[0] = 0.0
-    np.cumsum(x, dtype=np.float64, out=c[1:])
-    mean = np.empty(n, dtype=np.float64)
+    mean = np.empty(n - start, dtype=np.float64)
     # Interior: the centred mean; the edges use the part of the window inside the signal.
-    inner = mean[half : n - half]
-    np.subtract(c[taps:], c[:-taps], out=inner)
+    lo = max(start, half)
+    inner = mean[lo - start : n - half - start]
+    np.subtract(c[lo + half + 1 : n + 1], c[lo - half : n - 2 * half], out=inner)
     inner *= 1.0 / taps
-    i = np.arange(half)
-    mean[:half] = c[i + half + 1] / (i + half + 1)
-    j = n - 1 - i
-    mean[j] = (c[n] - c[j - half]) / (n - j + half)
-    out: npt.NDArray[np.float32] = x - mean.astype(np.float32)
+    if start == 0:
+        i = np.arange(half)
+        mean[:half] = c[i + half + 1] / (i + half + 1)
+    j = n - 1 - np.arange(half)
+    mean[j - start] = (c[n] - c[j - half]) / (n - j + half)
+    out: npt.NDArray[np.float32] = x[start:] - mean.astype(np.float32)
     return out
+
+
+class SpeechBandRun:
+    """``speech_band`` over a recording that grows between calls (a live round analysed every
+    0.1 s): what lies more than half the filter before the end it had does not change when audio
+    is added, and is not filtered again (the same samples as ``speech_band`` of the whole)."""
+
+    def __init__(self, taps: int = HIGHPASS_TAPS) -> None:
+        self._taps = taps
+        self._x = np.zeros(0, dtype=np.float32)
+        self._sums = np.zeros(1, dtype=np.float64)
+        self._out = np.zeros(0, dtype=np.float32)
+
+    def band(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        taps, k = self._taps, self._x.size
+        if x.size <= taps:
+            self._x = np.zeros(0, dtype=np.float32)
+            return speech_band(x, taps)
+        if k <= taps or x.size < k or not np.array_equal(x[:k], self._x):
+            self._sums = _running_sums(x)
+            self._out = _minus_moving_mean(x, self._sums, 0, taps)
+        elif x.size > k:
+            self._sums = _running_sums(x, self._sums)
+            start = k - taps // 2
+            self._out = np.concatenate(
+                (self._out[:start], _minus_moving_mean(x, self._sums, start, taps))
+            )
+        self._x = x.copy()
+        return self._out.copy()
 
 
 def block_power(x: npt.NDArray[np.float32], hop: int = HOP_SAMPLES) -> npt.NDArray[np.float64]:
