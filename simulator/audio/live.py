@@ -23,14 +23,10 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
+from simulator.audio.analysis.levels import settled_length
 from simulator.audio.analysis.model import mean_speech_probability
 from simulator.audio.analysis.reading import utterances
-from simulator.audio.analysis.signal import (
-    FRAME_SAMPLES,
-    HIGHPASS_TAPS,
-    SpeechBandRun,
-    frame_energy_db,
-)
+from simulator.audio.analysis.signal import FRAME_SAMPLES, SpeechBandRun, frame_energy_db
 from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement, Segment
@@ -206,7 +202,8 @@ class LiveRound:
         if self._n <= self.cue_end_sample:
             return  # the student's answer is still playing: nothing of the teacher's to judge yet
         m = analyze_samples(
-            self.samples[: self._checked_length()],
+            # Up to 1 ms short, so that every webrtcvad decision made holds for the next check.
+            self.samples[: settled_length(self._n, self._config.levels)],
             ANALYSIS_RATE_HZ,
             self.pattern,
             cue_end_sample=self.cue_end_sample,
@@ -231,14 +228,6 @@ class LiveRound:
                 self._next_check = min(self._next_check, self._n + needed - silence)
         if not self._done and silence >= int(GIVE_UP_SILENCE_S * ANALYSIS_RATE_HZ):
             self._done = True
-
-    def _checked_length(self) -> int:
-        """How much of the round a check analyses: all of it, or up to 1 ms less, so that no
-        VAD frame reaches into the last samples the speech band's filter still changes when more
-        audio comes; every decision made then holds for the next check (``VadRun``)."""
-        frame = FRAME_SAMPLES * max(1, self._config.levels.vad_frame_ms // 10)
-        tail = self._n % frame
-        return self._n if tail >= HIGHPASS_TAPS // 2 else max(0, self._n - tail - 1)
 
     def _silence_needed(self, m: RoundMeasurement, silence: int) -> tuple[int, bool] | None:
         """The silence after the last speech that ends the round in this state, ``silence``

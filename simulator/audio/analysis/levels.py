@@ -18,6 +18,7 @@ from simulator.audio.analysis.config import LevelConfig
 from simulator.audio.analysis.signal import (
     FLOOR_DB,
     FRAME_SAMPLES,
+    HIGHPASS_TAPS,
     frame_energy_db,
     noise_floor_db,
 )
@@ -101,6 +102,19 @@ def measure_levels(
     return levels, frame_levels
 
 
+def vad_frame_samples(config: LevelConfig) -> int:
+    """The samples of one webrtcvad decision (a whole number of 10 ms frames)."""
+    return FRAME_SAMPLES * max(1, config.vad_frame_ms // 10)
+
+
+def settled_length(n: int, config: LevelConfig) -> int:
+    """The longest start of an ``n``-sample recording, at most 1 ms short of it, whose VAD
+    frames all end half the speech band's filter or more before its end: their samples, and so
+    their decisions, stay as they are when audio is added (see ``VadRun``)."""
+    tail = n % vad_frame_samples(config)
+    return n if tail >= HIGHPASS_TAPS // 2 else max(0, n - tail - 1)
+
+
 def _vad_flags(
     x: npt.NDArray[np.float32], peak: float, config: LevelConfig, vad_run: VadRun | None = None
 ) -> npt.NDArray[np.bool_]:
@@ -108,8 +122,8 @@ def _vad_flags(
     ones."""
     gain = min(0.5 / peak, 10 ** (50 / 20)) if peak > 1e-6 else 1.0
     pcm = np.clip(x * gain * 32767.0, -32768, 32767).astype(np.int16)
-    frames_per_decision = max(1, config.vad_frame_ms // 10)
-    vad_frame = FRAME_SAMPLES * frames_per_decision
+    vad_frame = vad_frame_samples(config)
+    frames_per_decision = vad_frame // FRAME_SAMPLES
     flags = (
         WebRtcVad(config.vad_mode, ANALYSIS_RATE_HZ, vad_frame).flags(pcm)
         if vad_run is None
