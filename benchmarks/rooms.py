@@ -704,7 +704,7 @@ class RoomPool:
             cache_dir.mkdir(parents=True, exist_ok=True)
             for stale in cache_dir.glob(f"pool-{split}-*.pkl"):
                 stale.unlink(missing_ok=True)  # made by other code
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_name(f".{os.getpid()}-{path.name}")  # two processes may make it at once
             with tmp.open("wb") as f:
                 pickle.dump(_plain_rooms(rooms), f)
             tmp.replace(path)
@@ -1454,7 +1454,7 @@ def room_items(
         log(f"rooms: made {count} {split} rounds in {time.process_time() - t0:.0f} s CPU")
     offsets = np.cumsum([0] + [i.samples.size for i in items])
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_name(f".{os.getpid()}-{path.name}")  # not matched by the stale glob below
     for stale in cache_dir.glob(f"corpus-{split}-s{seed}-n*-*.npz"):
         if not stale.name.endswith(f"-{key}.npz"):
             stale.unlink(missing_ok=True)  # made by other code or from another pack
