@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pytest
 
 from simulator.audio.analysis import DEFAULT_CONFIG, speech_band
-from simulator.audio.analysis.detection import _near_voices_only
+from simulator.audio.analysis.detection import _high_frequency_db, _near_voices_only
 from simulator.audio.analysis.levels import measure_levels
 from simulator.audio.analysis.signal import FRAME_SAMPLES
 from tests.speech import RATE, clip, silence
@@ -79,6 +79,8 @@ def test_a_louder_brighter_name_does_not_take_the_question_away() -> None:
     frames = [
         (int(starts[k]) // FRAME_SAMPLES, int(starts[k + 1]) // FRAME_SAMPLES) for k in (1, 3, 5)
     ]
-    kept = _near_voices_only(band, fl, frames, DEFAULT_CONFIG.detection)
+    kept = _near_voices_only(
+        band, fl, frames, DEFAULT_CONFIG.detection, _high_frequency_db(band, fl)
+    )
     # The question and the name, not the voice across the room:
     assert kept == [frames[0], frames[2]]

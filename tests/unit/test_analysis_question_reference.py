@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from simulator.audio.analysis import DEFAULT_CONFIG, speech_band
-from simulator.audio.analysis.detection import _question, _voiced_and_bright
+from simulator.audio.analysis.detection import _high_frequency_db, _question, _voiced_and_bright
 from simulator.audio.analysis.levels import measure_levels
 from simulator.audio.analysis.signal import FRAME_SAMPLES
 from tests.speech import DEV_AUDIO, clip, needs_speech_model, recorded_sound, silence
@@ -74,9 +74,13 @@ def test_judged_against_the_question_a_bright_cough_is_far_brighter_than_the_voi
     x, groups = _round_with_a_long_cough(brightened=2)
     _, fl = measure_levels(x, 0.0, DEFAULT_CONFIG.levels)
     assert fl is not None
-    _, bright = _voiced_and_bright(x, fl, groups, _question(x, groups, RULE)[0], RULE)
+    _, bright = _voiced_and_bright(
+        x, fl, groups, _question(x, groups, RULE)[0], RULE, _high_frequency_db(x, fl)
+    )
     assert bright == [False, True, False]  # speech only if the model is sure of it
     # With the cough as the speaker's voice it is no brighter than itself, and the question and
     # the name, far duller, are never far brighter than it.
-    _, bright = _voiced_and_bright(x, fl, groups, _question(x, groups, WITHOUT_RULE)[0], RULE)
+    _, bright = _voiced_and_bright(
+        x, fl, groups, _question(x, groups, WITHOUT_RULE)[0], RULE, _high_frequency_db(x, fl)
+    )
     assert bright == [False, False, False]

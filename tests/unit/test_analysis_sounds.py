@@ -250,12 +250,9 @@ def test_without_the_speech_model_the_signal_rules_still_measure(
     assert pause is not None and abs(pause - r.pause_s) <= 0.1
 
 
-def test_the_speech_model_answers_once_per_utterance(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A live round asks about the same utterances at every check: the second time the answer
-    # comes from the cache, without running the network again.
-    x = (np.random.default_rng(7).standard_normal(3 * RATE) * 0.01).astype(np.float32)
-    first = model.speech_probability(x, RATE, 2 * RATE, 4800)
-    calls: list[bytes] = []
+def _counting_model(calls: list[bytes], answer: float) -> type:
+    """A stand-in for the network (as ``model._model``) that notes every window it is given and
+    always answers ``answer``."""
 
     class Counting:
         def reset(self) -> None:
@@ -263,13 +260,57 @@ def test_the_speech_model_answers_once_per_utterance(monkeypatch: pytest.MonkeyP
 
         def process(self, block: bytes) -> float:
             calls.append(block)
-            return 1.0
+            return answer
 
-    monkeypatch.setattr(model, "_model", Counting)
+    return Counting
+
+
+def test_the_speech_model_answers_once_per_utterance(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A live round asks about the same utterances at every check: the second time the answer
+    # comes from the cache, without running the network again.
+    x = (np.random.default_rng(7).standard_normal(3 * RATE) * 0.01).astype(np.float32)
+    first = model.speech_probability(x, RATE, 2 * RATE, 4800)
+    calls: list[bytes] = []
+    monkeypatch.setattr(model, "_model", _counting_model(calls, 1.0))
     assert model.speech_probability(x, RATE, 2 * RATE, 4800) == first
     assert calls == []
     assert model.speech_probability(x, RATE + 512, 2 * RATE, 4800) == 1.0
     assert calls
+
+
+def test_a_kept_answer_counts_only_for_the_very_audio_it_was_given_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The same stretch of a recording whose level was normalised anew (a louder moment came
+    # later), or of another recording, is asked again; the kept answers hold at most the cache's
+    # bytes of audio, the oldest going first.
+    calls: list[bytes] = []
+    monkeypatch.setattr(model, "_model", _counting_model(calls, 0.5))
+    monkeypatch.setattr(model, "_CACHE", type(model._CACHE)())  # noqa: SLF001
+    monkeypatch.setattr(model, "_cached_bytes", 0)
+    x = (np.random.default_rng(8).standard_normal(3 * RATE) * 0.01).astype(np.float32)
+    assert model.speech_probability(x, RATE, 2 * RATE, 4800) == 0.5
+    asked = len(calls)
+    assert model.speech_probability(x.copy(), RATE, 2 * RATE, 4800) == 0.5
+    assert len(calls) == asked  # equal audio, in another array: kept
+    louder = x * np.float32(1.5)
+    model.speech_probability(louder, RATE, 2 * RATE, 4800)
+    assert len(calls) == 2 * asked  # the same place, other samples: asked again
+    one_sample_off = louder.copy()
+    one_sample_off[RATE + 100] += np.float32(1e-6)
+    model.speech_probability(one_sample_off, RATE, 2 * RATE, 4800)
+    assert len(calls) == 3 * asked
+
+    stretch_bytes = (RATE + 4800) * 4
+    monkeypatch.setattr(model, "_CACHE_BYTES", 2 * stretch_bytes)
+    for start in (0, 512, 1024):
+        model.speech_probability(x, 4800 + start, 4800 + start + RATE, 4800)
+    assert model._cached_bytes <= 2 * stretch_bytes  # noqa: SLF001
+    calls.clear()
+    model.speech_probability(x, 4800 + 1024, 4800 + 1024 + RATE, 4800)
+    assert calls == []  # the newest is kept
+    model.speech_probability(x, 4800, 4800 + RATE, 4800)
+    assert calls  # the oldest is gone
 
 
 def test_the_speech_model_stops_listening_once_it_has_heard_enough(

@@ -86,13 +86,15 @@ def analyze_samples(
         samples, sample_rate_hz, config.pattern, find_clip_piles, band_run=band_run
     )
     after_cue = cue_end_sample if pattern.shape is Shape.CUE_PAUSE_SPEECH else 0
+    # The 1 ms envelope, once for the segments' edges and the pause's (a live check's cost).
+    env = envelope_db(x) if pattern.shape is Shape.SPEECH_PAUSE_SPEECH else None
     segments, levels = speaker_segments(
-        x, clipped_fraction, config, after_cue=after_cue, vad_run=vad_run
+        x, clipped_fraction, config, after_cue=after_cue, vad_run=vad_run, env=env
     )
     m = read_pattern(
         segments, pattern, levels, x.size, cue_end_sample=cue_end_sample, config=config.pattern
     )
-    return refine_pause(x, m, config.edges)
+    return refine_pause(x, m, config.edges, env)
 
 
 def prepare(
@@ -122,11 +124,13 @@ def speaker_segments(
     *,
     after_cue: int = 0,
     vad_run: VadRun | None = None,
+    env: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[tuple[int, int]], Levels]:
     """Stages 1-3 on the speech band: the speaker's segments in samples, and the round's levels.
 
     With ``after_cue`` (a sample index), only what follows the cue is the teacher's: the
     student's voice from a loudspeaker sets neither the speaker's level nor the background.
+    ``env``: ``envelope_db(x)``, when known.
     """
     start = 0
     reference_from = 0
@@ -143,5 +147,7 @@ def speaker_segments(
     frames = detect_speech(
         part, frame_levels, config.detection, config.levels, name_max_s=config.pattern.name_max_s
     )
-    segments = refine_boundaries(part, frames, frame_levels, config.edges)
+    segments = refine_boundaries(
+        part, frames, frame_levels, config.edges, env if start == 0 else None
+    )
     return [(a + start, b + start) for a, b in segments], levels

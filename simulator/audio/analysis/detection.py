@@ -58,11 +58,13 @@ def detect_speech(
     frames = [(a, b) for a, b in frames if fl.energy_db[a:b].max() >= need]
     if config.onset_rise_db and frames:
         frames = _abrupt_onsets(fl, frames, config)
+    # The high-frequency-tilted level per frame, for the near-voice and the brightness checks.
+    hf = _high_frequency_db(x, fl) if frames else np.zeros(0)
     if fl.full_speaker_db - fl.full_background_db < config.near_voice_below_db and frames:
-        frames = _near_voices_only(x, fl, frames, config)
+        frames = _near_voices_only(x, fl, frames, config, hf)
     if frames and (config.min_voiced_run_ms or config.model_min_probability):
         frames = _speech_like_utterances(
-            x, fl, frames, config, judge_voicing=bool(config.min_voiced_run_ms)
+            x, fl, frames, config, hf, judge_voicing=bool(config.min_voiced_run_ms)
         )
     if frames and config.model_min_probability and config.intruder_gap_ratio:
         frames = _without_intruders(x, fl, frames, config, name_max_s)
@@ -162,6 +164,7 @@ def _speech_like_utterances(
     fl: FrameLevels,
     frames: list[tuple[int, int]],
     config: DetectionConfig,
+    hf: npt.NDArray[np.float64],
     *,
     judge_voicing: bool,
 ) -> list[tuple[int, int]]:
@@ -177,7 +180,7 @@ def _speech_like_utterances(
     question, heard = _question(x, groups, config)
     voiced, bright = [True] * len(groups), [False] * len(groups)
     if judge_voicing:
-        voiced, bright = _voiced_and_bright(x, fl, groups, question, config)
+        voiced, bright = _voiced_and_bright(x, fl, groups, question, config, hf)
     context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
     kept: list[tuple[int, int]] = []
     for k, group in enumerate(groups):
@@ -306,6 +309,7 @@ def _voiced_and_bright(
     groups: list[list[tuple[int, int]]],
     question: int,
     config: DetectionConfig,
+    hf: npt.NDArray[np.float64],
 ) -> tuple[list[bool], list[bool]]:
     """Per utterance: whether it holds a vowel, and whether it is far brighter than the
     question (the speaker's own voice)."""
@@ -316,7 +320,7 @@ def _voiced_and_bright(
     own_energy = np.concatenate([fl.full_energy_db[a:b] for a, b in groups[question]])
     loud = own[own_energy >= own_energy.max() - config.voicing_reference_within_db]
     scale = min(1.0, float(np.percentile(loud, 80)) / config.voicing_reference)
-    tilt = _tilt_db(x, fl) if config.brighter_than_voice_db else None
+    tilt = _tilt_db(x, fl, hf) if config.brighter_than_voice_db else None
     own_tilt = None if tilt is None else _utterance_tilt(tilt, fl, groups[question], config)
     voiced_out, bright_out = [], []
     for k, (group, values) in enumerate(zip(groups, periodic, strict=True)):
@@ -338,11 +342,21 @@ def _voiced_and_bright(
     return voiced_out, bright_out
 
 
-def _tilt_db(x: npt.NDArray[np.float32], fl: FrameLevels) -> npt.NDArray[np.float64]:
-    """Per frame: the first difference's energy (tilted towards high frequencies) over the
-    energy of block means of 8 samples (below about 1 kHz), in dB."""
+def _high_frequency_db(x: npt.NDArray[np.float32], fl: FrameLevels) -> npt.NDArray[np.float64]:
+    """Per frame: the energy of the first difference (tilted towards high frequencies), in dB."""
     n = fl.full_energy_db.size
-    hf = frame_energy_db(np.diff(x, prepend=x[:1]).astype(np.float32), FRAME_SAMPLES)[:n]
+    hf: npt.NDArray[np.float64] = frame_energy_db(
+        np.diff(x, prepend=x[:1]).astype(np.float32), FRAME_SAMPLES
+    )[:n]
+    return hf
+
+
+def _tilt_db(
+    x: npt.NDArray[np.float32], fl: FrameLevels, hf: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Per frame: the first difference's energy (``hf``, tilted towards high frequencies) over
+    the energy of block means of 8 samples (below about 1 kHz), in dB."""
+    n = fl.full_energy_db.size
     whole = x[: x.size // 8 * 8]
     low = whole.reshape(-1, 8).mean(axis=1)
     lf = frame_energy_db(low, FRAME_SAMPLES // 8)[:n]
@@ -367,15 +381,14 @@ def _near_voices_only(
     fl: FrameLevels,
     frames: list[tuple[int, int]],
     config: DetectionConfig,
+    hf: npt.NDArray[np.float64],
 ) -> list[tuple[int, int]]:
-    """In a loud room, keep the segments that keep the speaker's high frequencies.
+    """In a loud room, keep the segments that keep the speaker's high frequencies (``hf``).
 
     The speaker's high-frequency level is that of the round's speech, or of the question (see
     ``_question``) where that is lower: a name called out louder, or brighter, than
     the question would otherwise set a level the question's own words never reach.
     """
-    n = fl.energy_db.size
-    hf = frame_energy_db(np.diff(x, prepend=x[:1]).astype(np.float32), FRAME_SAMPLES)[:n]
     ref = fl.reference
     hf_speaker = float(np.percentile(hf[ref][(fl.vad & fl.sound)[ref]], 95))
     groups = _utterances(frames, config)

@@ -35,11 +35,14 @@ def refine_boundaries(
     frames: list[tuple[int, int]],
     fl: FrameLevels,
     config: EdgeConfig,
+    env: npt.NDArray[np.float64] | None = None,
 ) -> list[tuple[int, int]]:
-    """Frame-accurate segments to sample boundaries; segments that meet are merged."""
+    """Frame-accurate segments to sample boundaries; segments that meet are merged. ``env``:
+    ``envelope_db(x)``, when known."""
     if not frames:
         return []
-    env = envelope_db(x)
+    if env is None:
+        env = envelope_db(x)
     bounds = [(a * FRAME_SAMPLES, b * FRAME_SAMPLES) for a, b in frames]
     floor = fl.full_speaker_db - config.boundary_drop_db
     refined = []
@@ -70,10 +73,14 @@ def refine_boundaries(
 
 
 def refine_pause(
-    x: npt.NDArray[np.float32], m: RoundMeasurement, config: EdgeConfig
+    x: npt.NDArray[np.float32],
+    m: RoundMeasurement,
+    config: EdgeConfig,
+    env: npt.NDArray[np.float64] | None = None,
 ) -> RoundMeasurement:
     """The question's end and the name's start refined against the pause's own background; a
-    pause that refines to less than a gap between words is no pause."""
+    pause that refines to less than a gap between words is no pause. ``env``: ``envelope_db(x)``,
+    when known."""
     if m.span is None or m.shape is not Shape.SPEECH_PAUSE_SPEECH:
         return m
     q_last = next(seg for seg in m.segments if seg.end == m.span[0])
@@ -83,7 +90,7 @@ def refine_pause(
     # The name's own end, too: a live round counts its closing silence from where the voice
     # stopped, not from where the room stopped ringing.
     end, name_end = _direct_sound_ends(
-        x, ((q_last.start, end), (start, name.end)), m.levels, config
+        x, ((q_last.start, end), (start, name.end)), m.levels, config, env
     )
     end = _model_heard_end(x, end, start, config)
     if (end, start, name_end) != (*m.span, name.end):
@@ -102,23 +109,34 @@ def refine_pause(
     return m
 
 
-def fastest_fall_ms(env: npt.NDArray[np.float64], speaker_db: float, config: EdgeConfig) -> float:
+def fastest_fall_ms(
+    env: npt.NDArray[np.float64],
+    speaker_db: float,
+    config: EdgeConfig,
+    below_ms: float | None = None,
+) -> float:
     """How fast the round's sound can die away: the time its loud moments (within
     ``fall_from_db`` of the speaker's level) take to fall by ``fall_by_db``, the third fastest
-    (in ``fall_hop_ms`` steps; infinite when none falls that far). A dry voice stops within
-    10-20 ms at a word's end; in a room no sound falls faster than the room's reverberation
-    decays (15 dB in 75 ms for an RT60 of 0.3 s)."""
+    (in ``fall_hop_ms`` steps, up to ``fall_max_ms``; infinite when fewer fall that far). A dry
+    voice stops within 10-20 ms at a word's end; in a room no sound falls faster than the room's
+    reverberation decays (15 dB in 75 ms for an RT60 of 0.3 s). With ``below_ms``, only whether
+    it is faster than that matters: a slower fall is not looked for (infinite)."""
     hop = config.fall_hop_ms  # the envelope has one value per ms
     e = env[::hop]
     loud = e >= speaker_db - config.fall_from_db
-    first = np.full(e.size, np.inf)
-    for lag in range(1, min(e.size, config.fall_max_ms // hop + 1)):
-        falls = np.zeros(e.size, dtype=bool)
-        falls[:-lag] = e[lag:] <= e[:-lag] - config.fall_by_db
-        new = falls & np.isinf(first)
-        first[new] = lag * hop
-    times = np.sort(first[loud])
-    return float(times[2]) if times.size > 2 else float("inf")
+    longest = config.fall_max_ms // hop
+    if below_ms is not None:
+        longest = min(longest, int(np.ceil(below_ms / hop)) - 1)
+    fallen = np.zeros(e.size, dtype=bool)
+    count = 0
+    for lag in range(1, min(e.size, longest + 1)):
+        # The loud moments that fall this far first at this lag; the third to do so decides.
+        new = ~fallen[:-lag] & loud[:-lag] & (e[lag:] <= e[:-lag] - config.fall_by_db)
+        count += int(np.count_nonzero(new))
+        if count >= 3:
+            return float(lag * hop)
+        fallen[:-lag] |= new
+    return float("inf")
 
 
 def _model_heard_end(x: npt.NDArray[np.float32], end: int, name: int, config: EdgeConfig) -> int:
@@ -154,18 +172,22 @@ def _direct_sound_ends(
     spans: tuple[tuple[int, int], ...],
     levels: Levels,
     config: EdgeConfig,
+    env: npt.NDArray[np.float64] | None = None,
 ) -> tuple[int, ...]:
     """In a reverberant room a word rings on after the voice has stopped; the ring belongs to the
     silence after it. Each span's end moved back to the voice's end: where the envelope last
     stands above the level at which the room's own reverberation masks a word's end (the span's
-    end itself in a dry or a loud room, or when nothing in the span is that loud)."""
+    end itself in a dry or a loud room, or when nothing in the span is that loud). ``env``:
+    ``envelope_db(x)``, when known."""
     ends = tuple(end for _, end in spans)
     if levels.speech_dbfs is None or not config.reverb_drop_db:
         return ends
     if levels.speech_dbfs - levels.noise_floor_dbfs < config.fall_measurable_db:
         return ends  # a loud room hides how fast sounds fall
-    env = envelope_db(x)
-    if fastest_fall_ms(env, levels.speech_dbfs, config) < config.reverberant_fall_ms:
+    if env is None:
+        env = envelope_db(x)
+    fall_ms = fastest_fall_ms(env, levels.speech_dbfs, config, config.reverberant_fall_ms)
+    if fall_ms < config.reverberant_fall_ms:
         return ends
     moved = []
     for start, end in spans:

@@ -10,7 +10,6 @@ optional: without the package the analysis runs on its signal rules alone.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections import OrderedDict
 from typing import Any
 
@@ -39,10 +38,16 @@ def available() -> bool:
     return _model() is not None
 
 
-_CACHE: OrderedDict[bytes, tuple[float, ...]] = OrderedDict()
-_CACHE_SIZE = 512
+_CACHE: OrderedDict[
+    tuple[int, int, int, float | None, float | None],
+    tuple[npt.NDArray[np.float32], tuple[float, ...]],
+] = OrderedDict()
+_CACHE_BYTES = 16 * 1024 * 1024
 """A live round asks about the same utterances at every check; the audio of a finished
-utterance does not change, so its answer is kept (keyed by the audio itself)."""
+utterance does not change, so its answer is kept, with the audio it was given for: an answer
+counts only for exactly that audio (compared sample for sample, far quicker than a digest of it).
+The oldest answers go once their audio holds more than this many bytes."""
+_cached_bytes = 0
 
 
 def speech_probability(
@@ -89,14 +94,15 @@ def window_scores(
     model = _model()
     if model is None:
         return None
+    global _cached_bytes
     lo = max(0, start - context_samples)
     part = np.ascontiguousarray(x[lo:end], dtype=np.float32)
-    digest = hashlib.blake2b(f"{start - lo}/{enough}/{short_of}".encode(), digest_size=16)
-    digest.update(part.tobytes())
-    key = digest.digest()
-    if key in _CACHE:
+    key = (lo, part.size, start - lo, enough, short_of)
+    known = _CACHE.get(key)
+    if known is not None and np.array_equal(known[0], part):
         _CACHE.move_to_end(key)
-        return _CACHE[key]
+        return known[1]
+    heard = part.copy()
     model.reset()
     peak = float(np.max(np.abs(part))) if part.size else 0.0
     if peak > 0:
@@ -109,7 +115,11 @@ def window_scores(
             scores.append(p)
             if (enough is not None and p >= enough) or (short_of is not None and p < short_of):
                 break
-    _CACHE[key] = tuple(scores)
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return _CACHE[key]
+    if known is not None:
+        _cached_bytes -= known[0].nbytes
+    _CACHE[key] = (heard, tuple(scores))
+    _CACHE.move_to_end(key)
+    _cached_bytes += heard.nbytes
+    while _cached_bytes > _CACHE_BYTES and len(_CACHE) > 1:
+        _cached_bytes -= _CACHE.popitem(last=False)[1][0].nbytes
+    return _CACHE[key][1]

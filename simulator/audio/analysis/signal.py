@@ -160,9 +160,17 @@ def stft_power(
 ) -> npt.NDArray[np.float64]:
     """Power spectra of Hann-windowed frames centred on ``centres`` (zero outside the signal)."""
     half = window // 2
-    padded = np.concatenate((np.zeros(half, np.float32), x, np.zeros(half, np.float32)))
-    idx = centres[:, None] + np.arange(window)[None, :]
-    frames = padded[idx] * np.hanning(window).astype(np.float32)
+    if centres.size == 0:
+        return np.zeros((0, window // 2 + 1))
+    # Only the stretch the frames reach, zero-padded where it runs past the signal (a live check
+    # asks about a few frames of a round that may be 20 s long).
+    lo, hi = int(centres.min()) - half, int(centres.max()) - half + window
+    part = np.zeros(hi - lo, np.float32)
+    a, b = max(lo, 0), min(hi, x.size)
+    if b > a:
+        part[a - lo : b - lo] = x[a:b]
+    idx = (centres - lo - half)[:, None] + np.arange(window)[None, :]
+    frames = part[idx] * np.hanning(window).astype(np.float32)
     spec = np.fft.rfft(frames, axis=1)
     power: npt.NDArray[np.float64] = np.square(np.abs(spec), dtype=np.float64)
     return power
