@@ -10,8 +10,8 @@ no name, so the round runs on): the CPU time of each 20 ms block that ran a chec
 5 s. It asserts nothing.
 
 Both tables are printed twice: as a session's first round, and as a later round, where the
-teacher asks the same question again and the round knows how long it was (measured by the
-analysis of the same round).
+teacher asks the same question again and the round knows how long it was (as the session keeps
+it: measured by the live pass over the same round as a first round).
 
 Usage: ``.venv/bin/python benchmarks/live_end.py [--seeds 3]``.
 """
@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402
 
 from simulator.audio import live as live_module  # noqa: E402
-from simulator.audio.analysis import analyze_samples  # noqa: E402
 from simulator.audio.live import question_s  # noqa: E402
 from simulator.audio.pattern import question_pause_name  # noqa: E402
+from simulator.audio.result import RoundMeasurement  # noqa: E402
 from simulator.rehearsal.round import RoundPolicy  # noqa: E402
 from tests.e2e.tmux_app import QUESTIONS_EN  # noqa: E402
 from tests.speech import RATE, clip, make_round  # noqa: E402
@@ -52,14 +52,16 @@ BLOCK = 320
 OFF_S = 0.15
 
 
-def _ended(x: np.ndarray, question: float | None = None) -> tuple[int | None, float | None]:
+def _ended(x: np.ndarray, question: float | None = None) -> tuple[int | None, RoundMeasurement]:
+    """Where the live round ended (``None``: not before the recording was over) and what it
+    measured, as the app keeps it."""
     live = RoundPolicy().live_round(question_pause_name(), 0, question)
     end = None
     for i in range(0, x.size, BLOCK):
         if live.feed(x[i : i + BLOCK]).done:
             end = i + BLOCK
             break
-    return end, live.finish().pause_s
+    return end, live.finish()
 
 
 def main() -> int:
@@ -107,10 +109,12 @@ def _condition(
                     b = np.asarray(generate._babble(rng, bank, x.size, RATE))
                     gain = np.sqrt(np.mean(speech**2) / np.mean(b**2) / 10 ** (snr_db / 10))
                     x = (x + b * gain).astype(np.float32)
-                # A later round: the same question asked before, its length as the analysis of
-                # that round measured it.
-                before = question_s(analyze_samples(x, RATE)) if later else None
-                end, pause = _ended(x, before)
+                # A later round: the same question asked before, its length as the session
+                # keeps it: measured by that round's live pass (which hears no more than up to
+                # where it ended, not the 9 s of other people talking after it).
+                before = question_s(_ended(x)[1]) if later else None
+                end, measured = _ended(x, before)
+                pause = measured.pause_s
                 count += 1
                 name_end = r.name_start + nm.size
                 if end is None or end < name_end:

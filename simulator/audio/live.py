@@ -71,7 +71,11 @@ SHORTER_THAN_BEFORE = 0.8
 the question (the pause a hesitation inside it) when it is shorter than this share of the question
 the teacher asked in the session's earlier rounds: the round then waits for a name as after an
 unsure one. A teacher practises the same moment of their lesson round after round, so the
-question comes back about as long; a shorter question than before only makes the round wait."""
+question comes back about as long; a shorter question than before only makes the round wait ..."""
+SHORTER_BY_AT_LEAST_S = 0.25
+"""... and only when it is also at least this much shorter (a word or more): a question of one
+or two words ("Why?") is measured 0.1 s longer or shorter from one round to the next, in a loud
+room more, and has no hesitation inside it to wait for."""
 NAME_ALLOWANCE_WHILE_RUNNING = False
 """Whether what came last gets the finished round's allowance for a name while the round runs
 (``DetectionConfig.name_min_probability``: a last word the speech model doubts). It does not:
@@ -341,7 +345,12 @@ class LiveRound:
         if self._question is None or not self._shorter_than_the_band(span):
             return False
         before, _ = _around(m, span)
-        return bool(before) and span[0] - before[0].start < SHORTER_THAN_BEFORE * self._question
+        if not before:
+            return False
+        asked = span[0] - before[0].start
+        return asked < SHORTER_THAN_BEFORE * self._question and (
+            self._question - asked >= SHORTER_BY_AT_LEAST_S * ANALYSIS_RATE_HZ
+        )
 
     @property
     def done(self) -> bool:
