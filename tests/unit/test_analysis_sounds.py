@@ -313,11 +313,45 @@ def test_a_kept_answer_counts_only_for_the_very_audio_it_was_given_for(
     assert calls  # the oldest is gone
 
 
+def test_a_question_that_stops_sooner_is_answered_from_scores_that_went_further(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Is it speech (any window over 0.2), is it sure speech (0.5), how much of it is speech
+    # (every window): one analysis asks all three about an utterance. Once the network has
+    # scored every window, the others come from those scores; scores that stopped at 0.5 answer
+    # 0.2 but not "every window".
+    scores = iter([0.1, 0.3, 0.6, 0.9] * 100)
+    calls: list[bytes] = []
+
+    class Rising:
+        def reset(self) -> None:
+            pass
+
+        def process(self, block: bytes) -> float:
+            calls.append(block)
+            return next(scores)
+
+    monkeypatch.setattr(model, "_model", Rising)
+    monkeypatch.setattr(model, "_CACHE", type(model._CACHE)())  # noqa: SLF001
+    monkeypatch.setattr(model, "_cached_bytes", 0)
+    x = (np.random.default_rng(9).standard_normal(RATE) * 0.01).astype(np.float32)
+    assert model.window_scores(x, 0, 4 * 512, 0, enough=0.5) == (0.1, 0.3, 0.6)
+    assert model.window_scores(x, 0, 4 * 512, 0, enough=0.2) == (0.1, 0.3)
+    assert len(calls) == 3
+    scores = iter([0.1, 0.3, 0.6, 0.9])
+    assert model.window_scores(x, 0, 4 * 512, 0) == (0.1, 0.3, 0.6, 0.9)
+    assert len(calls) == 7  # asked afresh: the kept scores stopped at the third window
+    assert model.window_scores(x, 0, 4 * 512, 0, enough=0.8) == (0.1, 0.3, 0.6, 0.9)
+    assert model.window_scores(x, 0, 4 * 512, 0, short_of=0.2) == (0.1,)
+    assert model.mean_speech_probability(x, 0, 4 * 512, 0) == pytest.approx(0.475)
+    assert len(calls) == 7
+
+
 def test_the_speech_model_stops_listening_once_it_has_heard_enough(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The question is speech once any window reaches the threshold: the windows after it are
-    # not scored, and the answer is cached apart from a full one.
+    # not scored; a full answer asked for later is worked out whole, and then answers both.
     x = (np.random.default_rng(11).standard_normal(4 * RATE) * 0.01).astype(np.float32)
     calls: list[bytes] = []
 
@@ -330,19 +364,21 @@ def test_the_speech_model_stops_listening_once_it_has_heard_enough(
             return min(1.0, 0.05 * len(calls))
 
     monkeypatch.setattr(model, "_model", Rising)
-    full = model.speech_probability(x, RATE, 4 * RATE, 0)
-    assert full == 1.0 and len(calls) == 3 * RATE // 512
     enough = model.speech_probability(x, RATE, 4 * RATE, 0, enough=0.2)
     assert enough is not None and enough >= 0.2 and len(calls) == 4
-    assert model.speech_probability(x, RATE, 4 * RATE, 0) == 1.0  # the full answer, cached
+    full = model.speech_probability(x, RATE, 4 * RATE, 0)
+    assert full == 1.0 and len(calls) == 3 * RATE // 512
+    calls.clear()
+    assert model.speech_probability(x, RATE, 4 * RATE, 0) == 1.0  # the full answer, kept
+    assert model.speech_probability(x, RATE, 4 * RATE, 0, enough=0.2) == enough
+    assert calls == []
 
 
 def test_the_speech_model_stops_listening_at_the_first_window_that_is_no_speech(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Following the question's end into the pause needs the windows up to the first that is no
-    # speech: the rest are not scored, the ones scored are the full answer's, and the two
-    # answers are cached apart.
+    # speech: the rest are not scored, and the ones scored are the full answer's.
     x = (np.random.default_rng(12).standard_normal(2 * RATE) * 0.01).astype(np.float32)
     calls: list[bytes] = []
 
@@ -355,12 +391,15 @@ def test_the_speech_model_stops_listening_at_the_first_window_that_is_no_speech(
             return max(0.0, 1.0 - 0.1 * len(calls))
 
     monkeypatch.setattr(model, "_model", Falling)
-    full = model.window_scores(x, 0, 2 * RATE, 0)
-    assert full is not None and len(full) == 2 * RATE // 512
     short = model.window_scores(x, 0, 2 * RATE, 0, short_of=0.5)
     assert short is not None and len(calls) == 6
+    full = model.window_scores(x, 0, 2 * RATE, 0)
+    assert full is not None and len(full) == 2 * RATE // 512
     assert short == full[:6] and short[-1] < 0.5 <= min(short[:-1])
-    assert model.window_scores(x, 0, 2 * RATE, 0) == full  # the full answer, cached
+    calls.clear()
+    assert model.window_scores(x, 0, 2 * RATE, 0) == full  # the full answer, kept
+    assert model.window_scores(x, 0, 2 * RATE, 0, short_of=0.5) == short
+    assert calls == []
 
 
 def test_periodicity_is_worked_out_once_per_unchanged_stretch(

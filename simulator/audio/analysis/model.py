@@ -39,14 +39,16 @@ def available() -> bool:
 
 
 _CACHE: OrderedDict[
-    tuple[int, int, int, float | None, float | None],
-    tuple[npt.NDArray[np.float32], tuple[float, ...]],
+    tuple[int, int, int], tuple[npt.NDArray[np.float32], tuple[float, ...], bool]
 ] = OrderedDict()
 _CACHE_BYTES = 16 * 1024 * 1024
-"""A live round asks about the same utterances at every check; the audio of a finished
-utterance does not change, so its answer is kept, with the audio it was given for: an answer
-counts only for exactly that audio (compared sample for sample, far quicker than a digest of it).
-The oldest answers go once their audio holds more than this many bytes."""
+"""A live round asks about the same utterances at every check, and one analysis asks about the
+same utterance several times (is it speech at all, is it sure speech, how much of it is speech);
+the audio of a finished utterance does not change, so the network's scores are kept, with the
+audio they were worked out for and whether they run to its end: an answer counts only for
+exactly that audio (compared sample for sample, far quicker than a digest of it), and a question
+that stops at an earlier window is answered from scores that went further. The oldest go once
+the audio kept holds more than this many bytes."""
 _cached_bytes = 0
 
 
@@ -97,29 +99,53 @@ def window_scores(
     global _cached_bytes
     lo = max(0, start - context_samples)
     part = np.ascontiguousarray(x[lo:end], dtype=np.float32)
-    key = (lo, part.size, start - lo, enough, short_of)
-    known = _CACHE.get(key)
-    if known is not None and np.array_equal(known[0], part):
-        _CACHE.move_to_end(key)
-        return known[1]
-    heard = part.copy()
+    key = (lo, part.size, start - lo)
+    known = _CACHE.pop(key, None)
+    if known is not None:
+        _cached_bytes -= known[0].nbytes
+        if np.array_equal(known[0], part):
+            stop = _first_stop(known[1], enough, short_of)
+            answer = None if stop is None else known[1][: stop + 1]
+            if answer is not None or known[2]:
+                _keep(key, known)
+                return known[1] if answer is None else answer
     model.reset()
     peak = float(np.max(np.abs(part))) if part.size else 0.0
+    heard = part.copy()
     if peak > 0:
         part = part * np.float32(min(0.5 / peak, 100.0))  # the network hears every level alike
     scores: list[float] = []
     first_scored = (start - lo) // WINDOW_SAMPLES
-    for k in range(part.size // WINDOW_SAMPLES):
+    windows = part.size // WINDOW_SAMPLES
+    complete = True
+    for k in range(windows):
         p = float(model.process(part[k * WINDOW_SAMPLES : (k + 1) * WINDOW_SAMPLES].tobytes()))
         if k >= first_scored:
             scores.append(p)
             if (enough is not None and p >= enough) or (short_of is not None and p < short_of):
+                complete = k == windows - 1
                 break
-    if known is not None:
-        _cached_bytes -= known[0].nbytes
-    _CACHE[key] = (heard, tuple(scores))
-    _CACHE.move_to_end(key)
-    _cached_bytes += heard.nbytes
+    # Kept in place of scores of the same audio that stopped sooner, or of other audio.
+    _keep(key, (heard, tuple(scores), complete))
+    return tuple(scores)
+
+
+def _keep(
+    key: tuple[int, int, int], entry: tuple[npt.NDArray[np.float32], tuple[float, ...], bool]
+) -> None:
+    """Keep scores as the newest; the oldest go once the kept audio is over its bytes."""
+    global _cached_bytes
+    _CACHE[key] = entry
+    _cached_bytes += entry[0].nbytes
     while _cached_bytes > _CACHE_BYTES and len(_CACHE) > 1:
         _cached_bytes -= _CACHE.popitem(last=False)[1][0].nbytes
-    return _CACHE[key][1]
+
+
+def _first_stop(
+    scores: tuple[float, ...], enough: float | None, short_of: float | None
+) -> int | None:
+    """The index of the first score that reaches ``enough`` or falls under ``short_of``."""
+    for k, p in enumerate(scores):
+        if (enough is not None and p >= enough) or (short_of is not None and p < short_of):
+            return k
+    return None
