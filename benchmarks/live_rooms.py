@@ -13,8 +13,8 @@ teacher ends a round with the key). It asserts nothing.
 
 Every round is heard twice: as a session's first round, and as a later round of a session, where
 the teacher asks the same question again and the round knows how long it lasted before (its
-length as the analysis of the whole round measured it, the speaking rate varied by up to 15 %
-either way, seeded).
+length as the session keeps it: measured by the first live pass over the same round, which hears
+it up to where it ended; the speaking rate varied by up to 15 % either way, seeded).
 
 Usage: ``.venv/bin/python benchmarks/live_rooms.py [--split both] [--seed 0] [--count 600]``
 (needs the benchmark's extras and the dev-audio pack, as ``run.py --corpus rooms`` does).
@@ -63,6 +63,8 @@ class Heard:
     offline_right: bool
     room_event: bool
     """A reverberant room with an event in the pause."""
+    measured: RoundMeasurement
+    """What the live round measured (``LiveRound.finish``), as the session keeps it."""
 
 
 RATE_SPREAD = 0.15
@@ -83,6 +85,7 @@ def hear(item: rooms.RoomItem, offline: RoundMeasurement, question_s: float | No
         if live.feed(x[i : i + BLOCK]).done:
             end = min(i + BLOCK, x.size)
             break
+    measured = live.finish()
     truth = verdict(item.pause_s)
     with_name = item.name_start_s is not None and bool(item.speech_spans_s)
     name_end = item.speech_spans_s[-1][1] if with_name else None
@@ -95,9 +98,10 @@ def hear(item: rooms.RoomItem, offline: RoundMeasurement, question_s: float | No
         early,
         after,
         end is not None,
-        verdict(live.finish().pause_s) == truth,
+        verdict(measured.pause_s) == truth,
         verdict(offline.pause_s) == truth,
         item.room != "dry" and item.event_in_pause is not None,
+        measured,
     )
 
 
@@ -164,8 +168,9 @@ def main() -> int:
             offline = analyze_samples(item.samples, item.sample_rate_hz)
             first.append(hear(item, offline, None))
             # A later round of the session: the same question, asked as fast or a little
-            # faster or slower; its length as the earlier round's analysis measured it.
-            before = question_s(offline)
+            # faster or slower; its length as the session keeps it, from the first round's
+            # live pass (which heard the round only up to where it ended).
+            before = question_s(first[-1].measured)
             spread = rng.uniform(1.0 - RATE_SPREAD, 1.0 + RATE_SPREAD)
             later.append(hear(item, offline, None if before is None else before * spread))
             if k % 100 == 0:
