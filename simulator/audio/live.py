@@ -45,6 +45,12 @@ NAME_MIN_S = 0.25
 called to a student holds a syllable and its vowel (Kay, Tim: 0.3 s and more). A shorter one is
 more likely the question's last syllable after a break, and the round waits for a name as after
 an unsure one."""
+FIRST_NAME_MAX_S = 1.0
+"""In a session's first round, after a pause shorter than the band's minimum, the longest stretch
+taken for the name at once: a student is called by their first name (Kay, Anne-Sophie,
+Maximilian: 0.3-0.9 s). A longer one is more likely the rest of the question after a break inside
+it, and the round waits for a name as after an unsure one (a name with a surname after a short
+pause then waits too; once the session knows the question's length, it does not)."""
 PAUSE_OVER_GAPS = 2.0
 """A pause shorter than the band's minimum counts only when it is at least this many times the
 longest gap between the question's own pieces: in a loud room the question's words come apart by
@@ -244,6 +250,7 @@ class LiveRound:
         if m.span is not None:
             if shape is Shape.SPEECH_PAUSE_SPEECH and (
                 not self._sounds_like_a_name(m, m.span)
+                or self._longer_than_a_first_name(m, m.span)
                 or self._may_be_the_thinking_pause(m, m.span, silence)
                 or self._may_be_a_sound_in_the_pause(m, m.span)
                 or self._shorter_than_the_question_before(m, m.span)
@@ -291,6 +298,14 @@ class LiveRound:
             return False
         inner = max((b.start - a.end for a, b in zip(before, before[1:], strict=False)), default=0)
         return pause >= PAUSE_OVER_GAPS * inner
+
+    def _longer_than_a_first_name(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
+        """Whether, in a session's first round, what follows a pause shorter than the band asks
+        for lasts longer than a first name (``FIRST_NAME_MAX_S``)."""
+        if self._question is not None or not self._shorter_than_the_band(span):
+            return False
+        _, after = _around(m, span)
+        return bool(after) and after[-1].end - span[1] > FIRST_NAME_MAX_S * ANALYSIS_RATE_HZ
 
     def _may_be_the_thinking_pause(
         self, m: RoundMeasurement, span: tuple[int, int], silence: int

@@ -330,9 +330,10 @@ def test_live_round_waits_when_what_follows_a_break_is_longer_than_the_name(
     assert ended is not None and ended * RATE > name_start + name.size
     assert unsure.finish().pause_s == pytest.approx(3.0, abs=0.05)
 
-    # Without a longest name (and without taking a long rest for the question's), the round
-    # ends in the thinking pause.
+    # Without a longest name or first name (and without taking a long rest for the question's),
+    # the round ends in the thinking pause.
     monkeypatch.setattr(live_module, "NAME_MAX_S", 100.0)
+    monkeypatch.setattr(live_module, "FIRST_NAME_MAX_S", 100.0)
     monkeypatch.setattr(live_module, "REST_OF_QUESTION_SHARE", float("inf"))
     naive = LiveRound(question_pause_name())
     ended = _feed_until_done(naive, x)

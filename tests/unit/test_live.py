@@ -334,6 +334,44 @@ def test_a_last_syllable_after_a_break_is_too_short_for_a_name(
     assert end is not None and end < name_start
 
 
+def test_in_a_first_round_more_than_a_first_name_after_a_short_break_waits_for_the_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Which two examples of market forces … did I give in class?": a 1.0 s break, longer than
+    # the round's closing silence, then 1.3 s of the question's rest and the thinking pause. No
+    # first name is that long: the round waits as for an unsure name, and the name comes.
+    x, name_start, name_end = hesitant_round(
+        "Which two examples of market forces", "did I give in class?", 1.0, rest_speed=140
+    )
+    live = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(live, x)
+    assert end is not None and name_end < end <= name_end + 1.0 * RATE
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+    # Taking anything up to 1.5 s for the name, the round ends in the thinking pause.
+    monkeypatch.setattr(live_module, "FIRST_NAME_MAX_S", live_module.NAME_MAX_S)
+    naive = POLICY.live_round(question_pause_name(), 0)
+    end = ended_at(naive, x)
+    assert end is not None and end < name_start
+    assert naive.finish().pause_s == pytest.approx(1.0, abs=0.05)
+
+
+def test_once_the_question_is_known_a_full_name_after_a_short_pause_ends_the_round_at_once() -> (
+    None
+):
+    # In a first round a name with a surname after a short pause reads as more of the question,
+    # and the round waits; from the second round on, a question as long as before is the whole
+    # question, and the round ends just after the name.
+    question, name = clip("What did you notice?", "en"), clip("Anne-Sophie de Vries?", "en")
+    assert name.size / RATE > live_module.FIRST_NAME_MAX_S
+    latency_s, pause = after_name_s(question, name, 1.5)
+    assert latency_s >= DEFAULT_PAUSE_BAND.max_s
+    assert pause == pytest.approx(1.5, abs=0.05)
+    latency_s, pause = after_name_s(question, name, 1.5, question.size / RATE)
+    assert END_SILENCE_S <= latency_s <= 1.0
+    assert pause == pytest.approx(1.5, abs=0.05)
+
+
 def test_a_loud_cough_the_speech_model_hears_no_speech_in_is_no_name(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
