@@ -33,6 +33,7 @@ from simulator.audio.analysis.levels import measure_levels
 from simulator.audio.analysis.reading import read_pattern
 from simulator.audio.analysis.signal import (
     FRAME_SAMPLES,
+    LazyEnvelope,
     SpeechBandRun,
     envelope_db,
     frame_energy_db,
@@ -86,8 +87,7 @@ def analyze_samples(
         samples, sample_rate_hz, config.pattern, find_clip_piles, band_run=band_run
     )
     after_cue = cue_end_sample if pattern.shape is Shape.CUE_PAUSE_SPEECH else 0
-    # The 1 ms envelope, once for the segments' edges and the pause's (a live check's cost).
-    env = envelope_db(x) if pattern.shape is Shape.SPEECH_PAUSE_SPEECH else None
+    env = LazyEnvelope(x)
     segments, levels = speaker_segments(
         x, clipped_fraction, config, after_cue=after_cue, vad_run=vad_run, env=env
     )
@@ -124,13 +124,13 @@ def speaker_segments(
     *,
     after_cue: int = 0,
     vad_run: VadRun | None = None,
-    env: npt.NDArray[np.float64] | None = None,
+    env: LazyEnvelope | None = None,
 ) -> tuple[list[tuple[int, int]], Levels]:
     """Stages 1-3 on the speech band: the speaker's segments in samples, and the round's levels.
 
     With ``after_cue`` (a sample index), only what follows the cue is the teacher's: the
     student's voice from a loudspeaker sets neither the speaker's level nor the background.
-    ``env``: ``envelope_db(x)``, when known.
+    ``env``: the envelope of ``x``, to share with the pause's edges.
     """
     start = 0
     reference_from = 0

@@ -20,8 +20,8 @@ from simulator.audio.analysis.model import WINDOW_SAMPLES, window_scores
 from simulator.audio.analysis.signal import (
     FRAME_SAMPLES,
     HOP_SAMPLES,
+    LazyEnvelope,
     block_power,
-    envelope_db,
     frame_energy_db,
     median_of,
     stft_power,
@@ -35,14 +35,13 @@ def refine_boundaries(
     frames: list[tuple[int, int]],
     fl: FrameLevels,
     config: EdgeConfig,
-    env: npt.NDArray[np.float64] | None = None,
+    envelope: LazyEnvelope | None = None,
 ) -> list[tuple[int, int]]:
-    """Frame-accurate segments to sample boundaries; segments that meet are merged. ``env``:
-    ``envelope_db(x)``, when known."""
+    """Frame-accurate segments to sample boundaries; segments that meet are merged.
+    ``envelope``: the envelope of ``x``, shared with other stages."""
     if not frames:
         return []
-    if env is None:
-        env = envelope_db(x)
+    env = (envelope or LazyEnvelope(x)).db()
     bounds = [(a * FRAME_SAMPLES, b * FRAME_SAMPLES) for a, b in frames]
     floor = fl.full_speaker_db - config.boundary_drop_db
     refined = []
@@ -76,11 +75,11 @@ def refine_pause(
     x: npt.NDArray[np.float32],
     m: RoundMeasurement,
     config: EdgeConfig,
-    env: npt.NDArray[np.float64] | None = None,
+    envelope: LazyEnvelope | None = None,
 ) -> RoundMeasurement:
     """The question's end and the name's start refined against the pause's own background; a
-    pause that refines to less than a gap between words is no pause. ``env``: ``envelope_db(x)``,
-    when known."""
+    pause that refines to less than a gap between words is no pause. ``envelope``: the envelope
+    of ``x``, shared with other stages."""
     if m.span is None or m.shape is not Shape.SPEECH_PAUSE_SPEECH:
         return m
     q_last = next(seg for seg in m.segments if seg.end == m.span[0])
@@ -90,7 +89,7 @@ def refine_pause(
     # The name's own end, too: a live round counts its closing silence from where the voice
     # stopped, not from where the room stopped ringing.
     end, name_end = _direct_sound_ends(
-        x, ((q_last.start, end), (start, name.end)), m.levels, config, env
+        x, ((q_last.start, end), (start, name.end)), m.levels, config, envelope
     )
     end = _model_heard_end(x, end, start, config)
     if (end, start, name_end) != (*m.span, name.end):
@@ -172,20 +171,19 @@ def _direct_sound_ends(
     spans: tuple[tuple[int, int], ...],
     levels: Levels,
     config: EdgeConfig,
-    env: npt.NDArray[np.float64] | None = None,
+    envelope: LazyEnvelope | None = None,
 ) -> tuple[int, ...]:
     """In a reverberant room a word rings on after the voice has stopped; the ring belongs to the
     silence after it. Each span's end moved back to the voice's end: where the envelope last
     stands above the level at which the room's own reverberation masks a word's end (the span's
-    end itself in a dry or a loud room, or when nothing in the span is that loud). ``env``:
-    ``envelope_db(x)``, when known."""
+    end itself in a dry or a loud room, or when nothing in the span is that loud). ``envelope``:
+    the envelope of ``x``, shared with other stages."""
     ends = tuple(end for _, end in spans)
     if levels.speech_dbfs is None or not config.reverb_drop_db:
         return ends
     if levels.speech_dbfs - levels.noise_floor_dbfs < config.fall_measurable_db:
         return ends  # a loud room hides how fast sounds fall
-    if env is None:
-        env = envelope_db(x)
+    env = (envelope or LazyEnvelope(x)).db()
     fall_ms = fastest_fall_ms(env, levels.speech_dbfs, config, config.reverberant_fall_ms)
     if fall_ms < config.reverberant_fall_ms:
         return ends

@@ -122,7 +122,7 @@ def window_scores(
         p = float(model.process(part[k * WINDOW_SAMPLES : (k + 1) * WINDOW_SAMPLES].tobytes()))
         if k >= first_scored:
             scores.append(p)
-            if (enough is not None and p >= enough) or (short_of is not None and p < short_of):
+            if _stops(p, enough, short_of):
                 complete = k == windows - 1
                 break
     # Kept in place of scores of the same audio that stopped sooner, or of other audio.
@@ -145,7 +145,9 @@ def _first_stop(
     scores: tuple[float, ...], enough: float | None, short_of: float | None
 ) -> int | None:
     """The index of the first score that reaches ``enough`` or falls under ``short_of``."""
-    for k, p in enumerate(scores):
-        if (enough is not None and p >= enough) or (short_of is not None and p < short_of):
-            return k
-    return None
+    return next((k for k, p in enumerate(scores) if _stops(p, enough, short_of)), None)
+
+
+def _stops(p: float, enough: float | None, short_of: float | None) -> bool:
+    """Whether scoring stops at a window of this score."""
+    return (enough is not None and p >= enough) or (short_of is not None and p < short_of)

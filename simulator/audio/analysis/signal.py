@@ -130,6 +130,20 @@ def envelope_db(
     return to_db((c[hi] - c[lo]) / (hi - lo))
 
 
+class LazyEnvelope:
+    """``envelope_db(x)``, worked out when first asked for and then kept: the segments' edges and
+    the pause's use the same one, and a round with nothing to refine needs none."""
+
+    def __init__(self, x: npt.NDArray[np.float32]) -> None:
+        self._x = x
+        self._db: npt.NDArray[np.float64] | None = None
+
+    def db(self) -> npt.NDArray[np.float64]:
+        if self._db is None:
+            self._db = envelope_db(self._x)
+        return self._db
+
+
 def noise_floor_db(
     energy: npt.NDArray[np.float64], block: int = 50, reach: int = 2
 ) -> npt.NDArray[np.float64]:
