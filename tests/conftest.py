@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -27,4 +28,18 @@ def espeak() -> str:
     path = shutil.which("espeak-ng")
     if path is None:
         pytest.fail("espeak-ng is needed for the speech tests (scripts/setup test installs it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """A headless browser to print the debrief handout with. ``scripts/setup test`` installs it
+    where the system has it as a package (Debian); elsewhere the tests that need it are skipped,
+    except in CI (``COACH_SIM_REQUIRE_E2E=1``), where they must run."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        reason = "needs chromium to print the handout (Debian: apt-get install chromium)"
+        if os.environ.get("COACH_SIM_REQUIRE_E2E") == "1":
+            pytest.fail(reason + "; COACH_SIM_REQUIRE_E2E=1 makes this an error")
+        pytest.skip(reason)
     return path

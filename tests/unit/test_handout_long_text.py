@@ -4,19 +4,15 @@ instead of running off the printed page."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
-
-import pytest
 
 from simulator.export import HandoutDetails, build_debrief, render_html, with_details
 from simulator.scenarios.library import load_library
 from simulator.store.history import HistoryStore, RoundCoaching, export_session
 from tests.unit.test_export import sps
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 A4_WIDTH_PX = 794
 """An A4 page's width at 96 pixels per inch, what a browser lays a printed page out on."""
 MEASURE = (
@@ -42,16 +38,14 @@ def long_text_handout(tmp_path: Path) -> str:
     return render_html(with_details(debrief, details))
 
 
-@pytest.mark.skipif(
-    CHROMIUM is None, reason="needs chromium to lay out the handout (apt-get install chromium)"
-)
-def test_a_long_unbroken_note_and_name_stay_within_an_a4_page(tmp_path: Path) -> None:
-    assert CHROMIUM is not None
+def test_a_long_unbroken_note_and_name_stay_within_an_a4_page(
+    tmp_path: Path, chromium: str
+) -> None:
     page = tmp_path / "handout.html"
     page.write_text(long_text_handout(tmp_path).replace("</body>", MEASURE), "utf-8")
     dom = subprocess.run(
         [
-            CHROMIUM,
+            chromium,
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
