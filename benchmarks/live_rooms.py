@@ -35,7 +35,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import rooms  # noqa: E402
-from generate import DEFAULT_CACHE, SpeechError  # noqa: E402
 from run import verdict  # noqa: E402
 
 from simulator.audio.analysis import analyze_samples  # noqa: E402
@@ -140,45 +139,22 @@ def report(split: str, heard: list[Heard], title: str) -> None:
     )
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("tune", "heldout", "both"), default="both")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--count", type=int, default=600)
-    ap.add_argument("--dev-audio", type=Path, default=None, help="the dev-audio pack")
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="espeak-ng clip cache")
-    args = ap.parse_args()
-    splits = ["tune", "heldout"] if args.split == "both" else [args.split]
-    for split in splits:
-        try:
-            items = rooms.room_items(
-                split,
-                args.seed,
-                args.count,
-                dev_audio=args.dev_audio,
-                espeak_cache=args.cache,
-                log=lambda text: print(text, file=sys.stderr, flush=True),
-            )
-        except (rooms.RoomCorpusError, SpeechError) as exc:
-            print(f"live_rooms: {exc}", file=sys.stderr)
-            return 2
-        rng = np.random.default_rng(args.seed)
-        first, later = [], []
-        for k, item in enumerate(items, 1):
-            offline = analyze_samples(item.samples, item.sample_rate_hz)
-            first.append(hear(item, offline, None))
-            # A later round of the session: the same question, asked as fast or a little
-            # faster or slower; its length as the session keeps it, from the first round's
-            # live pass (which heard the round only up to where it ended).
-            before = question_s(first[-1].measured)
-            spread = rng.uniform(1.0 - RATE_SPREAD, 1.0 + RATE_SPREAD)
-            later.append(hear(item, offline, None if before is None else before * spread))
-            if k % 100 == 0:
-                print(f"{split}: {k}/{len(items)} rounds", file=sys.stderr, flush=True)
-        report(split, first, "a session's first round")
-        report(split, later, "a later round, the question's length known from an earlier one")
-    return 0
+def listen(split: str, items: list[rooms.RoomItem], args: argparse.Namespace) -> None:
+    rng = np.random.default_rng(args.seed)
+    first, later = [], []
+    for k, item in enumerate(items, 1):
+        offline = analyze_samples(item.samples, item.sample_rate_hz)
+        first.append(hear(item, offline, None))
+        # A later round of the session: the same question, asked as fast or a little faster or
+        # slower; its length as the session keeps it, from the first round's live pass (which
+        # heard the round only up to where it ended).
+        before = question_s(first[-1].measured)
+        spread = rng.uniform(1.0 - RATE_SPREAD, 1.0 + RATE_SPREAD)
+        later.append(hear(item, offline, None if before is None else before * spread))
+        rooms.progress(split, k, len(items))
+    report(split, first, "a session's first round")
+    report(split, later, "a later round, the question's length known from an earlier one")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(rooms.over_splits(__doc__.splitlines()[0], "live_rooms", listen))

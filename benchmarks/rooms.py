@@ -1411,6 +1411,45 @@ def _from_row(row: dict[str, Any], samples: npt.NDArray[np.float32]) -> RoomItem
     return RoomItem(samples=samples, **fields)
 
 
+def over_splits(
+    description: str,
+    tool: str,
+    each: Callable[[str, list[RoomItem], argparse.Namespace], None],
+) -> int:
+    """A script over the room rounds: its options (which split or both, seed, how many rounds,
+    the dev-audio pack, the espeak-ng clip cache), then ``each(split, rounds, options)`` per
+    split, one split in memory at a time. Returns the exit status: 2, with the reason on stderr,
+    when the rounds cannot be made."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--split", choices=("tune", "heldout", "both"), default="both")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--count", type=int, default=600)
+    ap.add_argument("--dev-audio", type=Path, default=None, help="the dev-audio pack")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="espeak-ng clip cache")
+    args = ap.parse_args()
+    try:
+        for split in ("tune", "heldout") if args.split == "both" else (args.split,):
+            items = room_items(
+                split,
+                args.seed,
+                args.count,
+                dev_audio=args.dev_audio,
+                espeak_cache=args.cache,
+                log=lambda text: print(text, file=sys.stderr, flush=True),
+            )
+            each(split, items, args)
+    except (RoomCorpusError, SpeechError) as exc:
+        print(f"{tool}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def progress(split: str, done: int, total: int) -> None:
+    """Every hundredth round, how far a script has come (on stderr)."""
+    if done % 100 == 0:
+        print(f"{split}: {done}/{total} rounds", file=sys.stderr, flush=True)
+
+
 def room_items(
     split: str,
     seed: int,

@@ -390,6 +390,7 @@ class LiveRound:
                 self.pattern,
                 cue_end_sample=self.cue_end_sample,
                 config=self._config,
+                judge_pause_voices=True,
             )
         )
 

@@ -34,6 +34,9 @@ class Verdict(enum.Enum):
 class LevelWarning(enum.Enum):
     TOO_QUIET = "too_quiet"
     CLIPPED = "clipped"
+    OTHER_VOICES = "other_voices"
+    """The speech model heard speech in the thinking pause: other people talking near the
+    microphone, whose words may have been taken for the teacher's (the pause is still measured)."""
 
 
 @dataclass(frozen=True, slots=True)

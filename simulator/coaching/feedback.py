@@ -250,6 +250,8 @@ def round_feedback(
             level_note = t("coach.level.too_quiet", lang)
         elif LevelWarning.CLIPPED in m.warnings:
             level_note = t("coach.level.clipped", lang)
+        elif LevelWarning.OTHER_VOICES in m.warnings:
+            level_note = t("coach.level.other_voices", lang)
 
     refer = plan.refer
     return RoundFeedback(

@@ -219,7 +219,13 @@ def run(args: argparse.Namespace) -> int:
                 print(json_text({"file": str(path), "pause_s": None, "error": error}))
             continue
         m = refuse_too_quiet(
-            analyze_samples(audio.samples, audio.sample_rate_hz, pattern, cue_end_sample=cue_end)
+            analyze_samples(
+                audio.samples,
+                audio.sample_rate_hz,
+                pattern,
+                cue_end_sample=cue_end,
+                judge_pause_voices=True,
+            )
         )
         if args.json:
             print(json_text(_record(path, m)))

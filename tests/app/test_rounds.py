@@ -18,7 +18,8 @@ from simulator.screens.summary import SummaryScreen
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
 from tests.app.conftest import QUESTION_EN, AppMaker, speech_round
-from tests.speech import clip, make_round, silence
+from tests.speech import clip, make_round, needs_speech_model, silence
+from tests.unit.test_analysis_pause_voices import talk_round_parts, with_talk_in_the_pause
 
 pytestmark = pytest.mark.espeak
 SIZE = (100, 30)
@@ -159,6 +160,20 @@ async def test_a_measured_round_with_a_level_warning_gets_a_note(
         fb = feedback(app)
         assert fb.feedback.verdict is Verdict.ON_TARGET
         assert note_has in text(app, "#level-note")
+
+
+async def test_a_round_with_other_people_talking_in_the_pause_gets_a_note(
+    app_for: AppMaker, store: HistoryStore
+) -> None:
+    needs_speech_model()
+    r = talk_round_parts()
+    app = app_for([with_talk_in_the_pause(r, 18.0)], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        await play_round(app, pilot)
+        fb = feedback(app)
+        assert fb.feedback.measured_s == pytest.approx(r.pause_s, abs=0.15)
+        assert "Other voices in your pause" in text(app, "#level-note")
+    assert "other_voices" in store.sessions()[0].rounds[0].warnings
 
 
 async def test_device_lost_mid_round_can_be_retried(app_for: AppMaker, store: HistoryStore) -> None:

@@ -15,6 +15,8 @@ Settings are grouped by stage in ``config``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 
@@ -28,7 +30,7 @@ from simulator.audio.analysis.config import (
     PatternConfig,
 )
 from simulator.audio.analysis.detection import detect_speech
-from simulator.audio.analysis.edges import refine_boundaries, refine_pause
+from simulator.audio.analysis.edges import refine_boundaries, refine_pause, voices_in_pause
 from simulator.audio.analysis.levels import measure_levels
 from simulator.audio.analysis.reading import read_pattern
 from simulator.audio.analysis.signal import (
@@ -42,7 +44,7 @@ from simulator.audio.analysis.signal import (
 from simulator.audio.downmix import downmix
 from simulator.audio.pattern import Pattern, Shape, question_pause_name
 from simulator.audio.resample import resample
-from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, RoundMeasurement
+from simulator.audio.result import ANALYSIS_RATE_HZ, Levels, LevelWarning, RoundMeasurement
 from simulator.audio.vad import VadRun
 
 __all__ = [
@@ -70,6 +72,7 @@ def analyze_samples(
     find_clip_piles: bool = True,
     vad_run: VadRun | None = None,
     band_run: SpeechBandRun | None = None,
+    judge_pause_voices: bool = False,
 ) -> RoundMeasurement:
     """Analyse one round. ``samples`` are mono or ``(frames, channels)`` floats in [-1, 1]
     (channels combined by ``downmix``: averaged, but without an inverted or a dead channel).
@@ -80,7 +83,9 @@ def analyze_samples(
     needs the pattern so far and looks again every 0.1 s, leaves the whole round's amplitude
     histogram to the finished round. ``vad_run`` and ``band_run`` keep webrtcvad's decisions and
     the speech band between the analyses of a recording that grows (see ``VadRun`` and
-    ``SpeechBandRun``).
+    ``SpeechBandRun``). ``judge_pause_voices``: a finished round is also judged for other
+    people talking in its thinking pause (``LevelWarning.OTHER_VOICES``; see ``voices_in_pause``),
+    which asks the speech model about the whole pause (a live check does not need it).
     """
     pattern = pattern or question_pause_name()
     x, clipped_fraction = prepare(
@@ -94,7 +99,10 @@ def analyze_samples(
     m = read_pattern(
         segments, pattern, levels, x.size, cue_end_sample=cue_end_sample, config=config.pattern
     )
-    return refine_pause(x, m, config.edges, env)
+    m = refine_pause(x, m, config.edges, env)
+    if judge_pause_voices and voices_in_pause(x, m, config.edges):
+        m = replace(m, warnings=(*m.warnings, LevelWarning.OTHER_VOICES))
+    return m
 
 
 def prepare(

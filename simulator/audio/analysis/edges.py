@@ -166,6 +166,25 @@ def _model_heard_end(x: npt.NDArray[np.float32], end: int, name: int, config: Ed
     return moved
 
 
+def voices_in_pause(x: npt.NDArray[np.float32], m: RoundMeasurement, config: EdgeConfig) -> bool:
+    """Whether other people talked in a measured thinking pause: the speech model hears speech
+    in enough of it (see ``EdgeConfig.voices_share``). Their words may have been taken for the
+    teacher's, which the feedback says; the pause is measured all the same. ``False`` without the
+    model, without a measured pause, or where the pause is too short to judge."""
+    if not config.voices_share or m.span is None or m.shape is not Shape.SPEECH_PAUSE_SPEECH:
+        return False
+    start = m.span[0] + config.voices_after_ms * ANALYSIS_RATE_HZ // 1000
+    end = m.span[1] - config.voices_before_ms * ANALYSIS_RATE_HZ // 1000
+    if end - start < config.voices_min_windows * WINDOW_SAMPLES:
+        return False
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+    scores = window_scores(x, start, end, context)
+    if not scores:
+        return False
+    speech = sum(p >= config.model_speech for p in scores)
+    return speech >= config.voices_min_windows and speech >= config.voices_share * len(scores)
+
+
 def _direct_sound_ends(
     x: npt.NDArray[np.float32],
     spans: tuple[tuple[int, int], ...],
