@@ -61,11 +61,10 @@ def test_a_reverberant_round_with_a_cough_and_the_teachers_own_words(
         {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
     )
     try:
-        app.wait_for("Druk op Spatie of Enter", timeout_s=30)
-        app.keys("Space")
-        app.wait_for("Ik luister", timeout_s=15)
-        pulse_server.play(tmp_path / "round.wav", wait=False)
-        app.wait_for("Ronde 1 van 3: feedback", timeout_s=MAX_ROUND_S + 10)
+        app.first_dutch_round(
+            lambda: pulse_server.play(tmp_path / "round.wav", wait=False),
+            timeout_s=MAX_ROUND_S + 10,
+        )
     finally:
         app.stop()
         pulse_server.stop_players()

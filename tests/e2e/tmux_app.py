@@ -131,6 +131,15 @@ class TmuxApp:
         speak()
         return spoke_at, self.wait_for(f"Round {number} of 3: feedback", timeout_s=timeout_s)
 
+    def first_dutch_round(self, speak: Callable[[], object], *, timeout_s: float = 60.0) -> None:
+        """A Dutch practice's first round: Space once the prompt is on screen, ``speak()`` once it
+        listens, back when the round's feedback is on screen."""
+        self.wait_for("Druk op Spatie of Enter", timeout_s=30)
+        self.keys("Space")
+        self.wait_for("Ik luister", timeout_s=15)
+        speak()
+        self.wait_for("Ronde 1 van 3: feedback", timeout_s=timeout_s)
+
     def stop(self) -> None:
         self._run("kill-server")
 

@@ -1,0 +1,53 @@
+"""The real app notes other people talking in the thinking pause.
+
+Same real path as test_app_e2e.py (paplay → PulseAudio null sink → its monitor → PortAudio →
+sounddevice → the real ``coach-sim practice`` in tmux). Two people talk near the microphone,
+18 dB under the teacher, through most of a 3.2 s thinking pause: the round is measured, and the
+feedback says under "About the sound" that other voices were heard in the pause.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.audio.wav import write_wav_pcm16
+from tests.e2e.conftest import PulseServer
+from tests.e2e.tmux_app import TmuxApp, coach_sim_command, saved_sessions
+from tests.speech import RATE, needs_speech_model
+from tests.unit.test_analysis_pause_voices import talk_round_parts, with_talk_in_the_pause
+
+pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
+
+
+def test_other_voices_in_the_pause_are_noted_in_the_feedback(
+    pulse_server: PulseServer, tmp_path: Path, espeak: str
+) -> None:
+    needs_speech_model()
+    r = talk_round_parts()
+    write_wav_pcm16(tmp_path / "round.wav", with_talk_in_the_pause(r, 18.0), RATE)
+
+    home = tmp_path / "home"
+    app = TmuxApp(tmp_path / "tmux.sock", pulse_server.env)
+    app.start(
+        [*coach_sim_command(), "practice", "check-question", "--lang", "nl"],
+        {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
+    )
+    try:
+        app.first_dutch_round(lambda: pulse_server.play(tmp_path / "round.wav", wait=False))
+        app.wait_for("Over het geluid", timeout_s=5)
+        screen = app.screen()
+    finally:
+        app.stop()
+        pulse_server.stop_players()
+
+    assert "Andere stemmen in je denkpauze" in screen
+    (session,) = saved_sessions(pulse_server.env, home)
+    saved = session["rounds"][0]  # type: ignore[index]
+    print(f"\nother voices in the pause: saved pause {saved['pause_s']} s (true {r.pause_s:.3f} s)")
+    # Measured all the same. How well depends on where the live round ended: other people's words
+    # after a short stretch of the pause can end it there (seen once in nine runs here: 1.87 s),
+    # which is what the note is for; the analysis itself is held to the true pause in
+    # tests/unit/test_analysis_pause_voices.py.
+    assert saved["pause_s"] is not None
