@@ -1,4 +1,4 @@
-"""How well the note "other voices in your pause" tells the teacher when not to trust a
+"""How well the note "speech was heard during your pause" tells the teacher when not to trust a
 measurement, on the room benchmark's rounds.
 
 A finished round (the app's, and ``coach-sim analyze``) is judged for other people talking in its

@@ -35,8 +35,9 @@ class LevelWarning(enum.Enum):
     TOO_QUIET = "too_quiet"
     CLIPPED = "clipped"
     OTHER_VOICES = "other_voices"
-    """The speech model heard speech in the thinking pause: other people talking near the
-    microphone, whose words may have been taken for the teacher's (the pause is still measured)."""
+    """The speech model heard speech in the thinking pause: mostly other people talking near the
+    microphone, whose words may have been taken for the teacher's; or the teacher counting aloud.
+    The pause is still measured; the feedback says it may be off."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,7 +172,7 @@ async def test_a_round_with_other_people_talking_in_the_pause_gets_a_note(
         await play_round(app, pilot)
         fb = feedback(app)
         assert fb.feedback.measured_s == pytest.approx(r.pause_s, abs=0.15)
-        assert "Other voices in your pause" in text(app, "#level-note")
+        assert "Speech was heard during your pause" in text(app, "#level-note")
     assert "other_voices" in store.sessions()[0].rounds[0].warnings
 
 

@@ -42,7 +42,7 @@ def test_other_voices_in_the_pause_are_noted_in_the_feedback(
         app.stop()
         pulse_server.stop_players()
 
-    assert "Andere stemmen in je denkpauze" in screen
+    assert "Tijdens je denkpauze klonk spraak" in screen
     (session,) = saved_sessions(pulse_server.env, home)
     saved = session["rounds"][0]  # type: ignore[index]
     print(f"\nother voices in the pause: saved pause {saved['pause_s']} s (true {r.pause_s:.3f} s)")

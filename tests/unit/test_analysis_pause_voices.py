@@ -1,7 +1,7 @@
-"""Other people talking in the thinking pause: a finished round says so (``OTHER_VOICES``), in
-the feedback and in ``coach-sim analyze``, because their words may have been taken for the
-teacher's. The pause is measured all the same; a quiet pause, or one with a cough in it, is no
-talk."""
+"""Speech in the thinking pause (other people talking, or the teacher counting aloud): a finished
+round says so (``OTHER_VOICES``), in the feedback and in ``coach-sim analyze``, because those words
+may have been taken for the teacher's. The pause is measured all the same; a quiet pause, or one
+with a cough in it, is no talk."""
 
 from __future__ import annotations
 
@@ -88,6 +88,20 @@ def test_talk_loud_enough_to_be_taken_for_the_teacher_is_noted(espeak: str) -> N
     r = talk_round_parts()
     m = analyze_samples(with_talk_in_the_pause(r, 10.0), RATE, judge_pause_voices=True)
     assert m.pause_s is not None and m.pause_s < r.pause_s - 1.0
+    assert LevelWarning.OTHER_VOICES in m.warnings
+
+
+def test_counting_softly_aloud_in_the_pause_is_noted(espeak: str) -> None:
+    """The note does not say whose speech it heard: a teacher counting under their breath
+    instead of in their head is told the same (the feedback asks to count in your head)."""
+    needs_speech_model()
+    r = talk_round_parts()
+    count = np.concatenate([clip("een"), silence(0.6), clip("twee"), silence(0.6), clip("drie")])
+    x = r.samples.copy()
+    start = r.question_end + int(0.5 * RATE)
+    x[start : start + count.size] += count * np.float32(10 ** (-20 / 20))
+    m = analyze_samples(x, RATE, judge_pause_voices=True)
+    assert m.pause_s == pytest.approx(r.pause_s, abs=0.05)
     assert LevelWarning.OTHER_VOICES in m.warnings
 
 
