@@ -83,9 +83,10 @@ def analyze_samples(
     needs the pattern so far and looks again every 0.1 s, leaves the whole round's amplitude
     histogram to the finished round. ``vad_run`` and ``band_run`` keep webrtcvad's decisions and
     the speech band between the analyses of a recording that grows (see ``VadRun`` and
-    ``SpeechBandRun``). ``judge_pause_voices``: a finished round is also judged for other
-    people talking in its thinking pause (``LevelWarning.OTHER_VOICES``; see ``voices_in_pause``),
-    which asks the speech model about the whole pause (a live check does not need it).
+    ``SpeechBandRun``). ``judge_pause_voices``: a finished round is also judged for speech
+    in its thinking pause, mostly other people talking (``LevelWarning.OTHER_VOICES``; see
+    ``voices_in_pause``), which asks the speech model about the whole pause (a live check does not
+    need it).
     """
     pattern = pattern or question_pause_name()
     x, clipped_fraction = prepare(

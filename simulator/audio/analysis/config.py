@@ -193,8 +193,9 @@ class EdgeConfig:
     is speech to the network, other voices fill the pause and the question's end stays (0: no
     probe)."""
     voices_after_ms: int = 250
-    """Whether other people talked in the thinking pause (``LevelWarning.OTHER_VOICES``) is
-    judged from this long after the question's end (its last sound and the room's ring) ..."""
+    """Whether speech was heard in the thinking pause, mostly other people talking
+    (``LevelWarning.OTHER_VOICES``), is judged from this long after the question's end (its last
+    sound and the room's ring) ..."""
     voices_before_ms: int = 100
     """... to this long before the name ..."""
     voices_share: float = 0.1

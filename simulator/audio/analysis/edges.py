@@ -167,10 +167,11 @@ def _model_heard_end(x: npt.NDArray[np.float32], end: int, name: int, config: Ed
 
 
 def voices_in_pause(x: npt.NDArray[np.float32], m: RoundMeasurement, config: EdgeConfig) -> bool:
-    """Whether other people talked in a measured thinking pause: the speech model hears speech
-    in enough of it (see ``EdgeConfig.voices_share``). Their words may have been taken for the
-    teacher's, which the feedback says; the pause is measured all the same. ``False`` without the
-    model, without a measured pause, or where the pause is too short to judge."""
+    """Whether speech was heard in a measured thinking pause (mostly other people talking; a
+    teacher counting aloud too): the speech model hears speech in enough of it (see
+    ``EdgeConfig.voices_share``). Those words may have been taken for the teacher's, which the
+    feedback says; the pause is measured all the same. ``False`` without the model, without a
+    measured pause, or where the pause is too short to judge."""
     if not config.voices_share or m.span is None or m.shape is not Shape.SPEECH_PAUSE_SPEECH:
         return False
     start = m.span[0] + config.voices_after_ms * ANALYSIS_RATE_HZ // 1000
