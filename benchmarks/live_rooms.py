@@ -7,9 +7,10 @@ once the pattern is complete and a silence follows it; a round that ends in the 
 never hears the name, and measures something else as the pause. Per split it prints, for all
 rounds and for rounds in a reverberant room with an event in the pause: how many rounds with a
 name ended before the name was over, the verdict agreement live and offline (same rounds, same
-analysis), how long after the name the rounds that heard it ended, and how many were still
-running when the recording was over (those are measured over the whole recording, as when the
-teacher ends a round with the key). It asserts nothing.
+analysis), how long after the name the rounds that heard it ended, how many were still running
+when the recording was over (those are measured over the whole recording, as when the teacher
+ends a round with the key), and how many the finished round notes for speech in the pause, with
+how often their verdict is wrong. It asserts nothing.
 
 Every round is heard twice: as a session's first round, and as a later round of a session, where
 the teacher asks the same question again and the round knows how long it lasted before (its
@@ -41,7 +42,7 @@ from simulator.audio.analysis import analyze_samples  # noqa: E402
 from simulator.audio.live import question_s  # noqa: E402
 from simulator.audio.pattern import question_pause_name  # noqa: E402
 from simulator.audio.resample import resample  # noqa: E402
-from simulator.audio.result import ANALYSIS_RATE_HZ, RoundMeasurement  # noqa: E402
+from simulator.audio.result import ANALYSIS_RATE_HZ, LevelWarning, RoundMeasurement  # noqa: E402
 from simulator.rehearsal.round import RoundPolicy  # noqa: E402
 
 BLOCK = ANALYSIS_RATE_HZ // 50
@@ -136,6 +137,16 @@ def report(split: str, heard: list[Heard], title: str) -> None:
     print(
         f"rounds with a name still running when the recording was over: {running}"
         f" ({_pct(running, len(named)).strip()} %)"
+    )
+    noted = [h for h in heard if LevelWarning.OTHER_VOICES in h.measured.warnings]
+    plain = [h for h in heard if LevelWarning.OTHER_VOICES not in h.measured.warnings]
+    early = sum(h.ended_early for h in named)
+    early_noted = sum(h.ended_early for h in noted)
+    print(
+        f'noted "speech was heard during your pause": {len(noted)} rounds, live verdict wrong in'
+        f" {len(noted) - sum(h.live_right for h in noted)} ({len(plain)} not noted: wrong in"
+        f" {len(plain) - sum(h.live_right for h in plain)}); of the {early} rounds that ended"
+        f" before the name, {early_noted} noted"
     )
 
 
