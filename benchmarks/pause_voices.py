@@ -1,9 +1,10 @@
 """How well the note "speech was heard during your pause" tells the teacher when not to trust a
 measurement, on the room benchmark's rounds.
 
-A finished round (the app's, and ``coach-sim analyze``) is judged for other people talking in its
-thinking pause (``LevelWarning.OTHER_VOICES``). The note does not change the measurement; it is
-worth having when it comes where the measurement goes wrong and seldom elsewhere. Per split it
+A finished round (the app's, and ``coach-sim analyze``) is judged for speech in its thinking
+pause, mostly other people talking (``LevelWarning.OTHER_VOICES``). The note does not change
+the measurement; it is worth having when it comes where the measurement goes wrong and seldom
+elsewhere. Per split it
 prints, over the rounds with a measured pause, how many are noted, by the round's room noise
 (other people talking, a fan, typing, none), and how often the verdict is wrong with and without
 the note. It asserts nothing.

@@ -171,3 +171,26 @@ def cough_in_a_reverberant_pause(
     dry[cough_at : cough_at + cough.size] += cough
     played = in_room(dry, room_response(rt60_s, drr_db))
     return RoomRound(played, r, r.name_start + name.size + DIRECT_DELAY)
+
+
+def talk_round_parts() -> Round:
+    """A Dutch question, a 3.2 s thinking pause and "Kay?", to put talk into."""
+    question = clip("Welke twee voorbeelden heb ik net gegeven van economische marktwerking?")
+    return make_round(question, clip("Kay?"), 3.2)
+
+
+def with_talk_in_the_pause(r: Round, below_db: float) -> npt.NDArray[np.float32]:
+    """Two people talking near the microphone, ``below_db`` under the teacher, from 0.4 s into
+    the pause to 0.3 s before the name."""
+    talk = np.concatenate(
+        [
+            clip("So what did you think of the match last night, was it any good?", "en-us+f3"),
+            silence(0.3),
+            clip("I think we should leave a bit earlier tomorrow.", "en-us+m3"),
+        ]
+    )
+    x = r.samples.copy()
+    start = r.question_end + int(0.4 * RATE)
+    end = min(r.name_start - int(0.3 * RATE), start + talk.size)
+    x[start:end] += talk[: end - start] * np.float32(10 ** (-below_db / 20))
+    return x

@@ -18,8 +18,14 @@ from simulator.screens.summary import SummaryScreen
 from simulator.store.history import HistoryStore
 from simulator.store.settings import Settings
 from tests.app.conftest import QUESTION_EN, AppMaker, speech_round
-from tests.speech import clip, make_round, needs_speech_model, silence
-from tests.unit.test_analysis_pause_voices import talk_round_parts, with_talk_in_the_pause
+from tests.speech import (
+    clip,
+    make_round,
+    needs_speech_model,
+    silence,
+    talk_round_parts,
+    with_talk_in_the_pause,
+)
 
 pytestmark = pytest.mark.espeak
 SIZE = (100, 30)

@@ -15,8 +15,7 @@ import pytest
 from simulator.audio.wav import write_wav_pcm16
 from tests.e2e.conftest import PulseServer
 from tests.e2e.tmux_app import TmuxApp, coach_sim_command, saved_sessions
-from tests.speech import RATE, needs_speech_model
-from tests.unit.test_analysis_pause_voices import talk_round_parts, with_talk_in_the_pause
+from tests.speech import RATE, needs_speech_model, talk_round_parts, with_talk_in_the_pause
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
 

@@ -22,38 +22,16 @@ from simulator.coaching.feedback import round_feedback
 from simulator.i18n import t
 from tests.speech import (
     RATE,
-    Round,
     clip,
     cough_in_a_reverberant_pause,
-    make_round,
     needs_speech_model,
     silence,
+    talk_round_parts,
+    with_talk_in_the_pause,
 )
 from tests.unit.test_live import ended_at
 
 F32 = npt.NDArray[np.float32]
-
-
-def talk_round_parts() -> Round:
-    question = clip("Welke twee voorbeelden heb ik net gegeven van economische marktwerking?")
-    return make_round(question, clip("Kay?"), 3.2)
-
-
-def with_talk_in_the_pause(r: Round, below_db: float) -> F32:
-    """Two people talking near the microphone, ``below_db`` under the teacher, from 0.4 s into
-    the pause to 0.3 s before the name."""
-    talk = np.concatenate(
-        [
-            clip("So what did you think of the match last night, was it any good?", "en-us+f3"),
-            silence(0.3),
-            clip("I think we should leave a bit earlier tomorrow.", "en-us+m3"),
-        ]
-    )
-    x = r.samples.copy()
-    start = r.question_end + int(0.4 * RATE)
-    end = min(r.name_start - int(0.3 * RATE), start + talk.size)
-    x[start:end] += talk[: end - start] * np.float32(10 ** (-below_db / 20))
-    return x
 
 
 @pytest.fixture(scope="module")
