@@ -193,6 +193,8 @@ class RoomItem(Item):
         if self.distance_m is not None:
             g.append(f"distance {distance_bin(self.distance_m)}")
         g.append(f"mic: {MIC_LABELS[self.mic]}")
+        if not self.clean:
+            g.append(mic_noise_group(self.mic, self.noise))
         if self.kind == "round":
             g.append(f"event in pause: {self.event_in_pause or 'none'}")
         if self.events_outside:
@@ -245,6 +247,12 @@ def distance_bin(distance_m: float) -> str:
     return "1.1–1.5 m"
 
 
+def mic_noise_group(mic: str, noise: str | None) -> str:
+    """Microphone and room noise together (outside the clean rounds, every SNR): a laptop's gain
+    control fails differently in a quiet room than where others talk."""
+    return f"mic × noise: {MIC_LABELS[mic]}, {noise or 'none'}"
+
+
 def _group_order() -> list[str]:
     order = [
         "all",
@@ -254,6 +262,7 @@ def _group_order() -> list[str]:
     order += [f"RT60 {label}" for _, label in RT60_BINS] + ["room: measured seminar room"]
     order += [f"distance {distance_bin(d)}" for d in (0.5, 0.9, 1.3)]
     order += [f"mic: {MIC_LABELS[m]}" for m in MICS]
+    order += [mic_noise_group(m, n) for m in MICS for n in (None, *NOISE_KINDS)]
     order += [f"event in pause: {k}" for k in ("none", *EVENT_KINDS)]
     order += ["event outside the pause", "no noise"]
     for kind in NOISE_KINDS:

@@ -221,3 +221,27 @@ def test_a_borrowed_name_is_said_at_about_the_question_level() -> None:
     assert max(abs(o) for o in offsets) <= 2 * spread + 1e-6
     assert 0.6 * spread < float(np.std(offsets)) < 1.3 * spread  # a natural spread, not a constant
     assert rooms.speech_level_db([name]) - level < -30  # without it: far under the question
+
+
+def test_a_room_round_is_grouped_by_its_microphone_and_noise_together() -> None:
+    import dataclasses
+
+    base = rooms.RoomItem
+    fields = {f: None for f in base.__dataclass_fields__}
+    item = base(
+        **{
+            **fields,
+            "item_id": "x", "kind": "round", "lang": "en", "condition": "no noise",
+            "sample_rate_hz": 16000, "sample_format": "pcm16", "samples": np.zeros(16),
+            "voice": "v", "speed_wpm": 0, "pitch": 0, "room": "shoebox", "rt60_s": 0.6,
+            "mic": "agc", "clean": False, "voice_source": "real", "speaker": "s",
+            "name_speaker": "s", "events_outside": (),
+        }
+    )  # fmt: skip
+    assert "mic × noise: laptop + AGC, none" in item.groups()
+    talkers = dataclasses.replace(item, noise="talkers", condition="talkers@10dB", mic="flat")
+    assert "mic × noise: flat, talkers" in talkers.groups()
+    clean = dataclasses.replace(item, clean=True, mic="flat")
+    assert not [g for g in clean.groups() if g.startswith("mic × noise")]
+    # Every group a round can fall in has its place in the report's order.
+    assert {*item.groups(), *talkers.groups()} <= set(rooms.GROUP_ORDER)
