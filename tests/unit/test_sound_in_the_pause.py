@@ -11,6 +11,7 @@ after it, or with more of the teacher's words, is checked in ``test_analysis.py`
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -23,9 +24,13 @@ from simulator.audio.result import Verdict
 from simulator.rehearsal.round import RoundPolicy
 from tests.speech import (
     COUGH_BOUT,
+    DEV_AUDIO,
     RATE,
+    clip,
     cough_in_a_reverberant_pause,
+    make_round,
     needs_speech_model,
+    recorded_sound,
 )
 from tests.unit.test_live import ended_at
 
@@ -40,7 +45,13 @@ NOT_FAR_LESS_SPEECH = replace(
 NO_LOUDER_THAN_THE_NAME = replace(
     DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_below_name_db=0.0)
 )
+NO_QUESTION_BY_SPEECH = replace(
+    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_question_mean=0.0)
+)
 TOLERANCE_S = 0.15
+LONG_COUGH = DEV_AUDIO / "events" / "cough" / "cough_coswara_XVjp63ocWZ.flac"
+"""A bout of coughs of 2.4 s (Coswara, CC BY 4.0; one of the files the room benchmark tunes on),
+read at test time and not copied into the repository."""
 
 
 def _ended_at(x: np.ndarray) -> tuple[int | None, float | None]:
@@ -93,6 +104,25 @@ def test_a_cough_louder_than_a_softly_called_name_is_not_the_end_of_the_question
     # Dropped only when no louder than the name, the cough ends the question.
     without = analyze_samples(room.played, RATE, config=NO_LOUDER_THAN_THE_NAME).pause_s
     assert without is not None and without < room.dry.pause_s - 1.0
+
+
+def test_a_cough_bout_longer_than_the_question_is_no_question_to_count_the_pause_from() -> None:
+    needs_speech_model()
+    if not LONG_COUGH.is_file() or shutil.which("sox") is None:
+        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
+    # "Waarom?", a second of silence, a bout of coughs across the room four times as long as the
+    # question (6 dB under its peak), 0.8 s of silence, then the name.
+    question, name = clip("Waarom?", "nl"), clip("Kay?", "nl")
+    cough = recorded_sound(LONG_COUGH, float(np.max(np.abs(question))) * 10 ** (-6 / 20))
+    assert cough.size > 4 * question.size
+    r = make_round(question, name, 1.0 + cough.size / RATE + 0.8, tail_s=0.8)
+    x = r.samples.copy()
+    x[r.question_end + RATE : r.question_end + RATE + cough.size] += cough
+    m = analyze_samples(x, RATE)
+    assert m.pause_s == pytest.approx(r.pause_s, abs=TOLERANCE_S)
+    # Counted from the longest sound, the cough is the question and ends 0.8 s before the name.
+    without = analyze_samples(x, RATE, config=NO_QUESTION_BY_SPEECH).pause_s
+    assert without is not None and without < r.pause_s - 2.0
 
 
 def test_a_live_round_waits_past_a_cough_after_a_short_silence(

@@ -104,11 +104,11 @@ class DetectionConfig:
     silence before them (a word-final burst is far shorter; 0: only after
     ``stray_end_gap_ms``)."""
     intruder_gap_ratio: float = 0.3
-    """An utterance between the question (the longest) and the last one (the name) is taken
-    for a sound in the thinking pause when the silence before it is at least this share of the
-    silence after it (0: not checked), but less than ``intruder_gap_ratio_max`` times it (a
-    name with a student's quick answer after it leaves a far shorter gap after the name than
-    before it) ..."""
+    """An utterance between the question (the longest; see ``intruder_question_mean``) and the
+    last one (the name) is taken for a sound in the thinking pause when the silence before it is
+    at least this share of the silence after it (0: not checked), but less than
+    ``intruder_gap_ratio_max`` times it (a name with a student's quick answer after it leaves a
+    far shorter gap after the name than before it) ..."""
     intruder_gap_ratio_max: float = 3.0
     intruder_below_name_db: float = -3.0
     """... it peaks at least this far below the name (negative: at most that far above it; a
@@ -123,6 +123,12 @@ class DetectionConfig:
     allows (a cough run up to the name), it is dropped only when its mean speech probability is
     this much below the name's (0: never): a name with a student's quick answer after it is as
     much speech as the answer."""
+    intruder_question_mean: float = 0.5
+    """The question those sounds are counted from is the longest utterance, unless that one comes
+    after another one and the speech model's mean probability over it is under this (0: always
+    the longest): a cough bout or a door in the pause can outlast the question, and is less
+    speech than it. The earlier utterance with the most speech in it (the sum of the network's
+    probabilities over its windows) is then the question, when it holds more than the longest."""
     voicing_reference: float = 0.9
     voicing_reference_within_db: float = 10.0
     """A dry voice's loud frames reach this periodicity (80th percentile); where the round's

@@ -214,19 +214,19 @@ def _without_intruders(
     config: DetectionConfig,
     name_max_s: float,
 ) -> list[tuple[int, int]]:
-    """Drop the utterances between the question (the longest) and the last one (the name)
-    that stand in the thinking pause rather than end the question: not much louder than the name,
-    less speech to the speech model than the name, and as far from what came before them as a
-    fair share of the silence after them. A cough, a chair or a word from across the room
-    splits the pause; the question's own last words come soon after the rest of it and are
-    followed by the pause; a name with a student's quick answer after it is followed by a far
-    shorter gap than the pause before it, so a sound that close to the last utterance is
-    dropped only when it is far less speech than it (a cough run up to the name; the name before
-    a student's answer is as much speech as the answer). Only when the last utterance is as short
-    as a name (more words after the name are no name to compare with). Without the model every
-    utterance stays."""
+    """Drop the utterances between the question (the longest, see ``_question_before_sounds``)
+    and the last one (the name) that stand in the thinking pause rather than end the question:
+    not much louder than the name, less speech to the speech model than the name, and as far
+    from what came before them as a fair share of the silence after them. A cough, a chair or a
+    word from across the room splits the pause; the question's own last words come soon after
+    the rest of it and are followed by the pause; a name with a student's quick answer after it
+    is followed by a far shorter gap than the pause before it, so a sound that close to the last
+    utterance is dropped only when it is far less speech than it (a cough run up to the name;
+    the name before a student's answer is as much speech as the answer). Only when the last
+    utterance is as short as a name (more words after the name are no name to compare with).
+    Without the model every utterance stays."""
     groups = _utterances(frames, config)
-    question = _longest(groups)
+    question = _question_before_sounds(x, groups, config)
     name = len(groups) - 1
     name_frames = groups[name][-1][1] - groups[name][0][0]
     if name - question < 2 or name_frames * FRAME_SAMPLES > name_max_s * ANALYSIS_RATE_HZ:
@@ -261,6 +261,32 @@ def _without_intruders(
                         continue
         kept.extend(group)
     return kept
+
+
+def _question_before_sounds(
+    x: npt.NDArray[np.float32], groups: list[list[tuple[int, int]]], config: DetectionConfig
+) -> int:
+    """The question the sounds in the pause are counted from (``_without_intruders``): the
+    longest utterance, unless it follows another one and is mostly no speech to the model (a
+    cough bout or a door that outlasts the question); then the earlier utterance with the most
+    speech in it, when that holds more than the longest (see
+    ``DetectionConfig.intruder_question_mean``). The model is asked only where the longest
+    utterance is neither the first nor the last."""
+    longest = _longest(groups)
+    if not config.intruder_question_mean or longest in (0, len(groups) - 1):
+        return longest
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+
+    def scores(k: int) -> tuple[float, ...] | None:
+        group = groups[k]
+        return window_scores(x, group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES, context)
+
+    heard = scores(longest)
+    if not heard or sum(heard) / len(heard) >= config.intruder_question_mean:
+        return longest
+    speech = {k: sum(scores(k) or ()) for k in range(longest)}
+    best = max(speech, key=lambda k: (speech[k], -k))
+    return best if speech[best] > sum(heard) else longest
 
 
 def _without_stray_ends(
