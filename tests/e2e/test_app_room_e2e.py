@@ -61,9 +61,11 @@ def test_a_reverberant_round_with_a_cough_and_the_teachers_own_words(
         {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
     )
     try:
-        app.first_dutch_round(
+        app.play_round(
+            1,
             lambda: pulse_server.play(tmp_path / "round.wav", wait=False),
             timeout_s=MAX_ROUND_S + 10,
+            lang="nl",
         )
     finally:
         app.stop()

@@ -56,6 +56,14 @@ def name_end_s(r: Round) -> float:
     return float(loud[-1] + 1) / RATE
 
 
+ROUND_TEXTS = {
+    "en": ("Round {number} of 3", "Listening"),
+    "nl": ("Ronde {number} van 3", "Ik luister"),
+}
+"""Per language: a round's title (its feedback screen's title adds ": feedback") and what the
+screen says while it listens."""
+
+
 class TmuxApp:
     def __init__(self, socket: Path, env: Mapping[str, str], *, width: int = 120, height: int = 36):
         tmux = shutil.which("tmux")
@@ -119,26 +127,24 @@ class TmuxApp:
             time.sleep(poll_s)
 
     def play_round(
-        self, number: int, speak: Callable[[], object], *, timeout_s: float = 30.0
+        self,
+        number: int,
+        speak: Callable[[], object],
+        *,
+        timeout_s: float = 30.0,
+        lang: str = "en",
     ) -> tuple[float, float]:
-        """Round ``number`` of three, in English: Space once it is on screen, ``speak()`` once it
-        listens. Returns when the teacher began to speak and when the round's feedback was on
-        screen (``time.monotonic``)."""
-        self.wait_for(f"Round {number} of 3")
+        """Round ``number`` of three, in ``lang`` ("en" or "nl"): Space once it is on screen,
+        ``speak()`` once it listens. Returns when the teacher began to speak and when the round's
+        feedback was on screen (``time.monotonic``)."""
+        title, listening = ROUND_TEXTS[lang]
+        self.wait_for(title.format(number=number), timeout_s=30)
         self.keys("Space")
-        self.wait_for("Listening", timeout_s=15)
+        self.wait_for(listening, timeout_s=15)
         spoke_at = time.monotonic()
         speak()
-        return spoke_at, self.wait_for(f"Round {number} of 3: feedback", timeout_s=timeout_s)
-
-    def first_dutch_round(self, speak: Callable[[], object], *, timeout_s: float = 60.0) -> None:
-        """A Dutch practice's first round: Space once the prompt is on screen, ``speak()`` once it
-        listens, back when the round's feedback is on screen."""
-        self.wait_for("Druk op Spatie of Enter", timeout_s=30)
-        self.keys("Space")
-        self.wait_for("Ik luister", timeout_s=15)
-        speak()
-        self.wait_for("Ronde 1 van 3: feedback", timeout_s=timeout_s)
+        feedback = title.format(number=number) + ": feedback"
+        return spoke_at, self.wait_for(feedback, timeout_s=timeout_s)
 
     def stop(self) -> None:
         self._run("kill-server")

@@ -226,10 +226,12 @@ def _without_intruders(
     utterance is as short as a name (more words after the name are no name to compare with).
     Without the model every utterance stays."""
     groups = _utterances(frames, config)
-    question = _question_before_sounds(x, groups, config)
     name = len(groups) - 1
     name_frames = groups[name][-1][1] - groups[name][0][0]
-    if name - question < 2 or name_frames * FRAME_SAMPLES > name_max_s * ANALYSIS_RATE_HZ:
+    if name_frames * FRAME_SAMPLES > name_max_s * ANALYSIS_RATE_HZ:
+        return frames
+    question = _question_before_sounds(x, groups, config)  # may ask the model: after the above
+    if name - question < 2:
         return frames
     context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
 
@@ -282,11 +284,14 @@ def _question_before_sounds(
         return window_scores(x, group[0][0] * FRAME_SAMPLES, group[-1][1] * FRAME_SAMPLES, context)
 
     heard = scores(longest)
-    if not heard or sum(heard) / len(heard) >= config.intruder_question_mean:
+    if not heard:
+        return longest
+    said = sum(heard)
+    if said / len(heard) >= config.intruder_question_mean:
         return longest
     speech = {k: sum(scores(k) or ()) for k in range(longest)}
     best = max(speech, key=lambda k: (speech[k], -k))
-    return best if speech[best] > sum(heard) else longest
+    return best if speech[best] > said else longest
 
 
 def _without_stray_ends(
