@@ -2,10 +2,12 @@
 rest: one word called into a room, with nothing of the teacher's after it, is one the network
 is less sure of than running words (``DetectionConfig.name_min_probability``). While a live
 round runs, though, a word the model doubts does not end it as the name: it may be a murmur in
-the thinking pause."""
+the thinking pause. The allowance goes to the last utterance that is kept: a key press or a chair
+after the name, dropped as no speech, does not take it away from the name."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -17,11 +19,13 @@ from simulator.audio.pattern import question_pause_name
 from simulator.audio.result import Reason
 from simulator.rehearsal.round import RoundPolicy
 from tests.speech import (
+    DEV_AUDIO,
     RATE,
     clip,
     in_room,
     make_round,
     needs_speech_model,
+    recorded_sound,
     room_response,
     silence,
 )
@@ -51,6 +55,35 @@ def test_a_name_said_under_the_breath_in_a_ringing_room_is_still_the_name() -> N
     without = analyze_samples(played, RATE, config=AS_EVERY_OTHER)
     assert without.pause_s is None
     assert without.reason is Reason.ONE_UTTERANCE
+
+
+KEYS = ["07-0", "11-0"]
+"""Two real key presses the speech model hears no speech in (bucklespring, GPL-2+, read from
+../shared/dev-audio at test time, not copied here)."""
+
+
+def test_a_key_pressed_after_a_doubted_name_leaves_the_name_its_allowance() -> None:
+    # The name under the breath, then, 0.4 s after it, three key presses, in a room that rings.
+    needs_speech_model()
+    keys = [DEV_AUDIO / "events" / "keyboard" / f"keyboard_bucklespring_{k}.flac" for k in KEYS]
+    if not all(k.is_file() for k in keys) or shutil.which("sox") is None:
+        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
+    question = clip("Welke twee voorbeelden heb ik net gegeven?", "nl")
+    name = _under_the_breath()
+    r = make_round(question, name, 2.8, lead_s=0.5, tail_s=3.0)
+    x = r.samples.copy()
+    at = r.name_start + name.size + int(0.4 * RATE)
+    for k in range(3):
+        press = recorded_sound(keys[k % len(keys)], 0.3)
+        start = at + int(0.12 * k * RATE)
+        x[start : start + press.size] += press
+    played = in_room(x, room_response(0.6, -3.0))
+    m = analyze_samples(played, RATE)
+    # Before, only the round's very last sound had the allowance: the keys, which are no
+    # speech, were dropped, and the name before them was held to every other utterance's bar
+    # and dropped too (the round read as the question alone).
+    assert m.pause_s == pytest.approx(r.pause_s, abs=0.15)
+    assert m.segments[-1].end < at  # the name, not the keys
 
 
 def _live_end_s(x: np.ndarray) -> float | None:

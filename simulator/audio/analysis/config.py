@@ -84,7 +84,8 @@ class DetectionConfig:
     """The last utterance (the name) need only reach this (0: ``model_min_probability``, as
     every other): one word called into the room, with nothing of the teacher's after it, is less
     sure speech to the network than running words are, most of all in noise a gain control has
-    lifted."""
+    lifted. The last utterance kept, that is: a key press or a chair after the name, dropped as
+    no speech, leaves the name this allowance."""
     onset_model_min_ms: int = 800
     """A segment at least this long starts where the speech model (where installed) first hears
     speech in it at ``onset_model_probability`` (0: not moved) ..."""

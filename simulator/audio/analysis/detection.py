@@ -171,7 +171,8 @@ def _speech_like_utterances(
     """Keep the utterances (segments closer than a gap between words) that sound like speech:
     they hold a vowel, are not far brighter than the speaker's own words (unless the speech
     model is sure they are speech), and the speech model (where installed) hears speech in them
-    (in the last of several, the name, less sure speech will do).
+    (in the last of several that is kept, the name, less sure speech will do; judged from the
+    last back, so that a key press after the name, dropped, does not take that from it).
 
     Judged per utterance, not per segment: a word's unvoiced ending ("-s", "-t") may stand
     apart as a segment of its own, and belongs to the word before it.
@@ -182,8 +183,9 @@ def _speech_like_utterances(
     if judge_voicing:
         voiced, bright = _voiced_and_bright(x, fl, groups, question, config, hf)
     context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
-    kept: list[tuple[int, int]] = []
-    for k, group in enumerate(groups):
+    kept: list[list[tuple[int, int]]] = []
+    for k in reversed(range(len(groups))):
+        group = groups[k]
         speech = voiced[k]
         if speech and config.model_min_probability:
             # Every utterance, the question too: a cough bout, a door or typing can be the
@@ -193,7 +195,7 @@ def _speech_like_utterances(
             need = config.model_min_probability
             if bright[k]:
                 need = config.bright_speech_probability
-            elif 0 < k == len(groups) - 1 and config.name_min_probability:
+            elif k > 0 and not kept and config.name_min_probability:
                 need = config.name_min_probability
             if k in heard and need <= config.question_speech_probability:
                 p: float | None = heard[k]  # known exactly below that bar, or reaching it
@@ -203,8 +205,8 @@ def _speech_like_utterances(
         elif bright[k]:
             speech = False
         if speech:
-            kept.extend(_without_stray_ends(x, group, config))
-    return kept
+            kept.append(_without_stray_ends(x, group, config))
+    return [seg for group in reversed(kept) for seg in group]
 
 
 def _without_intruders(
