@@ -12,6 +12,12 @@ when the recording was over (those are measured over the whole recording, as whe
 ends a round with the key), and how many the finished round notes for speech in the pause, with
 how often their verdict is wrong. It asserts nothing.
 
+The room goes on for ``ROOM_AFTER_S`` after each recording (its noise, the ring of the last
+sound, the microphone's floor and gain; ``RoomCorpus.make``'s ``more_room_s``), longer than the
+live round ever waits in silence: a round that waits as for an unsure name ends by itself too,
+and the time after the name is known for every round that heard it. The offline analysis reads
+the recording alone, as ``run.py`` does.
+
 Every round is heard twice: as a session's first round, and as a later round of a session, where
 the teacher asks the same question again and the round knows how long it lasted before (its
 length as the session keeps it: measured by the first live pass over the same round, which hears
@@ -57,8 +63,8 @@ class Heard:
     after_name_s: float | None
     """The round's end after the name's end (``None``: ended early, or never by itself)."""
     ended_by_itself: bool
-    """The round ended by itself before the recording was over (else it is measured over the
-    whole recording, as when the teacher ends it with the key)."""
+    """The round ended by itself before the recording and the room after it were over (else it
+    is measured over all of it, as when the teacher ends it with the key)."""
     live_right: bool
     offline_right: bool
     room_event: bool
@@ -66,6 +72,10 @@ class Heard:
     measured: RoundMeasurement
     """What the live round measured (``LiveRound.finish``), as the session keeps it."""
 
+
+ROOM_AFTER_S = 9.0
+"""The room after each recording: more than the longest silence a live round waits for
+(``GIVE_UP_SILENCE_S``, 8 s)."""
 
 RATE_SPREAD = 0.15
 """A later round of a session: the teacher asks the same question at a speaking rate up to this
@@ -127,16 +137,19 @@ def report(split: str, heard: list[Heard], title: str) -> None:
     after = [h.after_name_s for h in heard if h.after_name_s is not None]
     if after:
         print(
-            f"end after the name ({len(after)} rounds that heard it): median"
-            f" {statistics.median(after):.2f} s, 90th percentile"
+            f"end after the name ({len(after)} rounds that heard it and ended by themselves):"
+            f" median {statistics.median(after):.2f} s, 90th percentile"
             f" {float(np.percentile(after, 90)):.2f} s, over 1.0 s"
             f" {_pct(sum(v > 1.0 for v in after), len(after)).strip()} %"
         )
     named = [h for h in heard if h.with_name]
-    running = sum(not h.ended_by_itself for h in named)
+    heard_it = [h for h in named if not h.ended_early]
+    running = sum(not h.ended_by_itself for h in heard_it)
+    late = running + sum(h.after_name_s is not None and h.after_name_s > 1.0 for h in heard_it)
     print(
-        f"rounds with a name still running when the recording was over: {running}"
-        f" ({_pct(running, len(named)).strip()} %)"
+        f"rounds that heard the name: {len(heard_it)}; ended over 1.0 s after it or not by"
+        f" themselves: {late} ({_pct(late, len(heard_it)).strip()} %), of which still running"
+        f" {ROOM_AFTER_S:g} s after the recording: {running}"
     )
     noted = [h for h in heard if LevelWarning.OTHER_VOICES in h.measured.warnings]
     plain = [h for h in heard if LevelWarning.OTHER_VOICES not in h.measured.warnings]
@@ -154,7 +167,8 @@ def listen(split: str, items: list[rooms.RoomItem], args: argparse.Namespace) ->
     rng = np.random.default_rng(args.seed)
     first, later = [], []
     for k, item in enumerate(items, 1):
-        offline = analyze_samples(item.samples, item.sample_rate_hz)
+        recording = item.samples[: item.samples.size - round(ROOM_AFTER_S * item.sample_rate_hz)]
+        offline = analyze_samples(recording, item.sample_rate_hz)
         first.append(hear(item, offline, None))
         # A later round of the session: the same question, asked as fast or a little faster or
         # slower; its length as the session keeps it, from the first round's live pass (which
@@ -168,4 +182,6 @@ def listen(split: str, items: list[rooms.RoomItem], args: argparse.Namespace) ->
 
 
 if __name__ == "__main__":
-    sys.exit(rooms.over_splits(__doc__.splitlines()[0], "live_rooms", listen))
+    sys.exit(
+        rooms.over_splits(__doc__.splitlines()[0], "live_rooms", listen, more_room_s=ROOM_AFTER_S)
+    )

@@ -1157,7 +1157,13 @@ class RoomCorpus:
 
     # -- the round --
 
-    def make(self, seed: int, index: int) -> RoomItem:
+    def make(self, seed: int, index: int, more_room_s: float = 0.0) -> RoomItem:
+        """Round ``index`` of seed ``seed``. ``more_room_s``: the room goes on this much longer
+        after the recording (the ring of the last sound, the room's noise, the microphone's
+        floor and gain), the round itself the same: up to its last 50 ms the first samples are
+        those of the round without it (but for a rescale where the longer round peaks higher).
+        The live benchmark needs it: there a round has to be able to end by itself however long
+        it waits after the name."""
         split_no = SPLITS.index(self.split)
         # A round whose speech does not fit in MAX_ROUND_S is drawn again from a key of its own
         # (the first draw, which almost always fits, keeps the round as it always was).
@@ -1213,6 +1219,12 @@ class RoomCorpus:
         dry, spans = place_clips(parts, n, round(lead_s * RATE_HZ), RATE_HZ)
         if spans and spans[-1][1] > n - round(0.4 * RATE_HZ):
             raise RoomCorpusError(f"round {index} does not fit in {MAX_ROUND_S} s")
+        # The room after the recording: from a generator of its own, so that every draw above
+        # and below is the same with it as without it.
+        more = round(more_room_s * RATE_HZ)
+        more_rng = np.random.default_rng([seed, 19_000 + split_no, index])
+        if more:
+            dry = np.concatenate((dry, np.zeros(more)))
 
         # Through the room: labels move by the direct path's delay.
         delay = 0 if speech_rir is None else speech_rir.delay
@@ -1246,22 +1258,37 @@ class RoomCorpus:
                 outside.append(got)
 
         # Room noise at its SNR (speech power over its spans, noise power over the round).
-        if noise == "fan":
-            bg = fan_noise(rng, n)
-        elif noise == "keyboard":
-            bg = self.typing(rng, n, around.events[int(rng.integers(len(around.events)))])
-        elif noise == "talkers":
-            far = list(shoe.far) if room_kind == "dry" else list(room.far)
-            bg = self.talkers(rng, n, far, {voice.speaker, voice.name_speaker or ""})
-        else:
-            bg = None
+        def background(r: np.random.Generator, length: int) -> F64 | None:
+            if noise == "fan":
+                return fan_noise(r, length)
+            if noise == "keyboard":
+                return self.typing(r, length, around.events[int(r.integers(len(around.events)))])
+            if noise == "talkers":
+                far = list(shoe.far) if room_kind == "dry" else list(room.far)
+                return self.talkers(r, length, far, {voice.speaker, voice.name_speaker or ""})
+            return None
+
+        bg = background(rng, n)
+        if bg is not None and more:
+            if noise == "fan":
+                # A fan goes on as it was (its hum and blade tones, its flutter): played on
+                # backwards and forwards from the recording's end, without a jump.
+                t = np.arange(n, n + more) % (2 * n)
+                bg = np.concatenate((bg, bg[np.where(t < n, t, 2 * n - 1 - t)]))
+            else:
+                later = background(more_rng, more + JOIN)
+                assert later is not None
+                bg = joined(bg, later, JOIN)
         if bg is not None and snr is not None:
             x += bg * speech_rms * 10 ** (-snr / 20)
 
         # The microphone.
         if mic in ("laptop", "agc"):
             x = laptop_response(rng, x)
-        x += speech_rms * 10 ** (-65 / 20) * rng.standard_normal(n)
+        floor = rng.standard_normal(n)
+        if more:
+            floor = np.concatenate((floor, more_rng.standard_normal(more)))
+        x += speech_rms * 10 ** (-65 / 20) * floor
         if mic == "agc":
             x = Agc.draw(rng).apply(x)
         top = float(np.max(np.abs(x)))
@@ -1346,6 +1373,18 @@ class RoomCorpus:
         return None
 
 
+JOIN = round(0.05 * RATE_HZ)
+"""Typing or other voices after the recording, drawn anew, join the recording's over 50 ms."""
+
+
+def joined(a: F64, b: F64, fade: int) -> F64:
+    """``a`` then ``b``, the last ``fade`` samples of ``a`` faded into the first of ``b`` at
+    equal power (two unrelated noises): ``a.size + b.size - fade`` samples."""
+    w = np.linspace(0.0, np.pi / 2, fade)
+    middle = a[a.size - fade :] * np.cos(w) + b[:fade] * np.sin(w)
+    return np.concatenate((a[: a.size - fade], middle, b[fade:]))
+
+
 def family(speaker: str) -> str:
     """The source a speaker comes from: ``en_coswara_x`` → ``en_coswara``."""
     return "_".join(speaker.split("_")[:2])
@@ -1380,6 +1419,13 @@ def _word_text(entry: Entry) -> str:
 # --- building and caching a corpus ---------------------------------------------------------------
 
 
+def _corpus_name(split: str, seed: int, more_room_s: float) -> str:
+    """The start of a cached corpus' file name (a longer room after the recording, a corpus of
+    its own beside the plain one)."""
+    more = f"-more{round(more_room_s * 1000)}ms" if more_room_s else ""
+    return f"corpus-{split}-s{seed}{more}"
+
+
 def _corpus_key(split: str, seed: int, dev_audio: Path | None) -> str:
     """This code, the split, the seed and the dev-audio pack it reads (its index' size/time)."""
     index = dev_audio_dir(dev_audio) / "index.csv"
@@ -1390,10 +1436,10 @@ def _corpus_key(split: str, seed: int, dev_audio: Path | None) -> str:
     return _source_key(split, seed, stamp)
 
 
-def _cached_corpus(split: str, seed: int, count: int, key: str, cache_dir: Path) -> Path | None:
+def _cached_corpus(name: str, count: int, key: str, cache_dir: Path) -> Path | None:
     """A cached corpus of at least ``count`` rounds (round k is the same whatever the count)."""
     best: tuple[int, Path] | None = None
-    for path in cache_dir.glob(f"corpus-{split}-s{seed}-n*-{key}.npz"):
+    for path in cache_dir.glob(f"{name}-n*-{key}.npz"):
         try:
             n = int(path.name.split("-n", 1)[1].split("-", 1)[0])
         except ValueError:
@@ -1424,11 +1470,13 @@ def over_splits(
     description: str,
     tool: str,
     each: Callable[[str, list[RoomItem], argparse.Namespace], None],
+    *,
+    more_room_s: float = 0.0,
 ) -> int:
     """A script over the room rounds: its options (which split or both, seed, how many rounds,
     the dev-audio pack, the espeak-ng clip cache), then ``each(split, rounds, options)`` per
-    split, one split in memory at a time. Returns the exit status: 2, with the reason on stderr,
-    when the rounds cannot be made."""
+    split, one split in memory at a time (``more_room_s``: see ``RoomCorpus.make``). Returns the
+    exit status: 2, with the reason on stderr, when the rounds cannot be made."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--split", choices=("tune", "heldout", "both"), default="both")
     ap.add_argument("--seed", type=int, default=0)
@@ -1445,6 +1493,7 @@ def over_splits(
                 dev_audio=args.dev_audio,
                 espeak_cache=args.cache,
                 log=lambda text: print(text, file=sys.stderr, flush=True),
+                more_room_s=more_room_s,
             )
             each(split, items, args)
     except (RoomCorpusError, SpeechError) as exc:
@@ -1468,13 +1517,15 @@ def room_items(
     cache_dir: Path = CORPUS_DIR,
     espeak_cache: Path = DEFAULT_CACHE,
     log: Callable[[str], None] | None = None,
+    more_room_s: float = 0.0,
 ) -> list[RoomItem]:
     """The first ``count`` rounds of the split's corpus ``seed``; read from the disk cache if it
-    was made before with the same code."""
+    was made before with the same code. ``more_room_s``: see ``RoomCorpus.make``."""
     if split not in SPLITS:
         raise RoomCorpusError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
     key = _corpus_key(split, seed, dev_audio)
-    cached = _cached_corpus(split, seed, count, key, cache_dir)
+    name = _corpus_name(split, seed, more_room_s)
+    cached = _cached_corpus(name, count, key, cache_dir)
     if cached is not None:
         try:
             with np.load(cached) as data:
@@ -1485,7 +1536,7 @@ def room_items(
         except (OSError, ValueError, KeyError, TypeError) as exc:
             if log:
                 log(f"rooms: cache {cached.name} unreadable ({exc}); making the rounds again")
-    path = cache_dir / f"corpus-{split}-s{seed}-n{count}-{key}.npz"
+    path = cache_dir / f"{name}-n{count}-{key}.npz"
     t0 = time.process_time()
     items = list(
         iter_room_items(
@@ -1496,6 +1547,7 @@ def room_items(
             cache_dir=cache_dir,
             espeak_cache=espeak_cache,
             log=log,
+            more_room_s=more_room_s,
         )
     )
     if log:
@@ -1503,7 +1555,7 @@ def room_items(
     offsets = np.cumsum([0] + [i.samples.size for i in items])
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{os.getpid()}-{path.name}")  # not matched by the stale glob below
-    for stale in cache_dir.glob(f"corpus-{split}-s{seed}-n*-*.npz"):
+    for stale in cache_dir.glob(f"{name}-n*-*.npz"):
         if not stale.name.endswith(f"-{key}.npz"):
             stale.unlink(missing_ok=True)  # made by other code or from another pack
     np.savez(
@@ -1525,12 +1577,13 @@ def iter_room_items(
     cache_dir: Path = CORPUS_DIR,
     espeak_cache: Path = DEFAULT_CACHE,
     log: Callable[[str], None] | None = None,
+    more_room_s: float = 0.0,
 ) -> Iterator[RoomItem]:
     dev = DevAudio(dev_audio_dir(dev_audio))
     pool = RoomPool(split, dev, cache_dir)
     corpus = RoomCorpus(split, dev, SpeechBank(espeak_cache), pool)
     for index in range(count):
-        yield corpus.make(seed, index)
+        yield corpus.make(seed, index, more_room_s)
         if log and (index + 1) % 100 == 0:
             log(f"  … {index + 1} {split} rounds made")
 

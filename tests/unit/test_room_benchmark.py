@@ -245,3 +245,44 @@ def test_a_room_round_is_grouped_by_its_microphone_and_noise_together() -> None:
     assert not [g for g in clean.groups() if g.startswith("mic × noise")]
     # Every group a round can fall in has its place in the report's order.
     assert {*item.groups(), *talkers.groups()} <= set(rooms.GROUP_ORDER)
+
+
+def test_two_noises_join_at_equal_power_without_a_jump() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(4 * RATE), rng.standard_normal(4 * RATE)
+    fade = rooms.JOIN
+    y = rooms.joined(a, b, fade)
+    assert y.size == a.size + b.size - fade
+    assert np.array_equal(y[: a.size - fade], a[: a.size - fade])
+    assert np.array_equal(y[a.size :], b[fade:])
+    # The join is as loud as either noise (two unrelated noises faded at equal power).
+    middle = y[a.size - fade - RATE // 10 : a.size + RATE // 10]
+    assert 0.8 < float(np.sqrt(np.mean(middle**2))) < 1.2
+
+
+def test_the_room_after_a_recording_leaves_the_recording_as_it_was() -> None:
+    """The live benchmark hears each round with the room going on after it (so a round that
+    waits long after the name can still end by itself): the round itself, its labels and every
+    draw are the same, up to the join in the recording's last 50 ms."""
+    _index_rows()  # skips without the pack
+    dev = rooms.DevAudio(rooms.dev_audio_dir())
+    corpus = rooms.RoomCorpus(
+        "tune", dev, rooms.SpeechBank(rooms.DEFAULT_CACHE), rooms.RoomPool("tune", dev)
+    )
+    kinds = set()
+    for index in range(12):
+        plain, longer = corpus.make(0, index), corpus.make(0, index, 2.0)
+        n = plain.samples.size
+        assert longer.samples.size == n + 2 * RATE
+        assert longer.speech_spans_s == plain.speech_spans_s
+        assert longer.event_spans_s == plain.event_spans_s
+        head = n - rooms.JOIN
+        # Equal but for the rare rescale where the longer round peaks higher, and the
+        # microphone's gain control, which looks 10 ms ahead.
+        assert np.allclose(
+            longer.samples[: head - RATE // 50], plain.samples[: head - RATE // 50], atol=2e-4
+        )
+        after = longer.samples[n:]
+        assert float(np.sqrt(np.mean(after**2))) > 0  # the room goes on
+        kinds.add(plain.noise)
+    assert {"fan", "talkers"} <= kinds  # both ways of going on are among them
