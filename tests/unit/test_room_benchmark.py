@@ -265,6 +265,8 @@ def test_the_room_after_a_recording_leaves_the_recording_as_it_was() -> None:
     waits long after the name can still end by itself): the round itself, its labels and every
     draw are the same, up to the join in the recording's last 50 ms."""
     _index_rows()  # skips without the pack
+    for extra in ("pyroomacoustics", "scipy", "soundfile"):
+        pytest.importorskip(extra, reason="the benchmark's extras (.[bench]) are not installed")
     dev = rooms.DevAudio(rooms.dev_audio_dir())
     corpus = rooms.RoomCorpus(
         "tune", dev, rooms.SpeechBank(rooms.DEFAULT_CACHE), rooms.RoomPool("tune", dev)
