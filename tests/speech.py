@@ -101,7 +101,10 @@ def in_room(x: npt.NDArray[np.float32], h: npt.NDArray[np.float64]) -> npt.NDArr
 
 def recorded_sound(path: Path, peak: float) -> npt.NDArray[np.float32]:
     """A recording decoded with ``sox`` to 16 kHz mono, trimmed to where it is within 26 dB of its
-    peak (5 %), and scaled to ``peak``."""
+    peak (5 %), and scaled to ``peak``. Skips the test when the recording (the shared development
+    audio) or sox is not here."""
+    if not path.is_file() or shutil.which("sox") is None:
+        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
     decoded = subprocess.run(
         ["sox", str(path), "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1",
          "-r", str(RATE), "-"],
@@ -155,8 +158,6 @@ def cough_in_a_reverberant_pause(
     as much energy in its ring as in the direct sound. The true pause is the dry question's end
     to the dry name's start (both delayed alike by the direct path). Skips the test when the
     development audio or sox is not here."""
-    if not recording.is_file() or shutil.which("sox") is None:
-        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
     question = clip("Wat hebben we net geleerd over vraag en aanbod?", "nl")
     name = clip("Anne-Sophie?", "nl", speed=120) * np.float32(10 ** (-name_below_db / 20))
     r = make_round(question, name, pause_s, lead_s=0.3, tail_s=6.0)

@@ -34,8 +34,12 @@ def test_other_voices_in_the_pause_are_noted_in_the_feedback(
         {**pulse_server.env_vars, "COACH_SIM_HOME": str(home)},
     )
     try:
-        play = lambda: pulse_server.play(tmp_path / "round.wav", wait=False)  # noqa: E731
-        app.play_round(1, play, timeout_s=60, lang="nl")
+        app.play_round(
+            1,
+            lambda: pulse_server.play(tmp_path / "round.wav", wait=False),
+            timeout_s=60,
+            lang="nl",
+        )
         app.wait_for("Over het geluid", timeout_s=5)
         screen = app.screen()
     finally:

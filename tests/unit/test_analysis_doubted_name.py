@@ -7,7 +7,6 @@ after the name, dropped as no speech, does not take it away from the name."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -66,8 +65,6 @@ def test_a_key_pressed_after_a_doubted_name_leaves_the_name_its_allowance() -> N
     # The name under the breath, then, 0.4 s after it, three key presses, in a room that rings.
     needs_speech_model()
     keys = [DEV_AUDIO / "events" / "keyboard" / f"keyboard_bucklespring_{k}.flac" for k in KEYS]
-    if not all(k.is_file() for k in keys) or shutil.which("sox") is None:
-        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
     question = clip("Welke twee voorbeelden heb ik net gegeven?", "nl")
     name = _under_the_breath()
     r = make_round(question, name, 2.8, lead_s=0.5, tail_s=3.0)

@@ -10,7 +10,6 @@ loudest; for those the question's brightness and the model's own check decide, a
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -40,8 +39,6 @@ def _round_with_a_long_cough(
     the name; with each utterance's 10 ms frames, as detection groups them. ``brightened``: how
     often the cough's highs are lifted (a cough close to a bright laptop microphone)."""
     needs_speech_model()
-    if not COUGH.is_file() or shutil.which("sox") is None:
-        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
     question = clip("Waarom?", "nl")
     name = clip("Kay?", "nl")
     cough = recorded_sound(COUGH, 1.0)

@@ -9,7 +9,6 @@ holds apart.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -89,12 +88,7 @@ def test_a_chair_scrape_in_the_pause_is_not_the_end_of_the_question() -> None:
 
 
 def _event(kind: str, name: str, peak: float) -> npt.NDArray[np.float32]:
-    path = DEV_AUDIO / "events" / kind / name
-    if not path.is_file() or shutil.which("sox") is None:
-        pytest.skip(
-            "the shared development audio (../shared/dev-audio) is not beside this checkout"
-        )
-    return recorded_sound(path, peak)
+    return recorded_sound(DEV_AUDIO / "events" / kind / name, peak)
 
 
 @pytest.mark.usefixtures("espeak")

@@ -6,7 +6,6 @@ sample count where the round said it was done.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -382,8 +381,6 @@ def test_a_loud_cough_the_speech_model_hears_no_speech_in_is_no_name(
     # waits for the name.
     needs_speech_model()
     path = DEV_AUDIO / "events" / "cough" / "cough_coswara_CrlV0ddIqd.flac"  # CC BY 4.0, tune
-    if not path.is_file() or shutil.which("sox") is None:
-        pytest.skip("the shared development audio (../shared/dev-audio) or sox is not here")
     question = clip("Which two examples of market forces did I just give?", "en")
     name = clip("Kay?", "en")
     cough = recorded_sound(path, float(np.max(np.abs(question))) * 10 ** (-3 / 20))
