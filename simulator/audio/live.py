@@ -5,8 +5,9 @@ analysed with ``analyze_samples`` (the same function ``coach-sim analyze`` uses)
 once the pattern is complete and followed by ``end_silence_s`` of silence, or after ``max_s``. The
 silence counts from where the voice stopped: in a reverberant room the name rings on for a few
 hundred milliseconds; the analysis moves the name's segment's end back towards the voice's end, as
-it does the question's, and after a pause as long as the band asks for the silence counts from
-where the name's level last stood clearly above its segment's end (``RING_FALL_DB``).
+it does the question's, and after a pause as long as the band asks for (any pause, once the
+session knows the question's length) the silence counts from where the name's level last stood
+clearly above its segment's end (``RING_FALL_DB``).
 Nothing here reads a clock: time is the count of samples fed.
 
 When the round ends is read from the audio alone, never from the prompt's words: the teacher may
@@ -113,10 +114,11 @@ where the name's voice stopped, as far as its level tells: the last moment the n
 far above the last of its segment. In a room that rings, the segment ends where the ring has
 fallen under the detection's threshold, in a tenth of the room benchmark's rounds 0.2-0.3 s after
 the voice, and the round ended over 1.0 s after the name; a ring falls at the room's decay rate
-(60 dB in the reverberation time), a dry voice's last 12 dB within tens of milliseconds. Only
-after such a pause: after a shorter one, what came last may still be the question's end after a
-break inside it, and a shorter closing silence ended more rounds before the name (room
-benchmark, tune seed 0, a session's first round: 12.1 -> 14.2 %) ..."""
+(60 dB in the reverberation time), a dry voice's last 12 dB within tens of milliseconds. After a
+shorter pause only once the session knows how long the question is (``SHORTER_THAN_BEFORE``
+then tells a break inside it): in a session's first round what came last may still be the
+question's end after a break inside it, and a shorter closing silence ended more rounds before
+the name (room benchmark, tune seed 0, a session's first round: 12.1 -> 14.2 %) ..."""
 RING_MAX_S = 0.2
 """... and at most this much before the segment's end."""
 TURN_END_SILENCE_S = 1.5
@@ -286,7 +288,9 @@ class LiveRound:
                 # More likely the question's end after a break inside it (in a loud room its
                 # words come apart, and a teacher may hesitate); the name may still come.
                 return self._unsure_silence, True
-            if shape is Shape.SPEECH_PAUSE_SPEECH and not self._shorter_than_the_band(m.span):
+            if shape is Shape.SPEECH_PAUSE_SPEECH and (
+                self._question is not None or not self._shorter_than_the_band(m.span)
+            ):
                 return self._end_silence - self._ring_after(m.segments[-1]), False
             return self._end_silence, False
         if m.reason is Reason.NAME_FIRST:
