@@ -54,6 +54,13 @@ def ended_at(live: LiveRound, x: np.ndarray) -> int | None:
     return None
 
 
+def ended_after_name_s(live: LiveRound, x: np.ndarray, name_end: int) -> float:
+    """How long after ``name_end`` the round fed ``x`` said it was done."""
+    end = ended_at(live, x)
+    assert end is not None
+    return (end - name_end) / RATE
+
+
 def after_name_s(
     question: np.ndarray, name: np.ndarray, pause_s: float, question_s: float | None = None
 ) -> tuple[float, float]:
@@ -61,11 +68,10 @@ def after_name_s(
     ``question_s``: the question's length the session knows from an earlier round."""
     r = make_round(question, name, pause_s, tail_s=12.0)
     live = POLICY.live_round(question_pause_name(), 0, question_s)
-    end = ended_at(live, r.samples)
-    assert end is not None
+    after = ended_after_name_s(live, r.samples, r.name_start + name.size)
     pause = live.finish().pause_s
     assert pause is not None
-    return (end - (r.name_start + name.size)) / RATE, pause
+    return after, pause
 
 
 def least_after_name_s(pause_s: float, question_known: bool = False) -> float:
@@ -502,23 +508,30 @@ def test_a_one_word_question_a_little_shorter_than_before_still_ends_just_after_
     assert latency_s >= DEFAULT_PAUSE_BAND.max_s
 
 
+def ringing_round(
+    name: str, pause_s: float, rt60_s: float, drr_db: float, tail_s: float = 4.0
+) -> tuple[np.ndarray, int, float]:
+    """The flagship's question in Dutch, ``pause_s`` of silence and ``name``, heard in a room
+    that rings: (what the microphone hears, the sample where the name's direct sound ends, the
+    question's length in seconds)."""
+    question = clip("Welke twee voorbeelden heb ik net gegeven van marktwerking?", "nl")
+    spoken = clip(name, "nl")
+    r = make_round(question, spoken, pause_s, tail_s=tail_s)
+    x = in_room(r.samples, room_response(rt60_s, drr_db))
+    return x, r.name_start + spoken.size + DIRECT_DELAY, question.size / RATE
+
+
 @pytest.mark.parametrize(("rt60_s", "drr_db"), [(0.6, -3.0), (0.8, -4.0)])
 def test_in_a_reverberant_room_the_round_ends_just_after_the_voice_not_the_ring(
     monkeypatch: pytest.MonkeyPatch, rt60_s: float, drr_db: float
 ) -> None:
     # The name rings on for a few hundred milliseconds after the voice stops; the closing
     # silence counts from the voice's end, as the question's end does.
-    question = clip("Welke twee voorbeelden heb ik net gegeven van marktwerking?", "nl")
-    name = clip("Mohammed.", "nl")
-    r = make_round(question, name, 3.0, tail_s=4.0)
-    x = in_room(r.samples, room_response(rt60_s, drr_db))
-    name_end = r.name_start + name.size + DIRECT_DELAY
+    x, name_end, _ = ringing_round("Mohammed.", 3.0, rt60_s, drr_db)
 
     def after_name(config: DetectorConfig) -> tuple[float, float | None]:
         live = LiveRound(question_pause_name(), end_silence_s=END_SILENCE_S, config=config)
-        end = ended_at(live, x)
-        assert end is not None
-        return (end - name_end) / RATE, live.finish().pause_s
+        return ended_after_name_s(live, x, name_end), live.finish().pause_s
 
     after, pause = after_name(DEFAULT_CONFIG)
     assert after <= 1.0
@@ -538,25 +551,15 @@ def test_after_a_long_pause_the_closing_silence_counts_from_where_the_name_s_voi
     # A ringing room with the reverberant sound 3 dB under the direct one: the name's segment
     # ends where the ring has fallen under the detection's threshold, about 0.3 s after the
     # voice. After a pause as long as the band asks for, the round ends 0.8 s after the voice.
-    question = clip("Welke twee voorbeelden heb ik net gegeven van marktwerking?", "nl")
-    spoken = clip(name, "nl")
-    r = make_round(question, spoken, 3.0, tail_s=4.0)
-    x = in_room(r.samples, room_response(rt60_s, 3.0))
-    name_end = r.name_start + spoken.size + DIRECT_DELAY
-
-    def after_name() -> tuple[float, float | None]:
-        live = POLICY.live_round(question_pause_name(), 0)
-        end = ended_at(live, x)
-        assert end is not None
-        return (end - name_end) / RATE, live.finish().pause_s
-
-    after, pause = after_name()
+    x, name_end, _ = ringing_round(name, 3.0, rt60_s, 3.0)
+    live = POLICY.live_round(question_pause_name(), 0)
+    after = ended_after_name_s(live, x, name_end)
     assert least_after_name_s(3.0) <= after <= 1.0
     # (The question's own ring, this strong, is partly taken for the question.)
-    assert pause == pytest.approx(3.0, abs=0.4)
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.4)
     # Counted from the segment's end, the round ends over 1.0 s after the name.
     monkeypatch.setattr(live_module, "RING_MAX_S", 0.0)
-    assert after_name()[0] > 1.0
+    assert ended_after_name_s(POLICY.live_round(question_pause_name(), 0), x, name_end) > 1.0
 
 
 def test_once_the_question_is_known_a_short_pause_ends_from_where_the_name_s_voice_stopped() -> (
@@ -566,16 +569,7 @@ def test_once_the_question_is_known_a_short_pause_ends_from_where_the_name_s_voi
     # still be the question's end after a break inside it, and the closing silence counts from
     # the segment's end; once an earlier round has shown how long the question is, a break
     # inside it is told by its length, and the silence counts from where the voice stopped.
-    question = clip("Welke twee voorbeelden heb ik net gegeven van marktwerking?", "nl")
-    spoken = clip("Tim?", "nl")
-    r = make_round(question, spoken, 1.5, tail_s=6.0)
-    x = in_room(r.samples, room_response(0.8, 3.0))
-    name_end = r.name_start + spoken.size + DIRECT_DELAY
-
-    def after_name(question_s: float | None) -> float:
-        end = ended_at(POLICY.live_round(question_pause_name(), 0, question_s), x)
-        assert end is not None
-        return (end - name_end) / RATE
-
-    assert least_after_name_s(1.5, question_known=True) <= after_name(question.size / RATE) <= 1.0
-    assert after_name(None) > 1.0
+    x, name_end, question_s = ringing_round("Tim?", 1.5, 0.8, 3.0, tail_s=6.0)
+    later = ended_after_name_s(POLICY.live_round(question_pause_name(), 0, question_s), x, name_end)
+    assert least_after_name_s(1.5, question_known=True) <= later <= 1.0
+    assert ended_after_name_s(POLICY.live_round(question_pause_name(), 0), x, name_end) > 1.0
