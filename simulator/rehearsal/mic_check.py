@@ -177,7 +177,11 @@ class MicCheckMeter:
     def feed(self, samples: npt.NDArray[np.float32]) -> MicCheckState:
         data = np.concatenate((self._pending, np.asarray(samples, dtype=np.float32)))
         whole = data.size - data.size % BLOCK
-        new = [self._block(data[start : start + BLOCK]) for start in range(0, whole, BLOCK)]
+        done = len(self.history)
+        new = [
+            self._block(data[start : start + BLOCK], done + start // BLOCK)
+            for start in range(0, whole, BLOCK)
+        ]
         if new:
             self._recent = np.concatenate((self._recent, data[:whole]))[-WINDOW_BLOCKS * BLOCK :]
             if clipped_below_full_scale(self._recent):
@@ -188,10 +192,11 @@ class MicCheckMeter:
             self.state = judge_mic(self.history)
         return self.state
 
-    def _block(self, block: npt.NDArray[np.float32]) -> MicBlock:
+    def _block(self, block: npt.NDArray[np.float32], index: int) -> MicBlock:
+        """The ``index``-th block of the check (from 0) as the check sees it."""
         pcm = (np.clip(block, -1.0, 1.0) * 32767).astype(np.int16)
         frames = self._vad.flags(pcm)
-        voice = len(self.history) >= VAD_WARMUP_BLOCKS and 2 * int(frames.sum()) > frames.size
+        voice = index >= VAD_WARMUP_BLOCKS and 2 * int(frames.sum()) > frames.size
         return MicBlock(
             level_dbfs=block_level_dbfs(block),
             voice=voice,
