@@ -30,25 +30,29 @@ PAUSES_S = (1.6, 2.7, 3.1)
 DEVICES = [("0", "[0] Built-in microphone (ALSA)"), ("3", "[3] USB headset (ALSA)")]
 
 
-def sources(scenario: Scenario) -> list[AudioSource]:
+def sources(scenario: Scenario) -> tuple[list[AudioSource], float]:
+    """The audio of each screen that listens, and how long the question said in the microphone
+    check lasts."""
     lang = scenario.language
     rng = np.random.default_rng(7)
     noise = (rng.standard_normal(16_000 * 20) * 0.0007).astype(np.float32)
-    room = noise[: 16_000 * 6].copy()
-    greeting = clip("Good morning everyone." if lang == "en" else "Goedemorgen allemaal.", lang)
-    room[4000 : 4000 + greeting.size] += greeting
-    rounds: list[AudioSource] = [ArraySource(room, realtime=True)]
+    # The microphone check: the teacher says the question they will practise.
     first = scenario.prompt_for(1).line
+    question = clip(first, lang)
+    room = noise[: 4000 + question.size + 16_000 * 4].copy()
+    room[4000 : 4000 + question.size] += question
+    rounds: list[AudioSource] = [ArraySource(room, realtime=True)]
     listening = np.concatenate([silence(0.6), clip(first, lang), silence(6.0)])
     rounds.append(ArraySource(listening, realtime=True))
     for number, pause in enumerate(PAUSES_S, 1):
         prompt = scenario.prompt_for(number)
         r = make_round(clip(prompt.line, lang), clip(prompt.name or "Kay", lang), pause)
         rounds.append(ArraySource(r.samples + noise[: r.samples.size]))
-    return rounds
+    return rounds, question.size / 16_000
 
 
-async def shoot(app: SimulatorApp, out: Path, lang: str) -> list[Path]:
+async def shoot(app: SimulatorApp, out: Path, lang: str, question_s: float) -> list[Path]:
+    """``question_s``: how long the question said in the microphone check lasts."""
     saved: list[Path] = []
 
     def save(name: str) -> None:
@@ -63,7 +67,7 @@ async def shoot(app: SimulatorApp, out: Path, lang: str) -> list[Path]:
         await pilot.pause()
         save("briefing")
         await pilot.press("enter")
-        await pilot.pause(1.2)
+        await pilot.pause(0.25 + question_s + 1.2)  # timed once a silence follows it
         save("mic-check")
         await pilot.press("enter")
         await pilot.pause()
@@ -99,7 +103,7 @@ def main() -> int:
             library = load_library(user=Path(tmp) / "none")
             scenario = library.find("check-question", lang)
             assert scenario is not None
-            queue = sources(scenario)
+            queue, question_s = sources(scenario)
             app = make_app(
                 source_factory=lambda device, q=queue: q.pop(0),
                 device_lister=lambda: DEVICES,
@@ -108,7 +112,7 @@ def main() -> int:
                 settings=Settings(),
                 lang=lang,
             )
-            for path in asyncio.run(shoot(app, args.out, lang)):
+            for path in asyncio.run(shoot(app, args.out, lang, question_s)):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 

@@ -365,9 +365,10 @@ class SimulatorApp(App[None]):
             self.pop_screen()
         self.keep_unsaved(held_recorders(closed))
 
-    def start_rounds(self, scenario: Scenario) -> None:
-        """Open the rounds of ``scenario`` (after the briefing and the microphone check)."""
-        self.push_screen(PracticeScreen(scenario))
+    def start_rounds(self, scenario: Scenario, *, checked_question_s: float | None = None) -> None:
+        """Open the rounds of ``scenario`` (after the briefing and the microphone check, where
+        the teacher's question lasted ``checked_question_s``, when heard)."""
+        self.push_screen(PracticeScreen(scenario, checked_question_s=checked_question_s))
 
     def apply_settings(self, settings: Settings) -> None:
         """Use and save new settings; a language change rebuilds the home screen."""

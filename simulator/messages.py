@@ -44,11 +44,14 @@ class MicCheckUpdate(Message):
         ok: bool,
         *,
         waiting: bool = False,
+        sentence_s: float | None = None,
     ) -> None:
         super().__init__()
         self.ok = ok
         self.waiting = waiting
         """No voice heard yet: the check says what to do, nothing alarming."""
+        self.sentence_s = sentence_s
+        """How long the last sentence said in the check lasted (``None``: none timed yet)."""
         self.level_dbfs = level_dbfs
         self.noise_floor_dbfs = noise_floor_dbfs
         self.warnings = warnings

@@ -75,6 +75,30 @@ def make_round(
     return Round(np.concatenate(parts), q_end, n_start)
 
 
+@dataclass(frozen=True)
+class Hesitation:
+    """A question said with a hesitation before its last words, as in a round (0.3 s of silence,
+    "Which two examples of market forces", 0.6 s, "have I given?", a 3 s thinking pause, "Kay?",
+    2 s), and the same question said whole (0.2 s between its parts)."""
+
+    halting: npt.NDArray[np.float32]
+    whole: npt.NDArray[np.float32]
+    name: npt.NDArray[np.float32]
+
+    @property
+    def name_end(self) -> int:
+        return self.halting.size - int(2.0 * RATE)
+
+
+def hesitation() -> Hesitation:
+    first, rest = clip("Which two examples of market forces", "en"), clip("have I given?", "en")
+    name = clip("Kay?", "en")
+    halting = np.concatenate(
+        [silence(0.3), first, silence(0.6), rest, silence(3.0), name, silence(2.0)]
+    )
+    return Hesitation(halting, np.concatenate([first, silence(0.2), rest]), name)
+
+
 def room_response(rt60_s: float, drr_db: float, seed: int = 0) -> npt.NDArray[np.float64]:
     """An impulse response: the direct sound, then a diffuse tail decaying 60 dB in ``rt60_s``,
     ``drr_db`` below the direct sound in energy."""

@@ -121,6 +121,11 @@ question's end after a break inside it, and a shorter closing silence ended more
 the name (room benchmark, tune seed 0, a session's first round: 12.1 -> 14.2 %) ..."""
 RING_MAX_S = 0.2
 """... and at most this much before the segment's end."""
+SENTENCE_GAP_S = 1.0
+"""In the microphone check, where the teacher says the question they will practise, words closer
+than this are one sentence: a question said without a break holds no silence that long (words
+come 0.05-0.3 s apart; in a loud room a soft word can be lost between them), and sentences said
+one after another come further apart."""
 TURN_END_SILENCE_S = 1.5
 """A timed turn (a direction) or a response after a cue may hold short pauses between
 sentences; it ends after this much silence."""
@@ -166,11 +171,19 @@ class LiveRound:
         check_every_s: float = 0.2,
         config: DetectorConfig = DEFAULT_CONFIG,
         question_s: float | None = None,
+        checked_question_s: float | None = None,
     ) -> None:
         """``question_s``: how long the teacher's question lasted in the session's earlier rounds
-        (``None``: not known yet; see ``SHORTER_THAN_BEFORE``)."""
+        (``None``: not known yet; see ``SHORTER_THAN_BEFORE``). ``checked_question_s``: how long
+        it lasted when said in the microphone check (``sentence_s``). That one only makes the
+        round wait after a pause shorter than the band when what came before it is far shorter
+        than the question; the rules of a session's first round stay, since the check may have
+        heard another sentence, or lost a soft word of the question in a loud room."""
         self.pattern = pattern
         self._question = None if question_s is None else int(question_s * ANALYSIS_RATE_HZ)
+        lengths = [s for s in (question_s, checked_question_s) if s is not None]
+        self._question_length = int(max(lengths) * ANALYSIS_RATE_HZ) if lengths else None
+        """The longest the question is known to be, from the earlier rounds or the check."""
         self.cue_end_sample = cue_end_sample
         self._end_silence = int(end_silence_s * ANALYSIS_RATE_HZ)
         self._max = int(max_s * ANALYSIS_RATE_HZ)
@@ -399,16 +412,18 @@ class LiveRound:
 
     def _shorter_than_the_question_before(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
         """Whether what came before a pause shorter than the band asks for is far shorter than
-        the question the teacher asked in the session's earlier rounds: then it is more likely
-        part of the question, and the pause a hesitation inside it."""
-        if self._question is None or not self._shorter_than_the_band(span):
+        the question the teacher asked in the session's earlier rounds, or said in the
+        microphone check: then it is more likely part of the question, and the pause a
+        hesitation inside it."""
+        whole = self._question_length
+        if whole is None or not self._shorter_than_the_band(span):
             return False
         before, _ = _around(m, span)
         if not before:
             return False
         asked = span[0] - before[0].start
-        return asked < SHORTER_THAN_BEFORE * self._question and (
-            self._question - asked >= SHORTER_BY_AT_LEAST_S * ANALYSIS_RATE_HZ
+        return asked < SHORTER_THAN_BEFORE * whole and (
+            whole - asked >= SHORTER_BY_AT_LEAST_S * ANALYSIS_RATE_HZ
         )
 
     @property
@@ -446,6 +461,20 @@ def question_s(m: RoundMeasurement) -> float | None:
         return None
     before, _ = _around(m, m.span)
     return (m.span[0] - before[0].start) / ANALYSIS_RATE_HZ if before else None
+
+
+def sentence_s(samples: npt.NDArray[np.floating], sample_rate_hz: int) -> float | None:
+    """How long the last sentence in ``samples`` lasts, as ``question_s`` measures a round's
+    question: the speaker's segments joined across silences shorter than ``SENTENCE_GAP_S``,
+    from the first one's start to the last one's end (``None``: no speech heard). The
+    microphone check asks the teacher to say the question they will practise (again, if what it
+    timed was something else); its length tells a round a break inside that question from the
+    thinking pause after it."""
+    m = analyze_samples(samples, sample_rate_hz)
+    groups = utterances(m.segments, SENTENCE_GAP_S)
+    if not groups:
+        return None
+    return (groups[-1][-1].end - groups[-1][0].start) / ANALYSIS_RATE_HZ
 
 
 def _around(m: RoundMeasurement, span: tuple[int, int]) -> tuple[list[Segment], list[Segment]]:

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from simulator.audio.analysis import DEFAULT_CONFIG
 from simulator.audio.analysis.clipping import piled_fraction
-from simulator.audio.live import block_level_dbfs
+from simulator.audio.live import block_level_dbfs, sentence_s
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.sources import MicrophoneError
 from simulator.i18n import t
@@ -66,6 +66,11 @@ VAD_WARMUP_BLOCKS = 2
 """webrtcvad calls nearly anything speech while it adapts to a new stream (about 0.2 s)."""
 VAD_FRAME = ANALYSIS_RATE_HZ * 30 // 1000
 """webrtcvad frames of 30 ms: three in a block."""
+SENTENCE_KEEP_BLOCKS = 200
+"""The check keeps the last 20 s of what it heard, to time the sentence said in it ..."""
+SENTENCE_END_BLOCKS = 6
+"""... once this much silence (0.6 s) has followed a voice: longer than a break between words
+(``live.SENTENCE_GAP_S``)."""
 VAD_MODE = 2
 """Mode 2 hears speech down to about -45 dBFS and no steady noise as speech (mode 3 drops soft
 speech, modes 0-1 take steady noise for speech)."""
@@ -167,8 +172,14 @@ class MicCheckMeter:
         self._vad = WebRtcVad(VAD_MODE, ANALYSIS_RATE_HZ, VAD_FRAME)
         self._pending = np.zeros(0, dtype=np.float32)
         self._recent = np.zeros(0, dtype=np.float32)
+        self._heard = np.zeros(0, dtype=np.float32)
         self.history: list[MicBlock] = []
         self.state = WAITING
+        self.sentence_s: float | None = None
+        """How long the last sentence said lasted (``live.sentence_s`` over the last 20 s),
+        timed each time a voice has fallen silent; ``None`` until then. The check asks the
+        teacher to say the question they will practise: its length helps the rounds tell a
+        break inside the question from the thinking pause after it."""
 
     @property
     def blocks(self) -> int:
@@ -189,8 +200,22 @@ class MicCheckMeter:
         self.history.extend(new)
         self._pending = data[whole:]
         if whole:
+            keep = SENTENCE_KEEP_BLOCKS * BLOCK
+            self._heard = np.concatenate((self._heard, data[:whole]))[-keep:]
+            if any(self._voice_fell_silent(len(self.history) - k) for k in range(len(new))):
+                self.sentence_s = sentence_s(self._heard, ANALYSIS_RATE_HZ)
             self.state = judge_mic(self.history)
         return self.state
+
+    def _voice_fell_silent(self, blocks: int) -> bool:
+        """Whether the first ``blocks`` blocks end in ``SENTENCE_END_BLOCKS`` without a voice,
+        after one with a voice."""
+        tail = self.history[max(0, blocks - SENTENCE_END_BLOCKS - 1) : blocks]
+        return (
+            len(tail) == SENTENCE_END_BLOCKS + 1
+            and tail[0].voice
+            and not any(b.voice for b in tail[1:])
+        )
 
     def _block(self, block: npt.NDArray[np.float32], index: int) -> MicBlock:
         """The ``index``-th block of the check (from 0) as the check sees it."""

@@ -69,11 +69,15 @@ class RoundPolicy:
     """Without a voice to play the student's answer, the cue is shown for at least this long."""
 
     def live_round(
-        self, pattern: Pattern, cue_end_sample: int, question_s: float | None = None
+        self,
+        pattern: Pattern,
+        cue_end_sample: int,
+        question_s: float | None = None,
+        checked_question_s: float | None = None,
     ) -> LiveRound:
         """The round's end is read from the audio alone: the teacher may ask their own question
         and call any name, in any language. ``question_s``: how long the question lasted in the
-        session's earlier rounds, when known."""
+        session's earlier rounds, ``checked_question_s`` in the microphone check, when known."""
         return LiveRound(
             pattern,
             cue_end_sample=cue_end_sample,
@@ -82,6 +86,7 @@ class RoundPolicy:
             no_speech_s=self.no_speech_s,
             check_every_s=self.check_every_s,
             question_s=question_s,
+            checked_question_s=checked_question_s,
         )
 
     def silent_cue_samples(self, text: str, language: str) -> int:
@@ -144,9 +149,11 @@ class Round:
         policy: RoundPolicy,
         start_cue: CueStarter | None = None,
         question_s: float | None = None,
+        checked_question_s: float | None = None,
     ) -> None:
         """``question_s``: how long the teacher's question lasted in the session's earlier
-        rounds (``Session.question_s``), which helps tell a hesitation inside it from the
+        rounds (``Session.question_s``), ``checked_question_s`` in the microphone check before
+        them (``Session.checked_question_s``); they help tell a hesitation inside it from the
         thinking pause."""
         self.pattern = pattern
         self.cue = cue if pattern.shape is Shape.CUE_PAUSE_SPEECH else None
@@ -154,7 +161,9 @@ class Round:
         self.policy = policy
         self._start_cue = start_cue
         self._live: LiveRound | None = (
-            None if self.cue is not None else policy.live_round(pattern, 0, question_s)
+            None
+            if self.cue is not None
+            else policy.live_round(pattern, 0, question_s, checked_question_s)
         )
         self._buffered: list[Samples] = []
         self._placement: CuePlacement | None = None

@@ -27,6 +27,11 @@ class Session:
     asked_from: int = 0
     """The first of ``results`` in which the teacher asked the question they ask now (see
     ``new_question``)."""
+    checked_question_s: float | None = None
+    """How long the question lasted when the teacher said it in the microphone check before the
+    session (``live.sentence_s``; ``None``: not heard there). Each round gets it beside
+    ``question_s`` (see ``LiveRound``): a round that ended in a break inside the question
+    measured only its first part, and the check still knows the whole."""
 
     def __post_init__(self) -> None:
         if self.rounds < 1:
@@ -63,8 +68,9 @@ class Session:
 
     def new_question(self) -> Session:
         """The teacher asks another question from now on (their own words changed): how long
-        the earlier rounds' question was says nothing about it."""
-        return replace(self, asked_from=len(self.results))
+        the earlier rounds' question was, or the one said in the microphone check, says nothing
+        about it."""
+        return replace(self, asked_from=len(self.results), checked_question_s=None)
 
     def redo(self) -> Session:
         """The same round once more (its measurement is replaced when it is recorded)."""

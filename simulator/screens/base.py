@@ -64,8 +64,9 @@ class Simulator(Protocol):
     def go_home(self) -> None:
         """Close every screen above the home screen."""
 
-    def start_rounds(self, scenario: Scenario) -> None:
-        """Open the rounds of ``scenario`` (after the briefing and the microphone check)."""
+    def start_rounds(self, scenario: Scenario, *, checked_question_s: float | None = None) -> None:
+        """Open the rounds of ``scenario`` (after the briefing and the microphone check, where
+        the teacher's question lasted ``checked_question_s``, when heard)."""
 
     def keep_unsaved(self, recorders: Iterable[SessionRecorder]) -> None:
         """Sessions a screen lets go of: save them, or keep (and tell) what the history could

@@ -11,8 +11,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Select, Static
 from textual.worker import get_current_worker
 
+from simulator.audio.pattern import Shape
 from simulator.audio.sources import MicrophoneError
-from simulator.i18n import format_number
+from simulator.i18n import format_number, format_seconds
 from simulator.messages import AudioFailed, MicCheckUpdate
 from simulator.rehearsal.mic_check import MicCheckMeter, Readiness, microphone_message
 from simulator.scenarios.model import Scenario
@@ -34,12 +35,25 @@ class MicCheckScreen(AppScreen[None]):
     def __init__(self, scenario: Scenario | None) -> None:
         super().__init__()
         self.scenario = scenario
+        self.question_s: float | None = None
+        """How long the question said in the check lasted, before a scenario's rounds whose
+        teacher asks a question and then waits (``None``: not heard, or no such scenario)."""
+
+    @property
+    def _asks_for_the_question(self) -> bool:
+        """Before a scenario's rounds of question, pause and name, the check asks the teacher to
+        say the question they will practise (its length helps the first round; see
+        ``Session.checked_question_s``); otherwise any sentence will do."""
+        return (
+            self.scenario is not None and self.scenario.pattern.shape is Shape.SPEECH_PAUSE_SPEECH
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="mic-check"):
             yield Static(self.t("mic.title"), classes="title")
-            yield Static(self.t("mic.intro"), id="mic-intro")
+            intro = "mic.intro_question" if self._asks_for_the_question else "mic.intro"
+            yield Static(self.t(intro), id="mic-intro")
             yield Static(self.t("mic.device"), classes="heading")
             yield Select[str](
                 [], prompt=self.t("settings.microphone_default"), id="device", allow_blank=True
@@ -61,7 +75,7 @@ class MicCheckScreen(AppScreen[None]):
             self.app.pop_screen()
             return
         self.workers.cancel_group(self, "audio")
-        self.sim.start_rounds(self.scenario)
+        self.sim.start_rounds(self.scenario, checked_question_s=self.question_s)
 
     def on_screen_resume(self) -> None:
         self._listen(self.sim.device)
@@ -136,6 +150,7 @@ class MicCheckScreen(AppScreen[None]):
                                 rate,
                                 state.ok,
                                 waiting=state.readiness is Readiness.WAITING,
+                                sentence_s=meter.sentence_s,
                             )
                         )
         except MicrophoneError as exc:
@@ -169,9 +184,17 @@ class MicCheckScreen(AppScreen[None]):
         self._show_warnings(message.warnings)
         status = self.query_one("#mic-status", Static)
         waiting = message.waiting and "all_zero" not in message.warnings
-        status.update(
-            self.t("mic.ok") if message.ok else self.t("mic_check.waiting") if waiting else ""
-        )
+        asks = self._asks_for_the_question
+        text = ""
+        if message.ok:
+            text = self.t("mic.ok")
+            if asks and message.sentence_s is not None:
+                self.question_s = message.sentence_s
+                said = format_seconds(message.sentence_s, self.lang)
+                text += "\n" + self.t("mic.question_heard", seconds=said)
+        elif waiting:
+            text = self.t("mic_check.waiting_question" if asks else "mic_check.waiting")
+        status.update(text)
         status.set_class(waiting, "-waiting")
 
     def _show_warnings(self, warnings: tuple[str, ...]) -> None:

@@ -137,14 +137,22 @@ class PracticeScreen(AppScreen[None]):
 
     phase: reactive[RoundPhase] = reactive(RoundPhase.READY, init=False)
 
-    def __init__(self, scenario: Scenario, course: Course | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        course: Course | None = None,
+        *,
+        checked_question_s: float | None = None,
+    ) -> None:
+        """``checked_question_s``: how long the teacher's question lasted in the microphone
+        check before these rounds (``Session.checked_question_s``)."""
         super().__init__()
         self.scenario = scenario
         self.course = course
         """Whose sessions these are; ``None``: the teacher's own practice."""
         for b in course.bindings if course is not None else ():
             self._bindings.bind(b.key, b.action, self.t(b.description), show=b.show)
-        self.session = Session(scenario.rounds)
+        self.session = Session(scenario.rounds, checked_question_s=checked_question_s)
         self.recorder = self._new_recorder()
         self.save_problem: str | None = None
         self._end_requested = threading.Event()
@@ -406,6 +414,7 @@ class PracticeScreen(AppScreen[None]):
             policy=self.round_policy,
             start_cue=start_cue,
             question_s=self.session.question_s,
+            checked_question_s=self.session.checked_question_s,
         )
         stretched = False
         try:
@@ -648,7 +657,9 @@ class PracticeScreen(AppScreen[None]):
     def _after_summary(self, choice: str | None) -> None:
         if choice == "again":
             done = self.recorder
-            self.session = Session(self.scenario.rounds)
+            # The same teacher again, with the same question as far as the check knows.
+            checked = self.session.checked_question_s
+            self.session = Session(self.scenario.rounds, checked_question_s=checked)
             self.recorder = self._new_recorder()
             self.sim.keep_unsaved([done] if done is not None else [])
             self.coaching = {}

@@ -43,8 +43,10 @@ def status(app: object) -> tuple[str, str, str]:
 
 
 async def test_waiting_then_ready_and_still_ready_after_the_voice(app_for: AppMaker) -> None:
+    # Before the first scenario's rounds (a question, a pause, a name) the check asks for the
+    # question the teacher will practise, and says how long it took.
     rng = np.random.default_rng(5)
-    speech = clip("Good morning everyone, let us begin with the homework.", "en")
+    speech = clip("Which two examples of market forces did I just give you?", "en")
     quiet = 16_000 * 3
     room = (rng.standard_normal(quiet * 2 + speech.size) * 0.0005).astype(np.float32)
     room[quiet : quiet + speech.size] += speech
@@ -62,11 +64,12 @@ async def test_waiting_then_ready_and_still_ready_after_the_voice(app_for: AppMa
             ready, warnings, floor = status(app)
             if phase == "silence":
                 # Nothing alarming before the teacher has spoken: no "Too quiet", no red box.
-                assert "Say a sentence at classroom volume" in ready
+                assert "Say the question you are going to practise, at classroom volume" in ready
                 assert warnings == ""
                 assert not app.screen.query_one("#mic-warnings").has_class("warning")
                 assert "The room is quiet enough" in floor
             else:
+                # Timed once a silence has followed it.
                 assert ready == "The sound comes through well. You are ready."
                 assert warnings == ""
                 assert "background noise" not in floor
@@ -75,6 +78,9 @@ async def test_waiting_then_ready_and_still_ready_after_the_voice(app_for: AppMa
         await pilot.pause()
         assert isinstance(app.screen, MicCheckScreen)
         ready, warnings, floor = status(app)
-        assert ready == "The sound comes through well. You are ready."  # three quiet seconds on
+        assert ready.startswith("The sound comes through well. You are ready.\n")  # quiet on
+        said = app.screen.question_s
+        assert said is not None and abs(said - speech.size / 16_000) <= 0.2
+        assert f"Your question took {said:.1f} s." in ready
         assert warnings == ""
         assert "The room is quiet enough" in floor

@@ -154,10 +154,14 @@ async def test_mic_check_ready_then_enter_starts_the_rounds(app_for: AppMaker) -
         assert "The room is quiet enough" in text(app, "#noise-floor")
         select = app.screen.query_one("#device", Select)
         assert [str(o[0]) for o in select._options][1:] == [label for _, label in DEVICES]
+        said = app.screen.question_s
+        assert said is not None and abs(said - speech.size / 16_000) <= 0.2
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)
         assert app.screen.has_class("-ready")
+        # The first round will know how long the question said in the check lasted.
+        assert app.screen.session.checked_question_s == said
 
 
 async def test_mic_check_says_when_the_device_does_not_exist(

@@ -21,7 +21,7 @@ import pytest
 from simulator.audio.wav import write_wav_pcm16
 from tests.e2e.conftest import PulseServer
 from tests.e2e.tmux_app import TmuxApp, saved_sessions
-from tests.speech import RATE, clip, make_round, silence
+from tests.speech import RATE, clip, hesitation, make_round, silence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
 
@@ -31,12 +31,9 @@ TOLERANCE_S = 0.15
 def test_a_hesitation_in_round_two_is_not_taken_for_the_thinking_pause(
     pulse_server: PulseServer, tmp_path: Path, espeak: str
 ) -> None:
-    first, rest = clip("Which two examples of market forces", "en"), clip("have I given?", "en")
-    name = clip("Kay?", "en")
-    whole = make_round(np.concatenate([first, silence(0.2), rest]), name, 3.0, lead_s=0.3)
-    halting = np.concatenate(
-        [silence(0.3), first, silence(0.6), rest, silence(3.0), name, silence(2.0)]
-    )
+    said = hesitation()
+    name, halting = said.name, said.halting
+    whole = make_round(said.whole, name, 3.0, lead_s=0.3)
     which, others = clip("Which", "en"), clip("two examples of market forces have I given?", "en")
     first_word_apart = np.concatenate(
         [silence(0.3), which, silence(0.6), others, silence(3.0), name, silence(2.0)]

@@ -24,6 +24,7 @@ from simulator.audio.result import (
     Segment,
     Verdict,
 )
+from simulator.rehearsal.mic_check import MicCheckMeter
 from simulator.rehearsal.round import RoundPolicy
 from simulator.rehearsal.session import Session
 from tests.speech import (
@@ -31,6 +32,7 @@ from tests.speech import (
     DIRECT_DELAY,
     RATE,
     clip,
+    hesitation,
     in_room,
     make_round,
     needs_speech_model,
@@ -488,6 +490,70 @@ def test_a_hesitation_before_the_question_s_last_words_waits_when_the_question_w
     naive = POLICY.live_round(question_pause_name(), 0, session.question_s)
     end = ended_at(naive, x)
     assert end is not None and end < name_end - name.size
+
+
+def test_the_question_said_in_the_microphone_check_lets_round_one_wait_past_a_hesitation() -> None:
+    # The same hesitation in a session's first round. Before it, in the microphone check, the
+    # teacher said the question they will practise (in a room with a little noise); the check
+    # timed it, and the first round waits for the name instead of ending in the thinking pause.
+    said = hesitation()
+    check = np.concatenate([silence(1.0), said.whole, silence(1.0)])
+    check += np.random.default_rng(4).normal(0.0, 0.001, check.size).astype(np.float32)
+    meter = MicCheckMeter()
+    for block in np.array_split(check, 40):
+        meter.feed(block)
+    assert meter.sentence_s == pytest.approx(said.whole.size / RATE, abs=0.2)
+
+    without = POLICY.live_round(question_pause_name(), 0, Session(3).question_s)
+    end = ended_at(without, said.halting)
+    assert end is not None and end < said.name_end - said.name.size
+
+    checked = Session(3, checked_question_s=meter.sentence_s)
+    live = POLICY.live_round(
+        question_pause_name(), 0, checked.question_s, checked.checked_question_s
+    )
+    end = ended_at(live, np.concatenate([said.halting, silence(4.0)]))
+    assert end is not None and said.name_end < end <= said.name_end + 1.0 * RATE
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+
+def test_a_check_that_timed_another_sentence_leaves_the_first_round_s_own_rules() -> None:
+    # The check timed "Testing." (0.5 s), not the question. The first round's hesitation is
+    # followed by the rest of the question, about as long as its start, which the first round's
+    # own rule takes for the rest of it: the round still waits for the name, as it would have
+    # without the check. (Taken for the length of the question, 0.5 s would switch that rule
+    # off, as the earlier rounds' length does, and end the round in the thinking pause.)
+    first, rest = clip("Which two examples", "en"), clip("of market forces?", "en")
+    name = clip("Kay?", "en")
+    x = np.concatenate([silence(0.3), first, silence(0.6), rest, silence(3.0), name, silence(6.0)])
+    name_end = x.size - int(6.0 * RATE)
+    for checked in (None, clip("Testing.", "en").size / RATE):
+        live = POLICY.live_round(question_pause_name(), 0, None, checked)
+        end = ended_at(live, x)
+        assert end is not None and end > name_end, checked
+        assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+
+def test_the_microphone_check_times_the_last_sentence_once_the_voice_has_stopped() -> None:
+    # "Testing" first, then the question, fed in blocks as the microphone delivers them: each is
+    # timed once a silence longer than a break between words follows it, the last one counts.
+    word = clip("Testing.", "en")
+    question = clip("Which two examples of market forces did I just give?", "en")
+    meter = MicCheckMeter()
+
+    def feed(x: np.ndarray) -> None:
+        for block in np.array_split(x, max(1, x.size // 1600)):
+            meter.feed(block)
+
+    feed(np.concatenate([silence(0.5), word, silence(1.2), question]))
+    assert meter.sentence_s == pytest.approx(word.size / RATE, abs=0.15)
+    feed(silence(0.3))
+    assert meter.sentence_s == pytest.approx(word.size / RATE, abs=0.15)
+    feed(silence(0.5))
+    assert meter.sentence_s == pytest.approx(question.size / RATE, abs=0.2)
+    # Said again, shorter: the check takes what was said last.
+    feed(np.concatenate([silence(0.5), word, silence(1.0)]))
+    assert meter.sentence_s == pytest.approx(word.size / RATE, abs=0.15)
 
 
 def test_a_one_word_question_a_little_shorter_than_before_still_ends_just_after_the_name(

@@ -143,3 +143,16 @@ def test_another_question_forgets_how_long_the_earlier_one_was() -> None:
     session = session.new_question()
     assert session.question_s is None
     assert session.record(asked_for(2.0)).question_s == pytest.approx(2.0, abs=0.001)
+
+
+def test_the_question_said_in_the_microphone_check_is_kept_beside_the_measured_one() -> None:
+    session = Session(3, checked_question_s=2.6)
+    assert session.question_s is None
+    session = session.record(measured(1.0)).next()
+    assert session.checked_question_s == 2.6
+    assert session.question_s == pytest.approx(1.7, abs=0.001)
+
+
+def test_another_question_forgets_the_one_said_in_the_microphone_check() -> None:
+    session = Session(3, checked_question_s=2.6).new_question()
+    assert session.checked_question_s is None
