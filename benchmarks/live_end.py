@@ -9,9 +9,13 @@ live check costs late in a 20 s round (a question, then other people talking 10 
 no name, so the round runs on): the CPU time of each 20 ms block that ran a check, over the last
 5 s. It asserts nothing.
 
-Both tables are printed twice: as a session's first round, and as a later round, where the
-teacher asks the same question again and the round knows how long it was (as the session keeps
-it: measured by the live pass over the same round as a first round).
+The table of rounds is printed three times: as a session's first round; as a first round after
+the microphone check, where the teacher said the question (its length as the check measures it,
+``sentence_s``, on the round's own question with the room around it, up to 0.8 s after it or 0.1 s
+before the name); and as
+a later round of that session, where the teacher asks the same question again and the round knows
+how long it was (as the session keeps it, ``Session.question_s``: as the live pass after the check
+measured it) and what the check measured.
 
 Usage: ``.venv/bin/python benchmarks/live_end.py [--seeds 3]``.
 """
@@ -33,7 +37,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402
 
 from simulator.audio import live as live_module  # noqa: E402
-from simulator.audio.live import question_s  # noqa: E402
+from simulator.audio.live import question_s, sentence_s  # noqa: E402
 from simulator.audio.pattern import question_pause_name  # noqa: E402
 from simulator.audio.result import RoundMeasurement  # noqa: E402
 from simulator.rehearsal.round import RoundPolicy  # noqa: E402
@@ -52,10 +56,12 @@ BLOCK = 320
 OFF_S = 0.15
 
 
-def _ended(x: np.ndarray, question: float | None = None) -> tuple[int | None, RoundMeasurement]:
+def _ended(
+    x: np.ndarray, question: float | None = None, checked: float | None = None
+) -> tuple[int | None, RoundMeasurement]:
     """Where the live round ended (``None``: not before the recording was over) and what it
     measured, as the app keeps it."""
-    live = RoundPolicy().live_round(question_pause_name(), 0, question)
+    live = RoundPolicy().live_round(question_pause_name(), 0, question, checked)
     end = None
     for i in range(0, x.size, BLOCK):
         if live.feed(x[i : i + BLOCK]).done:
@@ -70,20 +76,27 @@ def main() -> int:
     args = parser.parse_args()
     bank = generate.SpeechBank(ROOT / "benchmarks" / "out" / "espeak-cache")
     words = {"prompt": [(q, n, "en") for q, n in QUESTIONS_EN], "own": list(OWN)}
-    for later in (False, True):
-        print(
-            "\na later round (the question's length known from an earlier one)"
-            if later
-            else "a session's first round"
-        )
+    for round_kind, title in ROUND_KINDS.items():
+        print(("\n" if round_kind != "first" else "") + title)
         print(
             "words   room      rounds  ended early  end after name: median  max  >1.0 s  off>0.15 s"
         )
         for label, items in words.items():
             for snr_db in (None, 15.0, 10.0):
-                _condition(label, items, snr_db, args.seeds, bank, later)
+                _condition(label, items, snr_db, args.seeds, bank, round_kind)
     _check_cost(bank, args.seeds)
     return 0
+
+
+ROUND_KINDS = {
+    "first": "a session's first round",
+    "checked": "a first round after the microphone check (the question said there)",
+    "later": "a later round (the question's length known from round 1 and the check)",
+}
+CHECK_AFTER_S = 0.8
+CLEAR = RATE // 10
+"""The microphone check's audio: the round up to this long after the question, and at least
+``CLEAR`` samples (0.1 s) before the name."""
 
 
 def _condition(
@@ -92,7 +105,7 @@ def _condition(
     snr_db: float | None,
     seeds: int,
     bank: generate.SpeechBank,
-    later: bool,
+    round_kind: str,
 ) -> None:
     """One line of the table: every round of ``items`` in one room."""
     latencies: list[float] = []
@@ -109,11 +122,17 @@ def _condition(
                     b = np.asarray(generate._babble(rng, bank, x.size, RATE))
                     gain = np.sqrt(np.mean(speech**2) / np.mean(b**2) / 10 ** (snr_db / 10))
                     x = (x + b * gain).astype(np.float32)
-                # A later round: the same question asked before, its length as the session
-                # keeps it: measured by that round's live pass (which hears no more than up to
-                # where it ended, not the 9 s of other people talking after it).
-                before = question_s(_ended(x)[1]) if later else None
-                end, measured = _ended(x, before)
+                # After the check: the question as it timed it. A later round: the same
+                # question asked before, its length as the session keeps it: measured by the
+                # first round's live pass (which hears no more than up to where it ended, not the
+                # 9 s of other people talking after it), and the check's.
+                checked = before = None
+                if round_kind != "first":
+                    said = min(r.question_end + int(CHECK_AFTER_S * RATE), r.name_start - CLEAR)
+                    checked = sentence_s(x[:said], RATE)
+                if round_kind == "later":
+                    before = question_s(_ended(x, None, checked)[1])
+                end, measured = _ended(x, before, checked)
                 pause = measured.pause_s
                 count += 1
                 name_end = r.name_start + nm.size

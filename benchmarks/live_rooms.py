@@ -18,10 +18,15 @@ live round ever waits in silence: a round that waits as for an unsure name ends 
 and the time after the name is known for every round that heard it. The offline analysis reads
 the recording alone, as ``run.py`` does.
 
-Every round is heard twice: as a session's first round, and as a later round of a session, where
-the teacher asks the same question again and the round knows how long it lasted before (its
-length as the session keeps it: measured by the first live pass over the same round, which hears
-it up to where it ended; the speaking rate varied by up to 15 % either way, seeded).
+Every round is heard three times: as a session's first round; as a first round after the
+microphone check, where the teacher said the question they will practise (its length as the check
+measures it, ``sentence_s``, on the round's own question in the same room, from 0.3 s before it
+to 0.8 s after it, or 0.1 s before the name, and without its hesitation, if it has one; the
+speaking rate varied by up to 15 % either way, seeded); and as a later round of that session,
+where the teacher asks the same question again and the round knows how long it lasted before (its
+length as the session keeps it, ``Session.question_s``: measured by the live pass after the check,
+which heard the round up to where it ended; the rate varied as before) and what the check
+measured.
 
 Usage: ``.venv/bin/python benchmarks/live_rooms.py [--split both] [--seed 0] [--count 600]``
 (needs the benchmark's extras and the dev-audio pack, as ``run.py --corpus rooms`` does).
@@ -45,7 +50,7 @@ import rooms  # noqa: E402
 from run import verdict  # noqa: E402
 
 from simulator.audio.analysis import analyze_samples  # noqa: E402
-from simulator.audio.live import question_s  # noqa: E402
+from simulator.audio.live import question_s, sentence_s  # noqa: E402
 from simulator.audio.pattern import question_pause_name  # noqa: E402
 from simulator.audio.resample import resample  # noqa: E402
 from simulator.audio.result import ANALYSIS_RATE_HZ, LevelWarning, RoundMeasurement  # noqa: E402
@@ -82,14 +87,20 @@ RATE_SPREAD = 0.15
 share faster or slower than before."""
 
 
-def hear(item: rooms.RoomItem, offline: RoundMeasurement, question_s: float | None) -> Heard:
+def hear(
+    item: rooms.RoomItem,
+    offline: RoundMeasurement,
+    question_s: float | None,
+    checked_s: float | None = None,
+) -> Heard:
     """One live pass over the round; ``question_s``: the question's length the session knows from
-    an earlier round (``None``: the session's first round)."""
+    an earlier round (``None``: the session's first round); ``checked_s``: from the microphone
+    check."""
     x = np.asarray(item.samples, dtype=np.float32)
     if x.ndim > 1:
         x = x.mean(axis=1)
     x = resample(x, item.sample_rate_hz, ANALYSIS_RATE_HZ)
-    live = RoundPolicy().live_round(question_pause_name(), 0, question_s)
+    live = RoundPolicy().live_round(question_pause_name(), 0, question_s, checked_s)
     end = None
     for i in range(0, x.size, BLOCK):
         if live.feed(x[i : i + BLOCK]).done:
@@ -163,22 +174,65 @@ def report(split: str, heard: list[Heard], title: str) -> None:
     )
 
 
+CHECK_BEFORE_S = 0.3
+CHECK_AFTER_S = 0.8
+CHECK_CLEAR_S = 0.1
+"""The microphone check's audio: the round's question from ``CHECK_BEFORE_S`` before it to
+``CHECK_AFTER_S`` after it, and at least ``CHECK_CLEAR_S`` before the name ..."""
+CHECK_BREAK_S = 0.3
+CHECK_GAP_S = 0.15
+"""... said without a break: a silence inside it longer than ``CHECK_BREAK_S`` (a hesitation)
+cut down to ``CHECK_GAP_S``."""
+
+
+def said_in_the_check(item: rooms.RoomItem, spread: float) -> float | None:
+    """The question's length as the microphone check measures it, when the teacher says there
+    the question of this round, without its hesitation, in the same room (``None``: a round
+    without a question, or none heard)."""
+    spans = list(item.speech_spans_s)
+    if item.kind in ("round", "no_pause"):
+        spans = spans[:-1]
+    elif item.kind == "name_first":
+        spans = spans[1:]
+    if not spans:
+        return None
+    rate = item.sample_rate_hz
+    # Up to 0.8 s after the question, but never into what the round says after it (the name).
+    end_s = spans[-1][1] + CHECK_AFTER_S
+    after = [start for start, _ in item.speech_spans_s if start > spans[-1][1]]
+    if after:
+        end_s = min(end_s, after[0] - CHECK_CLEAR_S)
+    keep = np.zeros(item.samples.shape[0], dtype=bool)
+    keep[max(0, round((spans[0][0] - CHECK_BEFORE_S) * rate)) : round(end_s * rate)] = True
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        if start - end > CHECK_BREAK_S:
+            cut = round((end + CHECK_GAP_S / 2) * rate), round((start - CHECK_GAP_S / 2) * rate)
+            keep[cut[0] : cut[1]] = False
+    said = sentence_s(item.samples[keep], rate)
+    return None if said is None else said * spread
+
+
 def listen(split: str, items: list[rooms.RoomItem], args: argparse.Namespace) -> None:
     rng = np.random.default_rng(args.seed)
-    first, later = [], []
+    check_rng = np.random.default_rng([args.seed, 1])
+    first, checked, later = [], [], []
     for k, item in enumerate(items, 1):
         recording = item.samples[: item.samples.size - round(ROOM_AFTER_S * item.sample_rate_hz)]
         offline = analyze_samples(recording, item.sample_rate_hz)
         first.append(hear(item, offline, None))
+        said = said_in_the_check(item, check_rng.uniform(1.0 - RATE_SPREAD, 1.0 + RATE_SPREAD))
+        checked.append(hear(item, offline, None, said))
         # A later round of the session: the same question, asked as fast or a little faster or
-        # slower; its length as the session keeps it, from the first round's live pass (which
-        # heard the round only up to where it ended).
-        before = question_s(first[-1].measured)
-        spread = rng.uniform(1.0 - RATE_SPREAD, 1.0 + RATE_SPREAD)
-        later.append(hear(item, offline, None if before is None else before * spread))
+        # slower; its length as the session keeps it (``Session.question_s``), from the first
+        # round's live pass (which heard the round only up to where it ended), and the check's.
+        before = question_s(checked[-1].measured)
+        if before is not None:
+            before *= rng.uniform(1.0 - RATE_SPREAD, 1.0 + RATE_SPREAD)
+        later.append(hear(item, offline, before, said))
         rooms.progress(split, k, len(items))
     report(split, first, "a session's first round")
-    report(split, later, "a later round, the question's length known from an earlier one")
+    report(split, checked, "a first round, the question said in the microphone check before it")
+    report(split, later, "a later round, the question's length known from round 1 and the check")
 
 
 if __name__ == "__main__":
