@@ -72,6 +72,11 @@ class Session:
         about it."""
         return replace(self, asked_from=len(self.results), checked_question_s=None)
 
+    def checked(self, question_s: float) -> Session:
+        """The teacher said the question in the microphone check (again), and it lasted
+        ``question_s``: the rounds from now on know it (``checked_question_s``)."""
+        return replace(self, checked_question_s=question_s)
+
     def redo(self) -> Session:
         """The same round once more (its measurement is replaced when it is recorded)."""
         return self

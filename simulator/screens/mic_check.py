@@ -22,7 +22,7 @@ from simulator.text import escape
 from simulator.widgets.level_meter import LevelMeter
 
 
-class MicCheckScreen(AppScreen[None]):
+class MicCheckScreen(AppScreen[float | None]):
     AUTO_FOCUS = "#mic-check"
     """The page, not the device list, has focus: Enter starts the rounds; D opens the list."""
     BINDINGS = [
@@ -32,9 +32,13 @@ class MicCheckScreen(AppScreen[None]):
         Binding("escape", "app.pop_screen", "keys.back"),
     ]
 
-    def __init__(self, scenario: Scenario | None) -> None:
+    def __init__(self, scenario: Scenario | None, *, during_rounds: bool = False) -> None:
+        """``scenario``: the rounds the check comes before (``None``: opened on its own);
+        ``during_rounds``: opened from those rounds, to which Enter returns with the length of
+        the question said in the check (``None``: none timed)."""
         super().__init__()
         self.scenario = scenario
+        self.during_rounds = during_rounds
         self.question_s: float | None = None
         """How long the question said in the check lasted, before a scenario's rounds whose
         teacher asks a question and then waits (``None``: not heard, or no such scenario)."""
@@ -71,6 +75,10 @@ class MicCheckScreen(AppScreen[None]):
         self._load_devices()  # listening starts on ScreenResume, which also comes first time
 
     def action_ready(self) -> None:
+        if self.during_rounds:
+            self.workers.cancel_group(self, "audio")
+            self.dismiss(self.question_s)
+            return
         if self.scenario is None:
             self.app.pop_screen()
             return

@@ -357,7 +357,13 @@ class PracticeScreen(AppScreen[None]):
         self.app.push_screen(OwnWordsDialog(self.scenario, self.own), chosen)
 
     def action_mic_check(self) -> None:
-        self.app.push_screen(MicCheckScreen(None))
+        def checked(question_s: float | None) -> None:
+            # The teacher said the question (again) in the check, perhaps after choosing their
+            # own words: the rounds from now on know its length.
+            if question_s is not None:
+                self.session = self.session.checked(question_s)
+
+        self.app.push_screen(MicCheckScreen(self.scenario, during_rounds=True), checked)
 
     def action_leave(self) -> None:
         self.workers.cancel_group(self, "audio")

@@ -8,6 +8,7 @@ import numpy as np
 
 from simulator.audio.sources import ArraySource, Samples
 from simulator.screens.mic_check import MicCheckScreen
+from simulator.screens.practice import PracticeScreen
 from tests.app.conftest import AppMaker
 from tests.speech import clip
 
@@ -84,3 +85,33 @@ async def test_waiting_then_ready_and_still_ready_after_the_voice(app_for: AppMa
         assert f"Your question took {said:.1f} s." in ready
         assert warnings == ""
         assert "The room is quiet enough" in floor
+
+
+async def test_a_check_during_the_rounds_gives_them_the_question_said_in_it(
+    app_for: AppMaker,
+) -> None:
+    # From the rounds (M), after choosing other words, say: the check asks for the question,
+    # times it, and Enter returns to the rounds, which now know how long it is.
+    rng = np.random.default_rng(6)
+    speech = clip("What do we call the price where the two curves cross?", "en")
+    room = (rng.standard_normal(16_000 * 2 + speech.size) * 0.0005).astype(np.float32)
+    room[8000 : 8000 + speech.size] += speech
+    app = app_for([room], scenario="check-question")
+    async with app.run_test(size=SIZE) as pilot:
+        rounds = app.screen
+        assert isinstance(rounds, PracticeScreen)
+        assert rounds.session.checked_question_s is None
+        await pilot.press("m")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MicCheckScreen)
+        intro = str(app.screen.query_one("#mic-intro").render())
+        assert intro.startswith("Say the question you are going to practise")
+        said = app.screen.question_s
+        assert said is not None and abs(said - speech.size / 16_000) <= 0.2
+        assert f"Your question took {said:.1f} s." in status(app)[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is rounds
+        assert rounds.session.checked_question_s == said

@@ -156,3 +156,5 @@ def test_the_question_said_in_the_microphone_check_is_kept_beside_the_measured_o
 def test_another_question_forgets_the_one_said_in_the_microphone_check() -> None:
     session = Session(3, checked_question_s=2.6).new_question()
     assert session.checked_question_s is None
+    # Said again in a check during the rounds: known again.
+    assert session.checked(1.4).checked_question_s == 1.4
