@@ -171,8 +171,8 @@ class MicCheckMeter:
 
         self._vad = WebRtcVad(VAD_MODE, ANALYSIS_RATE_HZ, VAD_FRAME)
         self._pending = np.zeros(0, dtype=np.float32)
-        self._recent = np.zeros(0, dtype=np.float32)
         self._heard = np.zeros(0, dtype=np.float32)
+        """The last 20 s heard (``SENTENCE_KEEP_BLOCKS``); clipping is judged on its last 3 s."""
         self.history: list[MicBlock] = []
         self.state = WAITING
         self.sentence_s: float | None = None
@@ -194,14 +194,13 @@ class MicCheckMeter:
             for start in range(0, whole, BLOCK)
         ]
         if new:
-            self._recent = np.concatenate((self._recent, data[:whole]))[-WINDOW_BLOCKS * BLOCK :]
-            if clipped_below_full_scale(self._recent):
+            keep = SENTENCE_KEEP_BLOCKS * BLOCK
+            self._heard = np.concatenate((self._heard, data[:whole]))[-keep:]
+            if clipped_below_full_scale(self._heard[-WINDOW_BLOCKS * BLOCK :]):
                 new = [replace(b, cut_below_full_scale=True) for b in new]
         self.history.extend(new)
         self._pending = data[whole:]
         if whole:
-            keep = SENTENCE_KEEP_BLOCKS * BLOCK
-            self._heard = np.concatenate((self._heard, data[:whole]))[-keep:]
             if any(self._voice_fell_silent(len(self.history) - k) for k in range(len(new))):
                 self.sentence_s = sentence_s(self._heard, ANALYSIS_RATE_HZ)
             self.state = judge_mic(self.history)

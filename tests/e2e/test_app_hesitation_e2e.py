@@ -20,7 +20,7 @@ import pytest
 
 from simulator.audio.wav import write_wav_pcm16
 from tests.e2e.conftest import PulseServer
-from tests.e2e.tmux_app import TmuxApp, saved_sessions
+from tests.e2e.tmux_app import TmuxApp, saved_pauses
 from tests.speech import RATE, clip, hesitation, make_round, silence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
@@ -56,8 +56,7 @@ def test_a_hesitation_in_round_two_is_not_taken_for_the_thinking_pause(
         app.stop()
         pulse_server.stop_players()
 
-    (session,) = saved_sessions(pulse_server.env, home)
-    saved = {r["round"]: r["pause_s"] for r in session["rounds"]}  # type: ignore[index]
+    saved = saved_pauses(pulse_server.env, home)
     print(f"\nsaved pauses: {saved}")
     assert saved[1] == pytest.approx(3.0, abs=TOLERANCE_S)
     assert saved[2] == pytest.approx(3.0, abs=TOLERANCE_S)

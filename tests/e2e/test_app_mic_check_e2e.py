@@ -19,7 +19,7 @@ import pytest
 
 from simulator.audio.wav import write_wav_pcm16
 from tests.e2e.conftest import PulseServer
-from tests.e2e.tmux_app import TmuxApp, coach_sim_command, saved_sessions
+from tests.e2e.tmux_app import TmuxApp, coach_sim_command, saved_pauses
 from tests.speech import RATE, hesitation, silence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
@@ -57,7 +57,6 @@ def test_the_question_said_in_the_check_keeps_round_one_from_ending_in_a_hesitat
         app.stop()
         pulse_server.stop_players()
 
-    (session,) = saved_sessions(pulse_server.env, home)
-    saved = {r["round"]: r["pause_s"] for r in session["rounds"]}  # type: ignore[index]
+    saved = saved_pauses(pulse_server.env, home)
     print(f"\nquestion in the check: {timed.group(1)} s; saved pauses: {saved}")
     assert saved[1] == pytest.approx(3.0, abs=TOLERANCE_S)

@@ -162,3 +162,9 @@ def saved_sessions(env: Mapping[str, str], home: Path) -> list[dict[str, object]
     assert done.returncode == 0, done.stderr
     sessions: list[dict[str, object]] = json.loads(done.stdout)
     return sessions
+
+
+def saved_pauses(env: Mapping[str, str], home: Path) -> dict[int, float]:
+    """The pause saved for each round of the one practice session in ``home``'s history."""
+    (session,) = saved_sessions(env, home)
+    return {r["round"]: r["pause_s"] for r in session["rounds"]}  # type: ignore[index]
