@@ -219,3 +219,27 @@ def with_talk_in_the_pause(r: Round, below_db: float) -> npt.NDArray[np.float32]
     end = min(r.name_start - int(0.3 * RATE), start + talk.size)
     x[start:end] += talk[: end - start] * np.float32(10 ** (-below_db / 20))
     return x
+
+
+@dataclass(frozen=True)
+class TalkAfterTheName:
+    """A round whose name is followed at once by two other people talking, with no silence."""
+
+    samples: npt.NDArray[np.float32]
+    name_start: int
+    talk_end: int
+
+
+def talk_after_the_name(question: npt.NDArray[np.float32], lead_s: float = 0.5) -> TalkAfterTheName:
+    """``question``, a 3.0 s thinking pause, "Kay?", then 0.15 s later two people talking for
+    7.7 s (3 dB under the teacher, 0.2 s between them), then 6 s of silence."""
+    r = make_round(question, clip("Kay?"), 3.0, lead_s=lead_s, tail_s=0.0)
+    talk = np.concatenate(
+        [
+            clip("So what did you think of the match last night, was it any good?", "en-us+f3"),
+            silence(0.2),
+            clip("I think we should leave a bit earlier, before the traffic starts.", "en-us+m3"),
+        ]
+    )
+    x = np.concatenate([r.samples, silence(0.15), talk * np.float32(0.7), silence(6.0)])
+    return TalkAfterTheName(x, r.name_start, r.samples.size + int(0.15 * RATE) + talk.size)

@@ -126,6 +126,13 @@ SENTENCE_GAP_S = 1.0
 than this are one sentence: a question said without a break holds no silence that long (words
 come 0.05-0.3 s apart; in a loud room a soft word can be lost between them), and sentences said
 one after another come further apart."""
+SOUND_GOES_ON_S = 3.0
+"""After a pause as long as the band asks for, sound that has gone on this long since it ended
+without the round ending (longer than a name and the closing silence after it) makes the
+listening line say that the round listens on, and that the end key finishes it: other people
+talking on after the name without a break leave no silence for the round to end in, nor for the
+line to appear after. Not after a shorter pause: that is as often a break inside the question,
+with the teacher still asking."""
 TURN_END_SILENCE_S = 1.5
 """A timed turn (a direction) or a response after a cue may hold short pauses between
 sentences; it ends after this much silence."""
@@ -145,7 +152,8 @@ class LiveStatus:
     after a break inside it, a sound in the pause, or a question's first words apart from the
     rest. The usual closing silence is over and the round waits on for a name that may still
     come (up to ``Band.max_s`` plus 1 s of silence); a teacher who has said the name can end the
-    round at once."""
+    round at once. Also once sound has gone on after a pause for ``SOUND_GOES_ON_S`` (other
+    people talking on after the name leave no silence to end the round in)."""
 
     @property
     def elapsed_s(self) -> float:
@@ -281,6 +289,8 @@ class LiveRound:
                 self._next_check = min(self._next_check, self._n + needed - silence)
         if not self._done and silence >= int(GIVE_UP_SILENCE_S * ANALYSIS_RATE_HZ):
             self._done = True
+        if not self._done and self._sound_goes_on(m):
+            self._waiting_for_name = True
 
     def _silence_needed(self, m: RoundMeasurement, silence: int) -> tuple[int, bool] | None:
         """The silence after the last speech that ends the round in this state, ``silence``
@@ -314,6 +324,17 @@ class LiveRound:
             # thinking pause and the name follow; wait, as for an unsure name, before ending.
             return max(2 * self._end_silence, self._unsure_silence), True
         return None
+
+    def _sound_goes_on(self, m: RoundMeasurement) -> bool:
+        """Whether sound has gone on for ``SOUND_GOES_ON_S`` after a pause as long as the band
+        asks for without the round ending: the name may have been said, with other voices after
+        it."""
+        return (
+            self.pattern.shape is Shape.SPEECH_PAUSE_SPEECH
+            and m.span is not None
+            and not self._shorter_than_the_band(m.span)
+            and self._n - m.span[1] >= int(SOUND_GOES_ON_S * ANALYSIS_RATE_HZ)
+        )
 
     def _ring_after(self, name: Segment) -> int:
         """How long ``name``'s segment goes on after the voice stopped (see ``RING_FALL_DB``),

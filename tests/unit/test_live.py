@@ -39,6 +39,7 @@ from tests.speech import (
     recorded_sound,
     room_response,
     silence,
+    talk_after_the_name,
 )
 
 pytestmark = pytest.mark.espeak
@@ -149,6 +150,27 @@ def test_a_round_that_waits_on_for_a_name_says_so_once_the_usual_end_has_passed(
     ]
     assert any(s.done for s in statuses)
     assert not any(s.waiting_for_name for s in statuses)
+
+
+def test_other_voices_going_on_after_the_name_make_the_round_say_it_listens_on() -> None:
+    # The question, 3 s, "Kay?", and two other people talking straight after it for 7.7 s: no
+    # silence follows the name for the round to end in. Once sound has gone on for 3 s after
+    # the pause, the listening line says the round listens on (and that E ends it); before, it
+    # said so only once the talk had stopped.
+    talk = talk_after_the_name(
+        clip("Welke twee voorbeelden heb ik net gegeven van economische marktwerking?")
+    )
+    x = talk.samples
+    live = POLICY.live_round(question_pause_name(), 0)
+    waiting = [
+        status.elapsed_samples
+        for status in (live.feed(x[i : i + BLOCK]) for i in range(0, x.size, BLOCK))
+        if status.waiting_for_name and not status.done
+    ]
+    first_s = (waiting[0] - talk.name_start) / RATE
+    assert live_module.SOUND_GOES_ON_S <= first_s <= live_module.SOUND_GOES_ON_S + 0.3
+    assert waiting[0] < talk.talk_end - int(3.0 * RATE)  # while the talk goes on
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
 
 
 @pytest.mark.parametrize(
