@@ -86,6 +86,13 @@ the question (the pause a hesitation inside it) when it is shorter than this sha
 the teacher asked in the session's earlier rounds: the round then waits for a name as after an
 unsure one. A teacher practises the same moment of their lesson round after round, so the
 question comes back about as long; a shorter question than before only makes the round wait ..."""
+AS_CHECKED = (0.8, 1.1)
+"""In a session's first round, what came before a pause shorter than the band's minimum is taken
+for the whole question, as once the session knows its length, when it lasted this share of the
+question said in the microphone check: what follows the pause is then the name, however long, and
+the round ends just after it instead of waiting as for an unsure name. Not over 1.1: a question
+the round hears as longer than the check's has more often other voices joined to its end (in the
+room benchmark, at up to 1.25, rounds with other people talking ended in the thinking pause)."""
 SHORTER_BY_AT_LEAST_S = 0.25
 """... and only when it is also at least this much shorter (a word or more): a question of one
 or two words ("Why?") is measured 0.1 s longer or shorter from one round to the next, in a loud
@@ -183,12 +190,16 @@ class LiveRound:
     ) -> None:
         """``question_s``: how long the teacher's question lasted in the session's earlier rounds
         (``None``: not known yet; see ``SHORTER_THAN_BEFORE``). ``checked_question_s``: how long
-        it lasted when said in the microphone check (``sentence_s``). That one only makes the
-        round wait after a pause shorter than the band when what came before it is far shorter
-        than the question; the rules of a session's first round stay, since the check may have
-        heard another sentence, or lost a soft word of the question in a loud room."""
+        it lasted when said in the microphone check (``sentence_s``). After a pause shorter than
+        the band, that one makes the round wait when what came before the pause is far shorter
+        than the question, and end just after what follows when it is about as long
+        (``AS_CHECKED``); otherwise the rules of a session's first round stay, since the check may
+        have heard another sentence, or lost a soft word of the question in a loud room."""
         self.pattern = pattern
         self._question = None if question_s is None else int(question_s * ANALYSIS_RATE_HZ)
+        self._checked = (
+            None if checked_question_s is None else int(checked_question_s * ANALYSIS_RATE_HZ)
+        )
         lengths = [s for s in (question_s, checked_question_s) if s is not None]
         self._question_length = int(max(lengths) * ANALYSIS_RATE_HZ) if lengths else None
         """The longest the question is known to be, from the earlier rounds or the check."""
@@ -312,7 +323,7 @@ class LiveRound:
                 # words come apart, and a teacher may hesitate); the name may still come.
                 return self._unsure_silence, True
             if shape is Shape.SPEECH_PAUSE_SPEECH and (
-                self._question is not None or not self._shorter_than_the_band(m.span)
+                self._whole_question_known(m, m.span) or not self._shorter_than_the_band(m.span)
             ):
                 return self._end_silence - self._ring_after(m.segments[-1]), False
             return self._end_silence, False
@@ -380,7 +391,7 @@ class LiveRound:
     def _longer_than_a_first_name(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
         """Whether, in a session's first round, what follows a pause shorter than the band asks
         for lasts longer than a first name (``FIRST_NAME_MAX_S``)."""
-        if self._question is not None or not self._shorter_than_the_band(span):
+        if self._whole_question_known(m, span) or not self._shorter_than_the_band(span):
             return False
         _, after = _around(m, span)
         return bool(after) and after[-1].end - span[1] > FIRST_NAME_MAX_S * ANALYSIS_RATE_HZ
@@ -394,7 +405,7 @@ class LiveRound:
         pause = span[1] - span[0]
         if not self._shorter_than_the_band(span) or silence <= pause:
             return False
-        if self._question is not None:
+        if self._whole_question_known(m, span):
             # The question's length from the earlier rounds tells part of it from all of it
             # (``_shorter_than_the_question_before``); a name longer than a short own question
             # then ends the round as soon as it is over.
@@ -430,6 +441,20 @@ class LiveRound:
         question = max(before, key=lambda s: s.end - s.start)
         said = mean_speech_probability(x, question.start, question.end, context)
         return said is not None and said - sound >= SOUND_LESS_SPEECH
+
+    def _whole_question_known(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
+        """Whether the session knows how long the question is (from its earlier rounds), or what
+        came before the pause lasted about as long as the question said in the microphone check
+        (``AS_CHECKED``)."""
+        if self._question is not None:
+            return True
+        if self._checked is None:
+            return False
+        before, _ = _around(m, span)
+        if not before:
+            return False
+        asked = span[0] - before[0].start
+        return AS_CHECKED[0] * self._checked <= asked <= AS_CHECKED[1] * self._checked
 
     def _shorter_than_the_question_before(self, m: RoundMeasurement, span: tuple[int, int]) -> bool:
         """Whether what came before a pause shorter than the band asks for is far shorter than

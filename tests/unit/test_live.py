@@ -556,6 +556,28 @@ def test_a_check_that_timed_another_sentence_leaves_the_first_round_s_own_rules(
         assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
 
 
+def test_a_check_of_the_whole_own_question_ends_round_one_just_after_a_long_name() -> None:
+    # "Why?", 0.6 s, "Maximilian?": in a session's first round the name may be the rest of the
+    # question, and the round waits on for seconds. The microphone check timed "Why?": what came
+    # before the pause is about as long, so it is the whole question and the round ends just
+    # after the name, as a later round of the session does.
+    q, nm = clip("Why?", "en"), clip("Maximilian?", "en")
+    r = make_round(q, nm, 0.6, tail_s=12.0)
+    meter = MicCheckMeter()
+    for block in np.array_split(np.concatenate([silence(1.0), q, silence(1.0)]), 20):
+        meter.feed(block)
+    assert meter.sentence_s == pytest.approx(q.size / RATE, abs=0.1)
+    name_end = r.name_start + nm.size
+
+    without = POLICY.live_round(question_pause_name(), 0)
+    assert ended_after_name_s(without, r.samples, name_end) > 2.0
+
+    live = POLICY.live_round(question_pause_name(), 0, None, meter.sentence_s)
+    after = ended_after_name_s(live, r.samples, name_end)
+    assert least_after_name_s(0.6, question_known=True) <= after <= 1.0
+    assert live.finish().pause_s == pytest.approx(0.6, abs=0.05)
+
+
 def test_the_microphone_check_times_the_last_sentence_once_the_voice_has_stopped() -> None:
     # "Testing" first, then the question, fed in blocks as the microphone delivers them: each is
     # timed once a silence longer than a break between words follows it, the last one counts.
