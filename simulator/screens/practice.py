@@ -272,9 +272,19 @@ class PracticeScreen(AppScreen[None]):
         else:
             name.display = False
         hint = "own_words.practice_hint_own"
+        if shape is Shape.SPEECH_PAUSE_SPEECH and not self._question_length_known():
+            # Own words the rounds have not heard yet: said once in the check, the first round
+            # tells a break inside the question from the pause after it, and ends just after a
+            # long name instead of waiting on in case that was the rest of the question.
+            hint = "own_words.practice_hint_check"
         if self.own.empty:  # the offer names what this scenario's own words are
             hint = "own_words.practice_hint" + OWN_HINT_SUFFIX.get(shape, "")
         self.query_one("#round-message", Static).update(f"[dim]{self.t(hint)}[/dim]")
+
+    def _question_length_known(self) -> bool:
+        """Whether the rounds know how long the teacher's question is: from the microphone
+        check, or from a round with the present words."""
+        return self.session.checked_question_s is not None or self.session.question_s is not None
 
     def _listening_text(self) -> str:
         """What to do now, in the words of this scenario's pattern."""
@@ -362,6 +372,7 @@ class PracticeScreen(AppScreen[None]):
             # own words: the rounds from now on know its length.
             if question_s is not None:
                 self.session = self.session.checked(question_s)
+                self._show_prompt()
 
         self.app.push_screen(MicCheckScreen(self.scenario, during_rounds=True), checked)
 

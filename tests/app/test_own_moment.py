@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from textual.widgets import Input, Static
 
@@ -13,6 +14,7 @@ from simulator.app import SimulatorApp, make_app
 from simulator.audio.sources import FakePlayer
 from simulator.scenarios.library import Library
 from simulator.screens.feedback import FeedbackScreen
+from simulator.screens.mic_check import MicCheckScreen
 from simulator.screens.own_words import OwnWordsDialog
 from simulator.screens.practice import PracticeScreen
 from simulator.store.history import HistoryStore
@@ -159,3 +161,35 @@ async def test_own_words_make_the_round_forget_how_long_the_earlier_question_was
         await pilot.press("space")
         await pilot.pause()
         assert screen.session.question_s == pytest.approx(0.9, abs=0.4)
+
+
+async def test_own_words_the_rounds_have_not_heard_ask_for_the_question_in_the_check(
+    library: Library, store: HistoryStore, tmp_path: Path
+) -> None:
+    # New own words: the rounds do not know how long the question is, and the first round would
+    # wait a few seconds after a long name in case it was the rest of the question. The hint
+    # says M times it; once the check has, it goes back to the plain one.
+    rng = np.random.default_rng(3)
+    speech = clip(QUESTION, "en")
+    check = (rng.standard_normal(16_000 * 2 + speech.size) * 0.0005).astype(np.float32)
+    check[8000 : 8000 + speech.size] += speech
+    app, _, _ = build(library, store, tmp_path, [check])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert shown(app, "#round-message").startswith("O: practise with your own question")
+        await pilot.press("o")
+        await pilot.pause()
+        await fill(app, pilot, {"line-1": QUESTION, "own-name": "Anne-Sophie"})
+        assert app.screen is screen
+        hint = shown(app, "#round-message").replace("\n", " ")
+        assert "M: say your question once first, so the round knows how long it is" in hint
+        await pilot.press("m")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MicCheckScreen) and app.screen.question_s is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.session.checked_question_s is not None
+        assert shown(app, "#round-message") == "Your own words. O: change them."
