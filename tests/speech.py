@@ -204,16 +204,22 @@ def talk_round_parts() -> Round:
     return make_round(question, clip("Kay?"), 3.2)
 
 
+def _two_people_talking(gap_s: float, reply: str) -> npt.NDArray[np.float32]:
+    """A question about last night's match, ``gap_s`` of silence, and a second voice's
+    ``reply``: other people talking in the room."""
+    return np.concatenate(
+        [
+            clip("So what did you think of the match last night, was it any good?", "en-us+f3"),
+            silence(gap_s),
+            clip(reply, "en-us+m3"),
+        ]
+    )
+
+
 def with_talk_in_the_pause(r: Round, below_db: float) -> npt.NDArray[np.float32]:
     """Two people talking near the microphone, ``below_db`` under the teacher, from 0.4 s into
     the pause to 0.3 s before the name."""
-    talk = np.concatenate(
-        [
-            clip("So what did you think of the match last night, was it any good?", "en-us+f3"),
-            silence(0.3),
-            clip("I think we should leave a bit earlier tomorrow.", "en-us+m3"),
-        ]
-    )
+    talk = _two_people_talking(0.3, "I think we should leave a bit earlier tomorrow.")
     x = r.samples.copy()
     start = r.question_end + int(0.4 * RATE)
     end = min(r.name_start - int(0.3 * RATE), start + talk.size)
@@ -234,12 +240,8 @@ def talk_after_the_name(question: npt.NDArray[np.float32], lead_s: float = 0.5) 
     """``question``, a 3.0 s thinking pause, "Kay?", then 0.15 s later two people talking for
     7.7 s (3 dB under the teacher, 0.2 s between them), then 6 s of silence."""
     r = make_round(question, clip("Kay?"), 3.0, lead_s=lead_s, tail_s=0.0)
-    talk = np.concatenate(
-        [
-            clip("So what did you think of the match last night, was it any good?", "en-us+f3"),
-            silence(0.2),
-            clip("I think we should leave a bit earlier, before the traffic starts.", "en-us+m3"),
-        ]
+    talk = _two_people_talking(
+        0.2, "I think we should leave a bit earlier, before the traffic starts."
     )
     x = np.concatenate([r.samples, silence(0.15), talk * np.float32(0.7), silence(6.0)])
     return TalkAfterTheName(x, r.name_start, r.samples.size + int(0.15 * RATE) + talk.size)

@@ -159,8 +159,9 @@ class LiveStatus:
     after a break inside it, a sound in the pause, or a question's first words apart from the
     rest. The usual closing silence is over and the round waits on for a name that may still
     come (up to ``Band.max_s`` plus 1 s of silence); a teacher who has said the name can end the
-    round at once. Also once sound has gone on after a pause for ``SOUND_GOES_ON_S`` (other
-    people talking on after the name leave no silence to end the round in)."""
+    round at once. Also once sound has gone on for ``SOUND_GOES_ON_S`` after a pause as long as
+    the band asks for (other people talking on after the name leave no silence to end the round
+    in)."""
 
     @property
     def elapsed_s(self) -> float:
