@@ -271,14 +271,15 @@ class PracticeScreen(AppScreen[None]):
             name.display = True
         else:
             name.display = False
-        hint = "own_words.practice_hint_own"
-        if shape is Shape.SPEECH_PAUSE_SPEECH and not self._question_length_known():
+        if self.own.empty:  # the offer names what this scenario's own words are
+            hint = "own_words.practice_hint" + OWN_HINT_SUFFIX.get(shape, "")
+        elif shape is Shape.SPEECH_PAUSE_SPEECH and not self._question_length_known():
             # Own words the rounds have not heard yet: said once in the check, the first round
             # tells a break inside the question from the pause after it, and ends just after a
             # long name instead of waiting on in case that was the rest of the question.
             hint = "own_words.practice_hint_check"
-        if self.own.empty:  # the offer names what this scenario's own words are
-            hint = "own_words.practice_hint" + OWN_HINT_SUFFIX.get(shape, "")
+        else:
+            hint = "own_words.practice_hint_own"
         self.query_one("#round-message", Static).update(f"[dim]{self.t(hint)}[/dim]")
 
     def _question_length_known(self) -> bool:
