@@ -12,6 +12,7 @@ reader's thread. Device choice, sample-rate fallback and error mapping are plain
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import math
 import queue
@@ -48,6 +49,7 @@ from simulator.audio.sources import (
 )
 
 __all__ = [
+    "CLOSE_WAIT_S",
     "DeviceInfo",
     "DeviceLostError",
     "DeviceNotFoundError",
@@ -91,6 +93,9 @@ buffered it was heard as 3.000 s every time. The sound still starts at once."""
 ADC_SLACK_S = 0.05
 """How much older than the input's latency and two blocks a block's reported ADC time may be
 before it is taken for a wrong report (see ``MicrophoneSource.sample_heard_at``)."""
+CLOSE_WAIT_S = 2.0
+"""How long closing a stream may take before it is left behind (see ``_close_quietly``): a
+close that works takes a few milliseconds, even on a busy computer."""
 TAIL_BUFFERS = 2
 """Silence handed over after a sound played with a steady buffer, in buffers: when the stream
 ends, PortAudio drops what is still buffered (with 1 s buffered a tone's last 1.3 s went
@@ -172,7 +177,8 @@ def rescan_devices() -> None:
     """Make PortAudio look for devices again (it lists them once, when it starts).
 
     Call it only while no stream is open, e.g. before retrying after a device was plugged in or
-    after the sound server changed. Does nothing if sounddevice was never loaded.
+    after the sound server changed. Does nothing if sounddevice was never loaded, or once a
+    stream could not be closed (see ``_close_quietly``).
     """
     sd = sys.modules.get("sounddevice")
     if sd is None:
@@ -181,6 +187,8 @@ def rescan_devices() -> None:
 
 
 def _rescan(sd: Any) -> None:
+    if _left_behind:
+        return  # restarting PortAudio would wait for the stream that never closed
     sd._terminate()
     sd._initialize()
 
@@ -446,7 +454,7 @@ class MicrophoneSource(StartStopContext):
     a name. ``read`` doubles as the watchdog: no audio for ``first_block_timeout_s`` after start,
     or ``block_timeout_s`` later on, or a stream that ends by itself, raises ``DeviceLostError``.
     Every way out closes the stream with ``abort()`` + ``close()`` (``stop()`` can hang when the
-    callbacks have stopped).
+    callbacks have stopped), and waits for that at most ``CLOSE_WAIT_S``.
     """
 
     def __init__(
@@ -702,15 +710,49 @@ class MicrophoneSource(StartStopContext):
         raise lost_error(name, detail, server)
 
 
-def _close_quietly(stream: Any) -> None:
-    """``abort()`` + ``close()``, never ``stop()``: it returns at once even if the device died."""
+_left_behind: list[Any] = []
+"""Streams whose closing never returned (see ``_close_quietly``). Kept, so that they are never
+freed under the thread still waiting on them, and so that PortAudio is not restarted."""
+
+
+def _close_quietly(stream: Any) -> bool:
+    """``abort()`` + ``close()``, never ``stop()``, and never for longer than ``CLOSE_WAIT_S``:
+    whether the stream was closed in that time.
+
+    When the sound server dies mid-recording, PortAudio's own audio thread can deadlock inside
+    the sound server's client library (seen through PulseAudio: about one lost server in twenty
+    on a busy computer, the audio thread waiting for a lock that the library's own thread holds
+    while it waits for that audio thread). ``abort()`` waits for the audio thread for ever. So
+    the closing runs in a thread of its own; when it does not return in time, the stream is left
+    to it, and PortAudio is neither restarted (``_rescan``) nor shut down when coach-sim exits,
+    as both would wait for that same thread. A new stream still opens.
+    """
     if stream is None:
-        return
-    # Closing a dead stream must not hide the error that brought us here.
-    with contextlib.suppress(Exception):
-        stream.abort()
-    with contextlib.suppress(Exception):
-        stream.close()
+        return True
+    closed = threading.Event()
+
+    def close() -> None:
+        # Closing a dead stream must not hide the error that brought us here.
+        with contextlib.suppress(Exception):
+            stream.abort()
+        with contextlib.suppress(Exception):
+            stream.close()
+        closed.set()
+
+    threading.Thread(target=close, name="close audio stream", daemon=True).start()
+    if closed.wait(CLOSE_WAIT_S):
+        return True
+    _leave_behind(stream)
+    return False
+
+
+def _leave_behind(stream: Any) -> None:
+    _left_behind.append(stream)
+    sd = sys.modules.get("sounddevice")
+    exit_handler = getattr(sd, "_exit_handler", None)
+    if exit_handler is not None:
+        # sounddevice shuts PortAudio down at exit, which closes every open stream first.
+        atexit.unregister(exit_handler)
 
 
 # -- playing sound back (listen back) -----------------------------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from simulator.audio.capture import DeviceLostError, MicrophoneSource
+from simulator.audio.capture import CLOSE_WAIT_S, DeviceLostError, MicrophoneSource
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import write_wav_pcm16
 from tests.e2e.conftest import (
@@ -138,6 +138,7 @@ LOSE_DEVICE = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
+    from simulator.audio import capture
     from simulator.audio.capture import DeviceLostError, MicrophoneSource
     from simulator.termguard import stderr_to_log
     with stderr_to_log(Path(sys.argv[1])):
@@ -152,7 +153,8 @@ LOSE_DEVICE = textwrap.dedent(
             while True:
                 mic.read(timeout_s=0.2)
         except DeviceLostError as exc:
-            print("LOST", round(time.monotonic() - t0, 2), exc, flush=True)
+            left = len(capture._left_behind)
+            print("LOST", round(time.monotonic() - t0, 2), left, exc, flush=True)
         mic.stop()
         print("STOPPED", flush=True)
     """
@@ -163,7 +165,10 @@ def test_a_device_lost_mid_round_raises_device_lost_and_does_not_hang(tmp_path: 
     """The sound server dies mid-recording (like a USB microphone pulled out).
 
     PortAudio complains on fd 2 when that happens; under ``stderr_to_log`` (as in the app) its
-    complaints land in the log, not on the terminal.
+    complaints land in the log, not on the terminal. About one time in twenty on a busy
+    computer its audio thread deadlocks inside PulseAudio's client library instead, and closing
+    the stream would wait for ever: then the stream is left behind after ``CLOSE_WAIT_S``, the
+    loss is still reported in time, and the process still ends.
     """
     server = start_pulse_server(tmp_path, require_tools())
     log = tmp_path / "stderr.log"
@@ -182,10 +187,11 @@ def test_a_device_lost_mid_round_raises_device_lost_and_does_not_hang(tmp_path: 
     assert child.returncode == 0, err
     lines = out.splitlines()
     assert lines[-1] == "STOPPED", out + err
-    lost = lines[-2].split(" ", 2)
+    lost = lines[-2].split(" ", 3)
     assert lost[0] == "LOST", out + err
-    assert float(lost[1]) < 5.0
-    assert "The sound system of this computer (PulseAudio or PipeWire) stopped" in lost[2]
+    assert float(lost[1]) < 1.0 + CLOSE_WAIT_S + 2.0  # the watchdog, the close, some slack
+    assert "The sound system of this computer (PulseAudio or PipeWire) stopped" in lost[3]
     assert DeviceLostError.code == "device_lost"
     assert "pa_linux_alsa" not in err
-    assert "pa_linux_alsa" in log.read_text()
+    if lost[2] == "0":  # closed: PortAudio said what went wrong (a deadlocked one says nothing)
+        assert "pa_linux_alsa" in log.read_text()

@@ -29,6 +29,7 @@ CHILD = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
+    from simulator.audio import capture
     from simulator.audio.capture import (
         MicrophoneError, MicrophoneSource, list_input_devices, rescan_devices,
     )
@@ -36,7 +37,7 @@ CHILD = textwrap.dedent(
     from simulator.termguard import stderr_to_log
 
     def say(step, error=None):
-        row = {"step": step}
+        row = {"step": step, "left_behind": len(capture._left_behind)}
         if error is not None:
             row.update(key=error.key, code=error.code, text=error.message,
                        app_en=microphone_message(error, "en"),
@@ -144,14 +145,20 @@ def test_a_stopped_sound_server_is_named_and_starting_it_again_helps(tmp_path: P
     assert recovered["step"] == "recovered"
 
     # PortAudio looking again while the server is gone finds no microphone: start the sound
-    # system, then try again.
-    assert (rescanned["step"], rescanned["key"]) == ("rescanned", "server.down_restart")
-    assert "Then try again" in rescanned["app_en"][1]
+    # system, then try again. Unless the lost stream never closed (its audio thread deadlocked
+    # in PulseAudio's client library, about one time in twenty on a busy computer): then
+    # PortAudio is not restarted, as that would wait for the stream, and it lists what it knew.
+    if rescanned["left_behind"]:
+        assert rescanned["step"] == "listed", rows
+    else:
+        assert (rescanned["step"], rescanned["key"]) == ("rescanned", "server.down_restart")
+        assert "Then try again" in rescanned["app_en"][1]
 
     # ... and that works in the same process: with no device listed at all, PortAudio looks
     # again when the microphone is opened, and finds the server started since.
     assert found_again["step"] == "found again"
-    assert "pa_linux_alsa" in log.read_text()  # PortAudio's complaints went to the log
+    if not lost["left_behind"]:  # a deadlocked PortAudio says nothing
+        assert "pa_linux_alsa" in log.read_text()  # PortAudio's complaints went to the log
 
 
 NO_SOURCE_CHILD = textwrap.dedent(

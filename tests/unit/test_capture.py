@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import queue
 import sys
+import threading
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -312,6 +314,57 @@ def test_stop_aborts_and_closes_and_is_idempotent() -> None:
     assert stream.calls == ["abort", "close"]
     source.stop()
     assert stream.calls == ["abort", "close"]
+
+
+class StuckStream(RecordingStream):
+    """A stream whose ``abort()`` never returns by itself, as PortAudio's did when the sound
+    server died under it: its audio thread had deadlocked inside the server's client library."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def abort(self) -> None:
+        self.calls.append("abort")
+        self.release.wait(30)
+
+
+def test_a_stream_that_never_closes_is_left_behind_and_the_loss_is_still_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from simulator.audio import capture
+
+    portaudio: list[str] = []
+    sd = SimpleNamespace(
+        _exit_handler=lambda: portaudio.append("shut down"),
+        _terminate=lambda: portaudio.append("terminate"),
+        _initialize=lambda: portaudio.append("initialize"),
+    )
+    unregistered: list[Any] = []
+    monkeypatch.setitem(sys.modules, "sounddevice", sd)
+    monkeypatch.setattr(capture.atexit, "unregister", unregistered.append)
+    monkeypatch.setattr(capture, "_left_behind", [])
+    monkeypatch.setattr(capture, "CLOSE_WAIT_S", 0.2)
+    source, _, clock = opened()
+    stream = StuckStream()
+    source._stream = stream
+    try:
+        capture.rescan_devices()
+        assert portaudio == ["terminate", "initialize"]  # PortAudio restarts while it can
+        clock.now += 3.01
+        started = time.monotonic()
+        with pytest.raises(DeviceLostError, match="no audio for 3 s"):
+            source.read(timeout_s=0.01)
+        assert time.monotonic() - started < 5  # not the 30 s the abort would take
+        assert stream.calls == ["abort"]  # still waiting there
+        assert not source.running
+        assert capture._left_behind == [stream]
+        # Shutting PortAudio down at exit would wait for that stream: it no longer happens.
+        assert unregistered == [sd._exit_handler]
+        capture.rescan_devices()  # nor does a restart, for the same reason
+        assert portaudio == ["terminate", "initialize"]
+    finally:
+        stream.release.set()
 
 
 def test_missing_portaudio_library_is_reported_not_raised(tmp_path: Any) -> None:
