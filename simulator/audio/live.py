@@ -133,6 +133,15 @@ SENTENCE_GAP_S = 1.0
 than this are one sentence: a question said without a break holds no silence that long (words
 come 0.05-0.3 s apart; in a loud room a soft word can be lost between them), and sentences said
 one after another come further apart."""
+CHECK_CONFIG = replace(
+    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_gap_ratio=0.0)
+)
+"""How ``sentence_s`` hears the microphone check: as a round is heard, but without the rule for
+a sound in the thinking pause (``DetectionConfig.intruder_gap_ratio``). The check holds the
+question alone, with no thinking pause in it; heard with that rule, a question said word by word
+(a real voice counting "one, two, three", 0.5 s between the words) lost its middle word, the
+words then stood 1.3 s apart, and the check timed only the last one. A session's first round
+then took the question's last word for the name and ended before it."""
 SOUND_GOES_ON_S = 3.0
 """After a pause as long as the band asks for, sound that has gone on this long since it ended
 without the round ending (longer than a name and the closing silence after it) makes the
@@ -513,11 +522,11 @@ def question_s(m: RoundMeasurement) -> float | None:
 def sentence_s(samples: npt.NDArray[np.floating], sample_rate_hz: int) -> float | None:
     """How long the last sentence in ``samples`` lasts, as ``question_s`` measures a round's
     question: the speaker's segments joined across silences shorter than ``SENTENCE_GAP_S``,
-    from the first one's start to the last one's end (``None``: no speech heard). The
-    microphone check asks the teacher to say the question they will practise (again, if what it
-    timed was something else); its length tells a round a break inside that question from the
-    thinking pause after it."""
-    m = analyze_samples(samples, sample_rate_hz)
+    from the first one's start to the last one's end (``None``: no speech heard), heard as
+    ``CHECK_CONFIG`` says. The microphone check asks the teacher to say the question they will
+    practise (again, if what it timed was something else); its length tells a round a break
+    inside that question from the thinking pause after it."""
+    m = analyze_samples(samples, sample_rate_hz, config=CHECK_CONFIG)
     groups = utterances(m.segments, SENTENCE_GAP_S)
     if not groups:
         return None
