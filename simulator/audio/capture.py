@@ -715,9 +715,8 @@ _left_behind: list[Any] = []
 freed under the thread still waiting on them, and so that PortAudio is not restarted."""
 
 
-def _close_quietly(stream: Any) -> bool:
-    """``abort()`` + ``close()``, never ``stop()``, and never for longer than ``CLOSE_WAIT_S``:
-    whether the stream was closed in that time.
+def _close_quietly(stream: Any) -> None:
+    """``abort()`` + ``close()``, never ``stop()``, and never for longer than ``CLOSE_WAIT_S``.
 
     When the sound server dies mid-recording, PortAudio's own audio thread can deadlock inside
     the sound server's client library (seen through PulseAudio: about one lost server in twenty
@@ -728,7 +727,7 @@ def _close_quietly(stream: Any) -> bool:
     as both would wait for that same thread. A new stream still opens.
     """
     if stream is None:
-        return True
+        return
     closed = threading.Event()
 
     def close() -> None:
@@ -740,10 +739,8 @@ def _close_quietly(stream: Any) -> bool:
         closed.set()
 
     threading.Thread(target=close, name="close audio stream", daemon=True).start()
-    if closed.wait(CLOSE_WAIT_S):
-        return True
-    _leave_behind(stream)
-    return False
+    if not closed.wait(CLOSE_WAIT_S):
+        _leave_behind(stream)
 
 
 def _leave_behind(stream: Any) -> None:

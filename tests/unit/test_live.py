@@ -609,7 +609,7 @@ def test_the_microphone_check_times_a_question_said_word_by_word_whole() -> None
     # "One, two, three", words 0.5 s apart, said in the check. Heard as a round is, the middle
     # word was taken for a sound in the thinking pause between a question ("one") and a name
     # ("three"): the words left then stood 1.3 s apart, further than a sentence's, and the check
-    # timed "three" alone (0.9 s of 2.5 s).
+    # timed only the last word.
     needs_speech_model()
     words = recorded_sound(COUNTING, 0.5)[: int(2.5 * RATE)]
     meter = MicCheckMeter()
