@@ -44,6 +44,13 @@ NOT_FAR_LESS_SPEECH = replace(
 NO_LOUDER_THAN_THE_NAME = replace(
     DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_below_name_db=0.0)
 )
+NOT_BY_THE_QUESTION = replace(
+    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_below_question_speech=0.0)
+)
+NOT_LOUDER_BY_THE_QUESTION = replace(
+    DEFAULT_CONFIG,
+    detection=replace(DEFAULT_CONFIG.detection, intruder_question_below_name_db=-3.0),
+)
 NO_QUESTION_BY_SPEECH = replace(
     DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_question_mean=0.0)
 )
@@ -103,6 +110,31 @@ def test_a_cough_louder_than_a_softly_called_name_is_not_the_end_of_the_question
     # Dropped only when no louder than the name, the cough ends the question.
     without = analyze_samples(room.played, RATE, config=NO_LOUDER_THAN_THE_NAME).pause_s
     assert without is not None and without < room.dry.pause_s - 1.0
+
+
+def test_a_cough_bout_far_less_speech_than_the_question_is_dropped_though_louder() -> None:
+    needs_speech_model()
+    # The name called 9 dB softer than the question; a bout of coughs across the room peaks
+    # about 5 dB above it, too loud to be judged against the name.
+    room = cough_in_a_reverberant_pause(
+        recording=COUGH_BOUT, cough_below_speech_db=6.0, name_below_db=9.0
+    )
+    question_end, name_start = room.dry.question_end, room.dry.name_start
+
+    def peak_db(start: int, end: int) -> float:
+        return float(frame_energy_db(room.played[start:end], RATE // 100).max())
+
+    cough = peak_db(question_end + RATE // 2, name_start - RATE // 2)
+    assert 3.0 < cough - peak_db(name_start, room.name_end) < 6.0
+    m = analyze_samples(room.played, RATE)
+    assert m.pause_s == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
+    assert m.verdict is Verdict.ON_TARGET
+    # The bout is hardly speech to the model, the question is: without the question to judge
+    # it against, or with it only up to the name's own bar for loudness, the bout ends the
+    # question.
+    for config in (NOT_BY_THE_QUESTION, NOT_LOUDER_BY_THE_QUESTION):
+        without = analyze_samples(room.played, RATE, config=config).pause_s
+        assert without is not None and without < room.dry.pause_s - 1.0
 
 
 def test_a_cough_bout_longer_than_the_question_is_no_question_to_count_the_pause_from() -> None:

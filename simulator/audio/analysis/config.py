@@ -124,6 +124,19 @@ class DetectionConfig:
     allows (a cough run up to the name), it is dropped only when its mean speech probability is
     this much below the name's (0: never): a name with a student's quick answer after it is as
     much speech as the answer."""
+    intruder_below_question_speech: float = 0.4
+    """Such an utterance (with the silences above) is also taken for a sound in the pause when
+    the speech model's mean probability over it is at least this much below the question's (0:
+    not checked) ... In a room that rings, or behind a gain control, the model can doubt a
+    name called across the room as much as a cough before it, while the question, longer and
+    said to the class, is sure speech to it."""
+    intruder_no_speech_mean: float = 0.2
+    """... and under this: hardly speech at all (a cough bout's mean is about 0.1) ..."""
+    intruder_question_below_name_db: float = -6.0
+    """... and it peaks at least this far below the name (negative: at most that far above it),
+    a wider bar than ``intruder_below_name_db``: a cough is louder than a word, most of all
+    than a softly called name. Set on the room benchmark's tune rounds, seeds 0-2: a bar at
+    -3 dB dropped fewer coughs; -9 dB the same as -6 dB."""
     intruder_question_mean: float = 0.5
     """The question those sounds are counted from is the longest utterance, unless that one comes
     after another one and the speech model's mean probability over it is under this (0: always

@@ -9,6 +9,8 @@ microphone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -226,7 +228,10 @@ def _without_intruders(
     utterance is dropped only when it is far less speech than it (a cough run up to the name;
     the name before a student's answer is as much speech as the answer). Only when the last
     utterance is as short as a name (more words after the name are no name to compare with).
-    Without the model every utterance stays."""
+    One that is hardly speech to the model while the question is sure speech goes too, even a
+    little louder than the name: the model may doubt a name called across a room that rings as
+    much as a cough (``DetectionConfig.intruder_below_question_speech``). Without the model
+    every utterance stays."""
     groups = _utterances(frames, config)
     name = len(groups) - 1
     name_frames = groups[name][-1][1] - groups[name][0][0]
@@ -250,9 +255,10 @@ def _without_intruders(
         if question < k < name:
             before = group[0][0] - groups[k - 1][-1][1]
             after = groups[k + 1][0][0] - group[-1][1]
-            if name_peak - peak_db(group) >= config.intruder_below_name_db and (
-                config.intruder_gap_ratio * after <= before
-            ):
+            below = (
+                name_peak - peak_db(group) if config.intruder_gap_ratio * after <= before else None
+            )
+            if below is not None and below >= config.intruder_below_name_db:
                 # The model is asked only about a candidate (its answers are cached).
                 margin = (
                     config.intruder_speech_margin
@@ -263,8 +269,31 @@ def _without_intruders(
                     said, p = speech(groups[name]), speech(group)
                     if said is not None and p is not None and said - p >= margin:
                         continue
+            if (
+                below is not None
+                and below >= config.intruder_question_below_name_db
+                and _far_less_speech_than_the_question(group, groups[question], speech, config)
+            ):
+                continue
         kept.extend(group)
     return kept
+
+
+def _far_less_speech_than_the_question(
+    group: list[tuple[int, int]],
+    question: list[tuple[int, int]],
+    speech: Callable[[list[tuple[int, int]]], float | None],
+    config: DetectionConfig,
+) -> bool:
+    """Whether a sound in the pause (``group``) is far less speech to the speech model than the
+    question (``DetectionConfig.intruder_below_question_speech``)."""
+    if not config.intruder_below_question_speech:
+        return False
+    p = speech(group)
+    if p is None or p >= config.intruder_no_speech_mean:
+        return False
+    asked = speech(question)
+    return asked is not None and asked - p >= config.intruder_below_question_speech
 
 
 def _question_before_sounds(
