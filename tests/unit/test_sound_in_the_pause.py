@@ -12,12 +12,19 @@ after it, or with more of the teacher's words, is checked in ``test_analysis.py`
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
 
 from simulator.audio import live as live_module
-from simulator.audio.analysis import DEFAULT_CONFIG, analyze_samples, frame_energy_db, model
+from simulator.audio.analysis import (
+    DEFAULT_CONFIG,
+    DetectorConfig,
+    analyze_samples,
+    frame_energy_db,
+    model,
+)
 from simulator.audio.pattern import question_pause_name
 from simulator.audio.result import Verdict
 from simulator.rehearsal.round import RoundPolicy
@@ -25,6 +32,7 @@ from tests.speech import (
     COUGH_BOUT,
     DEV_AUDIO,
     RATE,
+    RoomRound,
     clip,
     cough_in_a_reverberant_pause,
     make_round,
@@ -35,30 +43,20 @@ from tests.unit.test_live import ended_at
 
 pytestmark = pytest.mark.usefixtures("espeak")
 
-NO_INTRUDER_RULE = replace(
-    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_gap_ratio=0.0)
-)
-NOT_FAR_LESS_SPEECH = replace(
-    DEFAULT_CONFIG,
-    detection=replace(
-        DEFAULT_CONFIG.detection, intruder_far_less_speech=0.0, intruder_below_question_speech=0.0
-    ),
-)
+
+def _without(**detection: Any) -> DetectorConfig:
+    """The analysis with these detection settings changed (a rule switched off or narrowed)."""
+    return replace(DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, **detection))
+
+
+NO_INTRUDER_RULE = _without(intruder_gap_ratio=0.0)
+NOT_FAR_LESS_SPEECH = _without(intruder_far_less_speech=0.0, intruder_below_question_speech=0.0)
 """Without the margin for a sound run up to the name, and without the rule that judges a sound
 against the question (which drops this bout of coughs too)."""
-NO_LOUDER_THAN_THE_NAME = replace(
-    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_below_name_db=0.0)
-)
-NOT_BY_THE_QUESTION = replace(
-    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_below_question_speech=0.0)
-)
-NOT_LOUDER_BY_THE_QUESTION = replace(
-    DEFAULT_CONFIG,
-    detection=replace(DEFAULT_CONFIG.detection, intruder_question_below_name_db=-3.0),
-)
-NO_QUESTION_BY_SPEECH = replace(
-    DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, intruder_question_mean=0.0)
-)
+NO_LOUDER_THAN_THE_NAME = _without(intruder_below_name_db=0.0)
+NOT_BY_THE_QUESTION = _without(intruder_below_question_speech=0.0)
+NOT_LOUDER_BY_THE_QUESTION = _without(intruder_question_below_name_db=-3.0)
+NO_QUESTION_BY_SPEECH = _without(intruder_question_mean=0.0)
 TOLERANCE_S = 0.15
 LONG_COUGH = DEV_AUDIO / "events" / "cough" / "cough_coswara_XVjp63ocWZ.flac"
 """A bout of coughs of 4.8 s (Coswara, CC BY 4.0; one of the files the room benchmark tunes on),
@@ -68,6 +66,17 @@ read at test time and not copied into the repository."""
 def _ended_at(x: np.ndarray) -> tuple[int | None, float | None]:
     live = RoundPolicy().live_round(question_pause_name(), 0)
     return ended_at(live, x), live.finish().pause_s
+
+
+def _cough_over_the_name_db(room: RoomRound) -> float:
+    """How far the loudest moment of the pause (from 0.5 s after the question to 0.5 s before
+    the name) peaks above the name, in dB."""
+
+    def peak_db(start: int, end: int) -> float:
+        return float(frame_energy_db(room.played[start:end], RATE // 100).max())
+
+    pause = peak_db(room.dry.question_end + RATE // 2, room.dry.name_start - RATE // 2)
+    return pause - peak_db(room.dry.name_start, room.name_end)
 
 
 def test_a_cough_in_a_reverberant_pause_is_not_the_end_of_the_question() -> None:
@@ -102,13 +111,8 @@ def test_a_cough_louder_than_a_softly_called_name_is_not_the_end_of_the_question
     needs_speech_model()
     # The name called 6 dB softer than the question; the cough across the room peaks above it.
     room = cough_in_a_reverberant_pause(cough_below_speech_db=8.0, name_below_db=6.0)
-    question_end, name_start = room.dry.question_end, room.dry.name_start
-
-    def peak_db(start: int, end: int) -> float:
-        return float(frame_energy_db(room.played[start:end], RATE // 100).max())
-
-    cough = peak_db(question_end + RATE // 2, name_start - RATE // 2)
-    assert cough > peak_db(name_start, room.name_end)
+    cough = _cough_over_the_name_db(room)
+    assert cough > 0.0
     m = analyze_samples(room.played, RATE)
     assert m.pause_s == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
     assert m.verdict is Verdict.ON_TARGET
@@ -124,13 +128,8 @@ def test_a_cough_bout_far_less_speech_than_the_question_is_dropped_though_louder
     room = cough_in_a_reverberant_pause(
         recording=COUGH_BOUT, cough_below_speech_db=6.0, name_below_db=9.0
     )
-    question_end, name_start = room.dry.question_end, room.dry.name_start
-
-    def peak_db(start: int, end: int) -> float:
-        return float(frame_energy_db(room.played[start:end], RATE // 100).max())
-
-    cough = peak_db(question_end + RATE // 2, name_start - RATE // 2)
-    assert 3.0 < cough - peak_db(name_start, room.name_end) < 6.0
+    cough = _cough_over_the_name_db(room)
+    assert 3.0 < cough < 6.0
     m = analyze_samples(room.played, RATE)
     assert m.pause_s == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
     assert m.verdict is Verdict.ON_TARGET
