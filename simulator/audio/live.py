@@ -116,13 +116,6 @@ not: a piece of the question said after a break, and heard as little speech, was
 what came after it read as a name after a long pause (room benchmark, seed 0, a session's first
 round after the microphone check: ended before the name 6.7 -> 7.2 % of the tune rounds). The
 finished round drops it."""
-RUN_ON_WHILE_RUNNING = False
-"""Whether, while the round runs, a short pause followed by more than a name's length of sure
-speech in a quiet room is read as a break inside the question (``PatternConfig.run_on_max_pause_s``:
-the round then holds no name yet). It is not: the round already waits, as for an unsure name,
-when what follows a short pause is longer than a name; with no measured pause at all it would
-wait for the longer silence that gives up (``GIVE_UP_SILENCE_S``). The finished round reads it
-so."""
 MODEL_REACH_WHILE_RUNNING_MS = 500
 """How far past the question's end the speech model follows it while the round runs
 (``EdgeConfig.model_reach_ms``; the finished round follows it further). Where other people talk
@@ -255,12 +248,7 @@ class LiveRound:
             config.edges,
             model_reach_ms=min(config.edges.model_reach_ms, MODEL_REACH_WHILE_RUNNING_MS),
         )
-        pattern_config = config.pattern
-        if not RUN_ON_WHILE_RUNNING:
-            pattern_config = replace(pattern_config, run_on_max_pause_s=0.0)
-        self._check_config = replace(
-            config, detection=detection, edges=edges, pattern=pattern_config
-        )
+        self._check_config = replace(config, detection=detection, edges=edges)
         self._blocks: list[npt.NDArray[np.float32]] = []
         self._n = 0
         self._next_check = self._check_every

@@ -126,6 +126,21 @@ def test_more_words_after_the_name_keep_the_pause_before_the_name(espeak: str) -
     assert m.pause_s == pytest.approx(2.0, abs=0.05)
 
 
+def test_a_name_with_more_words_after_a_short_wait_is_still_measured(espeak: str) -> None:
+    """ "… (0.8 s) … Kay, wat denk jij daarvan?": a teacher who waits too briefly and says the
+    name with more words after it is told that the wait was too short, not that no name came.
+    What follows the pause is longer than any name and sure speech, as the rest of a question
+    after a break inside it would be; a round read as one utterance here, with the silence
+    after it, would say the round ended without a name."""
+    q = clip("Welke twee voorbeelden heb ik net gegeven van economische marktwerking?", "nl")
+    name = clip("Kay, wat denk jij daarvan?", "nl")
+    assert name.size > DEFAULT_CONFIG.pattern.name_max_s * RATE
+    r = make_round(q, name, 0.8, tail_s=5.0)
+    m = analyze_samples(r.samples, RATE)
+    assert m.pause_s == pytest.approx(0.8, abs=FRAME_S)
+    assert m.verdict is Verdict.TOO_SHORT
+
+
 def test_a_long_break_inside_the_question_is_still_not_the_pause(espeak: str) -> None:
     """A teacher who waits less than they hesitated mid-question: the break is followed by the
     rest of the question, not by something as short as a name, so it is no candidate."""

@@ -29,10 +29,10 @@ from simulator.audio.analysis.config import (
     LevelConfig,
     PatternConfig,
 )
-from simulator.audio.analysis.detection import detect_speech, quiet_room
+from simulator.audio.analysis.detection import detect_speech
 from simulator.audio.analysis.edges import refine_boundaries, refine_pause, voices_in_pause
 from simulator.audio.analysis.levels import measure_levels
-from simulator.audio.analysis.reading import read_pattern, without_a_name_after_a_break
+from simulator.audio.analysis.reading import read_pattern
 from simulator.audio.analysis.signal import (
     FRAME_SAMPLES,
     LazyEnvelope,
@@ -94,14 +94,12 @@ def analyze_samples(
     )
     after_cue = cue_end_sample if pattern.shape is Shape.CUE_PAUSE_SPEECH else 0
     env = LazyEnvelope(x)
-    segments, levels, quiet = _speaker_segments(
+    segments, levels = speaker_segments(
         x, clipped_fraction, config, after_cue=after_cue, vad_run=vad_run, env=env
     )
     m = read_pattern(
         segments, pattern, levels, x.size, cue_end_sample=cue_end_sample, config=config.pattern
     )
-    context = config.detection.model_context_ms * ANALYSIS_RATE_HZ // 1000
-    m = without_a_name_after_a_break(x, m, quiet, config.pattern, context)
     m = refine_pause(x, m, config.edges, env)
     if judge_pause_voices and voices_in_pause(x, m, config.edges):
         m = replace(m, warnings=(*m.warnings, LevelWarning.OTHER_VOICES))
@@ -143,22 +141,6 @@ def speaker_segments(
     student's voice from a loudspeaker sets neither the speaker's level nor the background.
     ``env``: the envelope of ``x``, to share with the pause's edges.
     """
-    segments, levels, _ = _speaker_segments(
-        x, clipped_fraction, config, after_cue=after_cue, vad_run=vad_run, env=env
-    )
-    return segments, levels
-
-
-def _speaker_segments(
-    x: npt.NDArray[np.float32],
-    clipped_fraction: float,
-    config: DetectorConfig,
-    *,
-    after_cue: int,
-    vad_run: VadRun | None,
-    env: LazyEnvelope | None,
-) -> tuple[list[tuple[int, int]], Levels, bool]:
-    """``speaker_segments``, and whether the room is quiet (``detection.quiet_room``)."""
     start = 0
     reference_from = 0
     if after_cue > 0:
@@ -170,12 +152,11 @@ def _speaker_segments(
         part, clipped_fraction, config.levels, reference_from=reference_from, vad_run=vad_run
     )
     if frame_levels is None:
-        return [], levels, False
+        return [], levels
     frames = detect_speech(
         part, frame_levels, config.detection, config.levels, name_max_s=config.pattern.name_max_s
     )
     segments = refine_boundaries(
         part, frames, frame_levels, config.edges, env if start == 0 else None
     )
-    quiet = quiet_room(frame_levels, config.detection)
-    return [(a + start, b + start) for a, b in segments], levels, quiet
+    return [(a + start, b + start) for a, b in segments], levels

@@ -243,18 +243,6 @@ class PatternConfig:
     joined_name_max_s: float = 0.8
     """In one utterance of several stretches, a last stretch this short is a name run straight on
     (no pause) rather than the end of one long sentence."""
-    run_on_max_pause_s: float = 1.2
-    """In a quiet room, a pause shorter than this (0: not judged) that is followed by more than a
-    name's length (``name_max_s``) with ``run_on_sure_speech_s`` of sure speech in it is a break
-    inside the question, which then went on: the round holds no name after a pause (read as one
-    utterance). A question with a hesitation in it and no name (or the name run straight on) was
-    measured as a short pause before its second part. Only in a quiet room: where others talk,
-    their words run on from a name and the model is as sure of them ..."""
-    run_on_sure_speech_s: float = 1.2
-    """... from the first to the last window that the speech model gives ``run_on_probability``
-    or more ..."""
-    run_on_probability: float = 0.5
-    """... (typing or a chair run on from a name is no sure speech)."""
     cue_echo_s: float = 0.3
     """How late a loudspeaker cue may still reach the microphone after its recorded end."""
     clip_level_fs: float = 0.99

@@ -29,12 +29,6 @@ from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.segmenter import segment
 
 
-def quiet_room(fl: FrameLevels, config: DetectionConfig) -> bool:
-    """Whether the speaker stands ``quiet_room_above_db`` or more above the background: a room
-    where only the teacher speaks (no other voices, no loud fan or typing)."""
-    return fl.full_speaker_db - fl.full_background_db >= config.quiet_room_above_db
-
-
 def detect_speech(
     x: npt.NDArray[np.float32],
     fl: FrameLevels,
@@ -60,9 +54,8 @@ def detect_speech(
     )
     # In a quiet room only the teacher speaks, and a question's words vary in level (its last one
     # often falls away); where others talk, a segment must come closer to the teacher's level.
-    peak_db = (
-        config.quiet_room_segment_peak_db if quiet_room(fl, config) else config.segment_peak_db
-    )
+    quiet_room = fl.full_speaker_db - fl.full_background_db >= config.quiet_room_above_db
+    peak_db = config.quiet_room_segment_peak_db if quiet_room else config.segment_peak_db
     need = max(fl.speaker_db - peak_db, fl.background_db + prominence)
     frames = [(a, b) for a, b in frames if fl.energy_db[a:b].max() >= need]
     if config.onset_rise_db and frames:

@@ -3,13 +3,9 @@ read off the speaker's segments; or the reason why not."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
-import numpy.typing as npt
 
 from simulator.audio.analysis.config import PatternConfig
-from simulator.audio.analysis.model import WINDOW_SAMPLES, window_scores
 from simulator.audio.pattern import Pattern, Shape
 from simulator.audio.result import (
     ANALYSIS_RATE_HZ,
@@ -54,37 +50,6 @@ def read_pattern(
         warnings=tuple(warnings),
         duration_samples=n_samples,
     )
-
-
-def without_a_name_after_a_break(
-    x: npt.NDArray[np.float32],
-    m: RoundMeasurement,
-    quiet_room: bool,
-    config: PatternConfig,
-    context_samples: int,
-) -> RoundMeasurement:
-    """``m`` read as one utterance when, in a quiet room, its pause is shorter than
-    ``run_on_max_pause_s`` and what follows it is longer than a name, with sure speech over
-    ``run_on_sure_speech_s`` of it (see ``PatternConfig.run_on_max_pause_s``): a break inside the
-    question, not the thinking pause. ``m`` as it is otherwise, or without the speech model."""
-    if (
-        m.span is None
-        or m.shape is not Shape.SPEECH_PAUSE_SPEECH
-        or not quiet_room
-        or m.span[1] - m.span[0] >= config.run_on_max_pause_s * ANALYSIS_RATE_HZ
-    ):
-        return m
-    after = utterances(m.segments, config.utterance_gap_s)[-1]
-    start, end = after[0].start, after[-1].end
-    if start != m.span[1] or end - start <= config.name_max_s * ANALYSIS_RATE_HZ:
-        return m
-    scores = window_scores(x, start, end, context_samples)
-    sure = [k for k, p in enumerate(scores or ()) if p >= config.run_on_probability]
-    if not sure or (sure[-1] - sure[0] + 1) * WINDOW_SAMPLES < (
-        config.run_on_sure_speech_s * ANALYSIS_RATE_HZ
-    ):
-        return m
-    return replace(m, span=None, reason=Reason.ONE_UTTERANCE)
 
 
 def utterances(segments: tuple[Segment, ...], gap_s: float) -> list[list[Segment]]:
