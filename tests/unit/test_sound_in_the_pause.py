@@ -27,6 +27,7 @@ from simulator.audio.analysis import (
 )
 from simulator.audio.pattern import question_pause_name
 from simulator.audio.result import Verdict
+from simulator.audio.wav import parse_wav, wav_bytes_pcm16
 from simulator.rehearsal.round import RoundPolicy
 from tests.speech import (
     COUGH_BOUT,
@@ -133,9 +134,9 @@ def test_a_cough_bout_far_less_speech_than_the_question_is_dropped_though_louder
     m = analyze_samples(room.played, RATE)
     assert m.pause_s == pytest.approx(room.dry.pause_s, abs=TOLERANCE_S)
     assert m.verdict is Verdict.ON_TARGET
-    # As a 16-bit recording holds it, too: the bout's mean speech probability (about 0.2) is
-    # not at the edge of the bar.
-    as_saved = np.round(room.played * 32767).astype(np.float32) / 32768
+    # As a 16-bit recording holds it, too (saved and read back as the app's recordings are):
+    # the bout's mean speech probability (about 0.2) is not at the edge of the bar.
+    as_saved = parse_wav(wav_bytes_pcm16(room.played, RATE)).samples[:, 0]
     assert analyze_samples(as_saved, RATE).pause_s == pytest.approx(m.pause_s, abs=0.02)
     # The bout is hardly speech to the model, the question is: without the question to judge
     # it against, or with it only up to the name's own bar for loudness, the bout ends the
