@@ -120,6 +120,18 @@ CLEAN_SHARE = 0.12
 """Rounds with no room, a flat microphone, no noise and no events."""
 EVENT_IN_PAUSE_SHARE = 0.5
 EVENT_OUTSIDE_SHARE = 0.2
+WORDS_AFTER_SHARE = 0.2
+"""Of the rounds that end with the name, the share where the teacher goes on straight after it
+("Kay, wat denk jij?"). Drawn from a generator of its own: every other round stays as it was."""
+WORDS_AFTER_GAP_S = (0.05, 0.3)
+"""Silence between the name and the words after it (real voices; espeak says them on)."""
+WORDS_AFTER_MAX = 3
+WORDS_AFTER_LINE_MAX_S = 3.0
+"""A speaker with sentences only says one of at most this much active speech after the name."""
+WORDS_AFTER: dict[str, tuple[str, ...]] = {
+    "nl": ("wat denk jij?", "wat denk jij daarvan?", "kun jij het uitleggen?", "jij mag."),
+    "en": ("what do you think?", "what would you say?", "can you explain it?", "your turn."),
+}
 ROOMS_PER_SPLIT = 24
 MAX_IMAGE_ORDER = 40
 
@@ -161,6 +173,10 @@ class RoomItem(Item):
     events_outside: tuple[str, ...]
     event_spans_s: tuple[tuple[str, float, float], ...]
     clean: bool
+    words_after_name: str | None
+    """What the teacher says straight after the name ("wat denk jij?"), or ``None``. The
+    name's span in ``speech_spans_s`` runs on to the end of these words: to the pause they are
+    part of the name's utterance."""
 
     def label(self) -> dict[str, object]:
         row = Item.label(self)
@@ -177,6 +193,7 @@ class RoomItem(Item):
             events_outside=list(self.events_outside),
             event_spans_s=[list(s) for s in self.event_spans_s],
             clean=self.clean,
+            words_after_name=self.words_after_name,
         )
         return row
 
@@ -211,6 +228,8 @@ class RoomItem(Item):
             g.append("real: counting (natural pauses)")
         if self.hesitation_s is not None:
             g.append("hesitation in question")
+        if self.words_after_name is not None:
+            g.append(WORDS_AFTER_GROUP)
         if self.kind != "round":
             g.append("failure rounds")
         if self.room != "dry" and self.event_in_pause is not None:
@@ -222,6 +241,7 @@ class RoomItem(Item):
         return g
 
 
+WORDS_AFTER_GROUP = "more words after the name"
 TARGET_REVERB_EVENT = "target: reverberant room, event in pause"
 TARGET_TALKERS_10 = "target: real voice, talkers @ 10 dB"
 TARGET_CLEAN_REAL = "target: real voice, clean"
@@ -269,7 +289,8 @@ def _group_order() -> list[str]:
         order += [f"noise: {kind}@{snr}dB" for snr in SNRS_DB] + [f"noise: {kind} (all SNR)"]
     order += ["voice: real", "voice: espeak", "lang: nl", "lang: en", "lang: de"]
     order += ["real: name by the same speaker", "real: name by another speaker"]
-    order += ["real: counting (natural pauses)", "hesitation in question", "failure rounds"]
+    order += ["real: counting (natural pauses)", "hesitation in question", WORDS_AFTER_GROUP]
+    order += ["failure rounds"]
     order += [TARGET_REVERB_EVENT, TARGET_TALKERS_10, TARGET_CLEAN_REAL]
     return order
 
@@ -920,6 +941,7 @@ class Voice:
     voice: str = ""
     speed_wpm: int = 0
     pitch: int = 0
+    words_after_name: str | None = None
 
 
 class RoomCorpus:
@@ -955,7 +977,9 @@ class RoomCorpus:
 
     # -- voices --
 
-    def espeak_voice(self, rng: np.random.Generator) -> Voice:
+    def espeak_voice(self, rng: np.random.Generator, after: np.random.Generator | None) -> Voice:
+        """A synthetic voice; with ``after``, it says words of ``WORDS_AFTER`` on after the name
+        (drawn from ``after`` alone)."""
         lang = "nl" if rng.random() < 0.5 else "en"
         variant = VOICE_VARIANTS[int(rng.integers(len(VOICE_VARIANTS)))]
         speed = SPEEDS_WPM[int(rng.integers(len(SPEEDS_WPM)))]
@@ -972,6 +996,10 @@ class RoomCorpus:
             q_parts = [(say(first), 0.0), (say(second), hesitation)]
         else:
             q_parts = [(say(question), 0.0)]
+        words_after = None
+        if after is not None:
+            words_after = WORDS_AFTER[lang][int(after.integers(len(WORDS_AFTER[lang])))]
+        name_said = say(f"{name}.") if words_after is None else say(f"{name}, {words_after}")
         return Voice(
             "espeak",
             lang,
@@ -979,14 +1007,17 @@ class RoomCorpus:
             f"espeak {lang}+{variant}",
             question,
             name,
-            q_parts + [(say(f"{name}."), 0.0)],
+            q_parts + [(name_said, 0.0)],
             hesitation,
             f"{lang}+{variant}",
             speed,
             pitch,
+            words_after,
         )
 
-    def real_voice(self, rng: np.random.Generator) -> Voice:
+    def real_voice(self, rng: np.random.Generator, after: np.random.Generator | None) -> Voice:
+        """A speaker of the split; with ``after``, the speaker goes on after the name with words
+        of their own (``_words_after``), drawn from ``after`` alone."""
         # A source first (the 41 speech-commands speakers must not drown the 4 Dutch ones).
         families = sorted({family(name) for name in self.speakers})
         chosen_family = families[int(rng.integers(len(families)))]
@@ -1046,6 +1077,12 @@ class RoomCorpus:
             # A name borrowed from another recording carries that recording's gain (up to 17 dB
             # off the question's); a teacher says the name at about the level of the question.
             name_clip = at_level_of(name_clip, [c for c, _ in q_parts], rng.spawn(1)[0])
+        words_after = None
+        if after is not None:
+            more = self._words_after(after, sp, used | {name_entry.path})
+            if more:
+                words_after = " ".join(text for text, _, _ in more)
+                name_clip = run_on(name_clip, [(clip, gap) for _, clip, gap in more])
         return Voice(
             "real",
             sp.lang,
@@ -1056,7 +1093,30 @@ class RoomCorpus:
             q_parts + [(name_clip, 0.0)],
             hesitation,
             sp.name,
+            words_after_name=words_after,
         )
+
+    def _words_after(
+        self, rng: np.random.Generator, sp: Speaker, used: set[str]
+    ) -> list[tuple[str, Clip, float]]:
+        """What ``sp`` says straight after the name: 1–3 of their words not yet said, else one
+        of their short lines; nothing for a speaker who only counts. Each with the gap before
+        it."""
+        words = [w for w in sp.words if w.path not in used]
+        lines = [e for e in sp.lines if e.path not in used and e.active_s <= WORDS_AFTER_LINE_MAX_S]
+        if words:
+            count = min(len(words), int(rng.integers(1, WORDS_AFTER_MAX + 1)))
+            chosen = [words[int(k)] for k in rng.choice(len(words), size=count, replace=False)]
+            texts = [_word_text(e) for e in chosen]
+        elif lines:
+            chosen = [lines[int(rng.integers(len(lines)))]]
+            texts = [e.transcript or Path(e.path).stem for e in chosen]
+        else:
+            return []
+        gaps = rng.uniform(*WORDS_AFTER_GAP_S, len(chosen))
+        return [
+            (text, self.clip(e), float(g)) for text, e, g in zip(texts, chosen, gaps, strict=True)
+        ]
 
     def _name_for(self, rng: np.random.Generator, sp: Speaker, used: set[str]) -> tuple[Entry, str]:
         """A word of the same speaker; else one of a speaker of the same language and sex."""
@@ -1173,7 +1233,12 @@ class RoomCorpus:
             kind = _pick(rng, KINDS, KIND_WEIGHTS)
             real = rng.random() < REAL_VOICE_SHARE
             clean = rng.random() < CLEAN_SHARE
-            voice = self.real_voice(rng) if real else self.espeak_voice(rng)
+            # Words after the name: from a generator of its own, so that every other round
+            # is drawn as it was before there were such rounds.
+            after_rng = np.random.default_rng([seed, 29_000 + split_no, index, *extra])
+            goes_on = kind in ("round", "no_pause") and after_rng.random() < WORDS_AFTER_SHARE
+            after = after_rng if goes_on else None
+            voice = self.real_voice(rng, after) if real else self.espeak_voice(rng, after)
             pause = _pause_s(rng)
             if voice.hesitation_s is not None:
                 pause = max(pause, voice.hesitation_s + 0.7, 1.5)
@@ -1334,6 +1399,7 @@ class RoomCorpus:
             events_outside=tuple(outside),
             event_spans_s=tuple(event_spans),
             clean=clean,
+            words_after_name=voice.words_after_name,
         )
 
     def _add_event(
@@ -1375,6 +1441,15 @@ class RoomCorpus:
 
 JOIN = round(0.05 * RATE_HZ)
 """Typing or other voices after the recording, drawn anew, join the recording's over 50 ms."""
+
+
+def run_on(first: Clip, then: list[tuple[Clip, float]]) -> Clip:
+    """``first`` with ``then`` said after it (each clip with the silence before its speech) as
+    one clip, whose speech runs from the start of ``first`` to the end of the last."""
+    parts = [(first, 0.0), *then]
+    n = first.samples.size + sum(round(g * RATE_HZ) + c.samples.size for c, g in then)
+    x, spans = place_clips(parts, n, first.start, RATE_HZ)
+    return Clip(x.astype(first.samples.dtype), spans[0][0], spans[-1][1])
 
 
 def joined(a: F64, b: F64, fade: int) -> F64:

@@ -260,17 +260,22 @@ def test_two_noises_join_at_equal_power_without_a_jump() -> None:
     assert 0.8 < float(np.sqrt(np.mean(middle**2))) < 1.2
 
 
+def _tune_corpus() -> rooms.RoomCorpus:
+    """The tune split's room corpus (skips without the pack or the benchmark's extras)."""
+    _index_rows()
+    for extra in ("pyroomacoustics", "scipy", "soundfile"):
+        pytest.importorskip(extra, reason="the benchmark's extras (.[bench]) are not installed")
+    dev = rooms.DevAudio(rooms.dev_audio_dir())
+    return rooms.RoomCorpus(
+        "tune", dev, rooms.SpeechBank(rooms.DEFAULT_CACHE), rooms.RoomPool("tune", dev)
+    )
+
+
 def test_the_room_after_a_recording_leaves_the_recording_as_it_was() -> None:
     """The live benchmark hears each round with the room going on after it (so a round that
     waits long after the name can still end by itself): the round itself, its labels and every
     draw are the same, up to the join in the recording's last 50 ms."""
-    _index_rows()  # skips without the pack
-    for extra in ("pyroomacoustics", "scipy", "soundfile"):
-        pytest.importorskip(extra, reason="the benchmark's extras (.[bench]) are not installed")
-    dev = rooms.DevAudio(rooms.dev_audio_dir())
-    corpus = rooms.RoomCorpus(
-        "tune", dev, rooms.SpeechBank(rooms.DEFAULT_CACHE), rooms.RoomPool("tune", dev)
-    )
+    corpus = _tune_corpus()
     kinds = set()
     for index in range(12):
         plain, longer = corpus.make(0, index), corpus.make(0, index, 2.0)
@@ -288,3 +293,46 @@ def test_the_room_after_a_recording_leaves_the_recording_as_it_was() -> None:
         assert float(np.sqrt(np.mean(after**2))) > 0  # the room goes on
         kinds.add(plain.noise)
     assert {"fan", "talkers"} <= kinds  # both ways of going on are among them
+
+
+def test_words_run_on_after_a_clip_as_one_utterance() -> None:
+    """``run_on`` lays words after a name with the silence asked for between their speech
+    boundaries, and the joined clip's speech runs from the name's start to the last word's end."""
+    name = rooms.Clip(np.concatenate((np.zeros(80), np.ones(4000), np.zeros(80))), 80, 4080)
+    word = rooms.Clip(np.concatenate((np.zeros(40), 2 * np.ones(3000), np.zeros(40))), 40, 3040)
+    joined = rooms.run_on(name, [(word, 0.1), (word, 0.2)])
+    gap1, gap2 = round(0.1 * RATE), round(0.2 * RATE)
+    assert joined.start == 80
+    assert joined.end == 4080 + gap1 + 3000 + gap2 + 3000
+    x = joined.samples
+    assert np.all(x[80:4080] == 1.0)
+    assert np.all(x[4080 : 4080 + gap1] == 0.0)
+    second = 4080 + gap1 + 3000 + gap2
+    assert np.all(x[second : second + 3000] == 2.0)
+
+
+def test_words_after_the_name_leave_the_question_and_the_pause_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A round where the teacher goes on after the name ("Kay, wat denk jij?") is the same
+    round up to the name's start: the words after it are drawn from a generator of their own.
+    Its label is still the pause before the name; the name's span runs on over the words."""
+    corpus = _tune_corpus()
+    checked = set()
+    for index in range(60):
+        monkeypatch.setattr(rooms, "WORDS_AFTER_SHARE", 1.0)
+        on = corpus.make(0, index)
+        if on.kind != "round" or on.words_after_name is None:
+            continue
+        monkeypatch.setattr(rooms, "WORDS_AFTER_SHARE", 0.0)
+        plain = corpus.make(0, index)
+        assert plain.words_after_name is None
+        assert on.speech_spans_s[:-1] == plain.speech_spans_s[:-1]
+        assert on.name_start_s == plain.name_start_s
+        assert on.pause_s == plain.pause_s
+        assert on.speech_spans_s[-1][1] > plain.speech_spans_s[-1][1] + 0.2
+        assert on.name_text == plain.name_text
+        checked.add(on.voice_source)
+        if checked == {"real", "espeak"}:
+            break
+    assert checked == {"real", "espeak"}
