@@ -126,6 +126,26 @@ def test_more_words_after_the_name_keep_the_pause_before_the_name(espeak: str) -
     assert m.pause_s == pytest.approx(2.0, abs=0.05)
 
 
+def test_words_after_the_name_longer_than_the_question_keep_the_pause_before_the_name(
+    espeak: str,
+) -> None:
+    """ "Welke voorbeelden heb ik gegeven? … (3 s) … Kay. … Wat denk jij, welke twee …?": the
+    teacher asks briefly, waits, says the name and then, after a breath, says the question again
+    at length. The longest utterance is then the words after the name, not the question; the
+    pause is still the wait before the name, not the breath after it."""
+    q = clip("Welke voorbeelden heb ik gegeven?", "nl")
+    more = clip(
+        "Wat denk jij, welke twee voorbeelden van economische marktwerking heb ik net gegeven?",
+        "nl",
+    )
+    assert more.size > 1.5 * q.size
+    r = make_round(q, clip("Kay.", "nl"), 3.0, tail_s=0.0)
+    samples = np.concatenate([r.samples, silence(0.5), more, silence(1.0)])
+    m = analyze_samples(samples, RATE)
+    assert m.pause_s == pytest.approx(3.0, abs=0.05)
+    assert m.verdict is Verdict.ON_TARGET
+
+
 def test_a_name_with_more_words_after_a_short_wait_is_still_measured(espeak: str) -> None:
     """ "… (0.8 s) … Kay, wat denk jij daarvan?": a teacher who waits too briefly and says the
     name with more words after it is told that the wait was too short, not that no name came.

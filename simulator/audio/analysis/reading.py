@@ -118,18 +118,19 @@ def _span_or_reason(
 
 
 def _longest_gap_after_question(groups: list[list[Segment]], name_max_s: float) -> tuple[int, int]:
-    """The thinking pause: the longest silence after the question (the round's longest
-    utterance) that is followed by something as short as a name. The teacher asks, waits and says
+    """The thinking pause: the longest silence after the question (the longest utterance before
+    the last) that is followed by something as short as a name. The teacher asks, waits and says
     the name; what sounds after the name (other voices, a cough, a chair, more words after a
     breath) leaves shorter gaps than the wait, and is not taken for the name. A break inside the
-    question, followed by the rest of it, is no candidate however long it is."""
+    question, followed by the rest of it, is no candidate however long it is. The last utterance
+    is never the question, however long: words after the name can outlast a short question."""
 
     def length(k: int) -> int:
         return groups[k][-1].end - groups[k][0].start
 
     last = len(groups) - 2
-    question = max(range(len(groups)), key=length)
+    question = max(range(last + 1), key=length)
     name_max = name_max_s * ANALYSIS_RATE_HZ
-    after = [i for i in range(min(question, last), last) if length(i + 1) <= name_max]
+    after = [i for i in range(question, last) if length(i + 1) <= name_max]
     k = max(after + [last], key=lambda i: (groups[i + 1][0].start - groups[i][-1].end, i))
     return groups[k][-1].end, groups[k + 1][0].start
