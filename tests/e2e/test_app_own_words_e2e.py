@@ -69,13 +69,13 @@ def _run_one_round(
     return _kept_round(home), pause_s
 
 
-def test_own_dutch_question_and_a_long_name_end_the_round_just_after_the_name(
-    pulse_server: PulseServer, tmp_path: Path, espeak: str
+def _ends_just_after_the_name(
+    pulse_server: PulseServer, tmp_path: Path, question: np.ndarray, name: np.ndarray
 ) -> None:
-    # Not the prompt's question nor its name ("Kay"): a short question of the teacher's own.
-    question = clip("Wat zie je op deze foto?", "nl")
-    name = clip("Anne-Sophie?", "nl", speed=120)
-    r = make_round(question, name, 3.0, lead_s=0.3, tail_s=6.0)
+    """The question, a 3 s pause and ``name`` played into the real app: the round ends (the saved
+    audio stops) 0.8-1.0 s after the end of the name (after this long a pause, 0.8 s after where
+    the name's voice stopped, by its level), and the saved pause is the 3 s."""
+    r = make_round(question, name, 3.0, lead_s=0.3, tail_s=7.0)
     write_wav_pcm16(tmp_path / "round.wav", r.samples, RATE)
 
     def play(app: TmuxApp) -> None:
@@ -84,11 +84,27 @@ def test_own_dutch_question_and_a_long_name_end_the_round_just_after_the_name(
 
     heard, saved_pause_s = _run_one_round(pulse_server, tmp_path, "check-question", "nl", play)
     (q_start, q_end), (n_start, n_end) = _parts(heard, 1.0)
-    # The round ended (the saved audio stops) 0.8-1.0 s after the end of the name (after this long
-    # a pause, 0.8 s after where the name's voice stopped, by its level).
     assert 0.8 - RING_MAX_S <= (heard.size - n_end) / ANALYSIS_RATE_HZ <= 1.0
     assert (n_start - q_end) / ANALYSIS_RATE_HZ == pytest.approx(3.0, abs=0.03)
     assert saved_pause_s == pytest.approx(3.0, abs=PAUSE_TOLERANCE_S)
+
+
+def test_own_dutch_question_and_a_long_name_end_the_round_just_after_the_name(
+    pulse_server: PulseServer, tmp_path: Path, espeak: str
+) -> None:
+    # Not the prompt's question nor its name ("Kay"): a short question of the teacher's own.
+    question = clip("Wat zie je op deze foto?", "nl")
+    _ends_just_after_the_name(pulse_server, tmp_path, question, clip("Anne-Sophie?", "nl", 120))
+
+
+def test_a_name_with_words_after_it_ends_the_round_just_after_the_words(
+    pulse_server: PulseServer, tmp_path: Path, espeak: str
+) -> None:
+    # The teacher calls on the student with more words after the name, 2 s of speech in all:
+    # longer than a name, and the round ended some 5 s after it, waiting for a name.
+    name = clip("Kay, wat denk jij daarvan?", "nl")
+    assert name.size > 1.5 * RATE
+    _ends_just_after_the_name(pulse_server, tmp_path, clip("Wat zie je op deze foto?", "nl"), name)
 
 
 def test_the_wait_after_a_played_cue_is_timed_from_its_audible_end(

@@ -202,6 +202,26 @@ def test_a_long_own_name_ends_the_round_just_after_the_name(name: str) -> None:
     assert pause == pytest.approx(3.0, abs=0.03)
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Kay, wat denk jij daarvan?",
+        "Kay, kun jij uitleggen welke twee voorbeelden ik heb gegeven?",
+    ],
+)
+def test_a_name_with_words_after_it_ends_the_round_just_after_the_words(name: str) -> None:
+    # "… marktwerking? (3 s) Kay, wat denk jij daarvan?": the teacher calls on the student with
+    # a few words after the name. After a pause as long as the band asks for, that is the name
+    # and its words, not the question's end after a break; the round ended some 5 s after the
+    # words, waiting for a name as after an unsure one.
+    question = clip("Welke twee voorbeelden heb ik net gegeven van economische marktwerking?")
+    said = clip(name, "nl")
+    assert said.size > live_module.NAME_MAX_S * RATE
+    latency_s, pause = after_name_s(question, said, 3.0)
+    assert least_after_name_s(3.0) <= latency_s <= 1.0
+    assert pause == pytest.approx(3.0, abs=0.03)
+
+
 def test_a_question_in_pieces_does_not_end_on_one_more_gap_between_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
