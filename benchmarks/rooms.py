@@ -1057,7 +1057,7 @@ class RoomCorpus:
                     hesitation = float(rng.uniform(0.3, 0.8))
                     gap = hesitation
                 q_parts.append((self.clip(entry), gap))
-                texts.append(entry.transcript or Path(entry.path).stem)
+                texts.append(_line_text(entry))
                 used.add(entry.path)
         else:
             count = min(len(sp.words) - 1, int(rng.integers(3, 7)))
@@ -1110,7 +1110,7 @@ class RoomCorpus:
             texts = [_word_text(e) for e in chosen]
         elif lines:
             chosen = [lines[int(rng.integers(len(lines)))]]
-            texts = [e.transcript or Path(e.path).stem for e in chosen]
+            texts = [_line_text(e) for e in chosen]
         else:
             return []
         gaps = rng.uniform(*WORDS_AFTER_GAP_S, len(chosen))
@@ -1480,6 +1480,11 @@ def shorten_event(x: F64, room: float) -> F64:
     fade = min(y.size, round(0.01 * RATE_HZ))
     y[y.size - fade :] *= np.linspace(1.0, 0.0, fade)
     return y
+
+
+def _line_text(entry: Entry) -> str:
+    """What a line of a speaker with sentences says: its transcript, else its file's name."""
+    return entry.transcript or Path(entry.path).stem
 
 
 def _word_text(entry: Entry) -> str:

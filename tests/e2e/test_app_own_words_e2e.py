@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from simulator.audio.cue import audible_end_sample
-from simulator.audio.live import RING_MAX_S
+from simulator.audio.live import NAME_MAX_S, RING_MAX_S
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import read_wav, write_wav_pcm16
 from tests.e2e.conftest import PulseServer
@@ -103,7 +103,7 @@ def test_a_name_with_words_after_it_ends_the_round_just_after_the_words(
     # The teacher calls on the student with more words after the name, 2 s of speech in all:
     # longer than a name, and the round ended some 5 s after it, waiting for a name.
     name = clip("Kay, wat denk jij daarvan?", "nl")
-    assert name.size > 1.5 * RATE
+    assert name.size > NAME_MAX_S * RATE
     _ends_just_after_the_name(pulse_server, tmp_path, clip("Wat zie je op deze foto?", "nl"), name)
 
 
