@@ -332,13 +332,53 @@ def test_a_question_that_stops_sooner_is_answered_from_scores_that_went_further(
     assert model.window_scores(x, 0, 4 * 512, 0, enough=0.5) == (0.1, 0.3, 0.6)
     assert model.window_scores(x, 0, 4 * 512, 0, enough=0.2) == (0.1, 0.3)
     assert len(calls) == 3
-    scores = iter([0.1, 0.3, 0.6, 0.9])
     assert model.window_scores(x, 0, 4 * 512, 0) == (0.1, 0.3, 0.6, 0.9)
-    assert len(calls) == 7  # asked afresh: the kept scores stopped at the third window
+    assert len(calls) == 4  # the network went on from the third window, where it had stopped
     assert model.window_scores(x, 0, 4 * 512, 0, enough=0.8) == (0.1, 0.3, 0.6, 0.9)
     assert model.window_scores(x, 0, 4 * 512, 0, short_of=0.2) == (0.1,)
     assert model.mean_speech_probability(x, 0, 4 * 512, 0) == pytest.approx(0.475)
-    assert len(calls) == 7
+    assert len(calls) == 4
+
+
+def test_a_stretch_that_grows_is_scored_only_where_it_grew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A live round asks about the name's stretch at every check as it grows: the network goes
+    # on from where it stopped. Once other stretches have taken every kept network, a network
+    # is reset and given the stretch from its start again, and the scores are the same.
+    calls: list[bytes] = []
+
+    class Stateful:
+        """Answers from the window and all the windows before it since the reset, as the
+        network does."""
+
+        def __init__(self) -> None:
+            self.heard = 0.0
+
+        def reset(self) -> None:
+            self.heard = 0.0
+
+        def process(self, block: bytes) -> float:
+            calls.append(block)
+            self.heard = 0.5 * self.heard + float(np.mean(np.abs(np.frombuffer(block, np.float32))))
+            return self.heard
+
+    monkeypatch.setattr(model, "_model", Stateful)
+    monkeypatch.setattr(model, "_CACHE", type(model._CACHE)())  # noqa: SLF001
+    monkeypatch.setattr(model, "_cached_bytes", 0)
+    x = (np.random.default_rng(10).standard_normal(2 * RATE) * 0.01).astype(np.float32)
+    x[0] = 0.5  # the loudest sample first: the level set for the network stays the same
+    first = model.window_scores(x, 512, 10 * 512, 512)
+    assert first is not None and len(first) == 9 and len(calls) == 10
+    grown = model.window_scores(x, 512, 20 * 512, 512)
+    assert grown is not None and grown[:9] == first and len(calls) == 20
+    for k in range(model.NETWORKS):  # other stretches, each on a network of its own
+        model.window_scores(x, (40 + 5 * k) * 512, (44 + 5 * k) * 512, 512)
+    calls.clear()
+    again = model.window_scores(x, 512, 30 * 512, 512)
+    assert again is not None and again[:19] == grown and len(calls) == 30
+    monkeypatch.setattr(model, "_CACHE", type(model._CACHE)())  # noqa: SLF001
+    assert model.window_scores(x, 512, 30 * 512, 512) == again  # as worked out afresh
 
 
 def test_the_speech_model_stops_listening_once_it_has_heard_enough(
