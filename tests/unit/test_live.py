@@ -34,6 +34,7 @@ from tests.speech import (
     clip,
     hesitation,
     in_room,
+    key_presses,
     make_round,
     needs_speech_model,
     recorded_sound,
@@ -220,6 +221,54 @@ def test_a_name_with_words_after_it_ends_the_round_just_after_the_words(name: st
     latency_s, pause = after_name_s(question, said, 3.0)
     assert least_after_name_s(3.0) <= latency_s <= 1.0
     assert pause == pytest.approx(3.0, abs=0.03)
+
+
+def _after_the_name(sound: np.ndarray, gap_s: float = 0.05) -> tuple[np.ndarray, int]:
+    """The flagship question, a 3 s pause, "Kay." and ``sound`` ``gap_s`` after it, then 6 s of
+    silence: (samples, the name's end)."""
+    question = clip("What did we just learn about market forces?", "en")
+    name = clip("Kay.", "en")
+    head = [silence(0.5), question, silence(3.0), name]
+    name_end = sum(part.size for part in head)
+    return np.concatenate([*head, silence(gap_s), sound, silence(6.0)]), name_end
+
+
+def test_typing_straight_after_the_name_does_not_hold_the_round_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Someone types on, loud, from just after the name: the keys join the name's segment (or
+    # follow it closer than the closing silence), and the round ended only once the typing
+    # stopped. The speech model hears the name and then no speech.
+    needs_speech_model()
+    typing = key_presses(2.5, 0.2)
+    x, name_end = _after_the_name(typing)
+    live = POLICY.live_round(question_pause_name(), 0)
+    assert least_after_name_s(3.0) <= ended_after_name_s(live, x, name_end) <= 1.0
+    assert live.finish().pause_s == pytest.approx(3.0, abs=0.05)
+
+    monkeypatch.setattr(live_module, "TAIL_NO_SPEECH", 0.0)  # the model's answer not asked
+    naive = POLICY.live_round(question_pause_name(), 0)
+    assert ended_after_name_s(naive, x, name_end) > 2.5
+
+
+def test_a_voiced_sound_after_the_name_the_model_does_not_hear_keeps_the_round_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Words after the name in a room that rings, or behind a fan, can be no speech to the
+    # model; they still hold vowels. A steady voiced buzz stands in for them here (the model
+    # gives it under 0.1 after its first windows): the round waits for it to end.
+    needs_speech_model()
+    t = np.arange(int(1.5 * RATE)) / RATE
+    buzz = sum(np.sin(2 * np.pi * 140 * h * t) / h for h in range(1, 12)) * np.hanning(t.size)
+    buzz = (buzz / np.max(np.abs(buzz)) * 0.3).astype(np.float32)
+    x, name_end = _after_the_name(buzz)
+    buzz_end = name_end + int(0.05 * RATE) + buzz.size
+    live = POLICY.live_round(question_pause_name(), 0)
+    assert ended_after_name_s(live, x, buzz_end) >= 0.0
+
+    monkeypatch.setattr(live_module, "TAIL_VOICED_MS", 10**6)  # vowels not looked for
+    naive = POLICY.live_round(question_pause_name(), 0)
+    assert ended_after_name_s(naive, x, buzz_end) < 0.0
 
 
 def test_a_question_in_pieces_does_not_end_on_one_more_gap_between_them(
