@@ -26,8 +26,9 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
+from simulator.audio.analysis.detection import voice_end_by_model
 from simulator.audio.analysis.levels import settled_length
-from simulator.audio.analysis.model import WINDOW_SAMPLES, mean_speech_probability, window_scores
+from simulator.audio.analysis.model import WINDOW_SAMPLES, mean_speech_probability
 from simulator.audio.analysis.reading import utterances
 from simulator.audio.analysis.signal import (
     FRAME_SAMPLES,
@@ -36,7 +37,6 @@ from simulator.audio.analysis.signal import (
     envelope_db,
     frame_energy_db,
 )
-from simulator.audio.analysis.voicing import longest_run_ms, periodicity
 from simulator.audio.level_floor import refuse_too_quiet
 from simulator.audio.pattern import Pattern, Shape
 from simulator.audio.result import ANALYSIS_RATE_HZ, Reason, RoundMeasurement, Segment
@@ -368,23 +368,19 @@ class LiveRound:
         context = self._config.detection.model_context_ms * ANALYSIS_RATE_HZ // 1000
         # From the name's start every time: the network goes on from where the last check left
         # it (see ``model.window_scores``).
-        scores = window_scores(self.samples, start, last.end, context)
-        heard = [k for k, p in enumerate(scores or ()) if p >= TAIL_SPEECH]
-        if not scores or not heard:
-            return last.end  # the model hears no speech in the name either: no help here
-        judged = heard[-1] + 1 + -(-lag // WINDOW_SAMPLES)  # the first window after the lag
-        tail = scores[judged:]
-        if (
-            len(tail) * WINDOW_SAMPLES < TAIL_MIN_S * ANALYSIS_RATE_HZ
-            or max(tail) >= TAIL_NO_SPEECH
-        ):
-            return last.end
-        # Words the model does not hear (in a room that rings, behind a fan) still hold vowels.
-        after = start + judged * WINDOW_SAMPLES
-        periodic = periodicity(self.samples, after // FRAME_SAMPLES, last.end // FRAME_SAMPLES)
-        if longest_run_ms(periodic >= TAIL_VOICING) >= TAIL_VOICED_MS:
-            return last.end
-        return start + max(WINDOW_SAMPLES, (heard[-1] + 1) * WINDOW_SAMPLES - lag)
+        stopped = voice_end_by_model(
+            self.samples,
+            start,
+            last.end,
+            context,
+            lag=lag,
+            quiet_min=int(TAIL_MIN_S * ANALYSIS_RATE_HZ),
+            speech=TAIL_SPEECH,
+            no_speech=TAIL_NO_SPEECH,
+            voicing=TAIL_VOICING,
+            voiced_ms=TAIL_VOICED_MS,
+        )
+        return last.end if stopped is None else stopped
 
     def _silence_needed(self, m: RoundMeasurement, silence: int) -> tuple[int, bool] | None:
         """The silence after the last speech that ends the round in this state, ``silence``

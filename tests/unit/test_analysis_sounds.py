@@ -187,6 +187,10 @@ def _typing(
         # and the name are one segment. From that segment's own start (onset_model_min_ms
         # off), the pause ends at the first key.
         ("Anne-Sophie?", 3.4, -0.96, "onset_model_min_ms", 0.35, 0.8),
+        # A second of typing from 30 ms after the question's last word: no silence between
+        # them, so the word and the keys are one segment. To that segment's own end
+        # (end_model_min_ms off), the pause starts at the last key.
+        ("Kay.", 3.6, 0.03, "end_model_min_ms", 0.25, 0.6),
     ],
 )
 def test_typing_bridged_onto_the_teachers_words_in_a_ringing_room_is_not_speech(

@@ -95,6 +95,24 @@ class DetectionConfig:
     network a window or two) ..."""
     onset_model_margin_ms: int = 100
     """... less this margin: the network is sure of a word only a little after it begins."""
+    end_model_min_ms: int = 600
+    """A segment at least this long, but not the round's last, ends where the speech model (where
+    installed) last hears speech in it at ``onset_model_probability``, less
+    ``end_model_lag_ms`` (0: not moved) ...  Typing, a pen or a door that ran on from the
+    question's last word, with no silence between them, was in the word's segment, and the
+    pause started at the noise's end."""
+    end_model_lag_ms: int = 150
+    """... (the network still hears speech for a moment after a voice stops) ..."""
+    end_no_speech: float = 0.3
+    end_no_speech_ms: int = 100
+    """... when, after that lag, every window up to the segment's end is under ``end_no_speech``
+    and there are windows for at least ``end_no_speech_ms`` ..."""
+    end_voiced_ms: int = 60
+    """... and that stretch holds no voiced run this long (10 ms frames at
+    ``voicing_threshold``): the question's soft last words, which the model may doubt behind a
+    fan or in a room that rings, still hold a vowel; a key press holds 20-30 ms at most. (The
+    network is asked only where the segment's last such run is over the lag and
+    ``end_no_speech_ms`` before its end.)"""
     stray_end_gap_ms: int = 150
     """An utterance's last (or first) segments this far from the rest of it (further than the
     closure before a word-final burst) must also be speech to the model on their own, at

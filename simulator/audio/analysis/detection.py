@@ -24,7 +24,7 @@ from simulator.audio.analysis.model import (
     window_scores,
 )
 from simulator.audio.analysis.signal import FRAME_SAMPLES, frame_energy_db
-from simulator.audio.analysis.voicing import longest_run_ms, periodicity
+from simulator.audio.analysis.voicing import last_run_end, longest_run_ms, periodicity
 from simulator.audio.result import ANALYSIS_RATE_HZ
 from simulator.audio.segmenter import segment
 
@@ -72,6 +72,8 @@ def detect_speech(
         frames = _without_intruders(x, fl, frames, config, name_max_s)
     if frames and config.model_min_probability and config.onset_model_min_ms:
         frames = _from_the_speech_onset(x, frames, config)
+    if frames and config.model_min_probability and config.end_model_min_ms:
+        frames = _to_the_speech_end(x, frames, config)
     return frames
 
 
@@ -98,6 +100,80 @@ def _from_the_speech_onset(
                 a = max(a, start - config.onset_model_margin_ms // 10)
         kept.append((a, b))
     return kept
+
+
+def _to_the_speech_end(
+    x: npt.NDArray[np.float32], frames: list[tuple[int, int]], config: DetectionConfig
+) -> list[tuple[int, int]]:
+    """Each long segment but the last up to where the speech model last hears speech in it, when
+    what follows that is clearly no speech (``voice_end_by_model``): typing, a pen or a door that
+    ran on from the question's last word, with no silence between them, is in the word's
+    segment, and the pause would start at the noise's end. The last segment (the name, or what
+    came last so far in a live round) keeps its end: it does not bound the pause. Only a segment
+    whose last vowel (a voiced run of ``end_voiced_ms``) is over at least the network's lag and
+    ``end_no_speech_ms`` before its end is asked about: that costs far less than the network, and
+    most segments end in a vowel or just after one."""
+    context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
+    lag = config.end_model_lag_ms * ANALYSIS_RATE_HZ // 1000
+    unvoiced_min = (config.end_model_lag_ms + config.end_no_speech_ms) // 10
+    kept: list[tuple[int, int]] = []
+    for k, (a, b) in enumerate(frames):
+        if k < len(frames) - 1 and (b - a) * 10 >= config.end_model_min_ms:
+            voiced = periodicity(x, a, b) >= config.voicing_threshold
+            if b - a - last_run_end(voiced, config.end_voiced_ms // 10) >= unvoiced_min:
+                end = voice_end_by_model(
+                    x,
+                    a * FRAME_SAMPLES,
+                    b * FRAME_SAMPLES,
+                    context,
+                    lag=lag,
+                    quiet_min=config.end_no_speech_ms * ANALYSIS_RATE_HZ // 1000,
+                    speech=config.onset_model_probability,
+                    no_speech=config.end_no_speech,
+                    voicing=config.voicing_threshold,
+                    voiced_ms=config.end_voiced_ms,
+                )
+                if end is not None:
+                    b = min(b, end // FRAME_SAMPLES)
+        kept.append((a, b))
+    return kept
+
+
+def voice_end_by_model(
+    x: npt.NDArray[np.float32],
+    start: int,
+    end: int,
+    context: int,
+    *,
+    lag: int,
+    quiet_min: int,
+    speech: float,
+    no_speech: float,
+    voicing: float,
+    voiced_ms: int,
+) -> int | None:
+    """Where the voice in ``x[start:end]`` (samples) stopped, as the speech model hears it: the
+    end of the last window it hears speech in (at ``speech``), less ``lag`` (the network still
+    hears speech for a moment after a voice stops), when every window after that lag is under
+    ``no_speech``, there are windows for at least ``quiet_min`` samples, and that stretch holds
+    no voiced run of ``voiced_ms`` (10 ms frames at ``voicing``, see ``voicing.periodicity``):
+    words the model doubts (in a room that rings, behind a fan) still hold vowels; a key press
+    holds 20-30 ms at most. ``None`` when the model is not installed, hears no speech there, or
+    any of that does not hold: the voice may go on to ``end``. At least one window after
+    ``start``."""
+    scores = window_scores(x, start, end, context)
+    heard = [k for k, p in enumerate(scores or ()) if p >= speech]
+    if not scores or not heard:
+        return None
+    judged = heard[-1] + 1 + -(-lag // WINDOW_SAMPLES)  # the first window after the lag
+    tail = scores[judged:]
+    if not tail or len(tail) * WINDOW_SAMPLES < quiet_min or max(tail) >= no_speech:
+        return None
+    after = start + judged * WINDOW_SAMPLES
+    periodic = periodicity(x, after // FRAME_SAMPLES, end // FRAME_SAMPLES)
+    if longest_run_ms(periodic >= voicing) >= voiced_ms:
+        return None
+    return start + max(WINDOW_SAMPLES, (heard[-1] + 1) * WINDOW_SAMPLES - lag)
 
 
 def _abrupt_onsets(

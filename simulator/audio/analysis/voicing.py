@@ -95,3 +95,14 @@ def longest_run_ms(voiced: npt.NDArray[np.bool_]) -> int:
         run = run + 1 if v else 0
         best = max(best, run)
     return best * (FRAME_SAMPLES * 1000 // 16_000)
+
+
+def last_run_end(voiced: npt.NDArray[np.bool_], frames: int) -> int:
+    """Where the last run of at least ``frames`` voiced 10 ms frames ends (a frame index into
+    ``voiced``; 0 when there is none)."""
+    end = run = 0
+    for k, v in enumerate(voiced.tolist()):
+        run = run + 1 if v else 0
+        if run >= frames:
+            end = k + 1
+    return end
