@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples, model
-from simulator.audio.analysis.voicing import periodicity
+from simulator.audio.analysis.voicing import last_run_end, periodicity
 from simulator.audio.result import Reason, Verdict
 from tests.speech import RATE, clip, in_room, make_round, recorded_sound, room_response, silence
 
@@ -216,6 +216,16 @@ def test_typing_bridged_onto_the_teachers_words_in_a_ringing_room_is_not_speech(
         x, replace(DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, **{rule: 0}))
     )
     assert without is not None and without < r.pause_s - short_by_s
+
+
+def test_the_last_voiced_run_ends_where_its_last_frame_is() -> None:
+    # Frames: a vowel of three, a gap, one of two, a gap, a single voiced frame, a gap.
+    voiced = np.array([1, 1, 1, 0, 1, 1, 0, 0, 1, 0], dtype=bool)
+    assert last_run_end(voiced, 1) == 9
+    assert last_run_end(voiced, 2) == 6
+    assert last_run_end(voiced, 3) == 3
+    assert last_run_end(voiced, 4) == 0  # no run that long
+    assert last_run_end(np.ones(5, dtype=bool), 2) == 5
 
 
 @pytest.mark.usefixtures("espeak")

@@ -98,7 +98,7 @@ class DetectionConfig:
     end_model_min_ms: int = 600
     """A segment at least this long, but not the round's last, ends where the speech model (where
     installed) last hears speech in it at ``onset_model_probability``, less
-    ``end_model_lag_ms`` (0: not moved) ...  Typing, a pen or a door that ran on from the
+    ``end_model_lag_ms`` (0: not moved) ... Typing, a pen or a door that ran on from the
     question's last word, with no silence between them, was in the word's segment, and the
     pause started at the noise's end."""
     end_model_lag_ms: int = 150
