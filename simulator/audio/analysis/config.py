@@ -80,6 +80,11 @@ class DetectionConfig:
     must reach this speech probability somewhere (0: not asked) ..."""
     model_context_ms: int = 300
     """... heard with this much of what came before it."""
+    lone_speech_probability: float = 0.5
+    """Where only one utterance is left, the speech model must be this sure of it somewhere, or
+    the round holds no speech (0: not asked): typing, a door or footsteps alone can reach
+    ``model_min_probability`` here and there, while a question or a sentence, said alone, is
+    sure speech to the network."""
     name_min_probability: float = 0.1
     """The last utterance (the name) need only reach this (0: ``model_min_probability``, as
     every other): one word called into the room, with nothing of the teacher's after it, is less

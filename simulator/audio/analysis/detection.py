@@ -262,6 +262,7 @@ def _speech_like_utterances(
         voiced, bright = _voiced_and_bright(x, fl, groups, question, config, hf)
     context = config.model_context_ms * ANALYSIS_RATE_HZ // 1000
     kept: list[list[tuple[int, int]]] = []
+    kept_index = 0
     for k in reversed(range(len(groups))):
         group = groups[k]
         speech = voiced[k]
@@ -284,6 +285,17 @@ def _speech_like_utterances(
             speech = False
         if speech:
             kept.append(_without_stray_ends(x, group, config))
+            kept_index = k
+    if len(kept) == 1 and config.lone_speech_probability:
+        # One utterance and nothing else: a round of typing, a door or footsteps, which the
+        # model may hear as a little speech, but never as surely as a question or a sentence.
+        a, b = kept[0][0][0] * FRAME_SAMPLES, kept[0][-1][1] * FRAME_SAMPLES
+        sure = config.lone_speech_probability
+        p = heard.get(kept_index) if sure <= config.question_speech_probability else None
+        if p is None:
+            p = speech_probability(x, a, b, context, enough=sure)
+        if p is not None and p < sure:
+            return []
     return [seg for group in reversed(kept) for seg in group]
 
 
