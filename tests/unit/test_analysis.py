@@ -161,6 +161,38 @@ def test_a_name_with_more_words_after_a_short_wait_is_still_measured(espeak: str
     assert m.verdict is Verdict.TOO_SHORT
 
 
+def test_a_question_begun_with_a_short_word_and_a_name_with_more_words_is_measured(
+    espeak: str,
+) -> None:
+    """ "Welke … (0.7 s) … twee voorbeelden heb ik gegeven? (3 s) Kay, wat denk jij daarvan?":
+    the first words are as short as a name and what comes last is longer than one, as in a
+    round where the name came first and the question after it. But the round's longest silence
+    comes after the question, not after those first words, so the name did not come first."""
+    part1 = clip("Welke?", "nl")
+    part2 = clip("Twee voorbeelden heb ik net gegeven van marktwerking?", "nl")
+    q = np.concatenate([part1, silence(0.7), part2])
+    name = clip("Kay, wat denk jij daarvan?", "nl")
+    assert part1.size <= DEFAULT_CONFIG.pattern.name_first_max_s * RATE
+    assert name.size > DEFAULT_CONFIG.pattern.name_max_s * RATE
+    r = make_round(q, name, 3.0, tail_s=2.0)
+    m = analyze_samples(r.samples, RATE)
+    assert m.pause_s == pytest.approx(3.0, abs=FRAME_S)
+    assert m.verdict is Verdict.ON_TARGET
+    any_gap = replace(
+        DEFAULT_CONFIG,
+        pattern=replace(DEFAULT_CONFIG.pattern, name_first_longest_silence=False),
+    )
+    assert analyze_samples(r.samples, RATE, config=any_gap).reason is Reason.NAME_FIRST
+
+
+def test_a_name_first_then_a_question_with_a_break_is_still_name_first(espeak: str) -> None:
+    q = np.concatenate(
+        [clip("Welke twee voorbeelden", "nl"), silence(0.6), clip("heb ik net gegeven?", "nl")]
+    )
+    x = np.concatenate([silence(0.5), clip("Kay.", "nl"), silence(2.0), q, silence(1.5)])
+    assert analyze_samples(x, RATE).reason is Reason.NAME_FIRST
+
+
 def test_a_long_break_inside_the_question_is_still_not_the_pause(espeak: str) -> None:
     """A teacher who waits less than they hesitated mid-question: the break is followed by the
     rest of the question, not by something as short as a name, so it is no candidate."""

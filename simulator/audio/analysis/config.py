@@ -263,6 +263,12 @@ class PatternConfig:
     name_max_s: float = 1.5
     """A name (or a short call-out) is at most this long."""
     name_first_max_s: float = 1.0
+    """A first stretch this short, followed by a last one longer than ``name_max_s``, may be a
+    name said first ..."""
+    name_first_longest_silence: bool = True
+    """... when the round's longest silence follows it (False: wherever that silence is). A
+    name said first is followed by the wait; a short question, or a question begun with a short
+    word and a hesitation, then the wait and "Kay, wat denk jij?" is no name said first."""
     joined_name_max_s: float = 0.8
     """In one utterance of several stretches, a last stretch this short is a name run straight on
     (no pause) rather than the end of one long sentence."""

@@ -110,7 +110,14 @@ def _span_or_reason(
         and sum(length_s(g) for g in groups[1:]) > config.name_max_s
     ):
         return None, Reason.NAME_FIRST
-    if length_s(name) > config.name_max_s and length_s(groups[0]) <= config.name_first_max_s:
+    # A short first stretch and a long last one: a name said first, then the wait, then the
+    # question; or a short question, the wait, and the name with more words after it. Which of
+    # them, the place of the round's longest silence tells.
+    if (
+        length_s(name) > config.name_max_s
+        and length_s(groups[0]) <= config.name_first_max_s
+        and (not config.name_first_longest_silence or int(np.argmax(gaps)) == 0)
+    ):
         return None, Reason.NAME_FIRST
     # (A long last stretch after a long first one: the name came with more words; the pause
     # before it still counts.)
