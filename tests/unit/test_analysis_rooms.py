@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pytest
 
 from simulator.audio.analysis import DEFAULT_CONFIG, DetectorConfig, analyze_samples
-from simulator.audio.analysis.edges import fastest_fall_ms
+from simulator.audio.analysis.edges import _refine, fastest_fall_ms
 from simulator.audio.analysis.signal import envelope_db, speech_band
 from tests.speech import DIRECT_DELAY, RATE, clip, in_room, make_round, room_response
 
@@ -75,3 +75,18 @@ def test_a_question_whose_last_word_falls_away_still_ends_after_it() -> None:
         DEFAULT_CONFIG, detection=replace(DEFAULT_CONFIG.detection, quiet_room_segment_peak_db=9.0)
     )
     assert analyze_samples(x, RATE, config=strict).pause_s > r.pause_s + 0.5
+
+
+def test_a_segment_shorter_than_its_edge_search_never_comes_out_inside_out() -> None:
+    # A 30 ms stretch (the speech model's end of a voice cut it that short) with a faint blip at
+    # its start, a louder click 48 ms in (past its end), and the next stretch close after it:
+    # the onset is looked for from the loudest point of the first 50 ms (the click, too far from
+    # the blip to walk back to it), the offset from that of the last 50 ms (the blip), and never
+    # past the middle of the gap to the next stretch. Refined, the stretch must not end before
+    # it starts: its frame edges stand.
+    env = np.full(3000, -80.0)  # the 1 ms envelope, dB
+    env[1000:1006] = -30.0
+    env[1048:1050] = -10.0
+    start, end = 1000 * 16, 1030 * 16  # samples: 1 ms is 16 of them
+    a, b = _refine(start, end, env, -40.0, -40.0, 0, 1020 * 16, DEFAULT_CONFIG.edges)
+    assert (a, b) == (start, end)

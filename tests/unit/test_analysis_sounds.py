@@ -498,6 +498,7 @@ def test_any_short_buffer_is_analysed_without_an_error(
         x[at : at + 400] += np.sin(np.arange(400) * 0.09).astype(np.float32) * 0.8
     m = analyze_samples(np.clip(x, -1.0, 1.0), RATE)
     assert (m.span is None) == (m.reason is not None)
+    assert all(s.start < s.end for s in m.segments)
     assert np.isfinite(m.levels.noise_floor_dbfs) and np.isfinite(m.levels.peak_dbfs)
 
 

@@ -133,7 +133,8 @@ def _to_the_speech_end(
                     voicing=config.voicing_threshold,
                     voiced_ms=config.end_voiced_ms,
                 )
-                if end is not None:
+                if end is not None and (end // FRAME_SAMPLES - a) * 10 >= config.min_segment_ms:
+                    # (Speech at its very start alone says too little to cut it down to that.)
                     b = min(b, end // FRAME_SAMPLES)
         kept.append((a, b))
     return kept

@@ -93,7 +93,7 @@ def refine_pause(
     )
     end = _model_heard_end(x, end, start, config)
     if (end, start, name_end) != (*m.span, name.end):
-        segments = tuple(
+        moved = (
             Segment(s.start, end)
             if s.end == m.span[0]
             else Segment(start, name_end)
@@ -101,6 +101,9 @@ def refine_pause(
             else s
             for s in m.segments
         )
+        # A question's last stretch whose voice, refined, ended before it began (a blip the room's
+        # ring or a gain control made of nothing) is no stretch of its own.
+        segments = tuple(s for s in moved if s.end > s.start)
         m = replace(m, span=(end, start), segments=segments)
     if start - end < config.min_pause_s * ANALYSIS_RATE_HZ:
         # Refined, the gap is no longer than one between words: the name ran straight on.
@@ -259,7 +262,10 @@ def _refine(
         if env[h] >= offset_thr:
             edge = h
     offset = _crossing(env, edge, edge + 1, offset_thr) if edge + 1 < n else float(n)
-    return int(round(onset * HOP_SAMPLES)), int(round(offset * HOP_SAMPLES))
+    refined = int(round(onset * HOP_SAMPLES)), int(round(offset * HOP_SAMPLES))
+    # A segment shorter than the 50 ms its loudest points are looked for in can come out
+    # inside out; then its frame edges stand.
+    return refined if refined[0] < refined[1] else (start, end)
 
 
 def _crossing(env: npt.NDArray[np.float64], below_or_above: int, other: int, thr: float) -> float:
