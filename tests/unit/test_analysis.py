@@ -161,6 +161,28 @@ def test_a_name_with_more_words_after_a_short_wait_is_still_measured(espeak: str
     assert m.verdict is Verdict.TOO_SHORT
 
 
+def test_words_after_the_name_longer_than_a_short_question_are_not_the_question(
+    espeak: str,
+) -> None:
+    """ "Wat is marktwerking? (3 s) Kay. (0.4 s) Wat denk jij ervan, Kay? (0.4 s) Vertel.":
+    the words after the name outlast the question, and were taken for it, so the pause was read
+    between them. The question is the first utterance nearly as long as the longest."""
+    q = clip("Wat is marktwerking?", "nl")
+    more = clip("Wat denk jij ervan, Kay?", "nl")
+    share = DEFAULT_CONFIG.pattern.question_min_share
+    assert q.size < more.size <= q.size / share
+    name = np.concatenate(
+        [clip("Kay.", "nl"), silence(0.4), more, silence(0.4), clip("Vertel.", "nl")]
+    )
+    r = make_round(q, name, 3.0, tail_s=1.5)
+    m = analyze_samples(r.samples, RATE)
+    assert m.pause_s == pytest.approx(3.0, abs=FRAME_S)
+    longest = replace(
+        DEFAULT_CONFIG, pattern=replace(DEFAULT_CONFIG.pattern, question_min_share=1.0)
+    )
+    assert analyze_samples(r.samples, RATE, config=longest).pause_s == pytest.approx(0.4, abs=0.05)
+
+
 def test_a_question_begun_with_a_short_word_and_a_name_with_more_words_is_measured(
     espeak: str,
 ) -> None:

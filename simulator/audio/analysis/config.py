@@ -262,6 +262,10 @@ class PatternConfig:
     """Gaps shorter than this are hesitations between words, not a pause."""
     name_max_s: float = 1.5
     """A name (or a short call-out) is at most this long."""
+    question_min_share: float = 0.7
+    """The question is the first utterance before the last that lasts at least this share of
+    the longest of them (1.0: the longest): the teacher asks first, and words after the name
+    ("Kay, wat denk jij daarvan?") can last as long as a short question."""
     name_first_max_s: float = 1.0
     """A first stretch this short, followed by a last one longer than ``name_max_s``, may be a
     name said first ..."""

@@ -121,22 +121,28 @@ def _span_or_reason(
         return None, Reason.NAME_FIRST
     # (A long last stretch after a long first one: the name came with more words; the pause
     # before it still counts.)
-    return _longest_gap_after_question(groups, config.name_max_s), None
+    return _longest_gap_after_question(groups, config.name_max_s, config.question_min_share), None
 
 
-def _longest_gap_after_question(groups: list[list[Segment]], name_max_s: float) -> tuple[int, int]:
-    """The thinking pause: the longest silence after the question (the longest utterance before
-    the last) that is followed by something as short as a name. The teacher asks, waits and says
-    the name; what sounds after the name (other voices, a cough, a chair, more words after a
-    breath) leaves shorter gaps than the wait, and is not taken for the name. A break inside the
-    question, followed by the rest of it, is no candidate however long it is. The last utterance
-    is never the question, however long: words after the name can outlast a short question."""
+def _longest_gap_after_question(
+    groups: list[list[Segment]], name_max_s: float, question_min_share: float
+) -> tuple[int, int]:
+    """The thinking pause: the longest silence after the question that is followed by something
+    as short as a name. The teacher asks, waits and says the name; what sounds after the name
+    (other voices, a cough, a chair, more words after a breath) leaves shorter gaps than the
+    wait, and is not taken for the name. A break inside the question, followed by the rest of
+    it, is no candidate however long it is. The question is the first utterance before the last
+    that is at least ``question_min_share`` as long as the longest of them: the teacher asks
+    first, and words after the name can be as long as a short question (the last utterance is
+    never the question, however long)."""
 
     def length(k: int) -> int:
         return groups[k][-1].end - groups[k][0].start
 
     last = len(groups) - 2
-    question = max(range(last + 1), key=length)
+    longest = max(range(last + 1), key=length)
+    bar = question_min_share * length(longest)
+    question = next((k for k in range(longest) if length(k) >= bar), longest)
     name_max = name_max_s * ANALYSIS_RATE_HZ
     after = [i for i in range(question, last) if length(i + 1) <= name_max]
     k = max(after + [last], key=lambda i: (groups[i + 1][0].start - groups[i][-1].end, i))
