@@ -290,10 +290,10 @@ def _speech_like_utterances(
     if len(kept) == 1 and config.lone_speech_probability:
         # One utterance and nothing else: a round of typing, a door or footsteps, which the
         # model may hear as a little speech, but never as surely as a question or a sentence.
-        a, b = kept[0][0][0] * FRAME_SAMPLES, kept[0][-1][1] * FRAME_SAMPLES
         sure = config.lone_speech_probability
         p = heard.get(kept_index) if sure <= config.question_speech_probability else None
         if p is None:
+            a, b = kept[0][0][0] * FRAME_SAMPLES, kept[0][-1][1] * FRAME_SAMPLES
             p = speech_probability(x, a, b, context, enough=sure)
         if p is not None and p < sure:
             return []
