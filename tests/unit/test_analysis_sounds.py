@@ -380,7 +380,7 @@ def test_a_stretch_that_grows_is_scored_only_where_it_grew(
     monkeypatch.setattr(model, "_model", Stateful)
     monkeypatch.setattr(model, "_CACHE", type(model._CACHE)())  # noqa: SLF001
     monkeypatch.setattr(model, "_cached_bytes", 0)
-    x = (np.random.default_rng(10).standard_normal(2 * RATE) * 0.01).astype(np.float32)
+    x = (np.random.default_rng(10).standard_normal(3 * RATE) * 0.01).astype(np.float32)
     x[0] = 0.5  # the loudest sample first: the level set for the network stays the same
     first = model.window_scores(x, 512, 10 * 512, 512)
     assert first is not None and len(first) == 9 and len(calls) == 10
@@ -393,6 +393,28 @@ def test_a_stretch_that_grows_is_scored_only_where_it_grew(
     assert again is not None and again[:19] == grown and len(calls) == 30
     monkeypatch.setattr(model, "_CACHE", type(model._CACHE)())  # noqa: SLF001
     assert model.window_scores(x, 512, 30 * 512, 512) == again  # as worked out afresh
+
+
+def test_a_stretch_asked_about_in_part_keeps_its_network_longest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Is the name speech (the first window that reaches 0.5 will do), then, after every other
+    # utterance has been asked about, how much of it is speech: the network that stopped in the
+    # name is passed over while others hold utterances heard to their end, so the name's
+    # windows are not heard again from its start.
+    calls: list[bytes] = []
+    monkeypatch.setattr(model, "_model", _counting_model(calls, 0.9))
+    monkeypatch.setattr(model, "_NETWORKS", [])
+    monkeypatch.setattr(model, "_CACHE", type(model._CACHE)())  # noqa: SLF001
+    monkeypatch.setattr(model, "_cached_bytes", 0)
+    x = (np.random.default_rng(12).standard_normal(4 * RATE) * 0.01).astype(np.float32)
+    x[0] = 0.5  # the loudest sample first: every stretch is heard at one level
+    assert model.window_scores(x, 512, 20 * 512, 512, enough=0.5) == (0.9,)
+    for k in range(2 * model.NETWORKS):  # other utterances, each heard to its end
+        model.window_scores(x, (30 + 5 * k) * 512, (34 + 5 * k) * 512, 512)
+    calls.clear()
+    assert model.mean_speech_probability(x, 512, 20 * 512, 512) == pytest.approx(0.9)
+    assert len(calls) == 18  # the name's windows after the first, and no more
 
 
 def test_the_speech_model_stops_listening_once_it_has_heard_enough(

@@ -23,7 +23,7 @@ WINDOW_SAMPLES = 512
 """The network's window at 16 kHz (32 ms)."""
 WINDOW_MS = WINDOW_SAMPLES * 1000 // ANALYSIS_RATE_HZ
 
-NETWORKS = 4
+NETWORKS = 8
 """Networks kept loaded, each holding its state after the last window it scored: asked to go on
 further into a stretch it has scored part of, the analysis goes on from there rather than from
 the stretch's start (one analysis asks about an utterance in turns: is it speech, then how much
@@ -62,6 +62,10 @@ class _Heard:
     audio: npt.NDArray[np.float32]
     scores: list[float] = field(default_factory=list)
     network: _Network | None = None
+    stopped_short: bool = False
+    """Whether the last question about this stretch stopped before the end it was asked up to
+    (at ``enough`` or ``short_of``): one analysis often asks again about more of it (is it
+    speech, then how much of it is), so the network holding its state is kept longer."""
 
 
 _NETWORKS: list[_Network] = []
@@ -94,14 +98,17 @@ def available() -> bool:
 
 def _network() -> _Network | None:
     """The network used longest ago (loading another while fewer than ``NETWORKS`` are kept),
-    now the most recently used; ``None`` when the model is not installed."""
+    now the most recently used; ``None`` when the model is not installed. A network holding a
+    stretch whose last question stopped short is passed over while another will do: taking it
+    would mean hearing that stretch again from its start when it is asked about further."""
     if not available():
         return None
     if len(_NETWORKS) < NETWORKS:
         net = _model()
         if net is not None:
             _NETWORKS.insert(0, _Network(net, _model))
-    chosen = _NETWORKS.pop(0)
+    free = (k for k, n in enumerate(_NETWORKS) if n.holds is None or not n.holds.stopped_short)
+    chosen = _NETWORKS.pop(next(free, 0))
     _NETWORKS.append(chosen)
     return chosen
 
@@ -162,6 +169,7 @@ def window_scores(
     level: npt.NDArray[np.float32] | None = None  # the audio at its level, once needed
     network: _Network | None = None
     scores: list[float] = []
+    heard.stopped_short = False
     for k in range((start - lo) // WINDOW_SAMPLES, part.size // WINDOW_SAMPLES):
         while k >= len(heard.scores):  # the context's windows too, the first time
             if level is None:
@@ -175,6 +183,7 @@ def window_scores(
         p = heard.scores[k]
         scores.append(p)
         if (enough is not None and p >= enough) or (short_of is not None and p < short_of):
+            heard.stopped_short = k + 1 < part.size // WINDOW_SAMPLES
             break
     if network is not None:
         _keep_audio(heard, part[: len(heard.scores) * WINDOW_SAMPLES])

@@ -32,8 +32,10 @@ _CACHE_SIZE = 1024
 not change, so their periodicity is kept, keyed by the audio itself."""
 
 _HOP = FRAME_SAMPLES // DECIMATE
-_FFT = 512
 _SPAN = WINDOW_SAMPLES + MAX_LAG_SAMPLES
+_FFT = 1 << (_SPAN - 1).bit_length()
+"""The smallest power of two that holds a window and its lags (256): the window's products
+with the stretch at every lag then never wrap around."""
 
 
 def periodicity(x: npt.NDArray[np.float32], first: int, last: int) -> npt.NDArray[np.float64]:
