@@ -103,10 +103,12 @@ def _span_or_reason(
     # Name first: a short call-out, then the round's longest silence, then the (long) question —
     # even when a hesitation inside that question leaves a short last stretch like a name.
     gaps = [groups[i + 1][0].start - groups[i][-1].end for i in range(len(groups) - 1)]
+    longest_silence_first = int(np.argmax(gaps)) == 0
+    short_first = length_s(groups[0]) <= config.name_first_max_s
     if (
         len(groups) >= 3
-        and int(np.argmax(gaps)) == 0
-        and length_s(groups[0]) <= config.name_first_max_s
+        and longest_silence_first
+        and short_first
         and sum(length_s(g) for g in groups[1:]) > config.name_max_s
     ):
         return None, Reason.NAME_FIRST
@@ -115,8 +117,8 @@ def _span_or_reason(
     # them, the place of the round's longest silence tells.
     if (
         length_s(name) > config.name_max_s
-        and length_s(groups[0]) <= config.name_first_max_s
-        and (not config.name_first_longest_silence or int(np.argmax(gaps)) == 0)
+        and short_first
+        and (not config.name_first_longest_silence or longest_silence_first)
     ):
         return None, Reason.NAME_FIRST
     # (A long last stretch after a long first one: the name came with more words; the pause
